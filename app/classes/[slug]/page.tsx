@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AutoRefresh } from "@/components/auto-refresh";
+import { LeaderboardTable } from "@/components/leaderboard-table";
+import { SubmissionTable } from "@/components/submission-table";
+import { Card, PageHeader } from "@/components/ui";
+import { loadForPage, requirePageViewer } from "@/lib/server/page";
+import { getClass } from "@/lib/server/services/classes";
+import { getLeaderboard } from "@/lib/server/services/leaderboard";
+import { listSubmissions } from "@/lib/server/services/submissions";
+
+export const metadata: Metadata = { title: "Class" };
+
+export default async function ClassPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const viewer = await requirePageViewer(`/classes/${slug}`);
+  const klass = await loadForPage(() => getClass(viewer, slug));
+  const [leaderboard, submissions] = await Promise.all([
+    getLeaderboard(viewer, slug),
+    listSubmissions(viewer, slug, { take: 50 }),
+  ]);
+  const isGrader = klass.role !== "STUDENT";
+  const active = submissions.some((s) => s.status === "QUEUED" || s.status === "RUNNING");
+  return (
+    <>
+      <AutoRefresh active={active} intervalMs={3000} />
+      <PageHeader
+        title={klass.name}
+        subtitle={
+          <>
+            {klass.memberCount} {klass.memberCount === 1 ? "member" : "members"}
+            {klass.joinCode && (
+              <>
+                {" · "}Join code{" "}
+                <code data-testid="join-code" className="rounded bg-slate-100 px-1.5 py-0.5 font-mono font-semibold text-slate-900">
+                  {klass.joinCode}
+                </code>
+              </>
+            )}
+          </>
+        }
+        actions={
+          <Link href={`/classes/${slug}/submit`} className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            New submission
+          </Link>
+        }
+      />
+      <div className="space-y-6">
+        <Card aria-labelledby="leaderboard-heading">
+          <h2 id="leaderboard-heading" className="mb-3 font-semibold">Leaderboard</h2>
+          <LeaderboardTable rows={leaderboard} showPrivate={isGrader || klass.privateRevealed === true} />
+        </Card>
+        <Card aria-labelledby="submissions-heading">
+          <h2 id="submissions-heading" className="mb-3 font-semibold">{isGrader ? "All submissions" : "My submissions"}</h2>
+          <SubmissionTable submissions={submissions} showAuthor={isGrader} />
+        </Card>
+      </div>
+    </>
+  );
+}

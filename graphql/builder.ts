@@ -1,0 +1,31 @@
+import SchemaBuilder from "@pothos/core";
+import type { Viewer } from "@/lib/server/viewer";
+
+export interface GraphQLContext {
+  viewer: Viewer;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  DefaultFieldNullability: false;
+  Scalars: {
+    JSON: { Input: unknown; Output: unknown };
+    DateTime: { Input: Date; Output: Date };
+  };
+}>({ defaultFieldNullability: false });
+
+builder.scalarType("JSON", {
+  description: "Any JSON value.",
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});
+
+builder.scalarType("DateTime", {
+  description: "An ISO-8601 timestamp in UTC.",
+  serialize: (value) => value.toISOString(),
+  parseValue: (value) => {
+    const date = typeof value === "string" ? new Date(value) : new Date(NaN);
+    if (Number.isNaN(date.getTime())) throw new TypeError("DateTime must be an ISO-8601 string.");
+    return date;
+  },
+});

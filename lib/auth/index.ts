@@ -1,0 +1,31 @@
+import NextAuth from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { verifyCredentials } from "@/lib/server/services/users";
+
+// Credentials sign-in needs JWT sessions (there is no adapter session table); the token
+// carries only the user id, and roles are read from memberships per request, so a role
+// change takes effect immediately rather than at the next sign-in.
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  pages: { signIn: "/signin" },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      authorize: async (credentials) => {
+        const user = await verifyCredentials(credentials.email, credentials.password);
+        return user ? { id: user.id, email: user.email, name: user.name } : null;
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+});

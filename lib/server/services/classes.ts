@@ -1,0 +1,162 @@
+import { randomInt } from "node:crypto";
+import { z } from "zod";
+import type { Role } from "@/generated/prisma/enums";
+import { requireClassAccess, requireSignedIn } from "../access";
+import { db } from "../db";
+import { badInput } from "../errors";
+import { parseInput } from "../input";
+import { isUniqueViolation } from "./users";
+import type { Viewer } from "../viewer";
+
+// Join codes avoid look-alike characters (0/O, 1/I/L) because people read them aloud in class.
+const JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const JOIN_CODE_LENGTH = 8;
+
+export function newJoinCode(): string {
+  let code = "";
+  for (let i = 0; i < JOIN_CODE_LENGTH; i++) code += JOIN_ALPHABET[randomInt(JOIN_ALPHABET.length)];
+  return code;
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48)
+    .replace(/-+$/g, "");
+  return slug || "class";
+}
+
+export const createClassSchema = z.object({
+  name: z.string().trim().min(2, "Give the class a name of at least 2 characters.").max(100),
+});
+
+export const joinCodeSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .transform((code) => code.replace(/[\s-]/g, ""))
+  .pipe(z.string().regex(/^[A-Z0-9]{8}$/, "A join code has 8 letters and digits."));
+
+export interface ClassSummary {
+  id: string;
+  name: string;
+  slug: string;
+  role: Role;
+  memberCount: number;
+  createdAt: Date;
+}
+
+export interface ClassDetail extends ClassSummary {
+  /** Only graders and owners see the join code. */
+  joinCode: string | null;
+  dailyQuota: number;
+  deadline: Date | null;
+  privateRevealed: boolean;
+}
+
+export async function createClass(viewer: Viewer, input: unknown): Promise<ClassDetail> {
+  const user = requireSignedIn(viewer, "write");
+  const { name } = parseInput(createClassSchema, input);
+  const base = slugify(name);
+  // A readable slug when it's free, else a short random suffix; retry the rare collisions.
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const slug = attempt === 0 ? base : `${base}-${randomSuffix()}`;
+    try {
+      const created = await db.class.create({
+        data: {
+          name,
+          slug,
+          joinCode: newJoinCode(),
+          memberships: { create: { userId: user.userId, role: "OWNER" } },
+        },
+        select: { slug: true },
+      });
+      return getClass(viewer, created.slug);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  throw new Error("Could not allocate a unique class slug after 6 attempts.");
+}
+
+function randomSuffix(): string {
+  return randomInt(36 ** 4).toString(36).padStart(4, "0");
+}
+
+export async function listMyClasses(viewer: Viewer): Promise<ClassSummary[]> {
+  const user = requireSignedIn(viewer);
+  const memberships = await db.membership.findMany({
+    where: {
+      userId: user.userId,
+      ...(user.via === "token" && user.classId ? { classId: user.classId } : {}),
+    },
+    orderBy: { class: { createdAt: "desc" } },
+    select: {
+      role: true,
+      class: {
+        select: { id: true, name: true, slug: true, createdAt: true, _count: { select: { memberships: true } } },
+      },
+    },
+  });
+  return memberships.map(({ role, class: c }) => ({
+    id: c.id,
+    name: c.name,
+    slug: c.slug,
+    createdAt: c.createdAt,
+    role,
+    memberCount: c._count.memberships,
+  }));
+}
+
+export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetail> {
+  const access = await requireClassAccess(viewer, { slug });
+  const c = await db.class.findUniqueOrThrow({
+    where: { id: access.classId },
+    select: {
+      id: true,
+      name: true,
+      slug: true,
+      createdAt: true,
+      joinCode: true,
+      dailyQuota: true,
+      deadline: true,
+      privateRevealed: true,
+      _count: { select: { memberships: true } },
+    },
+  });
+  return {
+    id: c.id,
+    name: c.name,
+    slug: c.slug,
+    createdAt: c.createdAt,
+    role: access.role,
+    memberCount: c._count.memberships,
+    joinCode: access.isGrader ? c.joinCode : null,
+    dailyQuota: c.dailyQuota,
+    deadline: c.deadline,
+    privateRevealed: c.privateRevealed,
+  };
+}
+
+export async function joinClass(viewer: Viewer, codeInput: unknown): Promise<ClassDetail> {
+  const user = requireSignedIn(viewer, "write");
+  const code = parseInput(joinCodeSchema, codeInput);
+  const klass = await db.class.findUnique({ where: { joinCode: code }, select: { id: true, slug: true } });
+  if (!klass) {
+    throw badInput("No class has this join code. Check it with your instructor.", [
+      { path: "code", message: "No class has this join code." },
+    ]);
+  }
+  // Joining twice is harmless, and must never demote a grader to student.
+  await db.membership.upsert({
+    where: { userId_classId: { userId: user.userId, classId: klass.id } },
+    create: { userId: user.userId, classId: klass.id, role: "STUDENT" },
+    update: {},
+    select: { role: true },
+  });
+  return getClass(viewer, klass.slug);
+}

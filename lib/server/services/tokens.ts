@@ -1,0 +1,60 @@
+import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { TokenScope } from "@/generated/prisma/enums";
+import { requireClassAccess, requireSignedIn } from "../access";
+import { db } from "../db";
+import { parseInput } from "../input";
+import type { Viewer } from "../viewer";
+
+// Tokens are "cw_" + 32 random bytes. Only their sha256 is stored: a leaked database
+// does not leak usable tokens, and a fast hash is fine because the secret has 256 bits.
+const TOKEN_PREFIX = "cw_";
+
+export function hashToken(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+export const createTokenSchema = z.object({
+  name: z.string().trim().min(1, "Name the token.").max(100),
+  scopes: z.array(z.enum(["READ", "WRITE"])).min(1, "Pick at least one scope.").default(["READ"]),
+  classSlug: z.string().min(1).nullish(),
+});
+
+export interface CreatedToken {
+  id: string;
+  name: string;
+  /** The secret, shown exactly once. */
+  token: string;
+  prefix: string;
+  scopes: TokenScope[];
+}
+
+export async function createApiToken(viewer: Viewer, input: unknown): Promise<CreatedToken> {
+  const user = requireSignedIn(viewer, "write");
+  const data = parseInput(createTokenSchema, input);
+  const classId = data.classSlug ? (await requireClassAccess(viewer, { slug: data.classSlug })).classId : null;
+  const secret = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  const prefix = secret.slice(0, 10);
+  // READ is implied by WRITE: a token that may write may also read what it writes.
+  const scopes: TokenScope[] = data.scopes.includes("WRITE") ? ["READ", "WRITE"] : ["READ"];
+  const row = await db.apiToken.create({
+    data: { userId: user.userId, classId, name: data.name, tokenHash: hashToken(secret), prefix, scopes },
+    select: { id: true, name: true, prefix: true, scopes: true },
+  });
+  return { ...row, token: secret };
+}
+
+/** Resolves a Bearer secret to a viewer, or null when it is unknown or revoked. */
+export async function viewerFromToken(secret: string): Promise<Viewer | null> {
+  if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash: hashToken(secret) },
+    select: { id: true, userId: true, classId: true, scopes: true, revokedAt: true, lastUsedAt: true },
+  });
+  if (!row || row.revokedAt) return null;
+  // Record use at most once a minute: a script polling every second shouldn't write every time.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() }, select: { id: true } });
+  }
+  return { kind: "user", via: "token", userId: row.userId, tokenId: row.id, scopes: row.scopes, classId: row.classId };
+}
