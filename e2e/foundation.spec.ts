@@ -1,0 +1,100 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+const unique = Date.now().toString(36);
+
+async function signUp(browser: Browser, name: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/signup");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(`${name.split(" ")[0]!.toLowerCase()}.${unique}@example.test`);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/classes$/);
+  await expect(page.getByTestId("signed-in-as")).toHaveText(name);
+  return page;
+}
+
+async function graphql(page: Page, query: string, variables: Record<string, unknown> = {}) {
+  const response = await page.request.post("/api/graphql", { data: { query, variables } });
+  return (await response.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
+}
+
+test("sign up, create a class, a second user joins by code and submits, and sees it on the class page", async ({ browser }) => {
+  const owner = await signUp(browser, "Olivia Owner");
+  await owner.getByLabel("Class name").fill(`Vision Lab ${unique}`);
+  await owner.getByRole("button", { name: "Create class" }).click();
+  await expect(owner.getByRole("heading", { level: 1 })).toHaveText(`Vision Lab ${unique}`);
+  const classUrl = owner.url();
+  const joinCode = (await owner.getByTestId("join-code").textContent())!.trim();
+  expect(joinCode).toMatch(/^[A-Z0-9]{8}$/);
+  await owner.screenshot({ path: "e2e/artifacts/class-page-owner.png", fullPage: true });
+
+  const student = await signUp(browser, "Stella Student");
+  await student.getByLabel("Join code").fill(joinCode.toLowerCase());
+  await student.getByRole("button", { name: "Join class" }).click();
+  await expect(student).toHaveURL(classUrl);
+  await expect(student.getByTestId("join-code")).toHaveCount(0); // students don't see it
+
+  await student.getByRole("link", { name: "New submission" }).click();
+  await student.getByLabel("Submission name").fill("My first MLP");
+  await student.getByRole("button", { name: "Submit for training" }).click();
+  await expect(student).toHaveURL(/\/submissions\/\w+$/);
+  await expect(student.getByRole("heading", { level: 1 })).toHaveText("My first MLP");
+  await expect(student.getByText("Queued")).toBeVisible();
+
+  await student.goto(classUrl);
+  const row = student.getByTestId("submission-row").filter({ hasText: "My first MLP" });
+  await expect(row).toBeVisible();
+  await expect(row.getByText("Queued")).toBeVisible();
+  await student.screenshot({ path: "e2e/artifacts/class-page-student.png", fullPage: true });
+
+  // The owner (a grader) sees the student's submission too, with the author named.
+  await owner.reload();
+  await expect(owner.getByTestId("submission-row").filter({ hasText: "Stella Student" })).toBeVisible();
+
+  // A signed-in non-member is refused by GraphQL and by the page.
+  const outsider = await signUp(browser, "Oscar Outsider");
+  const slug = new URL(classUrl).pathname.split("/").pop();
+  const refused = await graphql(outsider, `query($slug: String!) { class(slug: $slug) { name } }`, { slug });
+  expect(refused.data?.class ?? null).toBeNull();
+  expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  const page = await outsider.goto(classUrl);
+  expect(page?.status()).toBe(403);
+
+  // The member's own session answers the same query.
+  const allowed = await graphql(student, `query($slug: String!) { class(slug: $slug) { name myRole } }`, { slug });
+  expect(allowed.data?.class).toEqual({ name: `Vision Lab ${unique}`, myRole: "STUDENT" });
+});
+
+test("shows a clear error for a wrong password and a duplicate email, keeping what was typed", async ({ page, browser }) => {
+  await signUp(browser, "Dana Duplicate");
+  await page.goto("/signup");
+  await page.getByLabel("Name").fill("Dana Again");
+  await page.getByLabel("Email").fill(`dana.${unique}@example.test`);
+  await page.getByLabel("Password").fill("another password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("An account with this email already exists.").first()).toBeVisible();
+  await expect(page.getByLabel("Name")).toHaveValue("Dana Again");
+
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(`dana.${unique}@example.test`);
+  await page.getByLabel("Password").fill("wrong password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/classes$/);
+});
+
+test("anonymous GraphQL requests for class data are UNAUTHENTICATED, and { __typename } answers", async ({ request }) => {
+  const typename = await request.post("/api/graphql", { data: { query: "{ __typename }" } });
+  expect(await typename.json()).toEqual({ data: { __typename: "Query" } });
+  const classes = await request.post("/api/graphql", { data: { query: "{ classes { id } }" } });
+  expect((await classes.json()).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+  const badToken = await request.post("/api/graphql", {
+    data: { query: "{ __typename }" },
+    headers: { authorization: "Bearer cw_not-a-real-token" },
+  });
+  expect(badToken.status()).toBe(401);
+});

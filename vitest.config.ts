@@ -1,0 +1,17 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
+  test: {
+    include: ["tests/**/*.test.ts", "trainer/**/*.test.ts"],
+    exclude: ["node_modules/**", "e2e/**", ".next/**"],
+    // One fresh database per run, created and dropped around the whole suite.
+    globalSetup: ["tests/setup/global.ts"],
+    setupFiles: ["tests/setup/env.ts"],
+    // Forks, not threads: tfjs's wasm backend and native addons are happier in processes.
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
