@@ -2,7 +2,14 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
+  resolve: {
+    alias: {
+      "@": fileURLToPath(new URL("./", import.meta.url)),
+      // graphql ships both .mjs and .js; Pothos loads one and our code the other unless
+      // every import resolves to the same file ("Cannot use GraphQLScalarType from another realm").
+      graphql: fileURLToPath(new URL("./node_modules/graphql/index.js", import.meta.url)),
+    },
+  },
   test: {
     include: ["tests/**/*.test.ts", "trainer/**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**"],

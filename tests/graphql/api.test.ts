@@ -119,7 +119,10 @@ describe("GraphQL API against the real database", () => {
     const classId = (await db.class.findUniqueOrThrow({ where: { slug }, select: { id: true } })).id;
     const addResult = async (authorId: string, name: string, accuracy: number) => {
       const submission = await db.submission.create({
-        data: { authorId, classId, name, architecture: MLP, training: {}, status: "SUCCEEDED" },
+        data: {
+          authorId, classId, name, architecture: MLP, training: {}, status: "SUCCEEDED",
+          startedAt: new Date(), finishedAt: new Date(),
+        },
         select: { id: true },
       });
       await db.result.create({
@@ -129,7 +132,7 @@ describe("GraphQL API against the real database", () => {
           testLoss: 0.4,
           publicAccuracy: accuracy,
           privateAccuracy: accuracy - 0.01,
-          confusionMatrix: [],
+          confusionMatrix: Array.from({ length: 10 }, () => Array<number>(10).fill(100)),
           history: [],
           paramCount: 101_770,
           epochs: 3,
