@@ -1,0 +1,70 @@
+import { PgBoss, fromPrisma, type SendOptions } from "pg-boss";
+import type { z } from "zod";
+import { readLimits } from "../limits";
+import { ALL_JOBS, type JobDefinition } from "./jobs";
+
+// One pg-boss instance per process. The web app uses it to send (and cancel); workers also
+// supervise (detect dead workers' jobs, expire, retry). Its tables live in the `pgboss` schema
+// of the same database as the app, which is what lets a submission and its job be created in
+// one transaction.
+
+export interface BossOptions {
+  /** Workers supervise; the web app does not need to. */
+  supervise?: boolean;
+}
+
+const globalForBoss = globalThis as unknown as { catwalkBoss?: Promise<PgBoss> };
+
+export async function createBoss({ supervise = false }: BossOptions = {}): Promise<PgBoss> {
+  const connectionString = process.env.DATABASE_URL;
+  if (!connectionString) throw new Error("DATABASE_URL is not set.");
+  const limits = readLimits();
+  const boss = new PgBoss({
+    connectionString,
+    application_name: supervise ? "catwalk-worker" : "catwalk-web",
+    max: supervise ? 4 : 2,
+    supervise,
+    schedule: false,
+    monitorIntervalSeconds: limits.monitorSeconds,
+    superviseIntervalSeconds: limits.monitorSeconds,
+  });
+  // pg-boss reports connection trouble here and keeps retrying; it must never crash the process.
+  boss.on("error", (error) => console.error("[queue]", error.message));
+  await boss.start();
+  await ensureQueues(boss);
+  return boss;
+}
+
+/** The process-wide instance, started on first use. */
+export function getBoss(): Promise<PgBoss> {
+  globalForBoss.catwalkBoss ??= createBoss().catch((error) => {
+    globalForBoss.catwalkBoss = undefined;
+    throw error;
+  });
+  return globalForBoss.catwalkBoss;
+}
+
+export async function ensureQueues(boss: PgBoss): Promise<void> {
+  for (const job of ALL_JOBS) {
+    const existing = await boss.getQueue(job.name);
+    if (existing) await boss.updateQueue(job.name, job.queue);
+    else await boss.createQueue(job.name, job.queue);
+  }
+}
+
+/**
+ * Sends a job, inside the caller's Prisma transaction when one is given, so that the row it
+ * refers to and the job commit or roll back together.
+ */
+export async function sendJob<P extends z.ZodType>(
+  definition: JobDefinition<P>,
+  payload: z.input<P>,
+  options: SendOptions & { tx?: Parameters<typeof fromPrisma>[0] } = {},
+): Promise<string> {
+  const boss = await getBoss();
+  const { tx, ...sendOptions } = options;
+  const data = definition.payload.parse(payload) as object;
+  const id = await boss.send(definition.name, data, { ...sendOptions, ...(tx ? { db: fromPrisma(tx) } : {}) });
+  if (!id) throw new Error(`pg-boss refused a ${definition.name} job (a queue policy blocked it).`);
+  return id;
+}
