@@ -78,11 +78,29 @@ function batchMatMul(args: KernelArgs): TensorInfo {
   const transposeA = Boolean(attrs?.transposeA);
   const transposeB = Boolean(attrs?.transposeB);
   if (!transposeA && !transposeB) return originalMatMul!(args) as TensorInfo;
-  const a = transposeA ? transposeLast2(backend, inputs.a) : inputs.a;
-  const b = transposeB ? transposeLast2(backend, inputs.b) : inputs.b;
-  const out = originalMatMul!({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
-  if (transposeA) dispose(backend, a);
-  if (transposeB) dispose(backend, b);
+  const { a, b } = inputs;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  // a·bᵀ with a big b (Dense backward: dy·Wᵀ): computing (b·aᵀ)ᵀ packs the small aᵀ instead of
+  // the big bᵀ. Costs in floats touched: transpose ≈ 1, XNNPACK packing ≈ 4 (see above).
+  const single = a.shape.slice(0, -2).every((d) => d === 1) && b.shape.slice(0, -2).every((d) => d === 1);
+  if (transposeB && !transposeA && single && m * k * 5 + n * m < n * k * 5) {
+    const aT = transposeLast2(backend, { ...a, shape: [m, k] });
+    const cT = originalMatMul!({ inputs: { a: { ...b, shape: [n, k] }, b: aT }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo; // [n, m]
+    const c = transposeLast2(backend, cT);
+    dispose(backend, aT, cT);
+    const outShape = [...(ra >= rb ? a.shape : b.shape).slice(0, -2), m, n];
+    return { ...c, shape: outShape };
+  }
+  const a2 = transposeA ? transposeLast2(backend, a) : a;
+  const b2 = transposeB ? transposeLast2(backend, b) : b;
+  const out = originalMatMul!({ inputs: { a: a2, b: b2 }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+  if (transposeA) dispose(backend, a2);
+  if (transposeB) dispose(backend, b2);
+  void k;
   return out;
 }
 
@@ -132,8 +150,11 @@ function im2col(backend: BackendWasm, x: TensorInfo, ci: ConvInfo, transposed: b
               else for (let c = 0; c < C; c++) dst[(k0 + c) * N + n] = 0;
             } else {
               const d0 = n * K + k0;
-              if (inside) for (let c = 0; c < C; c++) dst[d0 + c] = src[s0 + c];
-              else for (let c = 0; c < C; c++) dst[d0 + c] = 0;
+              // Channel runs are contiguous on both sides: memcpy beats a JS loop from ~8 floats.
+              if (inside) {
+                if (C >= 8) dst.set(src.subarray(s0, s0 + C), d0);
+                else for (let c = 0; c < C; c++) dst[d0 + c] = src[s0 + c];
+              } else dst.fill(0, d0, d0 + C);
             }
           }
         }
@@ -153,17 +174,19 @@ function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const Co = ci.outChannels;
   const dy2 = { ...dy, shape: [N, Co] };
   let dw: TensorInfo;
-  // dW[K, Co] = patchesᵀ · dy. Which side to transpose: whichever buffer is smaller.
-  if (K <= Co) {
-    const pT = im2col(backend, x, ci, true);
-    dw = matmul(backend, pT, dy2);
-    dispose(backend, pT);
-  } else {
+  // XNNPACK repacks the second matmul operand on every call (it is a fresh tensor each step), at
+  // ~10 ns per float, while a JS transpose costs ~2 ns: so the smaller of patches [N, K] and
+  // dy [N, Co] goes second, and the first operand is built already transposed.
+  if (K < Co) {
     const p = im2col(backend, x, ci, false);
     const dyT = transposeLast2(backend, dy2);
     const dwT = matmul(backend, dyT, p); // [Co, K]
     dw = transposeLast2(backend, dwT);
     dispose(backend, p, dyT, dwT);
+  } else {
+    const pT = im2col(backend, x, ci, true);
+    dw = matmul(backend, pT, dy2); // [K, Co]
+    dispose(backend, pT);
   }
   return { ...dw, shape: filterShape };
 }
@@ -223,6 +246,11 @@ function maxPoolGrad(args: KernelArgs): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight: SH, strideWidth: SW, filterHeight: FH, filterWidth: FW } = ci;
   const pt = ci.padInfo.top;
   const pl = ci.padInfo.left;
+  if (FH === 2 && FW === 2 && SH === 2 && SW === 2 && pt === 0 && pl === 0 && outHeight * 2 === inHeight && outWidth * 2 === inWidth) {
+    const dx = alloc(backend, input.shape);
+    maxPoolGrad2x2(view(backend, input), view(backend, dy), view(backend, dx), batchSize, inHeight, inWidth, C, outHeight, outWidth);
+    return dx;
+  }
   const dx = zeros(backend, input.shape);
   const xs = view(backend, input);
   const g = view(backend, dy);
@@ -262,6 +290,64 @@ function maxPoolGrad(args: KernelArgs): TensorInfo {
     }
   }
   return dx;
+}
+
+// The common 2×2/2 case where the windows tile the input exactly: every input element is written
+// once (gradient or 0), so no zero-fill and no read-modify-write.
+function maxPoolGrad2x2(xs: Float32Array, g: Float32Array, d: Float32Array, B: number, H: number, W: number, C: number, OH: number, OW: number): void {
+  const row = W * C;
+  let o = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      let p00 = b * H * row + 2 * oh * row;
+      for (let ow = 0; ow < OW; ow++, p00 += 2 * C) {
+        const p01 = p00 + C;
+        const p10 = p00 + row;
+        const p11 = p10 + C;
+        for (let c = 0; c < C; c++, o++) {
+          let at = 0;
+          let m = xs[p00 + c];
+          // Strict `>` keeps the first maximum (as the cpu kernel does); `m !== m` moves off a NaN.
+          let v = xs[p01 + c];
+          if (v > m || m !== m) { m = v; at = 1; }
+          v = xs[p10 + c];
+          if (v > m || m !== m) { m = v; at = 2; }
+          v = xs[p11 + c];
+          if (v > m || m !== m) { m = v; at = 3; }
+          const gv = g[o];
+          d[p00 + c] = at === 0 ? gv : 0;
+          d[p01 + c] = at === 1 ? gv : 0;
+          d[p10 + c] = at === 2 ? gv : 0;
+          d[p11 + c] = at === 3 ? gv : 0;
+        }
+      }
+    }
+  }
+}
+
+/** Sum over all leading axes (the bias gradient): one pass, per-channel accumulators. */
+function sumLeading(backend: BackendWasm, x: TensorInfo, C: number, keepDims: boolean): TensorInfo {
+  const rows = x.shape.reduce((a, b) => a * b, 1) / C;
+  const acc = new Float64Array(C);
+  const src = view(backend, x);
+  for (let r = 0, o = 0; r < rows; r++, o += C) for (let c = 0; c < C; c++) acc[c] += src[o + c];
+  const out = alloc(backend, keepDims ? x.shape.map((d, i) => (i === x.shape.length - 1 ? d : 1)) : [C]);
+  view(backend, out).set(acc);
+  return out;
+}
+
+let originalSum: KernelFn | null = null;
+
+function sum(args: KernelArgs): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const x = inputs.x;
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(attrs!.axis as number | number[], x.shape).sort((a, b) => a - b);
+  // wasm's Sum transposes the reduced axes to the end first; that copy dominates for bias grads.
+  if (x.dtype === 'float32' && rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i)) {
+    return sumLeading(backend, x, x.shape[rank - 1], Boolean(attrs!.keepDims));
+  }
+  return originalSum!(args) as TensorInfo;
 }
 
 function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
@@ -339,9 +425,18 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   return dx;
 }
 
-export const REPLACED_KERNELS = ['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'] as const;
+/** wasm's Identity copies the buffer; sharing it by reference count is what the cpu backend does. */
+function identity(args: KernelArgs): TensorInfo {
+  const { x } = args.inputs;
+  args.backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+export const REPLACED_KERNELS = ['Identity', 'Sum', 'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'] as const;
 
 const IMPLS: Record<(typeof REPLACED_KERNELS)[number], KernelFn> = {
+  Identity: identity,
+  Sum: sum,
   BatchMatMul: batchMatMul,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
@@ -361,6 +456,7 @@ export function installWasmKernels(): void {
   const orig = tf.getKernel('BatchMatMul', 'wasm');
   if (!orig) throw new Error('wasm backend not registered');
   originalMatMul = orig.kernelFunc as unknown as KernelFn;
+  originalSum = tf.getKernel('Sum', 'wasm')!.kernelFunc as unknown as KernelFn;
   for (const name of REPLACED_KERNELS) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: IMPLS[name] as unknown as tf.KernelFunc });

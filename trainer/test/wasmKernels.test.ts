@@ -115,17 +115,25 @@ describe('wasm replacement kernels match cpu', () => {
     [false, true],
     [true, true],
   ])('BatchMatMul transposeA=%s transposeB=%s, rank 2 and batched', async (ta, tb) => {
-    for (const batch of [[], [3]]) {
-      const [m, kk, n] = [7, 13, 5];
-      const a = rand([...batch, ...(ta ? [kk, m] : [m, kk])]);
-      const b = rand([...batch, ...(tb ? [n, kk] : [kk, n])]);
+    for (const [batch, [m, kk, n]] of [[[], [7, 13, 5]], [[3], [7, 13, 5]], [[1], [4, 16, 40]], [[], [4, 16, 40]]] as const) {
+      const a = rand([...batch, ...(ta ? [kk, m] : [m, kk])] as number[]);
+      const b = rand([...batch, ...(tb ? [n, kk] : [kk, n])] as number[]);
       await compare('BatchMatMul', { a, b }, { transposeA: ta, transposeB: tb });
     }
   });
 
+  it.each([
+    { shape: [6, 5], axis: [0], keepDims: false },
+    { shape: [2, 3, 4, 5], axis: [0, 1, 2], keepDims: false },
+    { shape: [2, 3, 4, 5], axis: [2, 0, 1], keepDims: true },
+    { shape: [2, 3, 4, 5], axis: [1, 2], keepDims: false }, // not leading: stock kernel
+    { shape: [7], axis: [0], keepDims: false },
+  ])('Sum $shape over $axis keepDims=$keepDims', async ({ shape, axis, keepDims }) => {
+    await compare('Sum', { x: rand(shape) }, { axis, keepDims });
+  });
+
   it('whole-model gradient of the report CNN matches cpu', async () => {
     const build = () => {
-      tf.util.seedrandom?.('x' as never);
       const m = tf.sequential({
         layers: [
           tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
