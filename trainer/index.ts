@@ -10,3 +10,5 @@ export { runTraining } from './train/run.js';
 export type { EpochMetrics, ProgressEvent, RunTrainingOptions, TrainingOutcome } from './train/run.js';
 export { publicPrivateSplit, PUBLIC_SPLIT_SEED, confusionMatrix, perClassMetrics } from './train/scoring.js';
 export type { ClassMetrics } from './train/scoring.js';
+export { estimateEpochTime } from './estimate.js';
+export type { EpochEstimate } from './estimate.js';

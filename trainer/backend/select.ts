@@ -73,7 +73,8 @@ export async function selectBackend(prefer: BackendName | undefined = (process.e
     try {
       why = await tryBackend(name);
     } catch (e) {
-      why = (e as Error).message.split('\n')[0];
+      const code = (e as NodeJS.ErrnoException).code;
+      why = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? 'not installed' : (e as Error).message.split('\n')[0];
     }
     if (why === null) {
       const { REPLACED_KERNELS } = name === 'wasm' ? await import('./wasmKernels.js') : { REPLACED_KERNELS: [] as readonly string[] };

@@ -67,6 +67,11 @@ export interface RunTrainingOptions {
   limits?: ParseOptions;
   /** Overrides training.maxEpochs (CLI --epochs). */
   maxEpochs?: number;
+  /**
+   * Benchmarks only (time-to-accuracy): called with the test accuracy after every epoch. Never
+   * feeds back into training or model selection; costs one test-set pass per epoch.
+   */
+  onEpochTest?: (epoch: number, testAccuracy: number, trainMsSoFar: number) => void;
 }
 
 const EVAL_BATCH = 1000;
@@ -244,6 +249,10 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
         etaMs: (cfg.maxEpochs - epoch) * meanEpoch,
       };
       history.push(m);
+      if (opts.onEpochTest) {
+        const all = new Uint32Array(data.test.count).map((_, i) => i);
+        opts.onEpochTest(epoch, evaluate(model, data.test, all, inputShape).accuracy, history.reduce((a, h) => a + h.durationMs, 0));
+      }
       if (val && !Number.isFinite(val.loss)) {
         throw new TrainerError('DIVERGED', `training diverged: validation loss is ${val.loss} after epoch ${epoch}`);
       }
