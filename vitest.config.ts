@@ -18,7 +18,10 @@ export default defineConfig({
     setupFiles: ["tests/setup/env.ts"],
     // Forks, not threads: tfjs's wasm backend and native addons are happier in processes.
     pool: "forks",
-    testTimeout: 30_000,
+    // tfjs tests are CPU-bound and queue tests run worker processes: on 2 cores, running
+    // files in parallel only adds contention and timing noise.
+    fileParallelism: false,
+    testTimeout: 60_000,
     hookTimeout: 120_000,
   },
 });

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { TrainerError } from '../errors.js';
+
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export interface BackendInfo {
+  /** What trained the model; stored with every result. */
+  name: BackendName;
+  /** tfjs's own backend name ('tensorflow', 'wasm', 'cpu'). */
+  tfjsBackend: string;
+  version: string;
+  /** Why the faster ones were skipped, in order tried. */
+  skipped: string[];
+  /** Kernels replaced on wasm (see wasmKernels.ts). */
+  patchedKernels: string[];
+  simd?: boolean;
+}
+
+const ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+// tfjs-node-gpu falls back to the CPU silently when CUDA is absent, so only try it when the
+// NVIDIA driver exposes a GPU (that file exists whenever the kernel driver has one).
+function hasNvidiaGpu(): boolean {
+  return existsSync('/proc/driver/nvidia/gpus') || existsSync('/dev/nvidia0');
+}
+
+async function importOptional(name: string): Promise<void> {
+  // A variable specifier keeps bundlers and tsc from requiring the optional package.
+  const spec: string = name;
+  await import(spec);
+}
+
+async function tryBackend(name: BackendName): Promise<string | null> {
+  switch (name) {
+    case 'tensorflow-gpu':
+      if (!hasNvidiaGpu()) return 'no NVIDIA GPU visible';
+      await importOptional('@tensorflow/tfjs-node-gpu');
+      break;
+    case 'tensorflow':
+      await importOptional('@tensorflow/tfjs-node');
+      break;
+    case 'wasm': {
+      await import('@tensorflow/tfjs-backend-wasm');
+      break;
+    }
+    case 'cpu':
+      break;
+  }
+  const tfjsName = name === 'tensorflow-gpu' ? 'tensorflow' : name;
+  if (!(await tf.setBackend(tfjsName))) return `tf.setBackend('${tfjsName}') failed`;
+  await tf.ready();
+  if (name === 'wasm') {
+    const { installWasmKernels } = await import('./wasmKernels.js');
+    installWasmKernels();
+  }
+  return null;
+}
+
+let current: BackendInfo | null = null;
+
+/**
+ * Picks the fastest backend that loads: tfjs-node-gpu (with a GPU) → tfjs-node → wasm (with the
+ * replaced kernels) → cpu. `CATWALK_BACKEND` or `prefer` forces one (and fails if it can't load).
+ */
+export async function selectBackend(prefer: BackendName | undefined = (process.env.CATWALK_BACKEND as BackendName | undefined) || undefined): Promise<BackendInfo> {
+  if (current && (!prefer || current.name === prefer)) return current;
+  if (prefer && !ORDER.includes(prefer)) {
+    throw new TrainerError('BACKEND_UNAVAILABLE', `unknown backend '${prefer}' (choose from ${ORDER.join(', ')})`);
+  }
+  const skipped: string[] = [];
+  for (const name of prefer ? [prefer] : ORDER) {
+    let why: string | null;
+    try {
+      why = await tryBackend(name);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      why = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? 'not installed' : (e as Error).message.split('\n')[0];
+    }
+    if (why === null) {
+      const { REPLACED_KERNELS } = name === 'wasm' ? await import('./wasmKernels.js') : { REPLACED_KERNELS: [] as readonly string[] };
+      current = {
+        name,
+        tfjsBackend: tf.getBackend(),
+        version: tf.version.tfjs,
+        skipped,
+        patchedKernels: [...REPLACED_KERNELS],
+        ...(name === 'wasm' ? { simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') } : {}),
+      };
+      return current;
+    }
+    skipped.push(`${name}: ${why}`);
+  }
+  throw new TrainerError('BACKEND_UNAVAILABLE', `no TensorFlow.js backend could be loaded (${skipped.join('; ')})`);
+}
+
+export function currentBackend(): BackendInfo | null {
+  return current;
+}

@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type FashionMnist, getPreset, keras, loadFashionMnist, publicPrivateSplit, runTraining, sequential, selectBackend, TrainerError } from '../index.js';
+
+let data: FashionMnist;
+let small: FashionMnist;
+beforeAll(async () => {
+  data = await loadFashionMnist({ subset: 'fixture' });
+  // A smaller slice keeps the CNN test to a couple of seconds.
+  small = { ...data, train: { images: data.train.images.slice(0, 600 * 784), labels: data.train.labels.slice(0, 600), count: 600 } };
+  await selectBackend();
+});
+
+const mlp = () => getPreset('report-mlp')!;
+
+describe('runTraining', () => {
+  it('trains the report MLP on the fixture and scores the test set fully', async () => {
+    const epochs: number[] = [];
+    const r = await runTraining({ architecture: mlp().architecture, training: { ...mlp().training, maxEpochs: 3 }, data, onEpoch: (m) => void epochs.push(m.epoch) });
+    expect(r.backend).toBe('wasm');
+    expect(epochs).toEqual([1, 2, 3]);
+    expect(r.paramCount).toBe(109_386);
+    expect(r.trainSamples + r.valSamples).toBe(2000);
+    expect(r.valSamples).toBe(200);
+    expect(r.testAccuracy).toBeGreaterThan(0.65);
+    const h = r.history[2];
+    for (const k of ['loss', 'accuracy', 'valLoss', 'valAccuracy', 'samplesPerSec', 'etaMs'] as const) expect(Number.isFinite(h[k])).toBe(true);
+    expect(r.history[2].loss).toBeLessThan(r.history[0].loss);
+    expect(r.predictions).toHaveLength(1000);
+    // Confusion matrix rows are the true labels.
+    const rowSums = r.confusionMatrix.map((row) => row.reduce((a, b) => a + b, 0));
+    const counts = new Array(10).fill(0);
+    for (const l of data.test.labels) counts[l]++;
+    expect(rowSums).toEqual(counts);
+    const diag = r.confusionMatrix.reduce((a, row, i) => a + row[i], 0);
+    expect(diag / 1000).toBeCloseTo(r.testAccuracy, 10);
+    let agree = 0;
+    r.predictions.forEach((p, i) => (agree += p === data.test.labels[i] ? 1 : 0));
+    expect(agree / 1000).toBeCloseTo(r.testAccuracy, 10);
+    expect((r.publicAccuracy + r.privateAccuracy) / 2).toBeCloseTo(r.testAccuracy, 10);
+    expect(r.perClass).toHaveLength(10);
+    for (const c of r.perClass) {
+      expect(c.f1).toBeGreaterThanOrEqual(0);
+      expect(c.f1).toBeLessThanOrEqual(1);
+    }
+    expect(r.testLoss).toBeGreaterThan(0);
+  });
+
+  it('is reproducible for a fixed seed and differs for another', async () => {
+    const run = (seed: number) => runTraining({ architecture: mlp().architecture, training: { batchSize: 64, maxEpochs: 1, seed, earlyStopping: null }, data });
+    const [a, b, c] = [await run(7), await run(7), await run(8)];
+    expect(a.history[0].loss).toBe(b.history[0].loss);
+    expect([...a.predictions]).toEqual([...b.predictions]);
+    expect(c.history[0].loss).not.toBe(a.history[0].loss);
+  });
+
+  it('keeps the tensor count flat across epochs and releases everything at the end', async () => {
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    await runTraining({
+      architecture: getPreset('report-cnn')!.architecture,
+      training: { batchSize: 32, maxEpochs: 3, earlyStopping: { monitor: 'val_accuracy', patience: 10 } },
+      data: small,
+      onEpoch: () => void counts.push(tf.memory().numTensors),
+    });
+    expect(counts).toHaveLength(3);
+    expect(new Set(counts).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('trains the report CNN (conv gradients on wasm) to better than chance quickly', async () => {
+    const r = await runTraining({ architecture: getPreset('report-cnn')!.architecture, training: { maxEpochs: 2, earlyStopping: null }, data: small });
+    expect(r.testAccuracy).toBeGreaterThan(0.5);
+    expect(r.paramCount).toBe(106_202);
+  });
+
+  it('stops early on a plateau and restores the best epoch', async () => {
+    const r = await runTraining({
+      architecture: mlp().architecture,
+      // minDelta no run can meet: only the first epoch counts as an improvement.
+      training: { maxEpochs: 10, earlyStopping: { monitor: 'val_loss', patience: 2, minDelta: 100, restoreBestWeights: true } },
+      data,
+    });
+    expect(r.stoppedEarly).toBe(true);
+    expect(r.epochs).toBe(3);
+    expect(r.bestEpoch).toBe(1);
+    expect(r.stopReason).toMatch(/val_loss did not improve for 2 epochs/);
+    expect(r.notes.join(' ')).toMatch(/Restored the weights of epoch 1/);
+  });
+
+  it('cancels between batches with an AbortSignal', async () => {
+    const ac = new AbortController();
+    const before = tf.memory().numTensors;
+    const p = runTraining({ architecture: mlp().architecture, training: { maxEpochs: 5, earlyStopping: null }, data, signal: ac.signal, onEpoch: () => ac.abort() });
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringMatching(/epoch 2 \(batch 1\//) });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops a diverging run with DIVERGED and a reason', async () => {
+    const arch = sequential([keras.dense(256, 'linear'), keras.dense(256, 'linear'), keras.dense(10, 'softmax')], { inputShape: [784] });
+    const p = runTraining({ architecture: arch, training: { optimizer: 'sgd', learningRate: 10, maxEpochs: 3, earlyStopping: null }, data });
+    await expect(p).rejects.toMatchObject({ code: 'DIVERGED', message: expect.stringMatching(/loss became (NaN|Infinity).*lower learning rate/) });
+  });
+
+  it('rejects bad input with typed errors before touching the backend', async () => {
+    const bad = structuredClone(getPreset('report-cnn')!.architecture);
+    bad.config.layers[6].config.units = 7;
+    const e1 = await runTraining({ architecture: bad, data }).catch((e) => e);
+    expect(e1).toBeInstanceOf(TrainerError);
+    expect(e1).toMatchObject({ code: 'INVALID_ARCHITECTURE', message: expect.stringMatching(/^layer 6 'dense_1', field 'units'/) });
+    expect(e1.retryable).toBe(false);
+    const e2 = await runTraining({ architecture: mlp().architecture, training: { optimizer: 'lbfgs' }, data }).catch((e) => e);
+    expect(e2).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringMatching(/optimizer/) });
+  });
+});
+
+describe('public/private split', () => {
+  it('halves the test set deterministically and disjointly', () => {
+    const a = publicPrivateSplit();
+    const b = publicPrivateSplit();
+    expect(a.public).toHaveLength(5000);
+    expect(a.private).toHaveLength(5000);
+    expect([...a.public]).toEqual([...b.public]);
+    const all = new Set([...a.public, ...a.private]);
+    expect(all.size).toBe(10_000);
+    // Pinned: changing the split would silently reshuffle every leaderboard.
+    expect([...a.public.slice(0, 5)]).toMatchInlineSnapshot(`
+      [
+        0,
+        2,
+        3,
+        4,
+        9,
+      ]
+    `);
+  });
+});

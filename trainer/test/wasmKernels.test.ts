@@ -1,0 +1,174 @@
+// Each replaced wasm kernel against the reference cpu backend on random inputs.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installWasmKernels } from '../backend/wasmKernels.js';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  installWasmKernels();
+});
+
+let seed = 1;
+function rand(shape: number[]): { shape: number[]; values: Float32Array } {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    values[i] = (seed / 2 ** 32) * 2 - 1;
+  }
+  return { shape, values };
+}
+
+/** Runs one kernel on a backend with the given inputs; returns its output values. */
+async function run(backend: string, kernel: string, inputs: Record<string, { shape: number[]; values: Float32Array }>, attrs: Record<string, unknown>) {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const ins: Record<string, tf.Tensor> = {};
+    for (const [k, v] of Object.entries(inputs)) ins[k] = tf.tensor(v.values, v.shape);
+    const out = tf.engine().runKernel(kernel, ins, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    return { shape: out.shape, values: out.dataSync() as Float32Array };
+  });
+}
+
+async function compare(kernel: string, inputs: Record<string, { shape: number[]; values: Float32Array }>, attrs: Record<string, unknown>) {
+  const ref = await run('cpu', kernel, inputs, attrs);
+  const got = await run('wasm', kernel, inputs, attrs);
+  expect(got.shape).toEqual(ref.shape);
+  let maxErr = 0;
+  let maxRef = 0;
+  for (let i = 0; i < ref.values.length; i++) {
+    maxErr = Math.max(maxErr, Math.abs(ref.values[i] - got.values[i]));
+    maxRef = Math.max(maxRef, Math.abs(ref.values[i]));
+  }
+  expect(maxErr).toBeLessThanOrEqual(1e-4 * Math.max(1, maxRef));
+  return maxErr;
+}
+
+const CASES: { k: number; s: number; pad: 'same' | 'valid' | number; inC: number; outC: number; size: number }[] = [];
+for (const k of [1, 2, 3, 5]) for (const s of [1, 2, 3]) for (const pad of ['same', 'valid', 1] as const) CASES.push({ k, s, pad, inC: 3, outC: 4, size: 9 });
+CASES.push({ k: 2, s: 1, pad: 'same', inC: 64, outC: 16, size: 14 }); // the report CNN's conv2
+CASES.push({ k: 2, s: 1, pad: 'same', inC: 1, outC: 64, size: 28 }); // and its conv1
+
+const outSize = (size: number, k: number, s: number, pad: 'same' | 'valid' | number) =>
+  pad === 'same' ? Math.ceil(size / s) : pad === 'valid' ? Math.floor((size - k) / s) + 1 : Math.floor((size + 2 * pad - k) / s) + 1;
+
+describe('wasm replacement kernels match cpu', () => {
+  it.each(CASES)('Conv2DBackpropFilter and Conv2DBackpropInput k=$k s=$s pad=$pad C=$inC→$outC', async ({ k, s, pad, inC, outC, size }) => {
+    const o = outSize(size, k, s, pad);
+    if (o < 1) return;
+    const x = rand([2, size, size, inC]);
+    const dy = rand([2, o, o, outC]);
+    const w = rand([k, k, inC, outC]);
+    const attrs = { strides: [s, s], pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+    await compare('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [k, k, inC, outC] });
+    await compare('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [2, size, size, inC] });
+  });
+
+  it.each([
+    { p: 2, s: 2, pad: 'valid' },
+    { p: 2, s: 2, pad: 'same' },
+    { p: 3, s: 2, pad: 'same' }, // overlapping windows
+    { p: 3, s: 1, pad: 'valid' },
+    { p: 3, s: 3, pad: 'same' },
+  ] as const)('MaxPoolGrad p=$p s=$s pad=$pad, including all-negative windows', async ({ p, s, pad }) => {
+    for (const shift of [0, -2]) {
+      const x = rand([2, 9, 9, 5]);
+      x.values.forEach((v, i) => (x.values[i] = v + shift));
+      const out = await run('cpu', 'MaxPool', { x }, { filterSize: [p, p], strides: [s, s], pad, dimRoundingMode: undefined });
+      const dy = rand(out.shape);
+      await compare('MaxPoolGrad', { dy, input: x, output: { shape: out.shape, values: out.values } }, { filterSize: [p, p], strides: [s, s], pad, dimRoundingMode: undefined });
+    }
+  });
+
+  it('MaxPoolGrad sends every gradient somewhere when all inputs are negative (wasm stock kernel does not)', async () => {
+    await tf.setBackend('wasm');
+    const sum = tf.tidy(() => {
+      const x = tf.fill([1, 8, 8, 6], -1).add(tf.randomUniform([1, 8, 8, 6], -0.5, 0)) as tf.Tensor4D;
+      const g = tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid').sum())(x);
+      return g.sum().dataSync()[0];
+    });
+    expect(sum).toBeCloseTo(4 * 4 * 6, 4);
+  });
+
+  it.each([
+    { k: 3, s: 1, pad: 'same', m: 1 },
+    { k: 3, s: 2, pad: 'valid', m: 2 },
+    { k: 2, s: 2, pad: 'same', m: 1 },
+    { k: 5, s: 1, pad: 'valid', m: 3 },
+  ] as const)('DepthwiseConv2dNativeBackpropFilter/Input k=$k s=$s pad=$pad multiplier=$m', async ({ k, s, pad, m }) => {
+    const size = 9;
+    const C = 4;
+    const o = outSize(size, k, s, pad);
+    const x = rand([2, size, size, C]);
+    const dy = rand([2, o, o, C * m]);
+    const w = rand([k, k, C, m]);
+    const attrs = { strides: [s, s], pad, dilations: [1, 1], dimRoundingMode: undefined };
+    await compare('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape: [k, k, C, m] });
+    await compare('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [2, size, size, C] });
+  });
+
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('BatchMatMul transposeA=%s transposeB=%s, rank 2 and batched', async (ta, tb) => {
+    for (const [batch, [m, kk, n]] of [[[], [7, 13, 5]], [[3], [7, 13, 5]], [[1], [4, 16, 40]], [[], [4, 16, 40]]] as const) {
+      const a = rand([...batch, ...(ta ? [kk, m] : [m, kk])] as number[]);
+      const b = rand([...batch, ...(tb ? [n, kk] : [kk, n])] as number[]);
+      await compare('BatchMatMul', { a, b }, { transposeA: ta, transposeB: tb });
+    }
+  });
+
+  it.each([
+    { shape: [6, 5], axis: [0], keepDims: false },
+    { shape: [2, 3, 4, 5], axis: [0, 1, 2], keepDims: false },
+    { shape: [2, 3, 4, 5], axis: [2, 0, 1], keepDims: true },
+    { shape: [2, 3, 4, 5], axis: [1, 2], keepDims: false }, // not leading: stock kernel
+    { shape: [7], axis: [0], keepDims: false },
+  ])('Sum $shape over $axis keepDims=$keepDims', async ({ shape, axis, keepDims }) => {
+    await compare('Sum', { x: rand(shape) }, { axis, keepDims });
+  });
+
+  it('whole-model gradient of the report CNN matches cpu', async () => {
+    const build = () => {
+      const m = tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({ filters: 4, kernelSize: 2, padding: 'same', activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        ],
+      });
+      return m;
+    };
+    const x = rand([4, 28, 28, 1]);
+    const grads: Float32Array[][] = [];
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      const m = build();
+      const g = tf.tidy(() => {
+        const xt = tf.tensor(x.values, x.shape);
+        const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 10);
+        const { grads: gs } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, m.apply(xt) as tf.Tensor).asScalar());
+        return Object.values(gs).map((t) => t.dataSync() as Float32Array);
+      });
+      grads.push(g);
+      m.dispose();
+    }
+    for (let i = 0; i < grads[0].length; i++) {
+      const [a, b] = [grads[0][i], grads[1][i]];
+      let num = 0;
+      let den = 0;
+      for (let j = 0; j < a.length; j++) {
+        num += (a[j] - b[j]) ** 2;
+        den += a[j] ** 2;
+      }
+      expect(Math.sqrt(num / Math.max(den, 1e-20))).toBeLessThan(1e-4);
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+import type { NormalizedModel } from '../arch/parse.js';
+import { ACTIVATIONS } from '../arch/layers.js';
+import { TrainerError } from '../errors.js';
+
+const INITIALIZER_KEYS = ['kernel_initializer', 'depthwise_initializer', 'pointwise_initializer'];
+const HAS_KERNEL = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D']);
+
+/** Deterministic per-layer seed so the same (architecture, seed) starts from the same weights. */
+const layerSeed = (seed: number, i: number, j: number) => ((seed * 1_000_003 + i * 7919 + j * 104_729) >>> 0) % 2_147_483_647;
+
+export interface BuiltModel {
+  model: tf.LayersModel;
+  /** The network ends in logits: softmax was moved out of the graph into the loss (see below). */
+  emitsLogits: true;
+}
+
+/**
+ * Builds the tfjs model from the canonical Keras JSON. A final softmax is dropped from the graph
+ * and applied by the loss instead: softmax + cross-entropy fused has the simple gradient p − y,
+ * is numerically stable, and saves several ops per step. Predictions apply softmax/argmax outside.
+ */
+export async function buildModel(nm: NormalizedModel, seed: number): Promise<BuiltModel> {
+  const json = structuredClone(nm.keras) as { class_name: string; config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] } };
+  const layers = json.config.layers;
+  layers.forEach((l, i) => {
+    const c = l.config;
+    for (const key of ['activation']) {
+      if (typeof c[key] === 'string') c[key] = ACTIVATIONS[c[key] as string] ?? c[key];
+    }
+    if (HAS_KERNEL.has(l.class_name)) {
+      INITIALIZER_KEYS.forEach((key, j) => {
+        const present = key in c || key === 'kernel_initializer';
+        if (!present) return;
+        const init = c[key];
+        if (init && typeof init === 'object' && 'config' in init) {
+          const cfg = { ...((init as { config: Record<string, unknown> }).config ?? {}) };
+          if (cfg.seed === null || cfg.seed === undefined) cfg.seed = layerSeed(seed, i, j);
+          c[key] = { ...(init as object), config: cfg };
+        } else if (init === undefined || init === null) {
+          c[key] = { class_name: 'GlorotUniform', config: { seed: layerSeed(seed, i, j) } };
+        }
+      });
+    }
+    // tfjs rejects keys it doesn't know in a few layers; these carry no meaning for training here.
+    delete c.dtype;
+    delete c.trainable;
+  });
+  const last = layers[layers.length - 1];
+  if (last.class_name === 'Softmax') layers.pop();
+  else if (last.config.activation === 'softmax') last.config.activation = 'linear';
+  try {
+    const model = await tf.models.modelFromJSON({ modelTopology: json } as unknown as tf.io.ModelJSON);
+    return { model, emitsLogits: true };
+  } catch (e) {
+    throw new TrainerError('INVALID_ARCHITECTURE', `TensorFlow.js could not build the model: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,319 @@
+import * as tf from '@tensorflow/tfjs';
+import { parseArchitecture, type NormalizedModel, type ParseOptions } from '../arch/parse.js';
+import { parseTrainingConfig, type TrainingConfig } from '../arch/training.js';
+import { type FashionMnist, IMAGE_SIZE, loadFashionMnist, type Split } from '../data/fashionMnist.js';
+import { type BackendInfo, type BackendName, selectBackend } from '../backend/select.js';
+import { TrainerError } from '../errors.js';
+import { buildModel } from './model.js';
+import { accuracyOn, type ClassMetrics, confusionMatrix, perClassMetrics, permutation, publicPrivateSplit } from './scoring.js';
+
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  samplesPerSec: number;
+  durationMs: number;
+  /** Upper bound: remaining epochs up to maxEpochs at the mean epoch time so far. */
+  etaMs: number;
+}
+
+export interface ProgressEvent {
+  epoch: number;
+  batch: number;
+  batches: number;
+  samplesPerSec: number;
+  loss: number;
+}
+
+export interface TrainingOutcome {
+  testAccuracy: number;
+  testLoss: number;
+  publicAccuracy: number;
+  privateAccuracy: number;
+  /** rows = true class, columns = predicted class. */
+  confusionMatrix: number[][];
+  perClass: ClassMetrics[];
+  history: EpochMetrics[];
+  /** Predicted label of every test image, in test-file order. */
+  predictions: Uint8Array;
+  paramCount: number;
+  /** Epochs actually trained. */
+  epochs: number;
+  /** The epoch whose weights were kept (1-based), when early stopping restored them. */
+  bestEpoch: number | null;
+  backend: BackendName;
+  trainDurationMs: number;
+  evalDurationMs: number;
+  stoppedEarly: boolean;
+  stopReason: string;
+  trainSamples: number;
+  valSamples: number;
+  testSamples: number;
+  notes: string[];
+}
+
+export interface RunTrainingOptions {
+  /** Keras model JSON (object or text), builder format, or a parsed NormalizedModel. */
+  architecture: unknown;
+  training?: unknown;
+  /** Defaults to the full data set found by loadFashionMnist(). */
+  data?: FashionMnist;
+  signal?: AbortSignal;
+  onEpoch?: (m: EpochMetrics) => void | Promise<void>;
+  onProgress?: (p: ProgressEvent) => void;
+  backend?: BackendName;
+  limits?: ParseOptions;
+  /** Overrides training.maxEpochs (CLI --epochs). */
+  maxEpochs?: number;
+  /**
+   * Benchmarks only (time-to-accuracy): called with the test accuracy after every epoch. Never
+   * feeds back into training or model selection; costs one test-set pass per epoch.
+   */
+  onEpochTest?: (epoch: number, testAccuracy: number, trainMsSoFar: number) => void;
+}
+
+const EVAL_BATCH = 1000;
+
+function isNormalized(x: unknown): x is NormalizedModel {
+  return typeof x === 'object' && x !== null && 'keras' in x && 'layers' in x && 'inputShape' in x;
+}
+
+/** Copies the selected images into a float batch scaled to [0, 1], plus one-hot labels. */
+function makeBatch(split: Split, idx: ArrayLike<number>, from: number, to: number, inputShape: number[]): { x: tf.Tensor; y: tf.Tensor; labels: Uint8Array } {
+  const n = to - from;
+  const xs = new Float32Array(n * IMAGE_SIZE);
+  const ys = new Float32Array(n * 10);
+  const labels = new Uint8Array(n);
+  const img = split.images;
+  for (let i = 0; i < n; i++) {
+    const s = idx[from + i];
+    const off = s * IMAGE_SIZE;
+    const dst = i * IMAGE_SIZE;
+    for (let p = 0; p < IMAGE_SIZE; p++) xs[dst + p] = img[off + p] / 255;
+    const l = split.labels[s];
+    labels[i] = l;
+    ys[i * 10 + l] = 1;
+  }
+  return { x: tf.tensor(xs, [n, ...inputShape]), y: tf.tensor2d(ys, [n, 10]), labels };
+}
+
+/** Loss and argmax from logits, computed in JS (10 values per row) to keep ops off the backend. */
+function scoreLogits(logits: Float32Array, labels: Uint8Array, preds: Uint8Array, predOffset: number): { lossSum: number; correct: number } {
+  let lossSum = 0;
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const o = i * 10;
+    let max = -Infinity;
+    let arg = 0;
+    for (let c = 0; c < 10; c++) {
+      if (logits[o + c] > max) {
+        max = logits[o + c];
+        arg = c;
+      }
+    }
+    let sum = 0;
+    for (let c = 0; c < 10; c++) sum += Math.exp(logits[o + c] - max);
+    lossSum += Math.log(sum) + max - logits[o + labels[i]];
+    if (arg === labels[i]) correct++;
+    preds[predOffset + i] = arg;
+  }
+  return { lossSum, correct };
+}
+
+function evaluate(model: tf.LayersModel, split: Split, idx: ArrayLike<number>, inputShape: number[]): { loss: number; accuracy: number; predictions: Uint8Array } {
+  const preds = new Uint8Array(idx.length);
+  let lossSum = 0;
+  let correct = 0;
+  for (let from = 0; from < idx.length; from += EVAL_BATCH) {
+    const to = Math.min(idx.length, from + EVAL_BATCH);
+    const b = makeBatch(split, idx, from, to, inputShape);
+    const logits = tf.tidy(() => model.apply(b.x, { training: false }) as tf.Tensor);
+    const r = scoreLogits(logits.dataSync() as Float32Array, b.labels, preds, from);
+    tf.dispose([b.x, b.y, logits]);
+    lossSum += r.lossSum;
+    correct += r.correct;
+  }
+  return { loss: lossSum / idx.length, accuracy: correct / idx.length, predictions: preds };
+}
+
+function makeOptimizer(c: TrainingConfig): tf.Optimizer {
+  switch (c.optimizer) {
+    case 'sgd':
+      return tf.train.sgd(c.learningRate);
+    case 'momentum':
+      return tf.train.momentum(c.learningRate, c.momentum);
+    case 'adam':
+      // Keras defaults: beta1 0.9, beta2 0.999, epsilon 1e-7.
+      return tf.train.adam(c.learningRate, 0.9, 0.999, 1e-7);
+    case 'rmsprop':
+      return tf.train.rmsprop(c.learningRate, 0.9, 0, 1e-7);
+    case 'adagrad':
+      return tf.train.adagrad(c.learningRate, 0.1);
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOutcome> {
+  const parsed = isNormalized(opts.architecture) ? { ok: true as const, model: opts.architecture, notes: [] } : parseArchitecture(opts.architecture, opts.limits);
+  if (!parsed.ok) {
+    const e = parsed.errors[0];
+    const where = e.layerIndex !== null ? `layer ${e.layerIndex}${e.layerName ? ` '${e.layerName}'` : ''}${e.field ? `, field '${e.field}'` : ''}: ` : e.field ? `${e.field}: ` : '';
+    throw new TrainerError('INVALID_ARCHITECTURE', `${where}${e.message}${parsed.errors.length > 1 ? ` (+${parsed.errors.length - 1} more)` : ''}`, parsed.errors);
+  }
+  const cfgR = parseTrainingConfig(opts.training ?? {});
+  if (!cfgR.ok) throw new TrainerError('INVALID_CONFIG', cfgR.errors.map((e) => `${e.field}: ${e.message}`).join('; '), cfgR.errors);
+  const cfg = { ...cfgR.config, ...(opts.maxEpochs ? { maxEpochs: opts.maxEpochs } : {}) };
+  const nm = parsed.model;
+  const notes = [...parsed.notes];
+  if (opts.signal?.aborted) throw new TrainerError('CANCELLED', 'cancelled before training started');
+
+  const data = opts.data ?? (await loadFashionMnist());
+  const backend: BackendInfo = await selectBackend(opts.backend);
+  const inputShape = nm.inputShape;
+  const paramCount = nm.layers.reduce((a, l) => a + l.params, 0);
+
+  // Validation = a seeded random 10 % of the training set; the test set is only used at the end.
+  const perm = permutation(data.train.count, cfg.seed);
+  const nVal = Math.round(data.train.count * cfg.validationSplit);
+  const trainIdx = perm.slice(0, data.train.count - nVal);
+  const valIdx = perm.slice(data.train.count - nVal);
+  if (trainIdx.length === 0) throw new TrainerError('INVALID_CONFIG', 'validationSplit leaves no training images');
+
+  const { model } = await buildModel(nm, cfg.seed);
+  const optimizer = makeOptimizer(cfg);
+  const history: EpochMetrics[] = [];
+  let best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null = null;
+  let wait = 0;
+  let stoppedEarly = false;
+  let stopReason = `reached maxEpochs (${cfg.maxEpochs})`;
+  const es = cfg.earlyStopping;
+  const shuffleRng = cfg.seed ^ 0x5bd1e995;
+  const t0 = performance.now();
+  const bs = cfg.batchSize;
+  const batches = Math.ceil(trainIdx.length / bs);
+
+  const disposeBest = () => {
+    if (best?.weights) tf.dispose(best.weights);
+  };
+  try {
+    for (let epoch = 1; epoch <= cfg.maxEpochs; epoch++) {
+      const e0 = performance.now();
+      const order = cfg.shuffle ? permutation(trainIdx.length, (shuffleRng + epoch * 2_654_435_761) >>> 0).map((i) => trainIdx[i]) : trainIdx;
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let lastYield = performance.now();
+      for (let bi = 0; bi < batches; bi++) {
+        if (opts.signal?.aborted) throw new TrainerError('CANCELLED', `cancelled during epoch ${epoch} (batch ${bi + 1}/${batches})`);
+        const from = bi * bs;
+        const to = Math.min(order.length, from + bs);
+        const b = makeBatch(data.train, order, from, to, inputShape);
+        let logits: tf.Tensor | null = null;
+        const cost = optimizer.minimize(() => {
+          const out = model.apply(b.x, { training: true }) as tf.Tensor;
+          logits = tf.keep(out);
+          return tf.losses.softmaxCrossEntropy(b.y, out) as tf.Scalar;
+        }, true)!;
+        const loss = cost.dataSync()[0];
+        const scored = scoreLogits((logits as unknown as tf.Tensor).dataSync() as Float32Array, b.labels, new Uint8Array(b.labels.length), 0);
+        tf.dispose([b.x, b.y, cost, logits as unknown as tf.Tensor]);
+        if (!Number.isFinite(loss)) {
+          throw new TrainerError('DIVERGED', `training diverged: loss became ${loss} at epoch ${epoch}, batch ${bi + 1}/${batches} (try a lower learning rate than ${cfg.learningRate})`);
+        }
+        lossSum += loss * (to - from);
+        correct += scored.correct;
+        seen += to - from;
+        const now = performance.now();
+        if (now - lastYield > 200) {
+          opts.onProgress?.({ epoch, batch: bi + 1, batches, samplesPerSec: seen / ((now - e0) / 1000), loss: lossSum / seen });
+          // Let timers and I/O (an AbortController fired from a request, say) run between batches.
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+      const trainMs = performance.now() - e0;
+      const val = valIdx.length ? evaluate(model, data.train, valIdx, inputShape) : null;
+      const durationMs = performance.now() - e0;
+      const meanEpoch = (performance.now() - t0) / epoch;
+      const m: EpochMetrics = {
+        epoch,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        valLoss: val ? val.loss : null,
+        valAccuracy: val ? val.accuracy : null,
+        samplesPerSec: seen / (trainMs / 1000),
+        durationMs,
+        etaMs: (cfg.maxEpochs - epoch) * meanEpoch,
+      };
+      history.push(m);
+      if (opts.onEpochTest) {
+        const all = new Uint32Array(data.test.count).map((_, i) => i);
+        opts.onEpochTest(epoch, evaluate(model, data.test, all, inputShape).accuracy, history.reduce((a, h) => a + h.durationMs, 0));
+      }
+      if (val && !Number.isFinite(val.loss)) {
+        throw new TrainerError('DIVERGED', `training diverged: validation loss is ${val.loss} after epoch ${epoch}`);
+      }
+      if (es && val) {
+        const value = es.monitor === 'val_loss' ? val.loss : val.accuracy;
+        const improved = !best || (es.monitor === 'val_loss' ? value < best.value - es.minDelta : value > best.value + es.minDelta);
+        if (improved) {
+          disposeBest();
+          best = { value, epoch, weights: es.restoreBestWeights ? model.getWeights().map((w) => tf.keep(w.clone())) : null };
+          wait = 0;
+        } else if (++wait >= es.patience) {
+          stoppedEarly = true;
+          stopReason = `early stopping: ${es.monitor} did not improve for ${es.patience} epoch${es.patience === 1 ? '' : 's'} (best ${best!.value.toFixed(4)} at epoch ${best!.epoch})`;
+        }
+      }
+      // After the early-stopping bookkeeping, so tensor counts seen by callbacks are steady.
+      await opts.onEpoch?.(m);
+      if (stoppedEarly) break;
+    }
+    const trainDurationMs = performance.now() - t0;
+    let bestEpoch: number | null = null;
+    if (es?.restoreBestWeights && best?.weights && best.epoch !== history.length) {
+      model.setWeights(best.weights);
+      bestEpoch = best.epoch;
+      notes.push(`Restored the weights of epoch ${best.epoch} (best ${es.monitor}).`);
+    } else if (best) bestEpoch = best.epoch;
+
+    const ev0 = performance.now();
+    const testIdx = new Uint32Array(data.test.count).map((_, i) => i);
+    const test = evaluate(model, data.test, testIdx, inputShape);
+    const cm = confusionMatrix(data.test.labels, test.predictions);
+    const split = publicPrivateSplit(data.test.count);
+    const evalDurationMs = performance.now() - ev0;
+    return {
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
+      publicAccuracy: accuracyOn(data.test.labels, test.predictions, split.public),
+      privateAccuracy: accuracyOn(data.test.labels, test.predictions, split.private),
+      confusionMatrix: cm,
+      perClass: perClassMetrics(cm),
+      history,
+      predictions: test.predictions,
+      paramCount,
+      epochs: history.length,
+      bestEpoch,
+      backend: backend.name,
+      trainDurationMs,
+      evalDurationMs,
+      stoppedEarly,
+      stopReason,
+      trainSamples: trainIdx.length,
+      valSamples: valIdx.length,
+      testSamples: data.test.count,
+      notes,
+    };
+  } catch (e) {
+    if (e instanceof TrainerError) throw e;
+    throw new TrainerError('INTERNAL', `training failed: ${(e as Error).message}`);
+  } finally {
+    disposeBest();
+    optimizer.dispose();
+    model.dispose();
+  }
+}
