@@ -9,7 +9,7 @@ const limitsSchema = z.object({
   /** Parameter budget of one architecture. */
   CATWALK_MAX_PARAMS: z.coerce.number().int().min(1000).default(5_000_000),
   /** Forward FLOPs per sample budget of one architecture. */
-  CATWALK_MAX_FLOPS: z.coerce.number().int().min(1000).default(2_000_000_000),
+  CATWALK_MAX_FLOPS: z.coerce.number().int().min(1000).default(200_000_000),
   /** Attempts of one job after the first (a worker died, or the machine failed). */
   CATWALK_JOB_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   /** How long a silent worker keeps its job before another may take it. pg-boss minimum: 10. */

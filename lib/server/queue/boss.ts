@@ -47,8 +47,16 @@ export function getBoss(): Promise<PgBoss> {
 export async function ensureQueues(boss: PgBoss): Promise<void> {
   for (const job of ALL_JOBS) {
     const existing = await boss.getQueue(job.name);
-    if (existing) await boss.updateQueue(job.name, job.queue);
-    else await boss.createQueue(job.name, job.queue);
+    if (!existing) {
+      await boss.createQueue(job.name, job.queue);
+      continue;
+    }
+    // Keep an existing queue's retry/expiry policy in step with the code (policy, dead letter
+    // and heartbeat are fixed at creation by pg-boss).
+    const { expireInSeconds, retentionSeconds, deleteAfterSeconds, retryLimit, retryDelay, retryBackoff } = job.queue;
+    const mutable = { expireInSeconds, retentionSeconds, deleteAfterSeconds, retryLimit, retryDelay, retryBackoff };
+    // pg-boss validates every key present, so leave unset ones out rather than passing undefined.
+    await boss.updateQueue(job.name, Object.fromEntries(Object.entries(mutable).filter(([, v]) => v !== undefined)));
   }
 }
 

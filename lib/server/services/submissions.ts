@@ -1,10 +1,14 @@
 import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import type { SubmissionStatus } from "@/generated/prisma/enums";
+import { type ArchError, parseArchitecture, parseTrainingConfig, type TrainingConfig } from "@/trainer/arch";
 import { requireClassAccess } from "../access";
 import { db } from "../db";
-import { forbidden, notFound } from "../errors";
+import { badInput, forbidden, notFound, type FieldIssue } from "../errors";
 import { parseInput } from "../input";
+import { readLimits } from "../limits";
+import { getBoss, sendJob } from "../queue/boss";
+import { trainSubmission } from "../queue/jobs";
 import type { Viewer } from "../viewer";
 
 // Limits on what a client may store, checked before anything reaches the database.
@@ -47,6 +51,77 @@ export const submitSchema = z.object({
   training: jsonObject("The training configuration").default({}),
 });
 
+function archIssue(error: ArchError): FieldIssue {
+  const where = [
+    error.layerIndex !== null ? `layer ${error.layerIndex}${error.layerName ? ` (${error.layerName})` : ""}` : null,
+    error.field ? `field "${error.field}"` : null,
+  ].filter(Boolean);
+  const path = ["architecture", error.layerIndex !== null ? `layers.${error.layerIndex}` : null, error.field]
+    .filter((part) => part !== null)
+    .join(".");
+  return { path, message: where.length ? `${where.join(", ")}: ${error.message}` : error.message };
+}
+
+/**
+ * The trainer's own validation, run before anything is stored: a submission that cannot train
+ * is rejected now, with the layer and field named, instead of failing in the queue later.
+ */
+export function validateModelInput(architecture: unknown, training: unknown): { training: TrainingConfig; paramCount: number } {
+  const limits = readLimits();
+  const arch = parseArchitecture(architecture, { maxParams: limits.maxParams, maxFlops: limits.maxFlops });
+  if (!arch.ok) {
+    const issues = arch.errors.map(archIssue);
+    throw badInput(`The architecture is not valid: ${issues[0]!.message}`, issues);
+  }
+  const config = parseTrainingConfig(training);
+  if (!config.ok) {
+    const issues = config.errors.map((e) => ({ path: `training.${e.field}`, message: `${e.field}: ${e.message}` }));
+    throw badInput(`The training configuration is not valid: ${issues[0]!.message}`, issues);
+  }
+  if (config.config.maxEpochs > limits.maxEpochs) {
+    const message = `maxEpochs: at most ${limits.maxEpochs} epochs are allowed on this platform.`;
+    throw badInput(message, [{ path: "training.maxEpochs", message }]);
+  }
+  const paramCount = arch.model.layers.reduce((sum, layer) => sum + layer.params, 0);
+  return { training: config.config, paramCount };
+}
+
+export interface Quota {
+  limit: number;
+  /** Submissions today that count: failed and cancelled ones don't. */
+  used: number;
+  remaining: number;
+  resetsAt: Date;
+  /** Graders are not limited. */
+  unlimited: boolean;
+}
+
+function startOfUtcDay(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+type QuotaClient = Pick<Prisma.TransactionClient, "submission">;
+
+async function countTowardsQuota(client: QuotaClient, classId: string, authorId: string, now = new Date()): Promise<number> {
+  return client.submission.count({
+    where: { classId, authorId, createdAt: { gte: startOfUtcDay(now) }, status: { notIn: ["FAILED", "CANCELLED"] } },
+  });
+}
+
+export async function getQuota(viewer: Viewer, classSlug: string): Promise<Quota> {
+  const access = await requireClassAccess(viewer, { slug: classSlug });
+  const klass = await db.class.findUniqueOrThrow({ where: { id: access.classId }, select: { dailyQuota: true } });
+  const used = await countTowardsQuota(db, access.classId, access.viewer.userId);
+  const resetsAt = new Date(startOfUtcDay().getTime() + 86_400_000);
+  return {
+    limit: klass.dailyQuota,
+    used,
+    remaining: access.isGrader ? klass.dailyQuota : Math.max(0, klass.dailyQuota - used),
+    resetsAt,
+    unlimited: access.isGrader,
+  };
+}
+
 export interface ResultView {
   testAccuracy: number;
   testLoss: number;
@@ -74,6 +149,8 @@ export interface SubmissionView {
   architecture: unknown;
   training: unknown;
   progress: unknown;
+  attempts: number;
+  cancelRequested: boolean;
   result: ResultView | null;
 }
 
@@ -88,6 +165,8 @@ const submissionSelect = {
   architecture: true,
   training: true,
   progress: true,
+  attempts: true,
+  cancelRequestedAt: true,
   classId: true,
   author: { select: { id: true, name: true } },
   class: { select: { slug: true } },
@@ -124,6 +203,8 @@ function toView(row: SubmissionRow): SubmissionView {
     architecture: row.architecture,
     training: row.training,
     progress: row.progress,
+    attempts: row.attempts,
+    cancelRequested: row.cancelRequestedAt !== null,
     result: row.result ? { ...row.result, confusionMatrix: row.result.confusionMatrix as number[][] } : null,
   };
 }
@@ -131,17 +212,82 @@ function toView(row: SubmissionRow): SubmissionView {
 export async function createSubmission(viewer: Viewer, input: unknown): Promise<SubmissionView> {
   const data = parseInput(submitSchema, input);
   const access = await requireClassAccess(viewer, { slug: data.classSlug }, { intent: "write" });
-  const row = await db.submission.create({
-    data: {
-      name: data.name,
-      architecture: data.architecture,
-      training: data.training,
-      authorId: access.viewer.userId,
-      classId: access.classId,
-    },
-    select: submissionSelect,
+  const { training } = validateModelInput(data.architecture, data.training);
+  const authorId = access.viewer.userId;
+  // Start the pg-boss instance outside the transaction: its first start installs its schema.
+  await getBoss();
+  const id = await db.$transaction(async (tx) => {
+    // Serialises one student's submits to one class, so two quick clicks can't both pass the quota.
+    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${`submit:${access.classId}:${authorId}`}))`;
+    const klass = await tx.class.findUniqueOrThrow({
+      where: { id: access.classId },
+      select: { dailyQuota: true, deadline: true },
+    });
+    const now = new Date();
+    if (!access.isGrader) {
+      if (klass.deadline && now > klass.deadline) {
+        throw badInput(`The deadline for this class passed on ${klass.deadline.toISOString()}; submissions are closed.`);
+      }
+      const used = await countTowardsQuota(tx, access.classId, authorId, now);
+      if (used >= klass.dailyQuota) {
+        throw badInput(
+          `You have used today's ${klass.dailyQuota} submissions for this class. Failed and cancelled runs don't count; the quota resets at 00:00 UTC.`,
+        );
+      }
+    }
+    const created = await tx.submission.create({
+      data: { name: data.name, architecture: data.architecture, training, authorId, classId: access.classId },
+      select: { id: true },
+    });
+    // Same transaction: there is never a submission without its job, nor a job without its row.
+    // The group makes workers run at most one job per student at a time, across all machines.
+    const jobId = await sendJob(trainSubmission, { submissionId: created.id }, { tx, group: { id: authorId } });
+    await tx.submission.update({ where: { id: created.id }, data: { jobId }, select: { id: true } });
+    return created.id;
   });
+  const row = await db.submission.findUniqueOrThrow({ where: { id }, select: submissionSelect });
   return toView(row);
+}
+
+/**
+ * Stops a submission. A queued one is cancelled at once; a running one is flagged and its worker
+ * (told by NOTIFY, with a periodic check as the backstop) stops within one batch.
+ */
+export async function cancelSubmission(viewer: Viewer, id: string): Promise<SubmissionView> {
+  const row = await db.submission.findUnique({
+    where: { id },
+    select: { classId: true, authorId: true, status: true, jobId: true },
+  });
+  if (!row) throw notFound("The submission");
+  const access = await requireClassAccess(viewer, { id: row.classId }, { intent: "write" });
+  if (!access.isGrader && row.authorId !== access.viewer.userId) {
+    throw forbidden("Only the author or a grader can cancel a submission.");
+  }
+  const now = new Date();
+  const queued = await db.submission.updateMany({
+    where: { id, status: "QUEUED" },
+    data: { status: "CANCELLED", cancelRequestedAt: now, finishedAt: now },
+  });
+  if (queued.count === 1) {
+    if (row.jobId) {
+      // Best effort: if the job was picked up meanwhile, the worker sees CANCELLED and stops.
+      await (await getBoss()).cancel(trainSubmission.name, row.jobId).catch(() => undefined);
+    }
+  } else {
+    const running = await db.submission.updateMany({
+      where: { id, status: "RUNNING", cancelRequestedAt: null },
+      data: { cancelRequestedAt: now },
+    });
+    if (running.count === 1) {
+      await db.$executeRaw`SELECT pg_notify('catwalk_cancel', ${id})`;
+    } else {
+      const current = await db.submission.findUniqueOrThrow({ where: { id }, select: { status: true, cancelRequestedAt: true } });
+      if (current.status !== "RUNNING") {
+        throw badInput(`This submission has already finished (${current.status.toLowerCase()}).`);
+      }
+    }
+  }
+  return getSubmission(viewer, id);
 }
 
 export async function getSubmission(viewer: Viewer, id: string): Promise<SubmissionView> {

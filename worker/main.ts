@@ -1,0 +1,74 @@
+// `npm run worker`: starts the trainer worker processes for this machine and keeps them alive.
+// Scale out by running this on more machines against the same DATABASE_URL: workers coordinate
+// only through the queue tables in Postgres.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const PROCESS_ENTRY = fileURLToPath(new URL("./process.ts", import.meta.url));
+
+/** One worker per GPU when tfjs-node-gpu is installed and GPUs are visible, else one. */
+function defaultConcurrency(): number {
+  const gpuPackage = fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-node-gpu/package.json", import.meta.url));
+  if (!existsSync(gpuPackage)) return 1;
+  try {
+    const gpus = execFileSync("nvidia-smi", ["-L"], { encoding: "utf8", timeout: 5000 }).split("\n").filter((l) => l.startsWith("GPU "));
+    return Math.max(1, gpus.length);
+  } catch {
+    return 1;
+  }
+}
+
+const env = z
+  .object({ CATWALK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional() })
+  .parse(process.env);
+const concurrency = env.CATWALK_WORKER_CONCURRENCY ?? defaultConcurrency();
+const gpuMode = env.CATWALK_WORKER_CONCURRENCY === undefined && concurrency > 1;
+
+const children = new Map<number, ChildProcess>();
+const restarts = new Map<number, number>();
+let stopping = false;
+
+function startChild(slot: number): void {
+  const child = spawn(process.execPath, ["--import", "tsx", PROCESS_ENTRY], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    // Each process sees one GPU, so N processes use N GPUs.
+    env: gpuMode ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot) } : process.env,
+  });
+  children.set(slot, child);
+  child.on("exit", (code, signal) => {
+    children.delete(slot);
+    if (stopping) {
+      if (children.size === 0) process.exit(0);
+      return;
+    }
+    // A crashed worker's job is retried by the queue (heartbeat timeout); start a fresh one.
+    const count = restarts.get(slot) ?? 0;
+    restarts.set(slot, count + 1);
+    const delay = Math.min(30_000, 1000 * 2 ** count);
+    console.error(`[worker] process ${slot} exited (code ${code}, signal ${signal}); restarting in ${delay} ms`);
+    setTimeout(() => startChild(slot), delay);
+  });
+  child.on("message", (message: { type?: string }) => {
+    // Once a child is healthy its restart backoff starts over.
+    if (message?.type === "ready") restarts.set(slot, 0);
+  });
+}
+
+console.log(`[worker] starting ${concurrency} process${concurrency === 1 ? "" : "es"}${gpuMode ? " (one per GPU)" : ""}`);
+for (let slot = 0; slot < concurrency; slot++) startChild(slot);
+
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  if (children.size === 0) process.exit(0);
+  for (const child of children.values()) child.kill(signal);
+  // If a child ignores us, don't hang forever.
+  setTimeout(() => {
+    for (const child of children.values()) child.kill("SIGKILL");
+    process.exit(1);
+  }, 45_000).unref();
+};
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGTERM"));

@@ -1,0 +1,255 @@
+import type { Job } from "pg-boss";
+import type { Prisma } from "@/generated/prisma/client";
+import { db } from "@/lib/server/db";
+import type { Limits } from "@/lib/server/limits";
+import { trainSubmission } from "@/lib/server/queue/jobs";
+import { type EpochMetrics, type FashionMnist, type ProgressEvent, TrainerError, runTraining } from "@/trainer";
+import type { CancelListener } from "./cancel-listener";
+import { withDbRetry } from "./retry";
+
+export interface WorkerContext {
+  workerId: string;
+  limits: Limits;
+  listener: CancelListener;
+  /** Loaded once per process: 60k + 10k images take a second to read and decompress. */
+  data: () => Promise<FashionMnist>;
+  /** Fires when the process is asked to stop; the running job is handed back to the queue. */
+  shutdown: AbortSignal;
+}
+
+type StopReason = "cancelled" | "time-limit" | "shutdown" | "job-aborted";
+
+/** Thrown to make pg-boss retry the job (it is counted, bounded and backed off by the queue). */
+class RequeueError extends Error {}
+
+/** Plain data (numbers, strings, arrays, objects of them) as Prisma's JSON input type. */
+const asJson = (value: object) => value as Prisma.InputJsonObject;
+
+const PROGRESS_EVERY_MS = 1000;
+const CANCEL_CHECK_EVERY_MS = 2000;
+
+export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContext): Promise<object> {
+  const payload = trainSubmission.payload.safeParse(job.data);
+  if (!payload.success) {
+    // Nothing to train and nothing a retry would fix: complete the job and say why in its output.
+    console.error(`[worker] job ${job.id}: malformed payload, skipped: ${payload.error.message}`);
+    return { skipped: "malformed payload" };
+  }
+  const { submissionId } = payload.data;
+
+  const claimed = await withDbRetry("claim", () =>
+    db.submission.updateMany({
+      // RUNNING is claimable too: that is a retry after a worker died holding it.
+      where: { id: submissionId, status: { in: ["QUEUED", "RUNNING"] }, cancelRequestedAt: null },
+      data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 }, workerId: ctx.workerId, progress: { phase: "starting" } },
+    }),
+  );
+  if (claimed.count === 0) return finishWithoutTraining(submissionId);
+
+  const submission = await db.submission.findUniqueOrThrow({
+    where: { id: submissionId },
+    select: { architecture: true, training: true, attempts: true },
+  });
+
+  const controller = new AbortController();
+  let stopReason: StopReason | null = null;
+  const stop = (reason: StopReason) => {
+    if (!stopReason) {
+      stopReason = reason;
+      controller.abort(reason);
+    }
+  };
+  const unwatch = ctx.listener.watch(submissionId, () => stop("cancelled"));
+  const onShutdown = () => stop("shutdown");
+  ctx.shutdown.addEventListener("abort", onShutdown);
+  const onJobAbort = () => stop("job-aborted");
+  job.signal.addEventListener("abort", onJobAbort);
+  const timeLimit = setTimeout(() => stop("time-limit"), ctx.limits.maxTrainSeconds * 1000);
+  // Backstop for a missed NOTIFY (listener reconnecting): look at the row every few seconds.
+  const cancelPoll = setInterval(() => {
+    db.submission
+      .findUnique({ where: { id: submissionId }, select: { cancelRequestedAt: true, status: true } })
+      .then((row) => {
+        if (!row || row.cancelRequestedAt || row.status !== "RUNNING") stop("cancelled");
+      })
+      .catch(() => undefined);
+  }, CANCEL_CHECK_EVERY_MS);
+
+  const history: EpochMetrics[] = [];
+  let lastWrite = 0;
+  let writing: Promise<unknown> = Promise.resolve();
+  const writeProgress = (progress: Record<string, unknown>, force = false) => {
+    const now = Date.now();
+    if (!force && now - lastWrite < PROGRESS_EVERY_MS) return;
+    lastWrite = now;
+    // Progress is advisory: a failed write (database blip) must not fail the training.
+    writing = writing
+      .then(() =>
+        db.submission.updateMany({
+          where: { id: submissionId, status: "RUNNING", workerId: ctx.workerId },
+          data: { progress: asJson({ ...progress, history, updatedAt: new Date().toISOString() }) },
+        }),
+      )
+      .catch(() => undefined);
+  };
+
+  try {
+    const data = await ctx.data();
+    const maxEpochs = (submission.training as { maxEpochs?: number }).maxEpochs ?? null;
+    writeProgress({ phase: "training", epoch: 0, maxEpochs }, true);
+    const outcome = await runTraining({
+      architecture: submission.architecture,
+      training: submission.training,
+      data,
+      signal: controller.signal,
+      limits: { maxParams: ctx.limits.maxParams, maxFlops: ctx.limits.maxFlops },
+      onProgress: (p: ProgressEvent) =>
+        writeProgress({ phase: "training", epoch: p.epoch, maxEpochs, batch: p.batch, batches: p.batches, samplesPerSec: p.samplesPerSec, loss: p.loss }),
+      onEpoch: (m: EpochMetrics) => {
+        history.push(m);
+        writeProgress({ phase: "training", epoch: m.epoch, maxEpochs, samplesPerSec: m.samplesPerSec, etaMs: m.etaMs }, true);
+      },
+    });
+    await writing;
+    // The result and the status change commit together; a retry after a crash finds SUCCEEDED.
+    await withDbRetry("store result", () =>
+      db.$transaction(async (tx) => {
+        const updated = await tx.submission.updateMany({
+          where: { id: submissionId, status: "RUNNING", workerId: ctx.workerId },
+          data: {
+            status: "SUCCEEDED",
+            finishedAt: new Date(),
+            progress: asJson({ phase: "done", epoch: outcome.epochs, maxEpochs, history, stopReason: outcome.stopReason, notes: outcome.notes }),
+          },
+        });
+        if (updated.count !== 1) throw new LostClaimError();
+        await tx.result.create({
+          data: {
+            submissionId,
+            testAccuracy: outcome.testAccuracy,
+            testLoss: outcome.testLoss,
+            publicAccuracy: outcome.publicAccuracy,
+            privateAccuracy: outcome.privateAccuracy,
+            confusionMatrix: outcome.confusionMatrix,
+            perClass: asJson(outcome.perClass),
+            history: asJson(outcome.history),
+            predictions: Buffer.from(outcome.predictions),
+            paramCount: outcome.paramCount,
+            epochs: outcome.epochs,
+            backend: outcome.backend,
+            trainDurationMs: Math.round(outcome.trainDurationMs),
+            evalDurationMs: Math.round(outcome.evalDurationMs),
+          },
+          select: { id: true },
+        });
+      }),
+    );
+    return { status: "SUCCEEDED", testAccuracy: outcome.testAccuracy };
+  } catch (error) {
+    await writing;
+    if (error instanceof LostClaimError) return finishWithoutTraining(submissionId);
+    return await settleFailure(error, stopReason, job, submissionId, ctx);
+  } finally {
+    clearTimeout(timeLimit);
+    clearInterval(cancelPoll);
+    unwatch();
+    ctx.shutdown.removeEventListener("abort", onShutdown);
+    job.signal.removeEventListener("abort", onJobAbort);
+  }
+}
+
+/** Someone else settled the submission (cancelled while queued, or another attempt finished it). */
+async function finishWithoutTraining(submissionId: string): Promise<object> {
+  const row = await withDbRetry("read", () =>
+    db.submission.findUnique({ where: { id: submissionId }, select: { status: true, cancelRequestedAt: true } }),
+  );
+  if (row?.cancelRequestedAt && row.status !== "CANCELLED" && row.status !== "SUCCEEDED" && row.status !== "FAILED") {
+    await markCancelled(submissionId);
+    return { status: "CANCELLED" };
+  }
+  return { skipped: `submission is ${row?.status ?? "gone"}` };
+}
+
+class LostClaimError extends Error {}
+
+async function markCancelled(submissionId: string): Promise<void> {
+  await withDbRetry("cancel", () =>
+    db.submission.updateMany({
+      where: { id: submissionId, status: { in: ["QUEUED", "RUNNING"] } },
+      data: { status: "CANCELLED", finishedAt: new Date(), workerId: null },
+    }),
+  );
+}
+
+async function markFailed(submissionId: string, workerId: string, reason: string): Promise<void> {
+  await withDbRetry("fail", () =>
+    db.submission.updateMany({
+      where: { id: submissionId, status: "RUNNING", workerId },
+      data: { status: "FAILED", finishedAt: new Date(), failureReason: reason, workerId: null },
+    }),
+  );
+}
+
+/** Gives the submission back to the queue: pg-boss retries the job after its backoff. */
+async function requeue(submissionId: string, workerId: string, why: string): Promise<never> {
+  await withDbRetry("requeue", () =>
+    db.submission.updateMany({
+      where: { id: submissionId, status: "RUNNING", workerId },
+      data: { status: "QUEUED", workerId: null, progress: { phase: "requeued", reason: why } },
+    }),
+  );
+  throw new RequeueError(why);
+}
+
+async function settleFailure(error: unknown, stopReason: StopReason | null, job: Job<unknown>, submissionId: string, ctx: WorkerContext): Promise<object> {
+  const limits = ctx.limits;
+  if (error instanceof TrainerError && error.code === "CANCELLED") {
+    switch (stopReason) {
+      case "cancelled":
+      case "job-aborted":
+        await markCancelled(submissionId);
+        return { status: "CANCELLED" };
+      case "time-limit": {
+        const minutes = Math.round(limits.maxTrainSeconds / 60);
+        await markFailed(submissionId, ctx.workerId, `Training took longer than the ${minutes}-minute limit and was stopped. Try fewer epochs or a smaller model.`);
+        return { status: "FAILED" };
+      }
+      case "shutdown":
+      default:
+        return requeue(submissionId, ctx.workerId, "the worker was stopped; the run will start again");
+    }
+  }
+  if (error instanceof TrainerError && !error.retryable) {
+    // The submission's own fault (bad architecture, NaN loss): fail once, with the trainer's words.
+    await markFailed(submissionId, ctx.workerId, error.message);
+    return { status: "FAILED", code: error.code };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`[worker] submission ${submissionId}: attempt failed:`, error);
+  if (job.retryCount >= limits.jobRetries) {
+    await markFailed(submissionId, ctx.workerId, `The trainer failed ${job.retryCount + 1} times on this submission (last error: ${message}). It will not be retried; please tell your instructor.`);
+    return { status: "FAILED" };
+  }
+  return requeue(submissionId, ctx.workerId, `attempt ${job.retryCount + 1} failed: ${message}`);
+}
+
+/**
+ * A job that exhausted its retries because workers kept dying under it lands in the dead-letter
+ * queue; the submission must not stay RUNNING or QUEUED forever.
+ */
+export async function handleDeadTrainSubmission(job: Job<unknown>): Promise<object> {
+  const payload = trainSubmission.payload.safeParse(job.data);
+  if (!payload.success) return { skipped: "malformed payload" };
+  const { submissionId } = payload.data;
+  const reason =
+    "The trainer stopped responding on every attempt at this submission (the worker process died). It will not be retried; please tell your instructor.";
+  // Raw SQL for COALESCE: a job can die before any attempt stamped startedAt.
+  await withDbRetry("dead letter", () =>
+    db.$executeRaw`
+      UPDATE "Submission"
+      SET status = 'FAILED', "finishedAt" = now(), "startedAt" = COALESCE("startedAt", now()),
+          "workerId" = NULL, "failureReason" = ${reason}, "updatedAt" = now()
+      WHERE id = ${submissionId} AND status IN ('QUEUED', 'RUNNING')`,
+  );
+  return { status: "FAILED" };
+}
