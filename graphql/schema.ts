@@ -1,9 +1,9 @@
 import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/services/classes";
 import { getLeaderboard } from "@/lib/server/services/leaderboard";
-import { createSubmission, getSubmission, listSubmissions } from "@/lib/server/services/submissions";
+import { cancelSubmission, createSubmission, getQuota, getSubmission, listSubmissions } from "@/lib/server/services/submissions";
 import { getUser } from "@/lib/server/services/users";
 import { builder } from "./builder";
-import { ClassType, LeaderboardRowType, SubmissionType, UserType } from "./types";
+import { ClassType, LeaderboardRowType, QuotaType, SubmissionType, UserType } from "./types";
 
 // Resolvers are transport only: each one calls a service function with the viewer, and the
 // service does the access check and the work. Nothing here touches the database.
@@ -36,6 +36,12 @@ builder.queryType({
       description: "Graders get every submission of the class, students their own. Newest first.",
       args: { classSlug: t.arg.string({ required: true }) },
       resolve: (_root, { classSlug }, { viewer }) => listSubmissions(viewer, classSlug),
+    }),
+    quota: t.field({
+      type: QuotaType,
+      description: "Your submissions left today in this class.",
+      args: { classSlug: t.arg.string({ required: true }) },
+      resolve: (_root, { classSlug }, { viewer }) => getQuota(viewer, classSlug),
     }),
     leaderboard: t.field({
       type: [LeaderboardRowType],
@@ -71,6 +77,12 @@ builder.mutationType({
       },
       resolve: (_root, args, { viewer }) =>
         createSubmission(viewer, { ...args, training: args.training ?? undefined }),
+    }),
+    cancelSubmission: t.field({
+      type: SubmissionType,
+      description: "Stops a queued or running submission (its author or a grader). A running one stops within one batch.",
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_root, { id }, { viewer }) => cancelSubmission(viewer, String(id)),
     }),
   }),
 });

@@ -1,6 +1,6 @@
 import type { ClassDetail, ClassSummary } from "@/lib/server/services/classes";
 import type { LeaderboardRow } from "@/lib/server/services/leaderboard";
-import type { ResultView, SubmissionView } from "@/lib/server/services/submissions";
+import type { Quota, ResultView, SubmissionView } from "@/lib/server/services/submissions";
 import type { PublicUser } from "@/lib/server/services/users";
 import { builder } from "./builder";
 
@@ -63,6 +63,70 @@ export const ResultType = builder.objectRef<ResultView>("Result").implement({
   }),
 });
 
+interface EpochShape {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  samplesPerSec: number;
+  durationMs: number;
+}
+
+export const EpochMetricsType = builder.objectRef<EpochShape>("EpochMetrics").implement({
+  description: "One epoch of training, as Keras prints it.",
+  fields: (t) => ({
+    epoch: t.exposeInt("epoch"),
+    loss: t.exposeFloat("loss"),
+    accuracy: t.exposeFloat("accuracy"),
+    valLoss: t.exposeFloat("valLoss", { nullable: true }),
+    valAccuracy: t.exposeFloat("valAccuracy", { nullable: true }),
+    samplesPerSec: t.exposeFloat("samplesPerSec"),
+    durationMs: t.exposeFloat("durationMs"),
+  }),
+});
+
+interface ProgressShape {
+  phase?: string;
+  epoch?: number;
+  maxEpochs?: number | null;
+  batch?: number;
+  batches?: number;
+  samplesPerSec?: number;
+  etaMs?: number;
+  loss?: number;
+  history?: EpochShape[];
+  updatedAt?: string;
+  reason?: string;
+}
+
+export const ProgressType = builder.objectRef<ProgressShape>("TrainingProgress").implement({
+  description: "Live progress, written by the worker at least once a second while training.",
+  fields: (t) => ({
+    phase: t.string({ resolve: (p) => p.phase ?? "starting" }),
+    epoch: t.int({ nullable: true, resolve: (p) => p.epoch ?? null }),
+    maxEpochs: t.int({ nullable: true, resolve: (p) => p.maxEpochs ?? null }),
+    batch: t.int({ nullable: true, resolve: (p) => p.batch ?? null }),
+    batches: t.int({ nullable: true, resolve: (p) => p.batches ?? null }),
+    samplesPerSec: t.float({ nullable: true, resolve: (p) => p.samplesPerSec ?? null }),
+    etaMs: t.float({ nullable: true, description: "Upper bound: remaining epochs up to maxEpochs.", resolve: (p) => p.etaMs ?? null }),
+    loss: t.float({ nullable: true, resolve: (p) => p.loss ?? null }),
+    history: t.field({ type: [EpochMetricsType], resolve: (p) => p.history ?? [] }),
+    updatedAt: t.field({ type: "DateTime", nullable: true, resolve: (p) => (p.updatedAt ? new Date(p.updatedAt) : null) }),
+  }),
+});
+
+export const QuotaType = builder.objectRef<Quota>("Quota").implement({
+  description: "Today's submissions for one student in one class. Failed and cancelled runs don't count.",
+  fields: (t) => ({
+    limit: t.exposeInt("limit"),
+    used: t.exposeInt("used"),
+    remaining: t.exposeInt("remaining"),
+    resetsAt: t.expose("resetsAt", { type: "DateTime" }),
+    unlimited: t.exposeBoolean("unlimited", { description: "Graders are not limited." }),
+  }),
+});
+
 export const SubmissionType = builder.objectRef<SubmissionView>("Submission").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -76,7 +140,9 @@ export const SubmissionType = builder.objectRef<SubmissionView>("Submission").im
     classSlug: t.exposeString("classSlug"),
     architecture: t.expose("architecture", { type: "JSON" }),
     training: t.expose("training", { type: "JSON" }),
-    progress: t.expose("progress", { type: "JSON", nullable: true }),
+    progress: t.field({ type: ProgressType, nullable: true, resolve: (s) => (s.progress as ProgressShape | null) ?? null }),
+    attempts: t.exposeInt("attempts", { description: "Training attempts started; more than one means a worker died." }),
+    cancelRequested: t.exposeBoolean("cancelRequested"),
     result: t.field({ type: ResultType, nullable: true, resolve: (s) => s.result }),
   }),
 });
