@@ -404,17 +404,17 @@ function safeParse(line) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const wasm = await loadWasmEngine();
-
-  if (args.version) {
-    process.stdout.write(`schema-engine-cli ${wasm.version()}\n`);
-    return 0;
-  }
-
   const url = args.datasource?.url;
+  // `cli` commands only need pg; compiling the 5 MB engine is skipped for them.
   if (args.cliCommand) {
     if (!url) throw new Error("schema-engine shim: `cli` commands need --datasource with a url");
     return runCliCommand(args.cliCommand, url);
+  }
+
+  const wasm = await loadWasmEngine();
+  if (args.version) {
+    process.stdout.write(`schema-engine-cli ${wasm.version()}\n`);
+    return 0;
   }
 
   const datamodels = await Promise.all(
