@@ -1,0 +1,218 @@
+// The migration machinery against a real PostgreSQL: Prisma's CLI driving the wasm-engine shim
+// (or the native engine where one was downloaded), and the migrations it applies.
+
+import { createHash } from "node:crypto";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prismaInvocation } from "../../scripts/prisma/run.mjs";
+import { migrateDeploy, withServerClient } from "../../scripts/platform/database";
+import { projectRoot } from "../../scripts/platform/paths";
+import { runToCompletion } from "../../scripts/platform/processes";
+import { createTestDatabase, type TestDatabase } from "../helpers/database";
+
+interface PrismaRun {
+  code: number | null;
+  output: string;
+}
+
+async function prisma(args: string[], url: string): Promise<PrismaRun> {
+  const invocation = prismaInvocation(args, { ...process.env, DATABASE_URL: url });
+  const lines: string[] = [];
+  const status = await runToCompletion(invocation.command, invocation.args, { cwd: invocation.cwd, env: invocation.env }, (line) =>
+    lines.push(line),
+  );
+  return { code: status.code, output: lines.join("\n") };
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function shadowDatabases(url: string): Promise<string[]> {
+  return withServerClient(url, async (client) =>
+    (await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'")).rows.map(
+      (row) => row.datname,
+    ),
+  );
+}
+
+const migrationsDir = join(projectRoot, "prisma", "migrations");
+
+// Each test drives the Prisma CLI (a Node process plus the engine), which takes seconds on a
+// busy 2-core machine.
+const PRISMA_TIMEOUT = 60_000;
+
+describe("migrations on a fresh database", { timeout: PRISMA_TIMEOUT }, () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+  }, PRISMA_TIMEOUT);
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it("deploy applies every migration, recording Prisma's standard checksums", async () => {
+    await migrateDeploy(db.url, () => {});
+    const applied = await query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
+      db.url,
+      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name',
+    );
+    const onDisk = (await readdir(migrationsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    expect(applied.map((row) => row.migration_name)).toEqual(onDisk.sort());
+    for (const row of applied) {
+      const script = await readFile(join(migrationsDir, row.migration_name, "migration.sql"));
+      expect(row.checksum).toBe(createHash("sha256").update(script).digest("hex"));
+      expect(row.finished_at).not.toBeNull();
+      expect(row.rolled_back_at).toBeNull();
+    }
+  });
+
+  it("status is clean and a second deploy is a no-op", async () => {
+    const status = await prisma(["migrate", "status"], db.url);
+    expect(status.output).toContain("Database schema is up to date");
+    expect(status.code).toBe(0);
+
+    const before = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM "_prisma_migrations"');
+    const again = await prisma(["migrate", "deploy"], db.url);
+    expect(again.code).toBe(0);
+    expect(again.output).toContain("No pending migrations to apply");
+    expect(await query(db.url, 'SELECT count(*) AS n FROM "_prisma_migrations"')).toEqual(before);
+  });
+
+  it("the migrations produce exactly the Prisma schema (no drift), without leaving shadow databases", async () => {
+    const diff = await prisma(
+      ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", "prisma/schema.prisma", "--script"],
+      db.url,
+    );
+    expect(diff.code).toBe(0);
+    expect(diff.output).toContain("This is an empty migration.");
+    expect(await shadowDatabases(db.url)).toEqual([]);
+  });
+
+  it("enforces the CHECK constraints the schema language cannot express", async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const insertUser = (id: string, email: string) =>
+        client.query('INSERT INTO "User" (id, email, name, "passwordHash") VALUES ($1, $2, $3, $4)', [id, email, "Ada", "h"]);
+      await insertUser("u1", "ada@example.com");
+      await expect(insertUser("u2", "Ada@Example.com")).rejects.toThrow(/User_email_lowercase_check/);
+
+      const insertClass = (id: string, slug: string, joinCode: string, quota = 5) =>
+        client.query('INSERT INTO "Class" (id, name, slug, "joinCode", "dailyQuota") VALUES ($1, $2, $3, $4, $5)', [
+          id,
+          "Intro",
+          slug,
+          joinCode,
+          quota,
+        ]);
+      await insertClass("c1", "intro-ml", "ABCD2345");
+      await expect(insertClass("c2", "Intro ML", "ABCD2346")).rejects.toThrow(/Class_slug_format_check/);
+      await expect(insertClass("c3", "intro-b", "abc")).rejects.toThrow(/Class_joinCode_format_check/);
+      await expect(insertClass("c4", "intro-c", "ABCD2347", -1)).rejects.toThrow(/Class_dailyQuota_check/);
+
+      await client.query(
+        'INSERT INTO "Submission" (id, "authorId", "classId", name, architecture, training, "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, now())',
+        ["s1", "u1", "c1", "mlp", "{}", "{}"],
+      );
+      const insertResult = (id: string, accuracy: number, paramCount = 10) =>
+        client.query(
+          `INSERT INTO "Result" (id, "submissionId", "testAccuracy", "testLoss", "confusionMatrix", history, "paramCount",
+             epochs, backend, "trainDurationMs", "evalDurationMs")
+           VALUES ($1, 's1', $2, 0.3, $3, '[]', $4, 1, 'wasm', 10, 1)`,
+          [id, accuracy, JSON.stringify(Array.from({ length: 10 }, () => Array(10).fill(0))), paramCount],
+        );
+      await expect(insertResult("r1", 1.2)).rejects.toThrow(/Result_testAccuracy_check/);
+      await expect(insertResult("r2", 0.9, -1)).rejects.toThrow(/Result_paramCount_check/);
+      await insertResult("r3", 0.9124);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe("a migration that fails", { timeout: PRISMA_TIMEOUT }, () => {
+  let db: TestDatabase;
+  let workDir: string;
+  let configFile: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    // A copy of the real migrations plus two more, behind a config that points Prisma at them.
+    workDir = await mkdtemp(join(tmpdir(), "catwalk-migrations-"));
+    await cp(migrationsDir, join(workDir, "migrations"), { recursive: true });
+    await cp(join(projectRoot, "prisma", "schema.prisma"), join(workDir, "schema.prisma"));
+    await writeMigration(
+      "29990101000000_function_with_semicolons",
+      // `$$` bodies contain semicolons: splitting scripts on ';' (adapter-pg's default) breaks this.
+      `CREATE FUNCTION "probe_add"(a integer, b integer) RETURNS integer AS $$
+BEGIN
+  RETURN a + b;
+END;
+$$ LANGUAGE plpgsql;
+`,
+    );
+    await writeMigration(
+      "29990102000000_broken",
+      `CREATE TABLE "Probe" ("id" integer PRIMARY KEY);
+INSERT INTO "Probe" VALUES (1);
+SELECT 1 / 0;
+`,
+    );
+    configFile = join(workDir, "prisma.config.mjs");
+    await writeFile(
+      configFile,
+      `export default ${JSON.stringify({
+        schema: join(workDir, "schema.prisma"),
+        migrations: { path: join(workDir, "migrations") },
+        datasource: { url: db.url },
+      })};\n`,
+    );
+  }, PRISMA_TIMEOUT);
+  afterAll(async () => {
+    await db?.drop();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  async function writeMigration(name: string, sql: string): Promise<void> {
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(join(workDir, "migrations", name));
+    await writeFile(join(workDir, "migrations", name, "migration.sql"), sql);
+  }
+
+  it("records the failure and leaves nothing of it applied", async () => {
+    const run = await prisma(["migrate", "deploy", "--config", configFile], db.url);
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(/29990102000000_broken/);
+    expect(run.output).toMatch(/division by zero/);
+
+    const rows = await query<{ migration_name: string; finished_at: Date | null; logs: string | null }>(
+      db.url,
+      'SELECT migration_name, finished_at, logs FROM "_prisma_migrations" ORDER BY migration_name',
+    );
+    const byName = new Map(rows.map((row) => [row.migration_name, row]));
+    expect(byName.get("29990101000000_function_with_semicolons")?.finished_at).not.toBeNull();
+    const broken = byName.get("29990102000000_broken");
+    expect(broken?.finished_at).toBeNull();
+    expect(broken?.logs).toMatch(/division by zero/);
+
+    // The earlier statements of the failed script were rolled back with it.
+    expect(await query(db.url, `SELECT to_regclass('"Probe"') AS probe`)).toEqual([{ probe: null }]);
+    // And the function whose body has semicolons was created whole.
+    expect(await query(db.url, 'SELECT "probe_add"(2, 3) AS sum')).toEqual([{ sum: 5 }]);
+
+    const status = await prisma(["migrate", "status", "--config", configFile], db.url);
+    expect(status.code).not.toBe(0);
+    expect(status.output).toMatch(/failed/i);
+  });
+});
