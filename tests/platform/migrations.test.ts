@@ -8,7 +8,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prismaInvocation } from "../../scripts/prisma/run.mjs";
-import { migrateDeploy, withServerClient } from "../../scripts/platform/database";
+import { migrateDeploy, migrationsAreCurrent, withServerClient } from "../../scripts/platform/database";
 import { projectRoot } from "../../scripts/platform/paths";
 import { runToCompletion } from "../../scripts/platform/processes";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
@@ -62,7 +62,9 @@ describe("migrations on a fresh database", { timeout: PRISMA_TIMEOUT }, () => {
   });
 
   it("deploy applies every migration, recording Prisma's standard checksums", async () => {
+    expect(await migrationsAreCurrent(db.url)).toBe(false);
     await migrateDeploy(db.url, () => {});
+    expect(await migrationsAreCurrent(db.url)).toBe(true);
     const applied = await query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
       db.url,
       'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name',
@@ -87,6 +89,20 @@ describe("migrations on a fresh database", { timeout: PRISMA_TIMEOUT }, () => {
     expect(again.code).toBe(0);
     expect(again.output).toContain("No pending migrations to apply");
     expect(await query(db.url, 'SELECT count(*) AS n FROM "_prisma_migrations"')).toEqual(before);
+  });
+
+  it("start-up's quick check defers to Prisma once a migration was edited after being applied", async () => {
+    const [first] = await query<{ migration_name: string; checksum: string }>(
+      db.url,
+      'SELECT migration_name, checksum FROM "_prisma_migrations" ORDER BY migration_name LIMIT 1',
+    );
+    await query(db.url, 'UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2', ["0".repeat(64), first!.migration_name]);
+    try {
+      expect(await migrationsAreCurrent(db.url)).toBe(false);
+    } finally {
+      await query(db.url, 'UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2', [first!.checksum, first!.migration_name]);
+    }
+    expect(await migrationsAreCurrent(db.url)).toBe(true);
   });
 
   it("the migrations produce exactly the Prisma schema (no drift), without leaving shadow databases", async () => {
