@@ -19,7 +19,7 @@ import { dirname, join } from "node:path";
 import pg from "pg";
 import { z } from "zod";
 import { prismaInvocation } from "../prisma/run.mjs";
-import { dataDir, defaultLogger, projectRoot, type Logger } from "./paths";
+import { dataDir, defaultLogger, projectRoot, type EnvVars, type Logger } from "./paths";
 import { exited, forwardLines, isAlive, runToCompletion, settlesWithin, sleep, stopChild } from "./processes";
 
 export interface Database {
@@ -32,7 +32,7 @@ export interface Database {
 }
 
 export interface ResolveDatabaseOptions {
-  env?: NodeJS.ProcessEnv;
+  env?: EnvVars;
   /** Cluster directory for the embedded server; tests pass a temporary one. */
   embeddedDirectory?: string;
   log?: Logger;

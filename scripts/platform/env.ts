@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { defaultLogger, localDir, type Logger } from "./paths";
+import { defaultLogger, localDir, type EnvVars, type Logger } from "./paths";
 
 /** next-auth wants at least 32 characters of entropy-bearing secret. */
 const MIN_SECRET_LENGTH = 32;
@@ -31,7 +31,7 @@ export type PlatformEnv = z.infer<typeof platformEnvSchema> & { AUTH_SECRET: str
 export class EnvError extends Error {}
 
 /** Validates the platform's variables, with a message naming every bad one. */
-export function parsePlatformEnv(env: NodeJS.ProcessEnv): z.infer<typeof platformEnvSchema> {
+export function parsePlatformEnv(env: EnvVars): z.infer<typeof platformEnvSchema> {
   const parsed = platformEnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
@@ -41,7 +41,7 @@ export function parsePlatformEnv(env: NodeJS.ProcessEnv): z.infer<typeof platfor
 }
 
 export interface LocalEnvOptions {
-  env?: NodeJS.ProcessEnv;
+  env?: EnvVars;
   /** Where the generated secret lives; tests use a temporary directory. */
   secretFile?: string;
   log?: Logger;
@@ -51,7 +51,7 @@ export interface LocalEnvOptions {
  * Returns the environment for the app's processes: the given one, validated, with AUTH_SECRET,
  * AUTH_TRUST_HOST, PORT and HOSTNAME filled in.
  */
-export async function ensureLocalEnv(options: LocalEnvOptions = {}): Promise<NodeJS.ProcessEnv & PlatformEnvStrings> {
+export async function ensureLocalEnv(options: LocalEnvOptions = {}): Promise<EnvVars & PlatformEnvStrings> {
   const env = options.env ?? process.env;
   const log = options.log ?? defaultLogger;
   const parsed = parsePlatformEnv(env);

@@ -12,3 +12,9 @@ export type Logger = (line: string) => void;
 
 /** Start-up messages go to stderr so that stdout stays free for the app's own output. */
 export const defaultLogger: Logger = (line) => process.stderr.write(`[catwalk] ${line}\n`);
+
+/**
+ * Environment variables as plain data. Not NodeJS.ProcessEnv: Next's types make NODE_ENV
+ * mandatory there, and these functions accept any subset (tests pass `{}`).
+ */
+export type EnvVars = Record<string, string | undefined>;

@@ -87,17 +87,36 @@ const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
  * second Ctrl-C cannot cut a clean shutdown short. Returns a function removing the handlers.
  */
 export function onShutdownSignal(handler: (signal: NodeJS.Signals) => void, log: (line: string) => void): () => void {
-  let received = false;
+  let firstAt: number | undefined;
   const listener = (signal: NodeJS.Signals) => {
-    if (received) {
-      log(`${signal} received again; still shutting down cleanly.`);
+    if (firstAt !== undefined) {
+      // A terminal's Ctrl-C reaches us twice at once (directly, and relayed by npm/tsx); only a
+      // later, deliberate repeat is worth a word.
+      if (Date.now() - firstAt > 500) log(`${signal} received again; still shutting down cleanly.`);
       return;
     }
-    received = true;
+    firstAt = Date.now();
     handler(signal);
   };
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, listener);
   return () => {
     for (const signal of SHUTDOWN_SIGNALS) process.off(signal, listener);
   };
+}
+
+/**
+ * Calls `handler` once if the process that launched us goes away. `npm start` forwards SIGTERM
+ * only to its shell, which dies without passing it on; we would keep running, orphaned, with
+ * the web server and database. Being re-parented is the one portable sign of that.
+ */
+export function onLauncherExit(handler: () => void, intervalMs = 1_000): () => void {
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== launcher) {
+      clearInterval(timer);
+      handler();
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -14,7 +14,7 @@ import { join, relative } from "node:path";
 import { resolveDatabase, migrateDeploy, type Database } from "./database";
 import { ensureLocalEnv } from "./env";
 import { defaultLogger, projectRoot, type Logger } from "./paths";
-import { exited, forwardLines, onShutdownSignal, runToCompletion, stopChild, type ExitStatus } from "./processes";
+import { exited, forwardLines, onLauncherExit, onShutdownSignal, runToCompletion, stopChild, type ExitStatus } from "./processes";
 
 /** A long-running process of the platform. The list is data so new services are one entry. */
 export interface ServiceSpec {
@@ -196,7 +196,7 @@ class Platform {
     const how = error ? error.message : status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
     this.log(`${name} stopped unexpectedly (${how}); shutting everything down.`);
     this.exitCode = 1;
-    void this.stop();
+    void this.stop().then(() => process.exit(this.exitCode));
   }
 
   /** Services first (SIGTERM, then SIGKILL after 10 s), PostgreSQL last. Idempotent. */
@@ -213,10 +213,15 @@ class Platform {
 async function main(): Promise<void> {
   const log = defaultLogger;
   const platform = new Platform(log);
-  onShutdownSignal((signal) => {
-    log(`${signal} received: stopping services, then the database ...`);
+  const shutDown = (reason: string) => {
+    log(`${reason}: stopping services, then the database ...`);
     void platform.stop().then(() => process.exit(platform.exitCode));
-  }, log);
+  };
+  const stopWatchingSignals = onShutdownSignal((signal) => shutDown(`${signal} received`), log);
+  onLauncherExit(() => {
+    stopWatchingSignals();
+    shutDown("The launching process exited");
+  });
   try {
     await platform.start();
   } catch (error) {
