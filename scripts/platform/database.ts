@@ -234,22 +234,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
   }
   await clearLeftoverServer(directory, log);
 
-  const port = await choosePort(options.preferredPort);
-  const server = spawnServer(binaries, directory, port, runAs);
+  const { server, port } = await launchServer(binaries, directory, options.preferredPort, runAs, log);
   await writeFile(`${directory}.owner`, `${process.pid}\n`);
-  const recentLines: string[] = [];
-  forwardLines(server, (line) => {
-    recentLines.push(line);
-    if (recentLines.length > 40) recentLines.shift();
-    if (/\b(WARNING|ERROR|FATAL|PANIC):/.test(line)) log(`[postgres] ${line}`);
-  });
-
-  try {
-    await waitUntilReady(server, recentLines);
-  } catch (error) {
-    await stopServer(server);
-    throw error;
-  }
 
   const serverUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const url = withDatabaseName(serverUrl, APP_DATABASE);
@@ -481,6 +467,39 @@ function spawnServer(binaries: PostgresBinaries, directory: string, port: number
   );
 }
 
+class PortTakenError extends EmbeddedPostgresError {}
+
+/**
+ * Starts the server and waits until it accepts connections. Another program can take the port
+ * between our check and Postgres' bind (two clusters starting at once): then another port is tried.
+ */
+async function launchServer(
+  binaries: PostgresBinaries,
+  directory: string,
+  preferredPort: number,
+  runAs: RunAs | undefined,
+  log: Logger,
+): Promise<{ server: ChildProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = attempt === 1 ? await choosePort(preferredPort) : await anyFreePort();
+    const server = spawnServer(binaries, directory, port, runAs);
+    const recentLines: string[] = [];
+    forwardLines(server, (line) => {
+      recentLines.push(line);
+      if (recentLines.length > 40) recentLines.shift();
+      if (/\b(WARNING|ERROR|FATAL|PANIC):/.test(line)) log(`[postgres] ${line}`);
+    });
+    try {
+      await waitUntilReady(server, recentLines);
+      return { server, port };
+    } catch (error) {
+      await stopServer(server);
+      if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+      log(`Port ${port} was taken while PostgreSQL started; trying another.`);
+    }
+  }
+}
+
 async function waitUntilReady(server: ChildProcess, recentLines: string[]): Promise<void> {
   const ready = new Promise<void>((resolve, reject) => {
     const onLine = (chunk: Buffer) => {
@@ -489,9 +508,12 @@ async function waitUntilReady(server: ChildProcess, recentLines: string[]): Prom
     server.stderr?.on("data", onLine);
     server.stdout?.on("data", onLine);
     server.once("error", reject);
-    server.once("exit", (code, signal) =>
-      reject(new EmbeddedPostgresError(`PostgreSQL exited during start-up (${code ?? signal}):\n${recentLines.join("\n")}`)),
-    );
+    // "close", not "exit": by then every line of its output has been read.
+    server.once("close", (code, signal) => {
+      const output = recentLines.join("\n");
+      const ErrorType = /could not bind|Address already in use/i.test(output) ? PortTakenError : EmbeddedPostgresError;
+      reject(new ErrorType(`PostgreSQL exited during start-up (${code ?? signal}):\n${output}`));
+    });
   });
   if (!(await settlesWithin(ready.catch(() => {}), 60_000))) {
     throw new EmbeddedPostgresError(`PostgreSQL did not become ready within 60 s:\n${recentLines.join("\n")}`);
