@@ -11,6 +11,7 @@ import { existsSync, statSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, relative } from "node:path";
+import { prismaInvocation } from "../prisma/run.mjs";
 import { resolveDatabase, migrateDeploy, type Database } from "./database";
 import { ensureLocalEnv } from "./env";
 import { defaultLogger, projectRoot, type Logger } from "./paths";
@@ -142,11 +143,27 @@ class Platform {
     await migrateDeploy(this.database.url, this.log);
     if (this.isStopping) return;
     const appEnv: NodeJS.ProcessEnv = { ...env, DATABASE_URL: this.database.url, NODE_ENV: "production" };
+    await this.generateClientIfStale();
+    if (this.isStopping) return;
     await this.buildIfStale(appEnv);
     if (this.isStopping) return;
     for (const service of platformServices(env)) this.launch(service, appEnv);
     const url = `http://${env.HOSTNAME}:${env.PORT}`;
     if (await waitForHttp(url, () => this.isStopping)) this.log(`Catwalk is up: ${url}  (Ctrl-C stops everything)`);
+  }
+
+  /**
+   * postinstall generates the client, but `npm install --ignore-scripts` or an edited schema
+   * leave it missing or stale, and the build would then fail far from the cause.
+   */
+  private async generateClientIfStale(): Promise<void> {
+    const client = join(projectRoot, "generated", "prisma", "client.ts");
+    const schema = join(projectRoot, "prisma", "schema.prisma");
+    if (existsSync(client) && statSync(client).mtimeMs >= statSync(schema).mtimeMs) return;
+    this.log("Generating the Prisma client (missing or older than prisma/schema.prisma) ...");
+    const invocation = prismaInvocation(["generate"]);
+    const status = await runToCompletion(invocation.command, invocation.args, { cwd: invocation.cwd, env: invocation.env }, prefixer("prisma"));
+    if (status.code !== 0) throw new Error(`prisma generate failed (exit ${status.code ?? status.signal}).`);
   }
 
   private async buildIfStale(env: NodeJS.ProcessEnv): Promise<void> {
