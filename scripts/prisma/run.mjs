@@ -47,10 +47,16 @@ export function prismaEnv(baseEnv = process.env) {
   };
 }
 
+/** How to spawn the Prisma CLI with `args` (for callers that want to handle its output). */
+export function prismaInvocation(args, env = process.env) {
+  return { command: process.execPath, args: [prismaCli, ...args], env: prismaEnv(env), cwd: projectRoot };
+}
+
 /** Runs the Prisma CLI with `args`, resolving with its exit code. */
 export function runPrisma(args, { env = process.env, stdio = "inherit", cwd = projectRoot } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [prismaCli, ...args], { cwd, env: prismaEnv(env), stdio });
+    const invocation = prismaInvocation(args, env);
+    const child = spawn(invocation.command, invocation.args, { cwd, env: invocation.env, stdio });
     child.on("error", reject);
     child.on("exit", (code, signal) => resolve(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0)));
   });

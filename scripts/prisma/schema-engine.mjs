@@ -22,6 +22,12 @@
 //   4. createMigration/evaluateDataLoss only get shadow-database access after
 //      diagnoseMigrationHistory ran on the same engine instance, and `diff` returns its script
 //      instead of streaming it with a `print` request, which is where the CLI expects it.
+// And what the wasm engine silently expects from its host:
+//   - the adapter factory in the error-capturing form Prisma Client uses
+//     (bindMigrationAwareSqlAdapterFactory); a plain adapter crashes on a `valueOf` of undefined;
+//   - globalThis.PRISMA_WASM_PANIC_REGISTRY, where its panic hook leaves the message;
+//   - nothing about the CLI's shutdown: the CLI closes stdin and sends SIGTERM at once, so
+//     temporary shadow databases are also dropped on SIGTERM.
 
 import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
@@ -361,7 +367,11 @@ class RpcServer {
 
   async handleLine(line) {
     if (!line.trim()) return;
-    const message = JSON.parse(line);
+    const message = safeParse(line);
+    if (message === undefined) {
+      writeStdout({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error" } });
+      return;
+    }
     if (message.method === undefined && this.pendingPrints.has(message.id)) {
       this.pendingPrints.get(message.id)();
       this.pendingPrints.delete(message.id);
@@ -404,17 +414,17 @@ function safeParse(line) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const wasm = await loadWasmEngine();
-
-  if (args.version) {
-    process.stdout.write(`schema-engine-cli ${wasm.version()}\n`);
-    return 0;
-  }
-
   const url = args.datasource?.url;
+  // `cli` commands only need pg; compiling the 5 MB engine is skipped for them.
   if (args.cliCommand) {
     if (!url) throw new Error("schema-engine shim: `cli` commands need --datasource with a url");
     return runCliCommand(args.cliCommand, url);
+  }
+
+  const wasm = await loadWasmEngine();
+  if (args.version) {
+    process.stdout.write(`schema-engine-cli ${wasm.version()}\n`);
+    return 0;
   }
 
   const datamodels = await Promise.all(

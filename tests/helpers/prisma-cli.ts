@@ -1,0 +1,42 @@
+// Running the Prisma CLI (through scripts/prisma/run.mjs, so with the shim where needed) and
+// reading the database directly, for tests of the migration machinery.
+
+import pg from "pg";
+import { prismaInvocation } from "../../scripts/prisma/run.mjs";
+import { withServerClient } from "../../scripts/platform/database";
+import { runToCompletion } from "../../scripts/platform/processes";
+
+export interface PrismaRun {
+  code: number | null;
+  output: string;
+}
+
+export async function prisma(args: string[], url: string): Promise<PrismaRun> {
+  const invocation = prismaInvocation(args, { ...process.env, DATABASE_URL: url });
+  const lines: string[] = [];
+  const status = await runToCompletion(invocation.command, invocation.args, { cwd: invocation.cwd, env: invocation.env }, (line) =>
+    lines.push(line),
+  );
+  return { code: status.code, output: lines.join("\n") };
+}
+
+export async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function shadowDatabases(url: string): Promise<string[]> {
+  return withServerClient(url, async (client) =>
+    (await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'")).rows.map(
+      (row) => row.datname,
+    ),
+  );
+}
+
+// Each Prisma CLI run is a Node process plus the engine: seconds on a busy 2-core machine.
+export const PRISMA_TIMEOUT = 60_000;
