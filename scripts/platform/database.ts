@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import { chown, mkdir, readFile, readdir, rename, rm, rmdir, unlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { arch, platform } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import pg from "pg";
 import { z } from "zod";
 import { prismaInvocation } from "../prisma/run.mjs";
@@ -52,7 +52,12 @@ const databaseUrlSchema = z
 
 const envSchema = z.object({
   DATABASE_URL: z.preprocess((value) => (value === "" ? undefined : value), databaseUrlSchema.optional()),
-  CATWALK_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  CATWALK_EMBEDDED_PG_PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).max(65535).optional()),
+  // An absolute cluster directory instead of .data/postgres (tests run a throwaway cluster).
+  CATWALK_EMBEDDED_PG_DIR: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.string().refine(isAbsolute, "CATWALK_EMBEDDED_PG_DIR must be an absolute path").optional(),
+  ),
 });
 
 export async function resolveDatabase(options: ResolveDatabaseOptions = {}): Promise<Database> {
@@ -64,7 +69,7 @@ export async function resolveDatabase(options: ResolveDatabaseOptions = {}): Pro
     return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
   }
   return startEmbeddedPostgres({
-    directory: options.embeddedDirectory ?? join(dataDir, "postgres"),
+    directory: options.embeddedDirectory ?? env.CATWALK_EMBEDDED_PG_DIR ?? join(dataDir, "postgres"),
     preferredPort: env.CATWALK_EMBEDDED_PG_PORT ?? PREFERRED_EMBEDDED_PORT,
     log,
   });
