@@ -106,13 +106,29 @@ export async function withServerClient<T>(url: string, fn: (client: pg.Client) =
 }
 
 const DUPLICATE_DATABASE = "42P04";
+const INVALID_CATALOG_NAME = "3D000";
 
-/** Creates the URL's database unless it exists. Concurrent callers are fine. */
+export class DatabaseUnreachableError extends Error {}
+
+/**
+ * Creates the URL's database unless it exists. The database itself is tried first, so servers
+ * where we may not connect to the maintenance database (managed hosting) work when it exists.
+ * Concurrent callers are fine.
+ */
 export async function ensureDatabaseExists(url: string): Promise<void> {
+  const probe = new pg.Client({ connectionString: url });
+  try {
+    await probe.connect();
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== INVALID_CATALOG_NAME) {
+      throw new DatabaseUnreachableError(`Cannot connect to ${describeUrl(url)}: ${(error as Error).message}`);
+    }
+  } finally {
+    await probe.end().catch(() => {});
+  }
   const name = databaseNameOf(url);
   await withServerClient(url, async (client) => {
-    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (found.rowCount) return;
     try {
       await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
     } catch (error) {
