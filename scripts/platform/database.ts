@@ -20,7 +20,7 @@ import pg from "pg";
 import { z } from "zod";
 import { prismaInvocation } from "../prisma/run.mjs";
 import { dataDir, defaultLogger, projectRoot, type EnvVars, type Logger } from "./paths";
-import { exited, forwardLines, isAlive, runToCompletion, settlesWithin, sleep, stopChild } from "./processes";
+import { exited, forwardLines, isAlive, runToCompletion, settlesWithin, sleep, stopChild, type ExitStatus } from "./processes";
 
 export interface Database {
   /** Connection string for Prisma / pg. */
@@ -29,6 +29,8 @@ export interface Database {
   embedded: boolean;
   /** Stops the embedded server; a no-op for an external one. Safe to call twice. */
   stop(): Promise<void>;
+  /** For an embedded server: settles when its process exits, for whatever reason. */
+  serverExited?: Promise<ExitStatus>;
 }
 
 export interface ResolveDatabaseOptions {
@@ -260,7 +262,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
 
   const serverUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const url = withDatabaseName(serverUrl, APP_DATABASE);
-  await ensureDatabaseExists(url);
+  try {
+    await ensureDatabaseExists(url);
+  } catch (error) {
+    await stopServer(server);
+    throw error;
+  }
   log(`Embedded PostgreSQL ready on 127.0.0.1:${port} (data in ${directory}) after ${Date.now() - started} ms.`);
 
   let stopping: Promise<void> | undefined;
@@ -272,7 +279,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
     })();
     return stopping;
   };
-  return { url, embedded: true, stop };
+  return { url, embedded: true, stop, serverExited: exited(server) };
 }
 
 async function loadBinaries(): Promise<PostgresBinaries> {

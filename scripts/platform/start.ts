@@ -139,6 +139,7 @@ class Platform {
       throw new Error(`Port ${env.PORT} on ${env.HOSTNAME} is already in use. Stop whatever uses it, or set PORT.`);
     }
     this.database = await resolveDatabase({ env, log: this.log });
+    void this.database.serverExited?.then((status) => this.onServiceExit("postgres", status));
     if (this.isStopping) return;
     await migrateDeploy(this.database.url, this.log);
     if (this.isStopping) return;

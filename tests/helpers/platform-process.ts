@@ -34,7 +34,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
   // As root the server runs as `postgres`, which must be able to enter the directory.
   await chmod(root, 0o755);
   const clusterDirectory = join(root, "postgres");
-  const env: Record<string, string | undefined> = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.env,
     PORT: String(options.port),
