@@ -247,6 +247,8 @@ async function main(): Promise<void> {
   try {
     await platform.start();
   } catch (error) {
+    // A step that fails because Ctrl-C interrupted it (initdb, migrate, build) is no news.
+    if (platform.isStopping) return;
     log(error instanceof Error ? error.message : String(error));
     platform.exitCode = 1;
     await platform.stop();
