@@ -15,12 +15,12 @@ import { existsSync } from "node:fs";
 import { chown, mkdir, readFile, readdir, rename, rm, rmdir, unlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { arch, platform } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import pg from "pg";
 import { z } from "zod";
 import { prismaInvocation } from "../prisma/run.mjs";
 import { dataDir, defaultLogger, projectRoot, type EnvVars, type Logger } from "./paths";
-import { exited, forwardLines, isAlive, runToCompletion, settlesWithin, sleep, stopChild } from "./processes";
+import { exited, forwardLines, isAlive, runToCompletion, settlesWithin, sleep, stopChild, type ExitStatus } from "./processes";
 
 export interface Database {
   /** Connection string for Prisma / pg. */
@@ -29,6 +29,8 @@ export interface Database {
   embedded: boolean;
   /** Stops the embedded server; a no-op for an external one. Safe to call twice. */
   stop(): Promise<void>;
+  /** For an embedded server: settles when its process exits, for whatever reason. */
+  serverExited?: Promise<ExitStatus>;
 }
 
 export interface ResolveDatabaseOptions {
@@ -52,7 +54,12 @@ const databaseUrlSchema = z
 
 const envSchema = z.object({
   DATABASE_URL: z.preprocess((value) => (value === "" ? undefined : value), databaseUrlSchema.optional()),
-  CATWALK_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  CATWALK_EMBEDDED_PG_PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).max(65535).optional()),
+  // An absolute cluster directory instead of .data/postgres (tests run a throwaway cluster).
+  CATWALK_EMBEDDED_PG_DIR: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.string().refine(isAbsolute, "CATWALK_EMBEDDED_PG_DIR must be an absolute path").optional(),
+  ),
 });
 
 export async function resolveDatabase(options: ResolveDatabaseOptions = {}): Promise<Database> {
@@ -64,7 +71,7 @@ export async function resolveDatabase(options: ResolveDatabaseOptions = {}): Pro
     return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
   }
   return startEmbeddedPostgres({
-    directory: options.embeddedDirectory ?? join(dataDir, "postgres"),
+    directory: options.embeddedDirectory ?? env.CATWALK_EMBEDDED_PG_DIR ?? join(dataDir, "postgres"),
     preferredPort: env.CATWALK_EMBEDDED_PG_PORT ?? PREFERRED_EMBEDDED_PORT,
     log,
   });
@@ -101,13 +108,29 @@ export async function withServerClient<T>(url: string, fn: (client: pg.Client) =
 }
 
 const DUPLICATE_DATABASE = "42P04";
+const INVALID_CATALOG_NAME = "3D000";
 
-/** Creates the URL's database unless it exists. Concurrent callers are fine. */
+export class DatabaseUnreachableError extends Error {}
+
+/**
+ * Creates the URL's database unless it exists. The database itself is tried first, so servers
+ * where we may not connect to the maintenance database (managed hosting) work when it exists.
+ * Concurrent callers are fine.
+ */
 export async function ensureDatabaseExists(url: string): Promise<void> {
+  const probe = new pg.Client({ connectionString: url });
+  try {
+    await probe.connect();
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== INVALID_CATALOG_NAME) {
+      throw new DatabaseUnreachableError(`Cannot connect to ${describeUrl(url)}: ${(error as Error).message}`);
+    }
+  } finally {
+    await probe.end().catch(() => {});
+  }
   const name = databaseNameOf(url);
   await withServerClient(url, async (client) => {
-    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (found.rowCount) return;
     try {
       await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
     } catch (error) {
@@ -239,7 +262,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
 
   const serverUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const url = withDatabaseName(serverUrl, APP_DATABASE);
-  await ensureDatabaseExists(url);
+  try {
+    await ensureDatabaseExists(url);
+  } catch (error) {
+    await stopServer(server);
+    throw error;
+  }
   log(`Embedded PostgreSQL ready on 127.0.0.1:${port} (data in ${directory}) after ${Date.now() - started} ms.`);
 
   let stopping: Promise<void> | undefined;
@@ -251,7 +279,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
     })();
     return stopping;
   };
-  return { url, embedded: true, stop };
+  return { url, embedded: true, stop, serverExited: exited(server) };
 }
 
 async function loadBinaries(): Promise<PostgresBinaries> {

@@ -124,6 +124,8 @@ class Platform {
   /** A one-off step (migrate, build) that must also stop on Ctrl-C. */
   private currentStep: ChildProcess | undefined;
   private database: Database | undefined;
+  /** Kept so that a Ctrl-C during start-up still stops the server that is coming up. */
+  private databaseStarting: Promise<Database> | undefined;
   private stopping: Promise<void> | undefined;
   exitCode = 0;
 
@@ -138,7 +140,9 @@ class Platform {
     if (!(await isPortFree(env.HOSTNAME, Number(env.PORT)))) {
       throw new Error(`Port ${env.PORT} on ${env.HOSTNAME} is already in use. Stop whatever uses it, or set PORT.`);
     }
-    this.database = await resolveDatabase({ env, log: this.log });
+    this.databaseStarting = resolveDatabase({ env, log: this.log });
+    this.database = await this.databaseStarting;
+    void this.database.serverExited?.then((status) => this.onServiceExit("postgres", status));
     if (this.isStopping) return;
     await migrateDeploy(this.database.url, this.log);
     if (this.isStopping) return;
@@ -221,7 +225,8 @@ class Platform {
     this.stopping ??= (async () => {
       if (this.currentStep) await stopChild(this.currentStep, "SIGTERM", 10_000);
       await Promise.all([...this.children.values()].map((child) => stopChild(child, "SIGTERM", 10_000)));
-      await this.database?.stop();
+      const database = this.database ?? (await this.databaseStarting?.catch(() => undefined));
+      await database?.stop();
     })();
     return this.stopping;
   }
@@ -242,6 +247,8 @@ async function main(): Promise<void> {
   try {
     await platform.start();
   } catch (error) {
+    // A step that fails because Ctrl-C interrupted it (initdb, migrate, build) is no news.
+    if (platform.isStopping) return;
     log(error instanceof Error ? error.message : String(error));
     platform.exitCode = 1;
     await platform.stop();
