@@ -36,16 +36,9 @@ export async function seedDemo(): Promise<void> {
   }
 }
 
-async function main() {
+export async function seedAndReport(): Promise<void> {
   await seedDemo();
   console.log(`Seeded "${DEMO.class.name}" (join code ${DEMO.class.joinCode}). Sign in with:`);
   for (const u of DEMO.users) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(24)} ${u.password}`);
   await disconnectDb();
-}
-
-if (process.argv[1]?.endsWith("seed.ts")) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
 }

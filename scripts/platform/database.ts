@@ -70,8 +70,15 @@ export async function resolveDatabase(options: ResolveDatabaseOptions = {}): Pro
     log(`Using the PostgreSQL server in DATABASE_URL (${describeUrl(env.DATABASE_URL)}).`);
     return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
   }
+  const directory = options.embeddedDirectory ?? env.CATWALK_EMBEDDED_PG_DIR ?? join(dataDir, "postgres");
+  // A command run beside `npm start` (seed, migrate) shares its server instead of refusing.
+  const running = await attachToRunningEmbedded(directory);
+  if (running) {
+    log(`Using the embedded PostgreSQL that npm start is running (${describeUrl(running.url)}).`);
+    return running;
+  }
   return startEmbeddedPostgres({
-    directory: options.embeddedDirectory ?? env.CATWALK_EMBEDDED_PG_DIR ?? join(dataDir, "postgres"),
+    directory,
     preferredPort: env.CATWALK_EMBEDDED_PG_PORT ?? PREFERRED_EMBEDDED_PORT,
     log,
   });
@@ -424,6 +431,23 @@ async function clearLeftoverServer(directory: string, log: Logger): Promise<void
     await sleep(100);
   }
   await rm(pidFile, { force: true });
+}
+
+/** The live embedded server of another process (a running `npm start`), or undefined. */
+async function attachToRunningEmbedded(directory: string): Promise<Database | undefined> {
+  const pidFile = join(directory, "postmaster.pid");
+  if (!existsSync(pidFile)) return undefined;
+  // postmaster.pid: line 1 the server's pid, line 4 its port.
+  const lines = (await readFile(pidFile, "utf8")).split("\n");
+  const serverPid = Number(lines[0]);
+  const port = Number(lines[3]);
+  const ownerPid = await readOwnerPid(`${directory}.owner`);
+  if (!Number.isInteger(serverPid) || !Number.isInteger(port) || !isAlive(serverPid)) return undefined;
+  if (ownerPid === undefined || ownerPid === process.pid || !isAlive(ownerPid)) return undefined;
+  if (!(await isPostgresOf(serverPid, directory))) return undefined;
+  const password = await readOrCreatePassword(`${directory}.password`);
+  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${APP_DATABASE}`;
+  return { url, embedded: true, stop: async () => {} };
 }
 
 async function isPostgresOf(pid: number, directory: string): Promise<boolean> {

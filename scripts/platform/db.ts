@@ -3,6 +3,7 @@
 //
 //   npm run db:migrate                    apply pending migrations (prisma migrate deploy)
 //   npm run db:migrate:dev [-- --name x]  create a migration from schema changes (prisma migrate dev)
+//   npm run seed                          the demo class and accounts (scripts/seed.ts)
 
 import { runPrisma } from "../prisma/run.mjs";
 import { migrateDeploy, resolveDatabase } from "./database";
@@ -18,6 +19,13 @@ const commands: Record<string, Command> = {
   },
   // Interactive (it may ask for a name or confirmation), so it gets the terminal.
   "migrate-dev": (url, args) => runPrisma(["migrate", "dev", ...args], { env: { ...process.env, DATABASE_URL: url } }),
+  seed: async (url) => {
+    await migrateDeploy(url);
+    process.env.DATABASE_URL = url;
+    const { seedAndReport } = await import("../seed");
+    await seedAndReport();
+    return 0;
+  },
 };
 
 async function main(): Promise<number> {
