@@ -41,13 +41,22 @@ async function main(): Promise<void> {
   };
 
   const boss: PgBoss = await createBoss({ supervise: true });
-  const options = { localConcurrency: 1, pollingIntervalSeconds: 1, groupConcurrency: 1 } as const;
+  // With NOTIFY a new job wakes an idle worker at once; the 2 s poll still picks up jobs that
+  // became runnable without a notification (a student's next job, once their running one ends).
+  // With a backlog, fetch the next job as soon as one ends (burst) rather than at the next poll.
+  const options = {
+    localConcurrency: 1,
+    pollingIntervalSeconds: 2,
+    notifyPollingIntervalSeconds: 2,
+    burstWhenReadyExceeds: 1,
+    groupConcurrency: 1,
+  } as const;
   // Handlers get one job at a time (batchSize 1): a training run is minutes long, so batching
   // would only hold jobs hostage in a busy worker.
   await boss.work(trainSubmission.name, options, async ([job]) => handleTrainSubmission(job as Job<unknown>, ctx));
   await boss.work(trainSubmissionDead.name, { pollingIntervalSeconds: 2 }, async ([job]) => handleDeadTrainSubmission(job as Job<unknown>));
   if (process.env.CATWALK_WORKER_BENCH === "1") {
-    await boss.work(benchNoop.name, { localConcurrency: 1, pollingIntervalSeconds: 0.5, batchSize: 1 }, async () => ({}));
+    await boss.work(benchNoop.name, { localConcurrency: 1, pollingIntervalSeconds: 2, burstWhenReadyExceeds: 1 }, async () => ({}));
   }
   log(`ready (heartbeat ${limits.heartbeatSeconds} s, retries ${limits.jobRetries}, time limit ${limits.maxTrainSeconds} s)`);
   process.send?.({ type: "ready" });

@@ -24,9 +24,13 @@ export async function createBoss({ supervise = false }: BossOptions = {}): Promi
     application_name: supervise ? "catwalk-worker" : "catwalk-web",
     max: supervise ? 4 : 2,
     supervise,
+    // Only workers wait for jobs; the web app just sends (NOTIFY fires on commit).
+    useListenNotify: supervise,
     schedule: false,
     monitorIntervalSeconds: limits.monitorSeconds,
     superviseIntervalSeconds: limits.monitorSeconds,
+    // The backlog count that triggers burst fetching comes from this cache.
+    queueCacheIntervalSeconds: limits.monitorSeconds,
   });
   // pg-boss reports connection trouble here and keeps retrying; it must never crash the process.
   boss.on("error", (error) => console.error("[queue]", error.message));
@@ -53,8 +57,8 @@ export async function ensureQueues(boss: PgBoss): Promise<void> {
     }
     // Keep an existing queue's retry/expiry policy in step with the code (policy, dead letter
     // and heartbeat are fixed at creation by pg-boss).
-    const { expireInSeconds, retentionSeconds, deleteAfterSeconds, retryLimit, retryDelay, retryBackoff } = job.queue;
-    const mutable = { expireInSeconds, retentionSeconds, deleteAfterSeconds, retryLimit, retryDelay, retryBackoff };
+    const { expireInSeconds, retentionSeconds, deleteAfterSeconds, retryLimit, retryDelay, retryBackoff, notify } = job.queue;
+    const mutable = { expireInSeconds, retentionSeconds, deleteAfterSeconds, retryLimit, retryDelay, retryBackoff, notify };
     // pg-boss validates every key present, so leave unset ones out rather than passing undefined.
     await boss.updateQueue(job.name, Object.fromEntries(Object.entries(mutable).filter(([, v]) => v !== undefined)));
   }

@@ -31,6 +31,8 @@ export const trainSubmission = defineJob({
   payload: submissionPayload,
   queue: {
     policy: "standard",
+    // Workers LISTEN, so an idle worker starts a new job at once instead of at its next poll.
+    notify: true,
     // Retries exist for crashed or stopped workers; a submission that fails on its own merits
     // (bad architecture, NaN loss) is failed by the handler without a retry.
     retryLimit: limits.jobRetries,
@@ -49,7 +51,7 @@ export const trainSubmission = defineJob({
 export const benchNoop = defineJob({
   name: "bench-noop",
   payload: z.object({ sentAt: z.number() }),
-  queue: { retryLimit: 0, expireInSeconds: 60 },
+  queue: { retryLimit: 0, expireInSeconds: 60, notify: true },
 });
 
 // Dead-letter queues must exist before the queues that name them.
