@@ -56,6 +56,8 @@ export interface ClassDetail extends ClassSummary {
   dailyQuota: number;
   deadline: Date | null;
   privateRevealed: boolean;
+  /** Whether students see other students' architectures on the leaderboard. */
+  showArchitectures: boolean;
 }
 
 export async function createClass(viewer: Viewer, input: unknown): Promise<ClassDetail> {
@@ -125,6 +127,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
       dailyQuota: true,
       deadline: true,
       privateRevealed: true,
+      showArchitectures: true,
       _count: { select: { memberships: true } },
     },
   });
@@ -139,6 +142,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
     dailyQuota: c.dailyQuota,
     deadline: c.deadline,
     privateRevealed: c.privateRevealed,
+    showArchitectures: c.showArchitectures,
   };
 }
 
