@@ -198,9 +198,9 @@ builder.mutationType({
         deadline: t.arg({ type: "DateTime" }),
         showArchitectures: t.arg.boolean(),
       },
-      resolve: (_root, args, { viewer }, info) => {
-        // An explicit `deadline: null` clears it; an omitted one leaves it alone.
-        const deadlineGiven = info.fieldNodes[0]?.arguments?.some((a) => a.name.value === "deadline") ?? false;
+      resolve: (_root, args, { viewer }) => {
+        // An explicit `deadline: null` clears it; an omitted one (or an unset variable) leaves it alone.
+        const deadlineGiven = Object.hasOwn(args, "deadline");
         return updateClassSettings(viewer, { ...defined(args), deadline: deadlineGiven ? (args.deadline ?? null) : undefined });
       },
     }),

@@ -18,6 +18,18 @@ export function requireSignedIn(viewer: Viewer, intent: Intent = "read"): Signed
   return viewer;
 }
 
+/**
+ * Acting outside any one class (creating or joining a class): a token limited to a class may
+ * not, or it could reach beyond its class. `classId` is the class the action lands in, if known.
+ */
+export function requireUnscopedReach(viewer: Viewer, intent: Intent, classId: string | null = null): SignedInViewer {
+  const signedIn = requireSignedIn(viewer, intent);
+  if (signedIn.via === "token" && signedIn.classId !== null && signedIn.classId !== classId) {
+    throw forbidden("This API token is limited to another class.");
+  }
+  return signedIn;
+}
+
 export interface ClassAccess {
   viewer: SignedInViewer;
   classId: string;

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { z } from "zod";
 import type { Role } from "@/generated/prisma/enums";
-import { requireClassAccess, requireSignedIn } from "../access";
+import { requireClassAccess, requireSignedIn, requireUnscopedReach } from "../access";
 import { db } from "../db";
 import { badInput } from "../errors";
 import { parseInput } from "../input";
@@ -61,7 +61,7 @@ export interface ClassDetail extends ClassSummary {
 }
 
 export async function createClass(viewer: Viewer, input: unknown): Promise<ClassDetail> {
-  const user = requireSignedIn(viewer, "write");
+  const user = requireUnscopedReach(viewer, "write");
   const { name } = parseInput(createClassSchema, input);
   const base = slugify(name);
   // A readable slug when it's free, else a short random suffix; retry the rare collisions.
@@ -155,6 +155,7 @@ export async function joinClass(viewer: Viewer, codeInput: unknown): Promise<Cla
       { path: "code", message: "No class has this join code." },
     ]);
   }
+  requireUnscopedReach(viewer, "write", klass.id);
   // Joining twice is harmless, and must never demote a grader to student.
   await db.membership.upsert({
     where: { userId_classId: { userId: user.userId, classId: klass.id } },
