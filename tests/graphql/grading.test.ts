@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { testLabels, isPublicIndex, splitFor } from "@/lib/server/test-set";
-import { errorCode, gql, makeUser } from "../helpers/fixtures";
+import { errorCode, gql, makeUser, type GqlResult } from "../helpers/fixtures";
 import { MLP, addMember, addPlainSubmission, addScoredSubmission, createClassAs } from "../helpers/grading";
 
 type U = Awaited<ReturnType<typeof makeUser>>;
@@ -103,9 +103,9 @@ describe("grader API: submissions, rescoring, settings, roles, CSV", () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
-      const res = await gql(grader.viewer, q, { slug, first: 3, after });
+      const res: GqlResult = await gql(grader.viewer, q, { slug, first: 3, after });
       expect(res.errors).toBeUndefined();
-      const p = res.data!.searchSubmissions;
+      const p: { nodes: Array<{ id: string }>; endCursor: string | null; hasNextPage: boolean; totalCount: number } = res.data!.searchSubmissions;
       expect(p.totalCount).toBe(7);
       seen.push(...p.nodes.map((n: { id: string }) => n.id));
       after = p.endCursor;

@@ -69,7 +69,7 @@ export async function addScoredSubmission(
       confusionMatrix: cm,
       perClass: [],
       history: [{ epoch: 1, loss: 0.5, accuracy: 0.8, valLoss: 0.6, valAccuracy: 0.78, samplesPerSec: 1000, durationMs: 900, etaMs: 0 }],
-      predictions,
+      predictions: new Uint8Array(predictions),
       paramCount: 25_450,
       epochs: 1,
       backend: "wasm",
