@@ -7,6 +7,7 @@ import { db } from "../db";
 import { badInput, type FieldIssue } from "../errors";
 import { parseInput } from "../input";
 import { readLimits } from "../limits";
+import { hitRateLimit, rateRules } from "../rate-limit";
 import { publicHalfMetrics } from "../test-set";
 import type { ClassMetrics } from "@/trainer/train/scoring";
 import { getBoss, sendJob } from "../queue/boss";
@@ -278,6 +279,8 @@ export async function createSubmission(viewer: Viewer, input: unknown): Promise<
   const access = await requireClassAccess(viewer, { slug: data.classSlug }, { intent: "write" });
   const { training } = validateModelInput(data.architecture, data.training);
   const authorId = access.viewer.userId;
+  // After validation: a typo'd architecture fixed and resent shouldn't use up the allowance.
+  await hitRateLimit(`submit:user:${authorId}`, rateRules().submitPerUser);
   // Start the pg-boss instance outside the transaction: its first start installs its schema.
   await getBoss();
   const id = await db.$transaction(async (tx) => {
