@@ -21,6 +21,9 @@ export default defineConfig({
     setupFiles: ["tests/setup/env.ts"],
     // Forks, not threads: tfjs's wasm backend and native addons are happier in processes.
     pool: "forks",
+    // next-auth imports "next/server" without an extension, which only a bundler resolves:
+    // let vite process it instead of Node.
+    server: { deps: { inline: ["next-auth", "@auth/core"] } },
     // tfjs tests are CPU-bound and queue tests run worker processes: on 2 cores, running
     // files in parallel only adds contention and timing noise.
     fileParallelism: false,

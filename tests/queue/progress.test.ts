@@ -1,0 +1,86 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { GET as submissionEvents } from "@/app/api/submissions/[id]/events/route";
+import { createClass, joinClass } from "@/lib/server/services/classes";
+import { createSubmission } from "@/lib/server/services/submissions";
+import { createApiToken } from "@/lib/server/services/tokens";
+import { gql, makeUser } from "../helpers/fixtures";
+import { startWorker, stopAllWorkers, waitFor } from "../helpers/workers";
+
+const MLP = {
+  layers: [
+    { type: "Flatten", inputShape: [28, 28, 1] },
+    { type: "Dense", units: 256, activation: "relu" },
+    { type: "Dense", units: 10, activation: "softmax" },
+  ],
+};
+
+afterAll(stopAllWorkers);
+
+async function readEvents(response: Response): Promise<Array<{ event: string; data: any }>> {
+  const text = await response.text(); // the stream ends after the terminal status
+  return text
+    .split("\n\n")
+    .filter((block) => block.startsWith("event:"))
+    .map((block) => {
+      const [eventLine, dataLine] = block.split("\n");
+      return { event: eventLine!.slice("event: ".length), data: JSON.parse(dataLine!.slice("data: ".length)) };
+    });
+}
+
+describe("live progress", () => {
+  it("is visible through GraphQL while training and streamed over SSE until the run ends", async () => {
+    const owner = await makeUser("Progress Owner");
+    const klass = await createClass(owner.viewer, { name: "Progress" });
+    const student = await makeUser("Progress Student");
+    await joinClass(student.viewer, klass.joinCode!);
+    const submission = await createSubmission(student.viewer, {
+      classSlug: klass.slug,
+      name: "watched",
+      architecture: MLP,
+      training: { maxEpochs: 4, batchSize: 32, earlyStopping: null },
+    });
+    const token = await createApiToken(student.viewer, { name: "progress test", scopes: ["READ"] });
+    const request = new Request(`http://localhost/api/submissions/${submission.id}/events`, {
+      headers: { authorization: `Bearer ${token.token}` },
+    });
+    const response = await submissionEvents(request as never, { params: Promise.resolve({ id: submission.id }) });
+    expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const events = readEvents(response);
+
+    await startWorker();
+    const query = `query($id: ID!) { submission(id: $id) { status progress { phase epoch maxEpochs samplesPerSec history { epoch loss valAccuracy } } } }`;
+    const running = await waitFor("progress with a finished epoch", async () => {
+      const result = await gql(student.viewer, query, { id: submission.id });
+      const s = result.data?.submission;
+      return s?.status === "RUNNING" && s.progress?.history.length >= 1 ? s : null;
+    });
+    expect(running.progress).toMatchObject({ phase: "training", maxEpochs: 4 });
+    expect(running.progress.samplesPerSec).toBeGreaterThan(0);
+
+    const received = await events;
+    expect(received.at(-1)!.event).toBe("done");
+    const progress = received.filter((e) => e.event === "progress");
+    expect(progress.at(-1)!.data.status).toBe("SUCCEEDED");
+    const epochsSeen = new Set(progress.map((e) => e.data.progress?.history?.length ?? 0));
+    expect(epochsSeen.size).toBeGreaterThanOrEqual(3); // the stream saw the run move, not just its end
+  });
+
+  it("refuses the stream to someone who may not see the submission", async () => {
+    const owner = await makeUser("Stream Owner");
+    const klass = await createClass(owner.viewer, { name: "Stream Privacy" });
+    const other = await makeUser("Stream Outsider");
+    const submission = await createSubmission(owner.viewer, {
+      classSlug: klass.slug,
+      name: "private",
+      architecture: MLP,
+      training: { maxEpochs: 1 },
+    });
+    const token = await createApiToken(other.viewer, { name: "outsider", scopes: ["READ"] });
+    const request = new Request(`http://localhost/api/submissions/${submission.id}/events`, {
+      headers: { authorization: `Bearer ${token.token}` },
+    });
+    const response = await submissionEvents(request as never, { params: Promise.resolve({ id: submission.id }) });
+    expect(response.status).toBe(403);
+    expect((await response.json()).error.code).toBe("FORBIDDEN");
+  });
+});
