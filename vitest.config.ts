@@ -15,9 +15,6 @@ export default defineConfig({
     exclude: ["node_modules/**", "e2e/**", ".next/**"],
     // One fresh database per run, created and dropped around the whole suite.
     globalSetup: ["tests/setup/global.ts"],
-    // next-auth imports "next/server" without an extension, which Node's ESM loader rejects
-    // outside Next; inlined, Vite resolves it (tests that call route handlers need this).
-    server: { deps: { inline: ["next-auth"] } },
     setupFiles: ["tests/setup/env.ts"],
     // Forks, not threads: tfjs's wasm backend and native addons are happier in processes.
     pool: "forks",
