@@ -102,3 +102,27 @@ describe("API tokens", () => {
     expect(preflighted.status).toBe(200);
   });
 });
+
+describe("CSV downloads over HTTP", () => {
+  it("serves leaderboard.csv and results.csv to a Bearer token, with the access rules of GraphQL", async () => {
+    const { GET: leaderboard } = await import("@/app/api/classes/[slug]/leaderboard.csv/route");
+    const { GET: results } = await import("@/app/api/classes/[slug]/results.csv/route");
+    const owner = await makeUser("Csv Owner");
+    const student = await makeUser("Csv Student");
+    const klass = await createClassAs(owner.viewer, "Csv class");
+    await addMember(klass.id, student.id);
+    const tokenOf = async (u: U) => (await gql(u.viewer, `mutation { createApiToken(name: "csv") { token } }`)).data!.createApiToken.token as string;
+    const [ownerToken, studentToken] = await Promise.all([tokenOf(owner), tokenOf(student)]);
+    const call = (route: typeof leaderboard, token: string, query = "") =>
+      route(new NextRequest(`http://127.0.0.1:3000/api/classes/${klass.slug}/x.csv${query}`, { headers: { authorization: `Bearer ${token}` } }), {
+        params: Promise.resolve({ slug: klass.slug }),
+      });
+    const board = await call(leaderboard, studentToken, "?mode=ALL");
+    expect(board.status).toBe(200);
+    expect(board.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect((await board.text()).split("\r\n")[0]).toMatch(/^rank,student_id,student,/);
+    expect((await call(results, studentToken)).status).toBe(403);
+    expect((await call(results, ownerToken)).status).toBe(200);
+    expect((await call(leaderboard, ownerToken, "?mode=SOME")).status).toBe(400);
+  });
+});
