@@ -117,17 +117,18 @@ async function main(): Promise<void> {
     };
     await disconnectDb();
 
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: database.url,
       AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-only-secret-0123456789abcdef0123456789",
       AUTH_TRUST_HOST: "true",
-      NODE_ENV: "production",
+      NODE_ENV: "production" as const,
     };
     if (!existsSync(join(root, ".next", "BUILD_ID"))) await run("npx", ["next", "build"], env);
-    server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(PORT)], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+    const child = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(PORT)], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+    server = child;
     const url = `http://127.0.0.1:${PORT}/api/graphql`;
-    await waitForServer(url, server);
+    await waitForServer(url, child);
 
     const scenarios: Scenario[] = [
       {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { join } from "node:path";
-import { FILES, searchDirs } from "@/trainer/data/fashionMnist";
 import { parseIdx } from "@/trainer/data/idx";
 import { type ClassMetrics, confusionMatrix, perClassMetrics, publicPrivateSplit } from "@/trainer/train/scoring";
 
@@ -11,13 +11,23 @@ import { type ClassMetrics, confusionMatrix, perClassMetrics, publicPrivateSplit
 
 let labelsPromise: Promise<Uint8Array | null> | undefined;
 
+const TEST_LABELS_FILE = "t10k-labels-idx1-ubyte.gz";
+
+// The trainer's search order (trainer/data/fashionMnist.ts `searchDirs`), repeated here because
+// that module reaches for its fixtures via `new URL(…, import.meta.url)` and `.js` specifiers,
+// which Next's bundler cannot follow; the web app needs only this one small file.
+function searchDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const cache = join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "catwalk", "fashion-mnist");
+  return [env.FASHION_MNIST_DIR, "/usr/share/datasets/fashion-mnist", cache].filter((d): d is string => Boolean(d));
+}
+
 /** The 10k test labels from the same directories the trainer searches, or null when absent. */
 export function testLabels(): Promise<Uint8Array | null> {
   labelsPromise ??= (async () => {
-    const dir = searchDirs().find((d) => existsSync(join(d, FILES.testLabels)));
+    const dir = searchDirs().find((d) => existsSync(join(d, TEST_LABELS_FILE)));
     if (!dir) return null;
     try {
-      const idx = parseIdx(await readFile(join(dir, FILES.testLabels)), FILES.testLabels);
+      const idx = parseIdx(await readFile(join(dir, TEST_LABELS_FILE)), TEST_LABELS_FILE);
       return idx.shape.length === 1 ? idx.data : null;
     } catch (error) {
       console.error("[test-set] unreadable test labels:", error);
