@@ -2,8 +2,50 @@ import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/se
 import { getLeaderboard } from "@/lib/server/services/leaderboard";
 import { cancelSubmission, createSubmission, getQuota, getSubmission, listSubmissions } from "@/lib/server/services/submissions";
 import { getUser } from "@/lib/server/services/users";
+import {
+  getPredictionExamples,
+  leaderboardCsv,
+  listRoster,
+  removeMember,
+  rescoreSubmission,
+  resultsCsv,
+  revealPrivateLeaderboard,
+  searchSubmissions,
+  setMemberRole,
+  updateClassSettings,
+} from "@/lib/server/services/grading";
+import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/server/services/tokens";
+import type { GraphQLResolveInfo } from "graphql";
 import { builder } from "./builder";
-import { ClassType, LeaderboardRowType, QuotaType, SubmissionType, UserType } from "./types";
+import {
+  ApiTokenType,
+  ClassType,
+  CreatedApiTokenType,
+  LeaderboardModeEnum,
+  LeaderboardRowType,
+  PredictionExamplesType,
+  QuotaType,
+  RankByEnum,
+  RoleEnum,
+  RosterMemberType,
+  SubmissionPageType,
+  SubmissionStatusEnum,
+  SubmissionType,
+  TokenScopeEnum,
+  UserType,
+} from "./types";
+
+/** Whether the query selects `field` directly under this one (architectures are read only when asked for). */
+function selects(info: GraphQLResolveInfo, field: string): boolean {
+  return info.fieldNodes.some((node) =>
+    node.selectionSet?.selections.some((s) => s.kind === "Field" ? s.name.value === field : s.kind === "InlineFragment"),
+  );
+}
+
+/** GraphQL nulls for omitted optional arguments become "not given" for the services' zod schemas. */
+function defined<T extends Record<string, unknown>>(args: T): { [K in keyof T]: Exclude<T[K], null> | undefined } {
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, v ?? undefined])) as never;
+}
 
 // Resolvers are transport only: each one calls a service function with the viewer, and the
 // service does the access check and the work. Nothing here touches the database.
@@ -45,9 +87,66 @@ builder.queryType({
     }),
     leaderboard: t.field({
       type: [LeaderboardRowType],
-      description: "Each student's best succeeded submission, best first.",
+      description: "Each student's best succeeded submission (or every one, mode: ALL), best first.",
+      args: {
+        classSlug: t.arg.string({ required: true }),
+        mode: t.arg({ type: LeaderboardModeEnum }),
+        rankBy: t.arg({ type: RankByEnum }),
+      },
+      resolve: (_root, { classSlug, mode, rankBy }, { viewer }, info) =>
+        getLeaderboard(viewer, classSlug, { ...defined({ mode, rankBy }), includeArchitecture: selects(info, "architecture") }),
+    }),
+    leaderboardCsv: t.string({
+      description: "The leaderboard as CSV, as you would see it.",
+      args: {
+        classSlug: t.arg.string({ required: true }),
+        mode: t.arg({ type: LeaderboardModeEnum }),
+        rankBy: t.arg({ type: RankByEnum }),
+      },
+      resolve: (_root, args, { viewer }) => leaderboardCsv(viewer, defined(args)),
+    }),
+    resultsCsv: t.string({
+      description: "Every submission of the class with its result, as CSV (graders).",
       args: { classSlug: t.arg.string({ required: true }) },
-      resolve: (_root, { classSlug }, { viewer }) => getLeaderboard(viewer, classSlug),
+      resolve: (_root, args, { viewer }) => resultsCsv(viewer, args),
+    }),
+    roster: t.field({
+      type: [RosterMemberType],
+      description: "Members of the class with their roles (graders).",
+      args: { classSlug: t.arg.string({ required: true }) },
+      resolve: (_root, args, { viewer }) => listRoster(viewer, args),
+    }),
+    searchSubmissions: t.field({
+      type: SubmissionPageType,
+      description: "Submissions with filters and cursor pagination, newest first. Students get only their own.",
+      args: {
+        classSlug: t.arg.string({ required: true }),
+        studentId: t.arg.id(),
+        status: t.arg({ type: [SubmissionStatusEnum] }),
+        from: t.arg({ type: "DateTime", description: "Submitted at or after." }),
+        to: t.arg({ type: "DateTime", description: "Submitted at or before." }),
+        first: t.arg.int({ description: "Page size, at most 100 (default 25)." }),
+        after: t.arg.string({ description: "`endCursor` of the previous page." }),
+      },
+      resolve: (_root, args, { viewer }) =>
+        searchSubmissions(viewer, { ...defined(args), studentId: args.studentId ? String(args.studentId) : undefined }),
+    }),
+    predictionExamples: t.field({
+      type: PredictionExamplesType,
+      description: "Test images with a given true and predicted class. Authors get the public half only.",
+      args: {
+        submissionId: t.arg.id({ required: true }),
+        trueClass: t.arg.int({ required: true }),
+        predictedClass: t.arg.int({ required: true }),
+        limit: t.arg.int(),
+      },
+      resolve: (_root, args, { viewer }) =>
+        getPredictionExamples(viewer, { ...defined(args), submissionId: String(args.submissionId) }),
+    }),
+    apiTokens: t.field({
+      type: [ApiTokenType],
+      description: "Your API tokens (signed-in session only).",
+      resolve: (_root, _args, { viewer }) => listApiTokens(viewer),
     }),
   }),
 });
@@ -83,6 +182,64 @@ builder.mutationType({
       description: "Stops a queued or running submission (its author or a grader). A running one stops within one batch.",
       args: { id: t.arg.id({ required: true }) },
       resolve: (_root, { id }, { viewer }) => cancelSubmission(viewer, String(id)),
+    }),
+    rescoreSubmission: t.field({
+      type: SubmissionType,
+      description: "Trains a finished submission again; its old result is dropped (graders).",
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_root, { id }, { viewer }) => rescoreSubmission(viewer, { submissionId: String(id) }),
+    }),
+    updateClassSettings: t.field({
+      type: ClassType,
+      description: "Sets the daily quota, deadline (null clears it) and architecture visibility (graders). Omitted fields stay.",
+      args: {
+        classSlug: t.arg.string({ required: true }),
+        dailyQuota: t.arg.int(),
+        deadline: t.arg({ type: "DateTime" }),
+        showArchitectures: t.arg.boolean(),
+      },
+      resolve: (_root, args, { viewer }) => {
+        // An explicit `deadline: null` clears it; an omitted one (or an unset variable) leaves it alone.
+        const deadlineGiven = Object.hasOwn(args, "deadline");
+        return updateClassSettings(viewer, { ...defined(args), deadline: deadlineGiven ? (args.deadline ?? null) : undefined });
+      },
+    }),
+    revealPrivateLeaderboard: t.field({
+      type: ClassType,
+      description: "Shows students the private half's scores (revealed: false hides them again) (graders).",
+      args: { classSlug: t.arg.string({ required: true }), revealed: t.arg.boolean() },
+      resolve: (_root, args, { viewer }) => revealPrivateLeaderboard(viewer, defined(args)),
+    }),
+    setMemberRole: t.field({
+      type: RosterMemberType,
+      description: "Changes a member's role (owner only). The last owner cannot step down.",
+      args: {
+        classSlug: t.arg.string({ required: true }),
+        userId: t.arg.id({ required: true }),
+        role: t.arg({ type: RoleEnum, required: true }),
+      },
+      resolve: (_root, args, { viewer }) => setMemberRole(viewer, { ...args, userId: String(args.userId) }),
+    }),
+    removeMember: t.boolean({
+      description: "Removes a member from the class; their submissions stay (owner only).",
+      args: { classSlug: t.arg.string({ required: true }), userId: t.arg.id({ required: true }) },
+      resolve: (_root, args, { viewer }) => removeMember(viewer, { ...args, userId: String(args.userId) }),
+    }),
+    createApiToken: t.field({
+      type: CreatedApiTokenType,
+      description: "Creates an API token for scripts (signed-in session only). The secret is returned once.",
+      args: {
+        name: t.arg.string({ required: true }),
+        scopes: t.arg({ type: [TokenScopeEnum], description: "READ (default) or READ and WRITE." }),
+        classSlug: t.arg.string({ description: "Limit the token to one class; omit for all of yours." }),
+      },
+      resolve: (_root, args, { viewer }) => createApiToken(viewer, defined(args)),
+    }),
+    revokeApiToken: t.field({
+      type: ApiTokenType,
+      description: "Revokes one of your API tokens at once.",
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_root, { id }, { viewer }) => revokeApiToken(viewer, { tokenId: String(id) }),
     }),
   }),
 });

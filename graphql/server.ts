@@ -1,6 +1,7 @@
 import { ApolloServer } from "@apollo/server";
 import type { GraphQLContext } from "./builder";
 import { formatError } from "./errors";
+import { queryLimitsRule } from "./limits";
 import { schema } from "./schema";
 
 export function createApolloServer(): ApolloServer<GraphQLContext> {
@@ -11,6 +12,7 @@ export function createApolloServer(): ApolloServer<GraphQLContext> {
     // preflight-requiring GET cross-site without CORS, so cookie-authenticated queries are safe.
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    validationRules: [queryLimitsRule()],
     introspection: true,
   });
 }

@@ -1,6 +1,9 @@
 import type { ClassDetail, ClassSummary } from "@/lib/server/services/classes";
 import type { LeaderboardRow } from "@/lib/server/services/leaderboard";
 import type { Quota, ResultView, SubmissionView } from "@/lib/server/services/submissions";
+import type { PredictionExamples, RosterMember, SubmissionPage } from "@/lib/server/services/grading";
+import type { CreatedToken, TokenSummary } from "@/lib/server/services/tokens";
+import type { ClassMetrics } from "@/trainer/train/scoring";
 import type { PublicUser } from "@/lib/server/services/users";
 import { builder } from "./builder";
 
@@ -40,26 +43,11 @@ export const ClassType = builder.objectRef<ClassSummary & Partial<ClassDetail>>(
     dailyQuota: t.int({ nullable: true, resolve: (c) => c.dailyQuota ?? null }),
     deadline: t.field({ type: "DateTime", nullable: true, resolve: (c) => c.deadline ?? null }),
     privateRevealed: t.boolean({ nullable: true, resolve: (c) => c.privateRevealed ?? null }),
-  }),
-});
-
-export const ResultType = builder.objectRef<ResultView>("Result").implement({
-  fields: (t) => ({
-    testAccuracy: t.exposeFloat("testAccuracy"),
-    testLoss: t.exposeFloat("testLoss"),
-    publicAccuracy: t.exposeFloat("publicAccuracy", { nullable: true }),
-    privateAccuracy: t.exposeFloat("privateAccuracy", { nullable: true }),
-    confusionMatrix: t.field({
-      type: t.listRef(t.listRef("Int")),
-      description: "10x10 counts; rows are true classes, columns predicted classes.",
-      resolve: (r) => r.confusionMatrix,
+    showArchitectures: t.boolean({
+      nullable: true,
+      description: "Whether students see other students' architectures on the leaderboard.",
+      resolve: (c) => c.showArchitectures ?? null,
     }),
-    history: t.expose("history", { type: "JSON" }),
-    paramCount: t.exposeInt("paramCount"),
-    epochs: t.exposeInt("epochs"),
-    backend: t.exposeString("backend"),
-    trainDurationMs: t.exposeInt("trainDurationMs"),
-    evalDurationMs: t.exposeInt("evalDurationMs"),
   }),
 });
 
@@ -83,6 +71,57 @@ export const EpochMetricsType = builder.objectRef<EpochShape>("EpochMetrics").im
     valAccuracy: t.exposeFloat("valAccuracy", { nullable: true }),
     samplesPerSec: t.exposeFloat("samplesPerSec"),
     durationMs: t.exposeFloat("durationMs"),
+  }),
+});
+
+export const ResultScopeEnum = builder.enumType("ResultScope", {
+  description: "The part of the 10k test set a result's metrics describe.",
+  values: {
+    FULL_TEST_SET: { description: "All test images (graders; everyone once the private leaderboard is revealed)." },
+    PUBLIC_HALF: { description: "The public half only (students, until the grader reveals the private half)." },
+  } as const,
+});
+
+export const ClassMetricsType = builder.objectRef<ClassMetrics>("ClassMetrics").implement({
+  description: "Precision, recall and F1 of one Fashion-MNIST class (index = label).",
+  fields: (t) => ({
+    precision: t.exposeFloat("precision"),
+    recall: t.exposeFloat("recall"),
+    f1: t.exposeFloat("f1"),
+    support: t.exposeInt("support", { description: "Test images of this class in the scope." }),
+  }),
+});
+
+export const ResultType = builder.objectRef<ResultView>("Result").implement({
+  fields: (t) => ({
+    scope: t.field({ type: ResultScopeEnum, resolve: (r) => r.scope }),
+    testAccuracy: t.exposeFloat("testAccuracy", { description: "Accuracy on `scope`." }),
+    testLoss: t.exposeFloat("testLoss", { nullable: true, description: "Full-test-set loss; null while the private half is hidden from you." }),
+    publicAccuracy: t.exposeFloat("publicAccuracy", { nullable: true }),
+    privateAccuracy: t.exposeFloat("privateAccuracy", { nullable: true, description: "Null for students until the grader reveals it." }),
+    confusionMatrix: t.field({
+      type: t.listRef(t.listRef("Int")),
+      nullable: true,
+      description: "10x10 counts over `scope`; rows are true classes, columns predicted classes.",
+      resolve: (r) => r.confusionMatrix,
+    }),
+    perClass: t.field({
+      type: [ClassMetricsType],
+      nullable: true,
+      description: "Per-class metrics over `scope`, indexed by label.",
+      resolve: (r) => r.perClass,
+    }),
+    history: t.expose("history", { type: "JSON" }),
+    epochHistory: t.field({
+      type: [EpochMetricsType],
+      description: "Per-epoch training and validation metrics (no test data).",
+      resolve: (r) => (Array.isArray(r.history) ? (r.history as EpochShape[]) : []),
+    }),
+    paramCount: t.exposeInt("paramCount"),
+    epochs: t.exposeInt("epochs"),
+    backend: t.exposeString("backend"),
+    trainDurationMs: t.exposeInt("trainDurationMs"),
+    evalDurationMs: t.exposeInt("evalDurationMs"),
   }),
 });
 
@@ -158,9 +197,79 @@ export const LeaderboardRowType = builder.objectRef<LeaderboardRow>("Leaderboard
       nullable: true,
       description: "Null for students until the grader reveals the private leaderboard.",
     }),
+    architecture: t.expose("architecture", {
+      type: "JSON",
+      nullable: true,
+      description: "Keras JSON; null for students unless the class shows architectures.",
+    }),
     paramCount: t.exposeInt("paramCount"),
     epochs: t.exposeInt("epochs"),
     trainDurationMs: t.exposeInt("trainDurationMs"),
     submittedAt: t.expose("submittedAt", { type: "DateTime" }),
+  }),
+});
+
+export const LeaderboardModeEnum = builder.enumType("LeaderboardMode", {
+  values: { BEST: { description: "Each student's best submission." }, ALL: { description: "Every succeeded submission." } } as const,
+});
+
+export const RankByEnum = builder.enumType("RankBy", {
+  values: { PUBLIC: { description: "The public half." }, PRIVATE: { description: "The private half (graders, or after the reveal)." } } as const,
+});
+
+export const TokenScopeEnum = builder.enumType("TokenScope", { values: ["READ", "WRITE"] as const });
+
+export const RosterMemberType = builder.objectRef<RosterMember>("RosterMember").implement({
+  description: "A member of a class as graders see them.",
+  fields: (t) => ({
+    userId: t.exposeID("userId"),
+    name: t.exposeString("name"),
+    email: t.exposeString("email"),
+    role: t.field({ type: RoleEnum, resolve: (m) => m.role }),
+    joinedAt: t.expose("joinedAt", { type: "DateTime" }),
+    submissionCount: t.exposeInt("submissionCount"),
+  }),
+});
+
+export const SubmissionPageType = builder.objectRef<SubmissionPage>("SubmissionPage").implement({
+  description: "One page of submissions, newest first. Pass `endCursor` as `after` for the next.",
+  fields: (t) => ({
+    nodes: t.field({ type: [SubmissionType], resolve: (p) => p.nodes }),
+    endCursor: t.exposeString("endCursor", { nullable: true }),
+    hasNextPage: t.exposeBoolean("hasNextPage"),
+    totalCount: t.exposeInt("totalCount", { description: "Submissions matching the filters, over all pages." }),
+  }),
+});
+
+export const PredictionExamplesType = builder.objectRef<PredictionExamples>("PredictionExamples").implement({
+  description: "Test images behind one confusion-matrix cell.",
+  fields: (t) => ({
+    indices: t.exposeIntList("indices", { description: "Indices into the test set (IDX order)." }),
+    total: t.exposeInt("total"),
+    scope: t.field({ type: ResultScopeEnum, resolve: (e) => e.scope }),
+  }),
+});
+
+export const ApiTokenType = builder.objectRef<TokenSummary>("ApiToken").implement({
+  description: "An API token; the secret itself is shown only once, when it is created.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    prefix: t.exposeString("prefix"),
+    scopes: t.field({ type: [TokenScopeEnum], resolve: (x) => x.scopes }),
+    classSlug: t.exposeString("classSlug", { nullable: true, description: "Null: every class of yours." }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true }),
+    revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
+  }),
+});
+
+export const CreatedApiTokenType = builder.objectRef<CreatedToken>("CreatedApiToken").implement({
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    token: t.exposeString("token", { description: "The secret: store it now, it is never shown again." }),
+    prefix: t.exposeString("prefix"),
+    scopes: t.field({ type: [TokenScopeEnum], resolve: (x) => x.scopes }),
   }),
 });

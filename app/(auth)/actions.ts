@@ -1,6 +1,8 @@
 "use server";
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
+import { headers } from "next/headers";
 import { signIn, signOut } from "@/lib/auth";
+import { clientIp } from "@/lib/server/rate-limit";
 import { type FormState, formStateFromError, formValues } from "@/lib/server/action-state";
 import { registerUser } from "@/lib/server/services/users";
 
@@ -19,6 +21,9 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
     });
   } catch (error) {
     // signIn throws Next's redirect on success: only Auth.js errors are failures.
+    if (error instanceof CredentialsSignin && error.code === "rate_limited") {
+      return { error: "Too many sign-in attempts. Wait a few minutes and try again.", values };
+    }
     if (error instanceof AuthError) return { error: "Wrong email or password.", values };
     throw error;
   }
@@ -28,7 +33,10 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
 export async function signUpAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["email", "name"]);
   try {
-    await registerUser({ email: values.email, name: values.name, password: formData.get("password") });
+    await registerUser(
+      { email: values.email, name: values.name, password: formData.get("password") },
+      { ip: clientIp(await headers()) },
+    );
   } catch (error) {
     return formStateFromError(error, values);
   }

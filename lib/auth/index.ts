@@ -1,6 +1,14 @@
 import NextAuth from "next-auth";
+import { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { AppError } from "@/lib/server/errors";
+import { clientIp } from "@/lib/server/rate-limit";
 import { verifyCredentials } from "@/lib/server/services/users";
+
+/** Sign-in refused by the rate limit; the sign-in form tells the user to wait (see `code`). */
+export class RateLimitedSignIn extends CredentialsSignin {
+  code = "rate_limited";
+}
 
 // Credentials sign-in needs JWT sessions (there is no adapter session table); the token
 // carries only the user id, and roles are read from memberships per request, so a role
@@ -12,14 +20,20 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   logger: {
     // A wrong password is an expected outcome, shown to the user; not an error for the log.
     error(error) {
-      if (error.name !== "CredentialsSignin") console.error("[auth]", error);
+      if (error.name !== "CredentialsSignin" && error.name !== "RateLimitedSignIn") console.error("[auth]", error);
     },
   },
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize: async (credentials) => {
-        const user = await verifyCredentials(credentials.email, credentials.password);
+      authorize: async (credentials, request) => {
+        let user;
+        try {
+          user = await verifyCredentials(credentials.email, credentials.password, { ip: clientIp(request.headers) });
+        } catch (error) {
+          if (error instanceof AppError && error.code === "RATE_LIMITED") throw new RateLimitedSignIn(error.message);
+          throw error;
+        }
         return user ? { id: user.id, email: user.email, name: user.name } : null;
       },
     }),

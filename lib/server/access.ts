@@ -18,11 +18,25 @@ export function requireSignedIn(viewer: Viewer, intent: Intent = "read"): Signed
   return viewer;
 }
 
+/**
+ * Acting outside any one class (creating or joining a class): a token limited to a class may
+ * not, or it could reach beyond its class. `classId` is the class the action lands in, if known.
+ */
+export function requireUnscopedReach(viewer: Viewer, intent: Intent, classId: string | null = null): SignedInViewer {
+  const signedIn = requireSignedIn(viewer, intent);
+  if (signedIn.via === "token" && signedIn.classId !== null && signedIn.classId !== classId) {
+    throw forbidden("This API token is limited to another class.");
+  }
+  return signedIn;
+}
+
 export interface ClassAccess {
   viewer: SignedInViewer;
   classId: string;
   role: Role;
   isGrader: boolean;
+  /** What this member may see of results in the class. */
+  can: Visibility;
 }
 
 export async function requireClassAccess(
@@ -33,7 +47,12 @@ export async function requireClassAccess(
   const signedIn = requireSignedIn(viewer, options.intent);
   const klass = await db.class.findUnique({
     where: "slug" in classRef ? { slug: classRef.slug } : { id: classRef.id },
-    select: { id: true, memberships: { where: { userId: signedIn.userId }, select: { role: true } } },
+    select: {
+      id: true,
+      privateRevealed: true,
+      showArchitectures: true,
+      memberships: { where: { userId: signedIn.userId }, select: { role: true } },
+    },
   });
   if (!klass) throw notFound("The class");
   if (signedIn.via === "token" && signedIn.classId !== null && signedIn.classId !== klass.id) {
@@ -45,5 +64,54 @@ export async function requireClassAccess(
   if (RANK[role] < RANK[minRole]) {
     throw forbidden(minRole === "OWNER" ? "Only the class owner can do this." : "Only graders can do this.");
   }
-  return { viewer: signedIn, classId: klass.id, role, isGrader: RANK[role] >= RANK.GRADER };
+  const isGrader = RANK[role] >= RANK.GRADER;
+  return { viewer: signedIn, classId: klass.id, role, isGrader, can: visibility({ isGrader }, klass) };
+}
+
+/** Token management needs a signed-in person: a token must not mint or revoke tokens (no escalation). */
+export function requireSession(viewer: Viewer): SignedInViewer {
+  const signedIn = requireSignedIn(viewer, "write");
+  if (signedIn.via !== "session") throw forbidden("API tokens cannot manage API tokens; sign in on the website.");
+  return signedIn;
+}
+
+export interface SubmissionAccess extends ClassAccess {
+  submissionId: string;
+  authorId: string;
+  isAuthor: boolean;
+}
+
+/**
+ * Access to one submission: its class's access check, then "author or grader" (the default) or
+ * "grader" only. Others' submissions are never opened by students; they see leaderboard rows.
+ */
+export async function requireSubmissionAccess(
+  viewer: Viewer,
+  submissionId: string,
+  options: { intent?: Intent; who?: "author-or-grader" | "grader" } = {},
+): Promise<SubmissionAccess> {
+  requireSignedIn(viewer, options.intent);
+  const row = await db.submission.findUnique({ where: { id: submissionId }, select: { classId: true, authorId: true } });
+  if (!row) throw notFound("The submission");
+  const access = await requireClassAccess(viewer, { id: row.classId }, { intent: options.intent });
+  const isAuthor = row.authorId === access.viewer.userId;
+  if (!access.isGrader && (options.who === "grader" || !isAuthor)) {
+    throw forbidden(options.who === "grader" ? "Only graders can do this." : "You can only open your own submissions.");
+  }
+  return { ...access, submissionId, authorId: row.authorId, isAuthor };
+}
+
+export interface Visibility {
+  /** Private-half accuracy, full-test-set metrics and per-image predictions of the private half. */
+  privateScores: boolean;
+  /** Other students' architectures on the leaderboard. */
+  architectures: boolean;
+}
+
+/** What a member may see of results in a class, given its grader-controlled switches. */
+export function visibility(access: Pick<ClassAccess, "isGrader">, klass: { privateRevealed: boolean; showArchitectures: boolean }): Visibility {
+  return {
+    privateScores: access.isGrader || klass.privateRevealed,
+    architectures: access.isGrader || klass.showArchitectures,
+  };
 }

@@ -12,7 +12,35 @@ function createClient(): PrismaClient {
   if (!connectionString) {
     throw new Error("DATABASE_URL is not set: start the platform with `npm start`, or set it.");
   }
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+  const adapter = new PrismaPg({ connectionString, max: Number(process.env.CATWALK_DB_POOL_SIZE) || 10 });
+  // Query events cost a little on every query, so they are on only where something counts them
+  // (the N+1 tests). Prisma's `$on("query")` does work with driver adapters in 7.x.
+  if (process.env.CATWALK_QUERY_EVENTS === "1") {
+    const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+    client.$on("query", (event) => {
+      for (const listener of queryListeners) listener(event.query);
+    });
+    return client;
+  }
+  return new PrismaClient({ adapter });
+}
+
+const queryListeners = new Set<(sql: string) => void>();
+
+/**
+ * Runs `fn` and returns the SQL statements the shared client sent meanwhile. Needs
+ * CATWALK_QUERY_EVENTS=1 before the client is first used; concurrent work is counted too.
+ */
+export async function recordQueries<T>(fn: () => Promise<T>): Promise<{ value: T; queries: string[] }> {
+  if (process.env.CATWALK_QUERY_EVENTS !== "1") throw new Error("Set CATWALK_QUERY_EVENTS=1 before the database is first used.");
+  const queries: string[] = [];
+  const listener = (sql: string) => queries.push(sql);
+  queryListeners.add(listener);
+  try {
+    return { value: await fn(), queries };
+  } finally {
+    queryListeners.delete(listener);
+  }
 }
 
 export const db: PrismaClient = new Proxy({} as PrismaClient, {

@@ -2,7 +2,7 @@
 // Transports (GraphQL, server actions, route handlers) map it in one place each;
 // anything that is not an AppError is an internal error and its details stay on the server.
 
-export const ERROR_CODES = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT"] as const;
+export const ERROR_CODES = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "RATE_LIMITED"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface FieldIssue {
@@ -28,6 +28,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   BAD_USER_INPUT: 400,
+  RATE_LIMITED: 429,
 };
 
 export const unauthenticated = (message = "Sign in first.") => new AppError("UNAUTHENTICATED", message);
@@ -35,3 +36,4 @@ export const forbidden = (message = "You do not have access to this.") => new Ap
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} was not found.`);
 export const badInput = (message: string, issues: FieldIssue[] = []) =>
   new AppError("BAD_USER_INPUT", message, issues);
+export const rateLimited = (message: string) => new AppError("RATE_LIMITED", message);

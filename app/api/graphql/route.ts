@@ -3,6 +3,7 @@ import type { NextRequest } from "next/server";
 import type { GraphQLContext } from "@/graphql/builder";
 import { createContext } from "@/graphql/context";
 import { createApolloServer } from "@/graphql/server";
+import { limitBody } from "@/lib/server/body-limit";
 
 const handler = startServerAndCreateNextHandler<NextRequest, GraphQLContext>(createApolloServer(), {
   context: (request) => createContext(request),
@@ -15,5 +16,6 @@ export async function GET(request: NextRequest): Promise<Response> {
 }
 
 export async function POST(request: NextRequest): Promise<Response> {
-  return handler(request);
+  const limited = await limitBody(request);
+  return limited instanceof Response ? limited : handler(limited);
 }

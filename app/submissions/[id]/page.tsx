@@ -45,7 +45,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               <dt className="text-slate-500">Test accuracy</dt>
               <dd className="font-mono text-lg font-semibold tabular-nums" data-testid="test-accuracy">{formatPercent(result.testAccuracy)}</dd>
               <dt className="text-slate-500">Test loss</dt>
-              <dd className="font-mono tabular-nums">{result.testLoss.toFixed(4)}</dd>
+              <dd className="font-mono tabular-nums">{result.testLoss?.toFixed(4) ?? "—"}</dd>
               <dt className="text-slate-500">Parameters</dt>
               <dd className="tabular-nums">{result.paramCount.toLocaleString("en-US")}</dd>
               <dt className="text-slate-500">Epochs</dt>

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { z } from "zod";
 import type { Role } from "@/generated/prisma/enums";
-import { requireClassAccess, requireSignedIn } from "../access";
+import { requireClassAccess, requireSignedIn, requireUnscopedReach } from "../access";
 import { db } from "../db";
 import { badInput } from "../errors";
 import { parseInput } from "../input";
@@ -56,10 +56,12 @@ export interface ClassDetail extends ClassSummary {
   dailyQuota: number;
   deadline: Date | null;
   privateRevealed: boolean;
+  /** Whether students see other students' architectures on the leaderboard. */
+  showArchitectures: boolean;
 }
 
 export async function createClass(viewer: Viewer, input: unknown): Promise<ClassDetail> {
-  const user = requireSignedIn(viewer, "write");
+  const user = requireUnscopedReach(viewer, "write");
   const { name } = parseInput(createClassSchema, input);
   const base = slugify(name);
   // A readable slug when it's free, else a short random suffix; retry the rare collisions.
@@ -125,6 +127,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
       dailyQuota: true,
       deadline: true,
       privateRevealed: true,
+      showArchitectures: true,
       _count: { select: { memberships: true } },
     },
   });
@@ -139,6 +142,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
     dailyQuota: c.dailyQuota,
     deadline: c.deadline,
     privateRevealed: c.privateRevealed,
+    showArchitectures: c.showArchitectures,
   };
 }
 
@@ -151,6 +155,7 @@ export async function joinClass(viewer: Viewer, codeInput: unknown): Promise<Cla
       { path: "code", message: "No class has this join code." },
     ]);
   }
+  requireUnscopedReach(viewer, "write", klass.id);
   // Joining twice is harmless, and must never demote a grader to student.
   await db.membership.upsert({
     where: { userId_classId: { userId: user.userId, classId: klass.id } },

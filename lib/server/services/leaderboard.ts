@@ -1,5 +1,9 @@
+import { z } from "zod";
+import { Prisma } from "@/generated/prisma/client";
 import { requireClassAccess } from "../access";
 import { db } from "../db";
+import { forbidden } from "../errors";
+import { parseInput } from "../input";
 import type { Viewer } from "../viewer";
 
 export interface LeaderboardRow {
@@ -11,11 +15,24 @@ export interface LeaderboardRow {
   publicAccuracy: number;
   /** Only for graders, or for everyone once the grader reveals the private board. */
   privateAccuracy: number | null;
+  /** Only when asked for, and visible: to graders, or to students when the class shows architectures. */
+  architecture: unknown;
   paramCount: number;
   epochs: number;
   trainDurationMs: number;
   submittedAt: Date;
 }
+
+export const leaderboardOptionsSchema = z.object({
+  /** BEST: each student's best submission; ALL: every succeeded submission. */
+  mode: z.enum(["BEST", "ALL"]).default("BEST"),
+  /** PRIVATE ranks by the private half; only for those who may see it. */
+  rankBy: z.enum(["PUBLIC", "PRIVATE"]).default("PUBLIC"),
+  /** Architectures are large: they are read only when a caller wants them. */
+  includeArchitecture: z.boolean().default(false),
+});
+
+export type LeaderboardOptions = z.input<typeof leaderboardOptionsSchema>;
 
 interface Row {
   submissionId: string;
@@ -24,6 +41,7 @@ interface Row {
   authorName: string;
   publicAccuracy: number;
   privateAccuracy: number | null;
+  architecture: unknown;
   paramCount: number;
   epochs: number;
   trainDurationMs: number;
@@ -31,36 +49,51 @@ interface Row {
 }
 
 /**
- * Each student's best succeeded submission, ranked by public accuracy (ties: earlier wins).
- * One query whatever the class size: DISTINCT ON picks the best row per student in Postgres.
+ * The class leaderboard, best first (ties: earlier submission wins). Two queries whatever the
+ * class size: the access check (which also reads the class's visibility switches), then one
+ * statement in which DISTINCT ON picks each student's best row.
  */
-export async function getLeaderboard(viewer: Viewer, classSlug: string): Promise<LeaderboardRow[]> {
+export async function getLeaderboard(viewer: Viewer, classSlug: string, options: unknown = {}): Promise<LeaderboardRow[]> {
+  const opts = parseInput(leaderboardOptionsSchema, options ?? {});
   const access = await requireClassAccess(viewer, { slug: classSlug });
-  const klass = await db.class.findUniqueOrThrow({
-    where: { id: access.classId },
-    select: { privateRevealed: true },
-  });
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT * FROM (
-      SELECT DISTINCT ON (s."authorId")
-        s.id AS "submissionId", s.name AS "submissionName", s."authorId", u.name AS "authorName",
-        COALESCE(r."publicAccuracy", r."testAccuracy") AS "publicAccuracy", r."privateAccuracy",
-        r."paramCount", r.epochs, r."trainDurationMs", s."createdAt" AS "submittedAt"
-      FROM "Submission" s
-      JOIN "Result" r ON r."submissionId" = s.id
-      JOIN "User" u ON u.id = s."authorId"
-      WHERE s."classId" = ${access.classId} AND s.status = 'SUCCEEDED'
-      ORDER BY s."authorId", COALESCE(r."publicAccuracy", r."testAccuracy") DESC, s."createdAt" ASC
-    ) best
-    ORDER BY "publicAccuracy" DESC, "submittedAt" ASC`;
-  const showPrivate = access.isGrader || klass.privateRevealed;
+  const { can } = access;
+  if (opts.rankBy === "PRIVATE" && !can.privateScores) {
+    throw forbidden("The private leaderboard has not been revealed yet.");
+  }
+  const withArch = opts.includeArchitecture && can.architectures;
+  const score =
+    opts.rankBy === "PRIVATE"
+      ? Prisma.sql`COALESCE(r."privateAccuracy", r."testAccuracy")`
+      : Prisma.sql`COALESCE(r."publicAccuracy", r."testAccuracy")`;
+  const columns = Prisma.sql`
+    s.id AS "submissionId", s.name AS "submissionName", s."authorId", u.name AS "authorName",
+    COALESCE(r."publicAccuracy", r."testAccuracy") AS "publicAccuracy", r."privateAccuracy",
+    ${withArch ? Prisma.sql`s.architecture` : Prisma.sql`NULL::jsonb`} AS architecture,
+    r."paramCount", r.epochs, r."trainDurationMs", s."createdAt" AS "submittedAt", ${score} AS score`;
+  const from = Prisma.sql`
+    FROM "Submission" s
+    JOIN "Result" r ON r."submissionId" = s.id
+    JOIN "User" u ON u.id = s."authorId"
+    WHERE s."classId" = ${access.classId} AND s.status = 'SUCCEEDED'`;
+  const rows =
+    opts.mode === "BEST"
+      ? await db.$queryRaw<Row[]>`
+          SELECT * FROM (
+            SELECT DISTINCT ON (s."authorId") ${columns} ${from}
+            ORDER BY s."authorId", ${score} DESC, s."createdAt" ASC, s.id ASC
+          ) best
+          ORDER BY score DESC, "submittedAt" ASC, "submissionId" ASC`
+      : await db.$queryRaw<Row[]>`
+          SELECT ${columns} ${from}
+          ORDER BY score DESC, s."createdAt" ASC, s.id ASC`;
   return rows.map((row, index) => ({
     rank: index + 1,
     submissionId: row.submissionId,
     submissionName: row.submissionName,
     student: { id: row.authorId, name: row.authorName },
     publicAccuracy: row.publicAccuracy,
-    privateAccuracy: showPrivate ? row.privateAccuracy : null,
+    privateAccuracy: can.privateScores ? row.privateAccuracy : null,
+    architecture: withArch ? row.architecture : null,
     paramCount: row.paramCount,
     epochs: row.epochs,
     trainDurationMs: row.trainDurationMs,

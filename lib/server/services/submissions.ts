@@ -2,11 +2,14 @@ import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import type { SubmissionStatus } from "@/generated/prisma/enums";
 import { type ArchError, parseArchitecture, parseTrainingConfig, type TrainingConfig } from "@/trainer/arch";
-import { requireClassAccess } from "../access";
+import { type ClassAccess, requireClassAccess, requireSubmissionAccess, visibility } from "../access";
 import { db } from "../db";
-import { badInput, forbidden, notFound, type FieldIssue } from "../errors";
+import { badInput, type FieldIssue } from "../errors";
 import { parseInput } from "../input";
 import { readLimits } from "../limits";
+import { hitRateLimit, rateRules } from "../rate-limit";
+import { publicHalfMetrics } from "../test-set";
+import type { ClassMetrics } from "@/trainer/train/scoring";
 import { getBoss, sendJob } from "../queue/boss";
 import { trainSubmission } from "../queue/jobs";
 import type { Viewer } from "../viewer";
@@ -122,12 +125,23 @@ export async function getQuota(viewer: Viewer, classSlug: string): Promise<Quota
   };
 }
 
+export type ResultScope = "FULL_TEST_SET" | "PUBLIC_HALF";
+
 export interface ResultView {
+  /**
+   * Which part of the test set `testAccuracy`, `confusionMatrix` and `perClass` describe. Students
+   * see the public half until the grader reveals the private leaderboard: the full-set numbers
+   * would give the private half's accuracy away.
+   */
+  scope: ResultScope;
   testAccuracy: number;
-  testLoss: number;
+  /** Loss over the full test set; null while it would leak the private half. */
+  testLoss: number | null;
   publicAccuracy: number | null;
   privateAccuracy: number | null;
-  confusionMatrix: number[][];
+  /** 10x10 counts over `scope`; null when the public half cannot be scored (no stored predictions). */
+  confusionMatrix: number[][] | null;
+  perClass: ClassMetrics[] | null;
   history: unknown;
   paramCount: number;
   epochs: number;
@@ -154,7 +168,7 @@ export interface SubmissionView {
   result: ResultView | null;
 }
 
-const submissionSelect = {
+export const submissionSelect = {
   id: true,
   name: true,
   status: true,
@@ -169,7 +183,7 @@ const submissionSelect = {
   cancelRequestedAt: true,
   classId: true,
   author: { select: { id: true, name: true } },
-  class: { select: { slug: true } },
+  class: { select: { slug: true, privateRevealed: true, showArchitectures: true } },
   result: {
     select: {
       testAccuracy: true,
@@ -177,6 +191,7 @@ const submissionSelect = {
       publicAccuracy: true,
       privateAccuracy: true,
       confusionMatrix: true,
+      perClass: true,
       history: true,
       paramCount: true,
       epochs: true,
@@ -187,26 +202,76 @@ const submissionSelect = {
   },
 } as const satisfies Prisma.SubmissionSelect;
 
-type SubmissionRow = Prisma.SubmissionGetPayload<{ select: typeof submissionSelect }>;
+export type SubmissionRow = Prisma.SubmissionGetPayload<{ select: typeof submissionSelect }>;
 
-function toView(row: SubmissionRow): SubmissionView {
-  return {
-    id: row.id,
-    name: row.name,
-    status: row.status,
-    failureReason: row.failureReason,
-    createdAt: row.createdAt,
-    startedAt: row.startedAt,
-    finishedAt: row.finishedAt,
-    author: row.author,
-    classSlug: row.class.slug,
-    architecture: row.architecture,
-    training: row.training,
-    progress: row.progress,
-    attempts: row.attempts,
-    cancelRequested: row.cancelRequestedAt !== null,
-    result: row.result ? { ...row.result, confusionMatrix: row.result.confusionMatrix as number[][] } : null,
-  };
+/**
+ * Shapes rows for one viewer. Access to the rows has been checked; this decides how much of
+ * each result they see (`visibility` in access.ts). Public-half metrics for viewers who may not
+ * see private scores are computed from the stored predictions in one extra query for all rows.
+ */
+export async function toViews(rows: SubmissionRow[], access: Pick<ClassAccess, "isGrader">): Promise<SubmissionView[]> {
+  const restricted = rows.filter((r) => r.result && !visibility(access, r.class).privateScores).map((r) => r.id);
+  const predictions = new Map<string, Uint8Array | null>();
+  if (restricted.length) {
+    const stored = await db.result.findMany({
+      where: { submissionId: { in: restricted } },
+      select: { submissionId: true, predictions: true },
+    });
+    for (const r of stored) predictions.set(r.submissionId, r.predictions);
+  }
+  return Promise.all(
+    rows.map(async (row) => {
+      const full = visibility(access, row.class).privateScores;
+      let result: ResultView | null = null;
+      if (row.result) {
+        const r = row.result;
+        if (full) {
+          result = {
+            ...r,
+            scope: "FULL_TEST_SET",
+            confusionMatrix: r.confusionMatrix as number[][],
+            perClass: (r.perClass as ClassMetrics[] | null) ?? null,
+          };
+        } else {
+          const bytes = predictions.get(row.id);
+          const half = bytes ? await publicHalfMetrics(bytes) : null;
+          result = {
+            scope: "PUBLIC_HALF",
+            // Without a split (older runs), the leaderboard ranks by the full accuracy; so does this.
+            testAccuracy: r.publicAccuracy ?? r.testAccuracy,
+            testLoss: null,
+            publicAccuracy: r.publicAccuracy ?? r.testAccuracy,
+            privateAccuracy: null,
+            confusionMatrix: half?.confusionMatrix ?? null,
+            perClass: half?.perClass ?? null,
+            history: r.history,
+            paramCount: r.paramCount,
+            epochs: r.epochs,
+            backend: r.backend,
+            trainDurationMs: r.trainDurationMs,
+            evalDurationMs: r.evalDurationMs,
+          };
+        }
+      }
+      return {
+        id: row.id,
+        name: row.name,
+        status: row.status,
+        failureReason: row.failureReason,
+        createdAt: row.createdAt,
+        startedAt: row.startedAt,
+        finishedAt: row.finishedAt,
+        author: row.author,
+        classSlug: row.class.slug,
+        architecture: row.architecture,
+        training: row.training,
+        progress: row.progress,
+        attempts: row.attempts,
+        cancelRequested: row.cancelRequestedAt !== null,
+        result,
+      };
+    }),
+  );
 }
 
 export async function createSubmission(viewer: Viewer, input: unknown): Promise<SubmissionView> {
@@ -214,6 +279,8 @@ export async function createSubmission(viewer: Viewer, input: unknown): Promise<
   const access = await requireClassAccess(viewer, { slug: data.classSlug }, { intent: "write" });
   const { training } = validateModelInput(data.architecture, data.training);
   const authorId = access.viewer.userId;
+  // After validation: a typo'd architecture fixed and resent shouldn't use up the allowance.
+  await hitRateLimit(`submit:user:${authorId}`, rateRules().submitPerUser);
   // Start the pg-boss instance outside the transaction: its first start installs its schema.
   await getBoss();
   const id = await db.$transaction(async (tx) => {
@@ -246,7 +313,7 @@ export async function createSubmission(viewer: Viewer, input: unknown): Promise<
     return created.id;
   });
   const row = await db.submission.findUniqueOrThrow({ where: { id }, select: submissionSelect });
-  return toView(row);
+  return (await toViews([row], access))[0]!;
 }
 
 /**
@@ -254,15 +321,8 @@ export async function createSubmission(viewer: Viewer, input: unknown): Promise<
  * (told by NOTIFY, with a periodic check as the backstop) stops within one batch.
  */
 export async function cancelSubmission(viewer: Viewer, id: string): Promise<SubmissionView> {
-  const row = await db.submission.findUnique({
-    where: { id },
-    select: { classId: true, authorId: true, status: true, jobId: true },
-  });
-  if (!row) throw notFound("The submission");
-  const access = await requireClassAccess(viewer, { id: row.classId }, { intent: "write" });
-  if (!access.isGrader && row.authorId !== access.viewer.userId) {
-    throw forbidden("Only the author or a grader can cancel a submission.");
-  }
+  await requireSubmissionAccess(viewer, String(id), { intent: "write" });
+  const row = await db.submission.findUniqueOrThrow({ where: { id }, select: { jobId: true } });
   const now = new Date();
   const queued = await db.submission.updateMany({
     where: { id, status: "QUEUED" },
@@ -291,14 +351,10 @@ export async function cancelSubmission(viewer: Viewer, id: string): Promise<Subm
 }
 
 export async function getSubmission(viewer: Viewer, id: string): Promise<SubmissionView> {
-  const row = await db.submission.findUnique({ where: { id }, select: submissionSelect });
-  if (!row) throw notFound("The submission");
-  const access = await requireClassAccess(viewer, { id: row.classId });
-  // Students see their own submissions in full; others' only as leaderboard rows.
-  if (!access.isGrader && row.author.id !== access.viewer.userId) {
-    throw forbidden("You can only open your own submissions.");
-  }
-  return toView(row);
+  // Students open their own submissions; others' they see only as leaderboard rows.
+  const access = await requireSubmissionAccess(viewer, String(id));
+  const row = await db.submission.findUniqueOrThrow({ where: { id: access.submissionId }, select: submissionSelect });
+  return (await toViews([row], access))[0]!;
 }
 
 /** A grader gets every submission of the class, a student only their own; newest first. */
@@ -314,7 +370,7 @@ export async function listSubmissions(
     take: Math.min(options.take ?? 100, 500),
     select: submissionSelect,
   });
-  return rows.map(toView);
+  return toViews(rows, access);
 }
 
 export interface SubmissionUpdate {

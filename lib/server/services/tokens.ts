@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { TokenScope } from "@/generated/prisma/enums";
-import { requireClassAccess, requireSignedIn } from "../access";
+import { requireClassAccess, requireSession } from "../access";
+import { notFound } from "../errors";
 import { db } from "../db";
 import { parseInput } from "../input";
 import type { Viewer } from "../viewer";
@@ -30,7 +31,7 @@ export interface CreatedToken {
 }
 
 export async function createApiToken(viewer: Viewer, input: unknown): Promise<CreatedToken> {
-  const user = requireSignedIn(viewer, "write");
+  const user = requireSession(viewer);
   const data = parseInput(createTokenSchema, input);
   const classId = data.classSlug ? (await requireClassAccess(viewer, { slug: data.classSlug })).classId : null;
   const secret = TOKEN_PREFIX + randomBytes(32).toString("base64url");
@@ -57,4 +58,54 @@ export async function viewerFromToken(secret: string): Promise<Viewer | null> {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() }, select: { id: true } });
   }
   return { kind: "user", via: "token", userId: row.userId, tokenId: row.id, scopes: row.scopes, classId: row.classId };
+}
+
+export interface TokenSummary {
+  id: string;
+  name: string;
+  /** The first characters of the secret, to tell tokens apart; never the secret. */
+  prefix: string;
+  scopes: TokenScope[];
+  /** The class the token is limited to, or null for all of the owner's classes. */
+  classSlug: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const summarySelect = {
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  class: { select: { slug: true } },
+} as const;
+
+function toSummary(row: { class: { slug: string } | null } & Omit<TokenSummary, "classSlug">): TokenSummary {
+  const { class: klass, ...rest } = row;
+  return { ...rest, classSlug: klass?.slug ?? null };
+}
+
+/** The signed-in person's tokens, newest first, revoked ones included (so the history is visible). */
+export async function listApiTokens(viewer: Viewer): Promise<TokenSummary[]> {
+  const user = requireSession(viewer);
+  const rows = await db.apiToken.findMany({
+    where: { userId: user.userId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: summarySelect,
+  });
+  return rows.map(toSummary);
+}
+
+/** Revokes one of your tokens at once; revoking twice is harmless. Someone else's token is "not found". */
+export async function revokeApiToken(viewer: Viewer, input: unknown): Promise<TokenSummary> {
+  const user = requireSession(viewer);
+  const { tokenId } = parseInput(z.object({ tokenId: z.string().trim().min(1).max(64) }), input);
+  const row = await db.apiToken.findFirst({ where: { id: tokenId, userId: user.userId }, select: { id: true } });
+  if (!row) throw notFound("The token");
+  await db.apiToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+  return toSummary(await db.apiToken.findUniqueOrThrow({ where: { id: row.id }, select: summarySelect }));
 }

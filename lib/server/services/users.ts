@@ -3,6 +3,7 @@ import { z } from "zod";
 import { db } from "../db";
 import { badInput } from "../errors";
 import { parseInput } from "../input";
+import { hitRateLimit, rateRules } from "../rate-limit";
 
 export const emailSchema = z
   .string()
@@ -30,8 +31,14 @@ export interface PublicUser {
 
 const publicUser = { id: true, email: true, name: true } as const;
 
-export async function registerUser(input: unknown): Promise<PublicUser> {
+/** Where a request came from, for per-network rate limits; transports fill it in, scripts may omit it. */
+export interface RequestOrigin {
+  ip?: string | null;
+}
+
+export async function registerUser(input: unknown, origin?: RequestOrigin): Promise<PublicUser> {
   const { email, name, password } = parseInput(signUpSchema, input);
+  if (origin) await hitRateLimit(`signup:ip:${origin.ip ?? "unknown"}`, rateRules().signUpPerIp);
   // argon2id with the library's defaults (OWASP's minimum: m=19 MiB, t=2, p=1).
   const passwordHash = await hash(password);
   try {
@@ -46,10 +53,17 @@ export async function registerUser(input: unknown): Promise<PublicUser> {
   }
 }
 
-/** Returns the user when the password matches, else null; never says which part was wrong. */
-export async function verifyCredentials(emailInput: unknown, password: unknown): Promise<PublicUser | null> {
+/**
+ * Returns the user when the password matches, else null; never says which part was wrong.
+ * Attempts are rate-limited per email (password guessing) and per network (credential stuffing):
+ * past the limit this throws RATE_LIMITED without checking the password.
+ */
+export async function verifyCredentials(emailInput: unknown, password: unknown, origin: RequestOrigin = {}): Promise<PublicUser | null> {
   const email = emailSchema.safeParse(emailInput);
   if (!email.success || typeof password !== "string" || password.length > 200) return null;
+  const rules = rateRules();
+  if (origin.ip) await hitRateLimit(`signin:ip:${origin.ip}`, rules.signInPerIp);
+  await hitRateLimit(`signin:email:${email.data}`, rules.signInPerEmail);
   const user = await db.user.findUnique({
     where: { email: email.data },
     select: { ...publicUser, passwordHash: true },

@@ -1,0 +1,68 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db, recordQueries } from "@/lib/server/db";
+import type { Viewer } from "@/lib/server/viewer";
+import { seedLargeClass, type LargeClass } from "@/scripts/bench/large-class";
+import { gql } from "../helpers/fixtures";
+
+// Query counts must not grow with the class: the same operations on a class of 5 students and
+// one of 200 students × 20 submissions send the same, small number of SQL statements.
+process.env.CATWALK_QUERY_EVENTS = "1";
+
+const viewerOf = (userId: string): Viewer => ({ kind: "user", via: "session", userId });
+
+async function count(viewer: Viewer, query: string, variables: Record<string, unknown>) {
+  const { value, queries } = await recordQueries(() => gql(viewer, query, variables));
+  expect(value.errors).toBeUndefined();
+  return { data: value.data!, queries };
+}
+
+const BOARD = `query($s: String!, $m: LeaderboardMode) { leaderboard(classSlug: $s, mode: $m) { rank submissionName student { id name } publicAccuracy privateAccuracy paramCount architecture } }`;
+const PAGE = `query($s: String!) { searchSubmissions(classSlug: $s, first: 100) { totalCount nodes { id author { name } result { testAccuracy confusionMatrix perClass { f1 } } } } }`;
+const CSV = `query($s: String!) { leaderboardCsv(classSlug: $s) resultsCsv(classSlug: $s) }`;
+
+describe("no N+1: statements per operation do not grow with the class", () => {
+  let small: LargeClass;
+  let large: LargeClass;
+
+  beforeAll(async () => {
+    small = await seedLargeClass(db, { students: 5, perStudent: 2 });
+    large = await seedLargeClass(db, { students: 200, perStudent: 20 });
+  }, 120_000);
+
+  it("leaderboard (best per student and all), as grader and as student", async () => {
+    const grader = await count(viewerOf(large.ownerId), BOARD, { s: large.slug });
+    expect(grader.data.leaderboard).toHaveLength(200);
+    const accuracies = grader.data.leaderboard.map((r: { publicAccuracy: number }) => r.publicAccuracy);
+    expect(accuracies).toEqual([...accuracies].sort((a, b) => b - a));
+    const all = await count(viewerOf(large.ownerId), BOARD, { s: large.slug, m: "ALL" });
+    expect(all.data.leaderboard).toHaveLength(4000);
+    const student = await count(viewerOf(large.studentIds[7]!), BOARD, { s: large.slug });
+    const smallBoard = await count(viewerOf(small.ownerId), BOARD, { s: small.slug });
+    // The access check (class, membership), then one statement.
+    for (const run of [grader, all, student, smallBoard]) expect(run.queries).toHaveLength(3);
+  });
+
+  it("a page of 100 submissions with results, as grader and as student", async () => {
+    const grader = await count(viewerOf(large.ownerId), PAGE, { s: large.slug });
+    expect(grader.data.searchSubmissions.nodes).toHaveLength(100);
+    expect(grader.data.searchSubmissions.totalCount).toBe(4000);
+    const smallPage = await count(viewerOf(small.ownerId), PAGE, { s: small.slug });
+    // Access check (2), the page and one batched statement per relation Prisma loads (author,
+    // class, result), the total; a student's page adds one statement for the public-half
+    // scoring of all its rows together.
+    expect(grader.queries.length).toBe(smallPage.queries.length);
+    expect(grader.queries.length).toBe(7);
+    const student = await count(viewerOf(large.studentIds[3]!), PAGE, { s: large.slug });
+    expect(student.data.searchSubmissions.nodes).toHaveLength(20);
+    expect(student.queries.length).toBeLessThanOrEqual(grader.queries.length + 1);
+  });
+
+  it("CSV exports", async () => {
+    const large1 = await count(viewerOf(large.ownerId), CSV, { s: large.slug });
+    const small1 = await count(viewerOf(small.ownerId), CSV, { s: small.slug });
+    expect(large1.data.resultsCsv.trimEnd().split("\r\n")).toHaveLength(4001);
+    expect(large1.queries.length).toBe(small1.queries.length);
+    // Two access checks (2 each, which Prisma may batch into one pair) and one statement per export.
+    expect(large1.queries.length).toBeLessThanOrEqual(6);
+  });
+});

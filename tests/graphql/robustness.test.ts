@@ -1,0 +1,140 @@
+import { NextRequest } from "next/server";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/graphql/route";
+import { MAX_BODY_BYTES } from "@/lib/server/body-limit";
+import { AppError } from "@/lib/server/errors";
+import { hitRateLimit } from "@/lib/server/rate-limit";
+import { registerUser, verifyCredentials } from "@/lib/server/services/users";
+import { errorCode, gql, makeUser } from "../helpers/fixtures";
+import { MLP, createClassAs, tokenViewer } from "../helpers/grading";
+
+async function postRaw(body: string, headers: Record<string, string> = {}) {
+  const response = await POST(
+    new NextRequest("http://127.0.0.1:3000/api/graphql", { method: "POST", headers: { "content-type": "application/json", ...headers }, body }),
+  );
+  return { status: response.status, json: (await response.json()) as any };
+}
+
+/** Fixed windows: start a window-sensitive test well inside a window, not at its edge. */
+async function awayFromWindowEdge(windowSeconds: number): Promise<void> {
+  const into = (Date.now() / 1000) % windowSeconds;
+  if (into > windowSeconds - 5) await new Promise((r) => setTimeout(r, (windowSeconds - into + 0.2) * 1000));
+}
+
+describe("rate limits (Postgres fixed windows)", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it("counts atomically across concurrent callers", async () => {
+    const rule = { what: "test hits", limit: 10, windowSeconds: 3600 };
+    const key = `test:${Math.random()}`;
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, () => hitRateLimit(key, rule)));
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(10);
+    const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected")!.reason as AppError;
+    expect(refused.code).toBe("RATE_LIMITED");
+    expect(refused.message).toMatch(/at most 10 per 60 min\. Try again in/);
+  });
+
+  it("stops password guessing for one email, even with the right password", async () => {
+    await awayFromWindowEdge(900);
+    const user = await makeUser("Guess Target");
+    for (let i = 0; i < 10; i++) expect(await verifyCredentials(user.email, `wrong-${i}`)).toBeNull();
+    await expect(verifyCredentials(user.email, user.password)).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    // Another account is unaffected.
+    const other = await makeUser("Guess Other");
+    expect(await verifyCredentials(other.email, other.password)).toMatchObject({ id: other.id });
+  });
+
+  it("limits sign-ups per network address", async () => {
+    await awayFromWindowEdge(3600);
+    process.env.CATWALK_RATE_SIGNUP_PER_HOUR = "2";
+    const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    const signUp = (n: number) => registerUser({ email: `net${n}.${ip}@example.test`, name: "Net", password: "password-123" }, { ip });
+    await signUp(1);
+    await signUp(2);
+    await expect(signUp(3)).rejects.toMatchObject({ code: "RATE_LIMITED" });
+  });
+
+  it("limits submissions per person through GraphQL", async () => {
+    await awayFromWindowEdge(60);
+    process.env.CATWALK_RATE_SUBMIT_PER_MINUTE = "2";
+    const owner = await makeUser("Rate Owner");
+    const { slug } = await createClassAs(owner.viewer, "Rate limited");
+    const submit = () => gql(owner.viewer, `mutation($s: String!, $a: JSON!) { submit(classSlug: $s, name: "r", architecture: $a) { id } }`, { s: slug, a: MLP });
+    expect((await submit()).errors).toBeUndefined();
+    expect((await submit()).errors).toBeUndefined();
+    const third = await submit();
+    expect(errorCode(third)).toBe("RATE_LIMITED");
+    expect(third.errors![0]!.message).toMatch(/Too many submissions/);
+  });
+});
+
+describe("query limits and request size", () => {
+  let slug: string;
+  let owner: Awaited<ReturnType<typeof makeUser>>;
+  // Requests without a Bearer token read the session cookie through Next's request scope, which
+  // only exists inside Next; the route-level tests here authenticate with a token instead.
+  let bearer: Record<string, string>;
+  beforeAll(async () => {
+    owner = await makeUser("Limits Owner");
+    ({ slug } = await createClassAs(owner.viewer, "Limits"));
+    bearer = { authorization: `Bearer ${(await tokenViewer(owner.viewer, { name: "limits" })).secret}` };
+  });
+
+  it("accepts the queries the docs show", async () => {
+    const res = await gql(owner.viewer, `query($s: String!) {
+      leaderboard(classSlug: $s) { rank submissionName student { id name } publicAccuracy privateAccuracy paramCount }
+      searchSubmissions(classSlug: $s, first: 100) { nodes { id status author { name } result { testAccuracy confusionMatrix perClass { f1 } epochHistory { epoch } } } }
+    }`, { s: slug });
+    expect(res.errors).toBeUndefined();
+  });
+
+  it("refuses a query that multiplies work through aliases, before running it", async () => {
+    const aliases = Array.from({ length: 60 }, (_, i) => `a${i}: searchSubmissions(classSlug: $s, first: 100) { nodes { id result { perClass { f1 precision recall } } } }`).join("\n");
+    const res = await gql(owner.viewer, `query($s: String!) { ${aliases} }`, { s: slug });
+    expect(errorCode(res)).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(res.errors![0]!.message).toMatch(/too expensive: cost \d+, at most 20000/);
+  });
+
+  it("refuses queries nested too deeply", async () => {
+    // Today's schema is shallow (depth 5 at most), so the production limit of 8 is checked with a tighter one.
+    const { queryLimitsRule } = await import("@/graphql/limits");
+    const { schema } = await import("@/graphql/schema");
+    const { parse, validate } = await import("graphql");
+    const doc = parse(`{ searchSubmissions(classSlug: "x") { nodes { result { epochHistory { epoch } } } } }`);
+    expect(validate(schema, doc, [queryLimitsRule({ maxDepth: 3, maxCost: 1e9, assumedListSize: 1 })]).map((e) => e.message)).toEqual([
+      "Query is too deep: depth 5, at most 3 allowed.",
+    ]);
+  });
+
+  it("refuses an oversized request body with 413, declared or streamed", async () => {
+    const big = JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(MAX_BODY_BYTES) } });
+    const declared = await postRaw(big, { "content-length": String(Buffer.byteLength(big)) });
+    expect(declared.status).toBe(413);
+    const streamed = await POST(
+      new NextRequest("http://127.0.0.1:3000/api/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode("x".repeat(64 * 1024)));
+            controller.close();
+          },
+        }),
+        // Node's fetch needs `duplex` for a streamed body.
+        duplex: "half",
+      } as ConstructorParameters<typeof NextRequest>[1]),
+    );
+    expect(streamed.status).toBe(413);
+    const fine = await postRaw(JSON.stringify({ query: "{ __typename }" }), bearer);
+    expect(fine).toEqual({ status: 200, json: { data: { __typename: "Query" } } });
+  });
+
+  it("masks internal errors in responses", async () => {
+    const res = await postRaw(JSON.stringify({ query: "{ class(slug: 5) { id } }" }), bearer);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.json)).not.toMatch(/at \w+ \(|node_modules/);
+  });
+});

@@ -1,0 +1,107 @@
+import { db } from "@/lib/server/db";
+import { createApiToken, viewerFromToken } from "@/lib/server/services/tokens";
+import { testLabels, splitFor } from "@/lib/server/test-set";
+import type { Viewer } from "@/lib/server/viewer";
+import { accuracyOn, confusionMatrix } from "@/trainer/train/scoring";
+import { gql } from "./fixtures";
+
+export const MLP = {
+  class_name: "Sequential",
+  config: {
+    name: "mlp",
+    layers: [
+      { class_name: "InputLayer", config: { batch_input_shape: [null, 784], name: "input_1" } },
+      { class_name: "Dense", config: { name: "dense_1", units: 32, activation: "relu" } },
+      { class_name: "Dense", config: { name: "dense_2", units: 10, activation: "softmax" } },
+    ],
+  },
+};
+
+export async function createClassAs(viewer: Viewer, name: string): Promise<{ id: string; slug: string; joinCode: string }> {
+  const created = await gql(viewer, `mutation($name: String!) { createClass(name: $name) { id slug joinCode } }`, { name });
+  if (created.errors) throw new Error(JSON.stringify(created.errors));
+  return created.data!.createClass;
+}
+
+export async function addMember(classId: string, userId: string, role: "STUDENT" | "GRADER" | "OWNER" = "STUDENT"): Promise<void> {
+  await db.membership.create({ data: { classId, userId, role }, select: { userId: true } });
+}
+
+/**
+ * Predictions for the committed test subset that are right on exactly the images whose index
+ * is divisible by `every` (else the next class): a known, checkable accuracy per half.
+ */
+export async function makePredictions(every: number): Promise<Buffer> {
+  const labels = await testLabels();
+  if (!labels) throw new Error("test labels missing: FASHION_MNIST_DIR should point at the fixture");
+  return Buffer.from(labels.map((label, i) => (i % every === 0 ? label : (label + 1) % 10)));
+}
+
+/** A SUCCEEDED submission with a result scored the way the trainer scores it. */
+export async function addScoredSubmission(
+  authorId: string,
+  classId: string,
+  name: string,
+  every = 2,
+): Promise<{ id: string; testAccuracy: number; publicAccuracy: number; privateAccuracy: number; testLoss: number }> {
+  const labels = (await testLabels())!;
+  const predictions = await makePredictions(every);
+  const split = splitFor(predictions.length);
+  const all = Uint32Array.from({ length: predictions.length }, (_, i) => i);
+  const scores = {
+    testAccuracy: accuracyOn(labels, predictions, all),
+    publicAccuracy: accuracyOn(labels, predictions, split.public),
+    privateAccuracy: accuracyOn(labels, predictions, split.private),
+    testLoss: 0.123456789,
+  };
+  const submission = await db.submission.create({
+    data: {
+      authorId, classId, name, architecture: MLP, training: {}, status: "SUCCEEDED",
+      startedAt: new Date(), finishedAt: new Date(), workerId: null,
+    },
+    select: { id: true },
+  });
+  const cm = confusionMatrix(labels.subarray(0, predictions.length), predictions);
+  await db.result.create({
+    data: {
+      submissionId: submission.id,
+      ...scores,
+      confusionMatrix: cm,
+      perClass: [],
+      history: [{ epoch: 1, loss: 0.5, accuracy: 0.8, valLoss: 0.6, valAccuracy: 0.78, samplesPerSec: 1000, durationMs: 900, etaMs: 0 }],
+      predictions: new Uint8Array(predictions),
+      paramCount: 25_450,
+      epochs: 1,
+      backend: "wasm",
+      trainDurationMs: 900,
+      evalDurationMs: 50,
+    },
+    select: { id: true },
+  });
+  return { id: submission.id, ...scores };
+}
+
+export async function addPlainSubmission(
+  authorId: string,
+  classId: string,
+  status: "QUEUED" | "FAILED" | "CANCELLED",
+  createdAt = new Date(),
+): Promise<string> {
+  const now = new Date();
+  const row = await db.submission.create({
+    data: {
+      authorId, classId, name: `${status.toLowerCase()} run`, architecture: MLP, training: {}, status, createdAt,
+      ...(status === "FAILED" ? { failureReason: "NaN loss", startedAt: now, finishedAt: now } : {}),
+      ...(status === "CANCELLED" ? { finishedAt: now } : {}),
+    },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+export async function tokenViewer(owner: Viewer, input: { name: string; scopes?: string[]; classSlug?: string }): Promise<{ viewer: Viewer; secret: string; id: string }> {
+  const created = await createApiToken(owner, input);
+  const viewer = await viewerFromToken(created.token);
+  if (!viewer) throw new Error("token did not resolve");
+  return { viewer, secret: created.token, id: created.id };
+}
