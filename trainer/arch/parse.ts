@@ -1,8 +1,8 @@
 // Turns whatever a student pastes (Keras 2 / tf.keras / Keras 3 `model.to_json()`, Sequential or a
 // linear Functional model, or the UI builder's `{layers: [...]}`) into one canonical Sequential
 // model, or into a list of errors that each say which layer, which field and why.
-import { camelToSnake, type KerasLayerJson, type KerasModelJson, sequential, snakeKeys } from './keras.js';
-import { ACTIVATIONS, CLASS_ALIASES, FieldIssue, fmt, KNOWN_UNSUPPORTED, LAYERS, type Shape, SUPPORTED_LAYERS } from './layers.js';
+import { camelToSnake, type KerasLayerJson, type KerasModelJson, sequential, snakeKeys } from './keras';
+import { ACTIVATIONS, CLASS_ALIASES, FieldIssue, fmt, KNOWN_UNSUPPORTED, LAYERS, type Shape, SUPPORTED_LAYERS } from './layers';
 
 export interface ArchError {
   /** Position in the submitted `layers` list (0-based, InputLayer included when present). */

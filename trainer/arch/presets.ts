@@ -1,7 +1,7 @@
 // The course report's three models (../shared/report.md) with its training recipes, plus one
 // stronger CNN. `architecture` is real Keras JSON, the same format students paste.
-import { k, type KerasModelJson, sequential } from './keras.js';
-import { type TrainingConfig, trainingConfigSchema, type TrainingConfigInput } from './training.js';
+import { k, type KerasModelJson, sequential } from './keras';
+import { type TrainingConfig, trainingConfigSchema, type TrainingConfigInput } from './training';
 
 export interface Preset {
   id: string;

@@ -1,4 +1,4 @@
-import type { NormalizedModel } from './parse.js';
+import type { NormalizedModel } from './parse';
 
 export interface SummaryRow {
   index: number;
