@@ -36,7 +36,7 @@ describe('loadFashionMnist', () => {
     expect(d.test.labels[0]).toBe(9);
   });
   it('honours FASHION_MNIST_DIR first and takes a deterministic head subset', async () => {
-    const env = { FASHION_MNIST_DIR: FIXTURE_DIR, HOME: '/nonexistent' } as NodeJS.ProcessEnv;
+    const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', FASHION_MNIST_DIR: FIXTURE_DIR, HOME: '/nonexistent' };
     expect(searchDirs(env, '/cache')[0]).toBe(FIXTURE_DIR);
     const d = await loadFashionMnist({ env, subset: { train: 100, test: 10 }, cacheDir: '/nonexistent', download: false });
     const full = await loadFashionMnist({ subset: 'fixture' });
@@ -57,7 +57,7 @@ describe('loadFashionMnist', () => {
       served.push(String(url));
       return new Response(new Uint8Array(readFileSync(join(FIXTURE_DIR, FILES.trainLabels))));
     }) as typeof fetch;
-    const p = loadFashionMnist({ env: { FASHION_MNIST_DIR: '/nonexistent' } as NodeJS.ProcessEnv, systemDir: '/nonexistent', cacheDir, fetchImpl: fakeFetch });
+    const p = loadFashionMnist({ env: { NODE_ENV: 'test', FASHION_MNIST_DIR: '/nonexistent' }, systemDir: '/nonexistent', cacheDir, fetchImpl: fakeFetch });
     await expect(p).rejects.toMatchObject({ code: 'DATA_UNAVAILABLE', message: expect.stringMatching(/MD5/) });
     expect(served[0]).toMatch(/^http:\/\/fashion-mnist\.s3-website/);
   });
