@@ -19,7 +19,7 @@ export function ModelSummaryTable({
   return (
     <div>
       <div className="-mx-1 overflow-x-auto">
-        <table className="min-w-full text-left text-xs sm:text-sm">
+        <table className="min-w-full text-left text-xs">
           <caption className="sr-only">Model summary: layers, output shapes, parameters and FLOPs</caption>
           <thead className="border-b border-slate-300 text-xs text-slate-500">
             <tr>
@@ -33,11 +33,11 @@ export function ModelSummaryTable({
             {summary.rows.map((r) => (
               <tr key={r.name} className={highlightIndex === r.index ? "bg-rose-50" : undefined}>
                 <td className="px-1 py-1">
-                  {r.name} <span className="text-slate-500">({r.className})</span>
+                  {r.name} <span className="block text-xs text-slate-500">{r.className}</span>
                 </td>
                 <td className="px-1 py-1 whitespace-nowrap">{shape(r.outputShape)}</td>
                 <td className="px-1 py-1 text-right tabular-nums">{n(r.params)}</td>
-                <td className="px-1 py-1 text-right tabular-nums text-slate-600">{formatFlops(r.flops)}</td>
+                <td className="px-1 py-1 text-right tabular-nums whitespace-nowrap text-slate-600">{formatFlops(r.flops)}</td>
               </tr>
             ))}
           </tbody>

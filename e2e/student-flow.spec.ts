@@ -55,7 +55,9 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
   await addLayer(student, "Dense", { Units: "128", Activation: "relu" });
   // Dense on a 7×7×16 feature map: the trainer's validator names the problem on the final layer.
   await addLayer(student, "Dense", { Units: "10", Activation: "softmax" });
-  await expect(student.getByTestId("model-errors").or(student.getByTestId("layer-error")).first()).toContainText(/10 class scores|\(None, 10\)/);
+  await expect(layers.nth(5)).toContainText("the output must be 10 class scores, shape (None, 10); the last layer gives (None, 7, 7, 10)");
+  await expect(student.getByLabel("Units of layer 6 (Dense)", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(student.getByRole("button", { name: "Submit for training" })).toBeDisabled();
   // Insert Flatten: add it at the end and move it up above the two Dense layers.
   await addLayer(student, "Flatten");
   await student.getByRole("button", { name: "Move layer 7 (Flatten) up" }).click();
@@ -89,7 +91,7 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
 
   // Open the most populated off-diagonal cell and see its images.
   const cells = await student.locator('[data-testid^="cm-cell-"]').evaluateAll((els) =>
-    els.map((el) => ({ id: el.getAttribute("data-testid")!, n: Number(el.textContent?.replace(/\D/g, "") || 0) })),
+    els.map((el) => ({ id: el.getAttribute("data-testid")!, n: Number(el.querySelector("text")?.textContent ?? 0) })),
   );
   const off = cells.filter((c) => { const [, , t, p] = c.id.split("-"); return t !== p; }).sort((a, b) => b.n - a.n)[0]!;
   expect(off.n).toBeGreaterThan(0);
@@ -116,6 +118,14 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
   await student.goto(classUrl);
   const row = student.getByTestId("leaderboard-row").filter({ hasText: "Report CNN by hand" });
   await expect(row).toContainText("106,202");
+  await expect(student.getByTestId("baseline-row")).toHaveCount(3);
+  await expect(student.getByTestId("baseline-row").first()).toContainText("91.24 %");
+  const paramsHeader = student.getByRole("columnheader", { name: /Params/ });
+  await paramsHeader.getByRole("button").click();
+  await expect(paramsHeader).toHaveAttribute("aria-sort", "descending");
+  await paramsHeader.getByRole("button").click();
+  await expect(paramsHeader).toHaveAttribute("aria-sort", "ascending");
+  await expect(student.getByRole("columnheader", { name: /Private accuracy/ })).toHaveCount(0);
   await student.screenshot({ path: "e2e/artifacts/class-leaderboard.png", fullPage: true });
   await owner.goto(submissionUrl);
   await owner.getByTestId(off.id).click();

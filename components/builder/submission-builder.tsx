@@ -180,7 +180,7 @@ export function SubmissionBuilder({
     cx("rounded-t-md px-3 py-1.5 text-sm font-medium", active ? "bg-white text-slate-900 ring-1 ring-slate-200 ring-b-0" : "text-slate-600 hover:text-slate-900");
 
   return (
-    <form action={formAction} noValidate className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
+    <form action={formAction} noValidate className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,28rem)]">
       <input type="hidden" name="classSlug" value={classSlug} />
       <input type="hidden" name="architecture" value={architectureText} />
       <input type="hidden" name="training" value={JSON.stringify(trainingInput)} />

@@ -49,7 +49,7 @@ export function CellExplorer({ submissionId, matrix }: { submissionId: string; m
                   {current.data.total === 0
                     ? "No images in this cell"
                     : `${current.data.total} image${current.data.total === 1 ? "" : "s"}${current.data.total > current.data.indices.length ? `, first ${current.data.indices.length} shown` : ""}`}
-                  {current.data.scope === "public" && " · public half of the test set only, until the grader reveals the private half"}
+                  {current.data.scope === "public" && " · public half of the test set only (per-image results on the private half stay with the graders)"}
                 </p>
                 <ul className="mt-3 grid grid-cols-[repeat(auto-fill,minmax(3.5rem,1fr))] gap-2">
                   {current.data.indices.map((i) => (

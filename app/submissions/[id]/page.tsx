@@ -48,7 +48,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
         title={submission.name}
         subtitle={
           <span className="flex flex-wrap items-center gap-2">
-            <StatusBadge status={submission.status} />
+            {!active && <StatusBadge status={submission.status} />}
             <span>by {submission.author.name}</span>
             <span aria-hidden>·</span>
             <span>submitted {formatDate(submission.createdAt)}</span>

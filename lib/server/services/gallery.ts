@@ -11,10 +11,12 @@ import type { Viewer } from "../viewer";
 
 // The confusion-matrix gallery: which test images fell into a cell, and those images as PNGs.
 //
-// Rule for the private half of the test set: per-image predictions on it tell a student how their
-// model does on the private leaderboard, so a student's gallery only lists PUBLIC-half images until
-// the grader reveals the private board; graders (and everyone after the reveal) get all images.
-// The same rule guards the image route, so guessing indices reveals nothing either.
+// Rule for the private half of the test set (the same as grading.ts's getPredictionExamples):
+// a per-image list of private-half predictions amounts to handing out its labels, so a student's
+// gallery lists PUBLIC-half images only, before and after the reveal; graders get all images.
+// The same rule guards the image route, so guessing indices reveals nothing either. Aggregates
+// (confusion matrix, per-class metrics) cover the whole test set for graders and, once the
+// private board is revealed, for its students; before that they are computed on the public half.
 
 const TEST_IMAGES = "t10k-images-idx3-ubyte.gz";
 const TEST_LABELS = "t10k-labels-idx1-ubyte.gz";
@@ -64,7 +66,10 @@ function publicIndices(n: number): Set<number> {
 
 interface Scope {
   predictions: Uint8Array;
+  /** Per-image: every test image (graders only). */
   allVisible: boolean;
+  /** Aggregates over the whole test set (graders, or everyone after the reveal). */
+  aggregatesVisible: boolean;
 }
 
 async function scopeFor(viewer: Viewer, submissionId: string): Promise<Scope> {
@@ -76,7 +81,11 @@ async function scopeFor(viewer: Viewer, submissionId: string): Promise<Scope> {
   const access = await requireClassAccess(viewer, { id: row.classId });
   if (!access.isGrader && row.authorId !== access.viewer.userId) throw forbidden("You can only open your own submissions.");
   if (!row.result?.predictions) throw notFound("This submission's predictions");
-  return { predictions: new Uint8Array(row.result.predictions), allVisible: access.isGrader || row.class.privateRevealed };
+  return {
+    predictions: new Uint8Array(row.result.predictions),
+    allVisible: access.isGrader,
+    aggregatesVisible: access.isGrader || row.class.privateRevealed,
+  };
 }
 
 export interface CellImages {
@@ -119,7 +128,7 @@ export async function getTestImagePng(viewer: Viewer, submissionId: string, inde
   const scope = await scopeFor(viewer, submissionId);
   if (!Number.isInteger(index) || index < 0 || index >= scope.predictions.length) throw notFound("The test image");
   if (!scope.allVisible && !publicIndices(scope.predictions.length).has(index)) {
-    throw forbidden("Images of the private half of the test set are shown once the grader reveals it.");
+    throw forbidden("Per-image results on the private half of the test set are shown to graders only.");
   }
   const test = await loadTestSet();
   if (index >= test.count) throw notFound("The test image");
@@ -154,7 +163,7 @@ export async function getVisibleScores(viewer: Viewer, submissionId: string): Pr
   } catch {
     return null; // no test files on this server: the page falls back to the stored numbers for graders
   }
-  const pub = scope.allVisible ? null : publicIndices(n);
+  const pub = scope.aggregatesVisible ? null : publicIndices(n);
   const indices: number[] = [];
   for (let i = 0; i < Math.min(n, labels.length); i++) if (!pub || pub.has(i)) indices.push(i);
   const preds = indices.map((i) => scope.predictions[i]!);
@@ -162,7 +171,7 @@ export async function getVisibleScores(viewer: Viewer, submissionId: string): Pr
   const matrix = confusionMatrix(truth, preds);
   const correct = indices.reduce((a, _, k) => a + (truth[k] === preds[k] ? 1 : 0), 0);
   return {
-    scope: scope.allVisible ? "all" : "public",
+    scope: scope.aggregatesVisible ? "all" : "public",
     accuracy: indices.length ? correct / indices.length : 0,
     confusionMatrix: matrix,
     perClass: perClassMetrics(matrix),
