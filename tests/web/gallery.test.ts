@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { createClass, joinClass } from "@/lib/server/services/classes";
 import { getCellImages, getTestImagePng, getVisibleScores } from "@/lib/server/services/gallery";
-import { publicPrivateSplit } from "@/trainer/train/scoring";
+import { confusionMatrix, publicPrivateSplit } from "@/trainer/train/scoring";
 import { parseIdx } from "@/trainer/data/idx";
 import { makeUser } from "../helpers/fixtures";
 
@@ -39,13 +39,15 @@ beforeAll(async () => {
       architecture: { layers: [{ type: "Flatten" }, { type: "Dense", units: 10, activation: "softmax" }] },
       training: {},
       status: "SUCCEEDED",
+      startedAt: new Date(),
+      finishedAt: new Date(),
       result: {
         create: {
           testAccuracy: 0.9,
           testLoss: 0.3,
           publicAccuracy: 0.9,
           privateAccuracy: 0.9,
-          confusionMatrix: [],
+          confusionMatrix: confusionMatrix(labels, predictions),
           history: [],
           predictions: Buffer.from(predictions),
           paramCount: 7850,
