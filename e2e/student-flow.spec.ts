@@ -110,8 +110,15 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
   const phone = await phoneContext.newPage();
   await phone.goto(submissionUrl);
   await expect(phone.getByTestId("confusion-matrix")).toBeVisible();
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  const overflow = await phone.evaluate(() => ({
+    px: document.documentElement.scrollWidth - window.innerWidth,
+    // What sticks out, for the failure message (children of scroll containers are not the culprit).
+    wide: [...document.querySelectorAll("main *")]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${String(e.getAttribute("class") ?? "").slice(0, 60)}`),
+  }));
+  expect(overflow.px, overflow.wide.join("\n")).toBeLessThanOrEqual(0);
   await phone.screenshot({ path: "e2e/artifacts/submission-phone.png", fullPage: true });
 
   // It is on the class leaderboard; the grader sees it too and may open the private half.

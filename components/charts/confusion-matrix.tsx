@@ -23,7 +23,7 @@ interface Column {
 }
 
 const CELL = 44;
-const MARGIN = { top: 96, left: 96, right: 8, bottom: 8 };
+const MARGIN = { top: 96, left: 96, right: 56, bottom: 8 };
 
 export function ConfusionMatrix({
   matrix,

@@ -34,7 +34,7 @@ export function CellExplorer({ submissionId, matrix }: { submissionId: string; m
   const current = loaded && selected && loaded.cell.trueLabel === selected.trueLabel && loaded.cell.predicted === selected.predicted ? loaded : null;
 
   return (
-    <div className="grid gap-6 xl:grid-cols-[minmax(0,36rem)_minmax(0,1fr)]">
+    <div className="grid gap-6 xl:grid-cols-[minmax(0,36rem)_minmax(0,1fr)] [&>*]:min-w-0">
       <ConfusionMatrix matrix={matrix} selected={selected} onSelect={setSelected} />
       <section aria-live="polite" aria-labelledby={title ? "gallery-heading" : undefined} data-testid="gallery">
         {!selected && <p className="text-sm text-slate-500">Choose a cell of the matrix to see those test images here.</p>}

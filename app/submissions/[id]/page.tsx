@@ -101,7 +101,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               <Stat label={seesPrivate ? "Test accuracy (10,000 images)" : "Test accuracy (public half)"} testId="test-accuracy">
                 <span className="text-lg font-semibold">{formatPercent(seesPrivate ? result.testAccuracy : (result.publicAccuracy ?? scores?.accuracy ?? null))}</span>
               </Stat>
-              <Stat label="Public accuracy">{formatPercent(result.publicAccuracy)}</Stat>
+              {seesPrivate && <Stat label="Public accuracy">{formatPercent(result.publicAccuracy)}</Stat>}
               {seesPrivate && <Stat label="Private accuracy">{formatPercent(result.privateAccuracy)}</Stat>}
               {seesPrivate && <Stat label="Test loss">{result.testLoss.toFixed(4)}</Stat>}
               <Stat label="Parameters">{result.paramCount.toLocaleString("en-US")}</Stat>
