@@ -33,6 +33,7 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
   const owner = await signUp(browser, "Grace Grader");
   await owner.getByLabel("Class name").fill(`Fashion ${unique}`);
   await owner.getByRole("button", { name: "Create class" }).click();
+  await expect(owner.getByRole("heading", { level: 1 })).toHaveText(`Fashion ${unique}`);
   const classUrl = owner.url();
   const joinCode = (await owner.getByTestId("join-code").textContent())!.trim();
 
