@@ -4,10 +4,10 @@ import { Button } from "./ui";
 import type { ComponentProps } from "react";
 
 /** A submit button that disables itself and says so while its form's action runs. */
-export function SubmitButton({ children, pendingText, ...props }: ComponentProps<typeof Button> & { pendingText: string }) {
+export function SubmitButton({ children, pendingText, disabled, ...props }: ComponentProps<typeof Button> & { pendingText: string }) {
   const { pending } = useFormStatus();
   return (
-    <Button type="submit" disabled={pending} aria-disabled={pending} {...props}>
+    <Button type="submit" disabled={pending || disabled} aria-disabled={pending || disabled} {...props}>
       {pending ? pendingText : children}
     </Button>
   );

@@ -28,7 +28,7 @@ export function Button({
 }
 
 export function Card({ className, ...props }: ComponentProps<"section">) {
-  return <section className={cx("rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:p-6", className)} {...props} />;
+  return <section className={cx("min-w-0 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:p-6", className)} {...props} />;
 }
 
 export function Field({

@@ -1,8 +1,37 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "../tests/helpers/database";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+/** The committed 2,000 + 1,000 image subset: a submission trains on it in seconds. */
+const FIXTURE_DIR = fileURLToPath(new URL("../trainer/fixtures/fashion-mnist", import.meta.url));
+
+/** A real trainer worker (worker/process.ts) on the e2e database, as tests/helpers/workers.ts starts one. */
+async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "worker/process.ts"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    detached: true,
+  });
+  let log = "";
+  child.stdout!.on("data", (chunk) => (log += chunk));
+  child.stderr!.on("data", (chunk) => (log += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not become ready:\n${log}`)), 90_000);
+    child.on("message", (message: { type?: string }) => {
+      if (message?.type === "ready") {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`worker exited early (code ${code}):\n${log}`)));
+  });
+  // Keep echoing the worker's log after start-up: a failed training run is easier to read then.
+  child.stdout!.on("data", (chunk) => process.stdout.write(chunk));
+  child.stderr!.on("data", (chunk) => process.stderr.write(chunk));
+  return child;
+}
 
 async function waitForServer(url: string, timeoutMs: number, exited: () => string | null): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -25,27 +54,40 @@ export default async function globalSetup() {
     throw new Error("No production build: run `npm run build` first (npm test does).");
   }
   const database = await createTestDatabase();
+  const env = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-only-secret-0123456789abcdef0123456789",
+    AUTH_TRUST_HOST: "true",
+    NEXT_TELEMETRY_DISABLED: "1",
+    // The web app renders gallery images from the same test file the worker scores on.
+    FASHION_MNIST_DIR: FIXTURE_DIR,
+  };
   const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(PORT)], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-only-secret-0123456789abcdef0123456789",
-      AUTH_TRUST_HOST: "true",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
+    env,
     stdio: ["ignore", "inherit", "inherit"],
     detached: true,
   });
   let exitInfo: string | null = null;
   server.on("exit", (code, signal) => (exitInfo = `code ${code}, signal ${signal}`));
+  let worker: ChildProcess | null = null;
+  const stopWorker = async () => {
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      const exited = new Promise((resolve) => worker!.once("exit", resolve));
+      process.kill(-worker.pid!, "SIGTERM");
+      await exited;
+    }
+  };
   try {
-    await waitForServer(`http://127.0.0.1:${PORT}/`, 60_000, () => exitInfo);
+    [worker] = await Promise.all([startWorker(env), waitForServer(`http://127.0.0.1:${PORT}/`, 60_000, () => exitInfo)]);
   } catch (error) {
     if (!exitInfo) process.kill(-server.pid!, "SIGTERM");
+    await stopWorker().catch(() => undefined);
     await database.drop();
     throw error;
   }
   return async () => {
+    await stopWorker();
     if (!exitInfo) {
       const exited = new Promise((resolve) => server.once("exit", resolve));
       process.kill(-server.pid!, "SIGTERM");

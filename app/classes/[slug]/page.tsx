@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
-import { LeaderboardTable } from "@/components/leaderboard-table";
+import { LeaderboardPanel } from "@/components/leaderboard/leaderboard-panel";
 import { SubmissionTable } from "@/components/submission-table";
 import { Card, PageHeader } from "@/components/ui";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
-import { getLeaderboard } from "@/lib/server/services/leaderboard";
+import { getBoard } from "@/lib/server/services/board";
 import { listSubmissions } from "@/lib/server/services/submissions";
 
 export const metadata: Metadata = { title: "Class" };
@@ -16,7 +16,7 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
   const viewer = await requirePageViewer(`/classes/${slug}`);
   const klass = await loadForPage(() => getClass(viewer, slug));
   const [leaderboard, submissions] = await Promise.all([
-    getLeaderboard(viewer, slug),
+    getBoard(viewer, slug, "best"),
     listSubmissions(viewer, slug, { take: 50 }),
   ]);
   const isGrader = klass.role !== "STUDENT";
@@ -48,7 +48,7 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
       <div className="space-y-6">
         <Card aria-labelledby="leaderboard-heading">
           <h2 id="leaderboard-heading" className="mb-3 font-semibold">Leaderboard</h2>
-          <LeaderboardTable rows={leaderboard} showPrivate={isGrader || klass.privateRevealed === true} />
+          <LeaderboardPanel classSlug={slug} initial={leaderboard} viewerId={viewer.userId} isGrader={isGrader} />
         </Card>
         <Card aria-labelledby="submissions-heading">
           <h2 id="submissions-heading" className="mb-3 font-semibold">{isGrader ? "All submissions" : "My submissions"}</h2>

@@ -1,74 +1,194 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AutoRefresh } from "@/components/auto-refresh";
+import { type EpochPoint, LearningCurves } from "@/components/charts/learning-curves";
+import { ModelSummaryTable } from "@/components/model-summary";
+import { CellExplorer } from "@/components/submission/cell-explorer";
+import { LiveStatus, type Progress } from "@/components/submission/live-status";
 import { Card, PageHeader, StatusBadge, formatDate, formatDuration, formatPercent } from "@/components/ui";
+import { CLASS_NAMES } from "@/lib/fashion-mnist";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
+import { getClass } from "@/lib/server/services/classes";
+import { getVisibleScores } from "@/lib/server/services/gallery";
 import { getSubmission } from "@/lib/server/services/submissions";
+import { parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
+import { cancelSubmissionAction } from "../actions";
 
 export const metadata: Metadata = { title: "Submission" };
+
+function Stat({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="font-mono tabular-nums" data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
 
 export default async function SubmissionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const viewer = await requirePageViewer(`/submissions/${id}`);
   const submission = await loadForPage(() => getSubmission(viewer, id));
+  const klass = await loadForPage(() => getClass(viewer, submission.classSlug));
+  const isGrader = klass.role !== "STUDENT";
+  const seesPrivate = isGrader || klass.privateRevealed;
   const { result } = submission;
+  const scores = result ? await getVisibleScores(viewer, id) : null;
+  const arch = parseArchitecture(submission.architecture);
+  const summary = arch.ok ? summarize(arch.model) : null;
+  const training = parseTrainingConfig(submission.training);
+  const progress = (submission.progress ?? null) as Progress | null;
+  const history = ((result?.history as EpochPoint[] | undefined) ?? progress?.history ?? []) as EpochPoint[];
+  const maxEpochs = training.ok ? training.config.maxEpochs : (progress?.maxEpochs ?? 1);
   const active = submission.status === "QUEUED" || submission.status === "RUNNING";
+  const canCancel = isGrader || submission.author.id === viewer.userId;
+
   return (
     <>
-      <AutoRefresh active={active} />
       <PageHeader
         title={submission.name}
         subtitle={
           <span className="flex flex-wrap items-center gap-2">
-            <StatusBadge status={submission.status} />
+            {!active && <StatusBadge status={submission.status} />}
             <span>by {submission.author.name}</span>
             <span aria-hidden>·</span>
             <span>submitted {formatDate(submission.createdAt)}</span>
             <span aria-hidden>·</span>
             <Link href={`/classes/${submission.classSlug}`} className="font-medium text-brand-600 hover:text-brand-700">
-              back to class
+              {klass.name}
             </Link>
           </span>
         }
+        actions={
+          <Link
+            href={`/classes/${submission.classSlug}/submit?from=${submission.id}`}
+            className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+          >
+            Copy into the builder
+          </Link>
+        }
       />
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Card>
-          <h2 className="mb-3 font-semibold">Outcome</h2>
-          {submission.status === "QUEUED" && <p className="text-slate-600">Waiting for a trainer worker to pick this up.</p>}
-          {submission.status === "RUNNING" && <p className="text-slate-600">Training now.</p>}
-          {submission.status === "FAILED" && (
+      <div className="space-y-6">
+        {active && (
+          <Card aria-labelledby="progress-heading">
+            <h2 id="progress-heading" className="mb-3 font-semibold">Training</h2>
+            <LiveStatus
+              submissionId={submission.id}
+              initialStatus={submission.status}
+              initialProgress={progress}
+              startedAt={submission.startedAt?.toISOString() ?? null}
+              maxEpochs={maxEpochs}
+              cancelRequested={submission.cancelRequested}
+              canCancel={canCancel}
+              cancelAction={cancelSubmissionAction}
+            />
+          </Card>
+        )}
+        {submission.status === "FAILED" && (
+          <Card>
+            <h2 className="mb-2 font-semibold">Training failed</h2>
             <p className="text-rose-700" role="alert">{submission.failureReason ?? "Training failed."}</p>
-          )}
-          {submission.status === "CANCELLED" && <p className="text-slate-600">This submission was cancelled.</p>}
-          {result && (
-            <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm">
-              <dt className="text-slate-500">Test accuracy</dt>
-              <dd className="font-mono text-lg font-semibold tabular-nums" data-testid="test-accuracy">{formatPercent(result.testAccuracy)}</dd>
-              <dt className="text-slate-500">Test loss</dt>
-              <dd className="font-mono tabular-nums">{result.testLoss?.toFixed(4) ?? "—"}</dd>
-              <dt className="text-slate-500">Parameters</dt>
-              <dd className="tabular-nums">{result.paramCount.toLocaleString("en-US")}</dd>
-              <dt className="text-slate-500">Epochs</dt>
-              <dd className="tabular-nums">{result.epochs}</dd>
-              <dt className="text-slate-500">Training time</dt>
-              <dd className="tabular-nums">{formatDuration(result.trainDurationMs)}</dd>
-              <dt className="text-slate-500">Backend</dt>
-              <dd>{result.backend}</dd>
+          </Card>
+        )}
+        {submission.status === "CANCELLED" && (
+          <Card>
+            <p className="text-slate-600">This submission was cancelled{history.length ? ` after ${history.length} epoch${history.length === 1 ? "" : "s"}` : ""}.</p>
+          </Card>
+        )}
+        {result && (
+          <Card aria-labelledby="outcome-heading">
+            <h2 id="outcome-heading" className="mb-3 font-semibold">Outcome</h2>
+            <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm sm:grid-cols-4">
+              <Stat label={seesPrivate ? "Test accuracy (10,000 images)" : "Test accuracy (public half)"} testId="test-accuracy">
+                <span className="text-lg font-semibold">{formatPercent(seesPrivate ? result.testAccuracy : (result.publicAccuracy ?? scores?.accuracy ?? null))}</span>
+              </Stat>
+              {seesPrivate && <Stat label="Public accuracy">{formatPercent(result.publicAccuracy)}</Stat>}
+              {seesPrivate && <Stat label="Private accuracy">{formatPercent(result.privateAccuracy)}</Stat>}
+              {seesPrivate && <Stat label="Test loss">{result.testLoss?.toFixed(4) ?? "—"}</Stat>}
+              <Stat label="Parameters">{result.paramCount.toLocaleString("en-US")}</Stat>
+              <Stat label="Epochs">{result.epochs} of {maxEpochs}</Stat>
+              <Stat label="Training time">{formatDuration(result.trainDurationMs)}</Stat>
+              <Stat label="Scoring time">{formatDuration(result.evalDurationMs)}</Stat>
+              <Stat label="Backend">{result.backend}</Stat>
+              {submission.startedAt && <Stat label="Waited in queue">{formatDuration(Math.max(0, submission.startedAt.getTime() - submission.createdAt.getTime()))}</Stat>}
+              {progress?.stopReason && <Stat label="Stopped because">{progress.stopReason}</Stat>}
             </dl>
-          )}
-        </Card>
-        <Card>
-          <h2 className="mb-3 font-semibold">Training configuration</h2>
-          <pre className="max-h-64 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200">
-            {JSON.stringify(submission.training, null, 2)}
-          </pre>
-        </Card>
-        <Card className="lg:col-span-2">
-          <h2 className="mb-3 font-semibold">Architecture</h2>
-          <pre className="max-h-96 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200">
-            {JSON.stringify(submission.architecture, null, 2)}
-          </pre>
-        </Card>
+          </Card>
+        )}
+        {result && scores && (
+          <Card aria-labelledby="confusion-heading">
+            <h2 id="confusion-heading" className="font-semibold">Where it goes wrong</h2>
+            <p className="mb-3 text-xs text-slate-500">
+              {scores.scope === "all"
+                ? `All ${scores.images.toLocaleString("en-US")} test images.`
+                : `The ${scores.images.toLocaleString("en-US")} images of the public half of the test set; the private half is shown once the grader reveals it.`}
+            </p>
+            <CellExplorer submissionId={submission.id} matrix={scores.confusionMatrix} />
+            <h3 className="mt-6 mb-2 text-sm font-semibold">Per class</h3>
+            <div className="overflow-x-auto">
+              <table className="min-w-full text-right text-sm tabular-nums" data-testid="per-class">
+                <caption className="sr-only">Precision, recall and F1 per class</caption>
+                <thead className="border-b border-slate-200 text-xs text-slate-500">
+                  <tr>
+                    <th scope="col" className="px-2 py-1.5 text-left font-medium">Class</th>
+                    <th scope="col" className="px-2 py-1.5 font-medium">Precision</th>
+                    <th scope="col" className="px-2 py-1.5 font-medium">Recall</th>
+                    <th scope="col" className="px-2 py-1.5 font-medium">F1</th>
+                    <th scope="col" className="px-2 py-1.5 font-medium">Images</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100 font-mono">
+                  {scores.perClass.map((m, c) => (
+                    <tr key={c}>
+                      <th scope="row" className="px-2 py-1 text-left font-sans font-normal">{CLASS_NAMES[c]}</th>
+                      <td className="px-2 py-1">{m.precision.toFixed(3)}</td>
+                      <td className="px-2 py-1">{m.recall.toFixed(3)}</td>
+                      <td className="px-2 py-1">{m.f1.toFixed(3)}</td>
+                      <td className="px-2 py-1">{m.support}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </Card>
+        )}
+        {!active && history.length > 0 && (
+          <Card aria-labelledby="curves-heading">
+            <h2 id="curves-heading" className="mb-3 font-semibold">Learning curves</h2>
+            <LearningCurves history={history} maxEpochs={maxEpochs} />
+          </Card>
+        )}
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card aria-labelledby="model-heading">
+            <h2 id="model-heading" className="mb-3 font-semibold">Model</h2>
+            {summary ? <ModelSummaryTable summary={summary} /> : <p className="text-sm text-rose-700">{!arch.ok && arch.errors[0]?.message}</p>}
+            <details className="mt-3 text-sm">
+              <summary className="cursor-pointer text-slate-600">Architecture JSON</summary>
+              <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200">
+                {JSON.stringify(submission.architecture, null, 2)}
+              </pre>
+            </details>
+          </Card>
+          <Card aria-labelledby="config-heading">
+            <h2 id="config-heading" className="mb-3 font-semibold">Training configuration</h2>
+            {training.ok ? (
+              <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
+                <Stat label="Optimizer">{training.config.optimizer}</Stat>
+                <Stat label="Learning rate">{training.config.learningRate}</Stat>
+                <Stat label="Batch size">{training.config.batchSize}</Stat>
+                <Stat label="Max epochs">{training.config.maxEpochs}</Stat>
+                <Stat label="Validation split">{training.config.validationSplit}</Stat>
+                <Stat label="Seed">{training.config.seed}</Stat>
+                <Stat label="Early stopping">
+                  {training.config.earlyStopping
+                    ? `${training.config.earlyStopping.monitor}, patience ${training.config.earlyStopping.patience}${training.config.earlyStopping.restoreBestWeights ? ", restore best" : ""}`
+                    : "off"}
+                </Stat>
+              </dl>
+            ) : (
+              <pre className="overflow-auto font-mono text-xs">{JSON.stringify(submission.training, null, 2)}</pre>
+            )}
+          </Card>
+        </div>
       </div>
     </>
   );

@@ -1,42 +1,45 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { SubmitForm } from "@/components/submit-form";
-import { Card, PageHeader } from "@/components/ui";
+import { type BuilderInitial, SubmissionBuilder } from "@/components/builder/submission-builder";
+import { PageHeader } from "@/components/ui";
+import { readLimits } from "@/lib/server/limits";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
+import { getTrainingThroughput } from "@/lib/server/services/estimate";
+import { getQuota, getSubmission } from "@/lib/server/services/submissions";
+import { getPreset, parseTrainingConfig } from "@/trainer/arch";
 import { submitAction } from "../../actions";
 
 export const metadata: Metadata = { title: "New submission" };
 
-// The report's MLP (128 tanh → 64 sigmoid → 10 softmax, 109,386 parameters) as tf.keras
-// writes it: a working example to edit rather than an empty box.
-const EXAMPLE_ARCHITECTURE = {
-  class_name: "Sequential",
-  config: {
-    name: "mlp",
-    layers: [
-      { class_name: "InputLayer", config: { batch_input_shape: [null, 784], dtype: "float32", name: "input_1" } },
-      { class_name: "Dense", config: { name: "dense_1", units: 128, activation: "tanh", use_bias: true } },
-      { class_name: "Dense", config: { name: "dense_2", units: 64, activation: "sigmoid", use_bias: true } },
-      { class_name: "Dense", config: { name: "dense_3", units: 10, activation: "softmax", use_bias: true } },
-    ],
-  },
-  keras_version: "2.15.0",
-  backend: "tensorflow",
-};
-
-const EXAMPLE_TRAINING = {
-  optimizer: "adam",
-  learningRate: 0.001,
-  batchSize: 32,
-  maxEpochs: 100,
-  earlyStopping: { monitor: "val_loss", patience: 5, restoreBestWeights: true },
-};
-
-export default async function SubmitPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function SubmitPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ from?: string; preset?: string }>;
+}) {
   const { slug } = await params;
+  const { from, preset } = await searchParams;
   const viewer = await requirePageViewer(`/classes/${slug}/submit`);
   const klass = await loadForPage(() => getClass(viewer, slug));
+  const [quota, throughput] = await Promise.all([getQuota(viewer, slug), getTrainingThroughput()]);
+
+  // "Copy into the builder": a submission the viewer may open (their own, or any for a grader).
+  let initial: BuilderInitial;
+  const source = from ? await loadForPage(() => getSubmission(viewer, from)) : null;
+  if (source) {
+    const training = parseTrainingConfig(source.training);
+    initial = {
+      name: `${source.name} (copy)`,
+      architecture: source.architecture,
+      training: training.ok ? training.config : getPreset("report-cnn")!.training,
+    };
+  } else {
+    const p = getPreset(preset ?? "report-cnn") ?? getPreset("report-cnn")!;
+    initial = { architecture: p.architecture, training: p.training };
+  }
+
   return (
     <>
       <PageHeader
@@ -44,17 +47,28 @@ export default async function SubmitPage({ params }: { params: Promise<{ slug: s
         subtitle={
           <>
             for <Link href={`/classes/${slug}`} className="font-medium text-brand-600 hover:text-brand-700">{klass.name}</Link>
+            {" · "}
+            <span data-testid="quota">
+              {quota.unlimited
+                ? "graders have no daily quota"
+                : `${quota.remaining} of ${quota.limit} submissions left today (resets 00:00 UTC)`}
+            </span>
           </>
         }
       />
-      <Card className="max-w-3xl">
-        <SubmitForm
-          action={submitAction}
-          classSlug={slug}
-          defaultArchitecture={JSON.stringify(EXAMPLE_ARCHITECTURE, null, 2)}
-          defaultTraining={JSON.stringify(EXAMPLE_TRAINING, null, 2)}
-        />
-      </Card>
+      {!quota.unlimited && quota.remaining === 0 && (
+        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
+          You have used today&apos;s submissions for this class. Failed and cancelled runs don&apos;t count.
+        </p>
+      )}
+      <SubmissionBuilder
+        action={submitAction}
+        classSlug={slug}
+        initial={initial}
+        maxEpochsLimit={readLimits().maxEpochs}
+        throughput={throughput}
+        canSubmit={quota.unlimited || quota.remaining > 0}
+      />
     </>
   );
 }

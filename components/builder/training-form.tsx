@@ -1,0 +1,190 @@
+"use client";
+import { OPTIMIZERS } from "@/trainer/arch";
+import { cx } from "../ui";
+
+/** The training settings as typed; turned into the trainer's config by `toTrainingInput`. */
+export interface TrainingValues {
+  optimizer: string;
+  learningRate: string;
+  momentum: string;
+  batchSize: string;
+  maxEpochs: string;
+  validationSplit: string;
+  earlyStopping: boolean;
+  monitor: string;
+  patience: string;
+  restoreBestWeights: boolean;
+  seed: string;
+}
+
+const num = (s: string): unknown => {
+  const t = s.trim();
+  if (t === "") return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : t;
+};
+
+export function toTrainingInput(v: TrainingValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    optimizer: v.optimizer,
+    learningRate: num(v.learningRate),
+    batchSize: num(v.batchSize),
+    maxEpochs: num(v.maxEpochs),
+    validationSplit: num(v.validationSplit),
+    seed: num(v.seed),
+    earlyStopping: v.earlyStopping
+      ? { monitor: v.monitor, patience: num(v.patience), restoreBestWeights: v.restoreBestWeights }
+      : null,
+  };
+  if (v.optimizer === "momentum" || v.optimizer === "rmsprop") out.momentum = num(v.momentum);
+  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+  return out;
+}
+
+export function fromTrainingConfig(c: {
+  optimizer: string;
+  learningRate: number;
+  momentum: number;
+  batchSize: number;
+  maxEpochs: number;
+  validationSplit: number;
+  seed: number;
+  earlyStopping: { monitor: string; patience: number; restoreBestWeights: boolean } | null;
+}): TrainingValues {
+  return {
+    optimizer: c.optimizer,
+    learningRate: String(c.learningRate),
+    momentum: String(c.momentum),
+    batchSize: String(c.batchSize),
+    maxEpochs: String(c.maxEpochs),
+    validationSplit: String(c.validationSplit),
+    seed: String(c.seed),
+    earlyStopping: c.earlyStopping !== null,
+    monitor: c.earlyStopping?.monitor ?? "val_loss",
+    patience: String(c.earlyStopping?.patience ?? 3),
+    restoreBestWeights: c.earlyStopping?.restoreBestWeights ?? true,
+  };
+}
+
+const inputClass = (error?: string) =>
+  cx(
+    "mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset focus:ring-2 focus:ring-inset",
+    error ? "ring-rose-400 focus:ring-rose-500" : "ring-slate-300 focus:ring-brand-600",
+  );
+
+function NumberField({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  step,
+  hint,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+  step?: string;
+  hint?: string;
+}) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-xs font-medium text-slate-700">{label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode="decimal"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        data-step={step}
+        className={inputClass(error)}
+      />
+      {hint && !error && <p id={`${id}-hint`} className="mt-0.5 text-xs text-slate-500">{hint}</p>}
+      {error && <p id={`${id}-error`} className="mt-0.5 text-xs text-rose-600">{error}</p>}
+    </div>
+  );
+}
+
+export function TrainingForm({
+  values,
+  onChange,
+  errors,
+  maxEpochsLimit,
+}: {
+  values: TrainingValues;
+  onChange: (v: TrainingValues) => void;
+  errors: Record<string, string>;
+  maxEpochsLimit: number;
+}) {
+  const set = <K extends keyof TrainingValues>(key: K) => (v: TrainingValues[K]) => onChange({ ...values, [key]: v });
+  return (
+    <fieldset className="grid grid-cols-2 gap-3 sm:grid-cols-3">
+      <legend className="sr-only">Training settings</legend>
+      <div>
+        <label htmlFor="train-optimizer" className="block text-xs font-medium text-slate-700">Optimizer</label>
+        <select id="train-optimizer" value={values.optimizer} onChange={(e) => set("optimizer")(e.target.value)} className={inputClass(errors.optimizer)}>
+          {OPTIMIZERS.map((o) => (
+            <option key={o} value={o}>{o}</option>
+          ))}
+        </select>
+      </div>
+      <NumberField id="train-learningRate" label="Learning rate" value={values.learningRate} onChange={set("learningRate")} error={errors.learningRate} />
+      {(values.optimizer === "momentum" || values.optimizer === "rmsprop") && (
+        <NumberField id="train-momentum" label="Momentum" value={values.momentum} onChange={set("momentum")} error={errors.momentum} />
+      )}
+      <NumberField id="train-batchSize" label="Batch size" value={values.batchSize} onChange={set("batchSize")} error={errors.batchSize} />
+      <NumberField
+        id="train-maxEpochs"
+        label="Max epochs"
+        value={values.maxEpochs}
+        onChange={set("maxEpochs")}
+        error={errors.maxEpochs}
+        hint={`at most ${maxEpochsLimit} here`}
+      />
+      <NumberField
+        id="train-validationSplit"
+        label="Validation split"
+        value={values.validationSplit}
+        onChange={set("validationSplit")}
+        error={errors.validationSplit}
+        hint="fraction of the training images"
+      />
+      <NumberField id="train-seed" label="Seed" value={values.seed} onChange={set("seed")} error={errors.seed} />
+      <div className="col-span-2 flex flex-wrap items-end gap-3 sm:col-span-3">
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={values.earlyStopping} onChange={(e) => set("earlyStopping")(e.target.checked)} className="h-4 w-4 rounded border-slate-300" />
+          Early stopping
+        </label>
+        {values.earlyStopping && (
+          <>
+            <div>
+              <label htmlFor="train-monitor" className="block text-xs font-medium text-slate-700">Monitor</label>
+              <select id="train-monitor" value={values.monitor} onChange={(e) => set("monitor")(e.target.value)} className={inputClass()}>
+                <option value="val_loss">val_loss</option>
+                <option value="val_accuracy">val_accuracy</option>
+              </select>
+            </div>
+            <div className="w-24">
+              <NumberField id="train-patience" label="Patience" value={values.patience} onChange={set("patience")} error={errors["earlyStopping.patience"]} />
+            </div>
+            <label className="flex items-center gap-2 text-sm">
+              <input
+                type="checkbox"
+                checked={values.restoreBestWeights}
+                onChange={(e) => set("restoreBestWeights")(e.target.checked)}
+                className="h-4 w-4 rounded border-slate-300"
+              />
+              Restore best weights
+            </label>
+          </>
+        )}
+      </div>
+      {errors.earlyStopping && <p className="col-span-full text-xs text-rose-600">{errors.earlyStopping}</p>}
+      {errors["(root)"] && <p className="col-span-full text-xs text-rose-600">{errors["(root)"]}</p>}
+    </fieldset>
+  );
+}

@@ -1,0 +1,144 @@
+"use client";
+import { AxisBottom, AxisLeft } from "@visx/axis";
+import { GridRows } from "@visx/grid";
+import { Group } from "@visx/group";
+import { scaleLinear } from "@visx/scale";
+import { LinePath } from "@visx/shape";
+
+export interface EpochPoint {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+}
+
+// Okabe–Ito blue and orange (colour-blind safe), and validation dashed so colour is never the only cue.
+const SERIES = [
+  { key: "train", label: "Training", color: "#0072B2", dash: undefined },
+  { key: "val", label: "Validation", color: "#D55E00", dash: "6 4" },
+] as const;
+
+const W = 420;
+const H = 220;
+const M = { top: 12, right: 12, bottom: 36, left: 48 };
+
+function Chart({
+  title,
+  points,
+  train,
+  val,
+  percent,
+  maxEpochs,
+}: {
+  title: string;
+  points: EpochPoint[];
+  train: (p: EpochPoint) => number;
+  val: (p: EpochPoint) => number | null;
+  percent: boolean;
+  maxEpochs: number;
+}) {
+  const values = points.flatMap((p) => [train(p), val(p)]).filter((v): v is number => v !== null && Number.isFinite(v));
+  const lo = percent ? Math.max(0, Math.min(...values, 1) - 0.05) : 0;
+  const hi = percent ? 1 : Math.max(...values, 0.1) * 1.1;
+  const x = scaleLinear<number>({ domain: [1, Math.max(2, maxEpochs, points.length)], range: [0, W - M.left - M.right] });
+  const y = scaleLinear<number>({ domain: [lo, hi], range: [H - M.top - M.bottom, 0], nice: true });
+  const series = [
+    { ...SERIES[0], get: train },
+    { ...SERIES[1], get: val },
+  ];
+  return (
+    <figure className="min-w-0">
+      <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
+      <svg viewBox={`0 0 ${W} ${H}`} className="h-auto w-full" role="img" aria-label={`${title} per epoch, training and validation; the numbers are in the table below.`}>
+        <Group left={M.left} top={M.top}>
+          <GridRows scale={y} width={W - M.left - M.right} numTicks={5} stroke="#e2e8f0" />
+          <AxisLeft
+            scale={y}
+            numTicks={5}
+            tickFormat={(v) => (percent ? `${Math.round(Number(v) * 100)}%` : Number(v).toFixed(2))}
+            tickLabelProps={() => ({ fontSize: 10, fill: "#475569", textAnchor: "end", dx: -2, dy: 3 })}
+            stroke="#94a3b8"
+            tickStroke="#94a3b8"
+          />
+          <AxisBottom
+            top={H - M.top - M.bottom}
+            scale={x}
+            numTicks={Math.min(10, Math.max(2, maxEpochs))}
+            tickFormat={(v) => (Number.isInteger(Number(v)) ? String(v) : "")}
+            label="epoch"
+            labelProps={{ fontSize: 10, fill: "#475569", textAnchor: "middle" }}
+            tickLabelProps={() => ({ fontSize: 10, fill: "#475569", textAnchor: "middle" })}
+            stroke="#94a3b8"
+            tickStroke="#94a3b8"
+          />
+          {series.map((s) => {
+            const pts = points.filter((p) => s.get(p) !== null);
+            return (
+              <g key={s.key}>
+                <LinePath<EpochPoint> data={pts} x={(p) => x(p.epoch)} y={(p) => y(s.get(p)!)} stroke={s.color} strokeWidth={2} strokeDasharray={s.dash} />
+                {pts.map((p) => (
+                  <circle key={p.epoch} cx={x(p.epoch)} cy={y(s.get(p)!)} r={3} fill={s.key === "train" ? s.color : "#fff"} stroke={s.color} strokeWidth={1.5} />
+                ))}
+              </g>
+            );
+          })}
+        </Group>
+      </svg>
+    </figure>
+  );
+}
+
+const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(2)} %`);
+const num = (v: number | null) => (v === null ? "—" : v.toFixed(4));
+
+export function LearningCurves({ history, maxEpochs }: { history: EpochPoint[]; maxEpochs: number }) {
+  if (history.length === 0) {
+    return <p className="text-sm text-slate-500">The curves appear after the first epoch.</p>;
+  }
+  return (
+    <div>
+      <ul className="mb-2 flex gap-4 text-xs text-slate-600" aria-label="Legend">
+        {SERIES.map((s) => (
+          <li key={s.key} className="flex items-center gap-1.5">
+            <svg width="24" height="8" aria-hidden>
+              <line x1="0" x2="24" y1="4" y2="4" stroke={s.color} strokeWidth="2" strokeDasharray={s.dash} />
+            </svg>
+            {s.label}
+          </li>
+        ))}
+      </ul>
+      <div className="grid gap-4 sm:grid-cols-2" data-testid="learning-curves">
+        <Chart title="Loss" points={history} train={(p) => p.loss} val={(p) => p.valLoss} percent={false} maxEpochs={maxEpochs} />
+        <Chart title="Accuracy" points={history} train={(p) => p.accuracy} val={(p) => p.valAccuracy} percent maxEpochs={maxEpochs} />
+      </div>
+      <details className="mt-2 text-sm">
+        <summary className="cursor-pointer text-slate-600">Numbers per epoch</summary>
+        <div className="overflow-x-auto">
+          <table className="mt-2 min-w-full text-right font-mono text-xs tabular-nums">
+            <thead className="text-slate-500">
+              <tr>
+                <th scope="col" className="px-2 py-1 text-left">Epoch</th>
+                <th scope="col" className="px-2 py-1">Loss</th>
+                <th scope="col" className="px-2 py-1">Val loss</th>
+                <th scope="col" className="px-2 py-1">Accuracy</th>
+                <th scope="col" className="px-2 py-1">Val accuracy</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((h) => (
+                <tr key={h.epoch} className="border-t border-slate-100">
+                  <th scope="row" className="px-2 py-1 text-left font-normal">{h.epoch}</th>
+                  <td className="px-2 py-1">{num(h.loss)}</td>
+                  <td className="px-2 py-1">{num(h.valLoss)}</td>
+                  <td className="px-2 py-1">{pct(h.accuracy)}</td>
+                  <td className="px-2 py-1">{pct(h.valAccuracy)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </div>
+  );
+}
