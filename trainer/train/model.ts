@@ -64,9 +64,8 @@ export async function buildModel(nm: NormalizedModel, seed: number): Promise<Bui
         }
       });
     }
-    // tfjs rejects keys it doesn't know in a few layers; these carry no meaning for training here.
+    // Keras writes dtype policies tfjs doesn't model; training is float32 throughout.
     delete c.dtype;
-    delete c.trainable;
   });
   commuteActivationAndMaxPool(layers);
   const last = layers[layers.length - 1];
