@@ -3,11 +3,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type ArchError, formatSummary, getPreset, parseArchitecture, parseTrainingConfig, presets, summarize } from './arch/index.js';
-import { CLASS_NAMES, loadFashionMnist } from './data/fashionMnist.js';
-import { type BackendName, selectBackend } from './backend/select.js';
+import type { BackendName } from './backend/select.js';
 import { TrainerError } from './errors.js';
-import { estimateEpochTime } from './estimate.js';
-import { runTraining } from './train/run.js';
+
+// tfjs takes seconds to load: only the commands that train pay for it.
+const heavy = async () => {
+  const [data, select, estimate, run] = await Promise.all([import('./data/fashionMnist.js'), import('./backend/select.js'), import('./estimate.js'), import('./train/run.js')]);
+  return { ...data, ...select, ...estimate, ...run };
+};
 
 const USAGE = `usage:
   npm run trainer -- summary FILE.json [--no-estimate]
@@ -70,6 +73,7 @@ async function cmdSummary(file: string, estimate: boolean): Promise<number> {
   const cfg = parseTrainingConfig(sub.training);
   const extra: string[] = [];
   if (estimate && cfg.ok) {
+    const { estimateEpochTime } = await heavy();
     const est = await estimateEpochTime(r.model, cfg.config);
     extra.push(`Estimated time per epoch on ${est.backend}: ${est.secondsPerEpoch.toFixed(0)} s (${est.samplesPerSec.toFixed(0)} samples/s at batch ${cfg.config.batchSize})`);
   }
@@ -88,6 +92,7 @@ async function cmdTrain(file: string, o: { training?: string; epochs?: string; j
     console.error(`error [INVALID_ARCHITECTURE]: ${parsed.errors.length} problem${parsed.errors.length > 1 ? 's' : ''}\n${formatArchErrors(parsed.errors)}`);
     return 2;
   }
+  const { loadFashionMnist, selectBackend, runTraining, CLASS_NAMES } = await heavy();
   const subset = o.subset === undefined ? undefined : o.subset === 'fixture' ? ('fixture' as const) : { train: Number(o.subset), test: 10_000 };
   const data = await loadFashionMnist(subset ? { subset } : {});
   const backend = await selectBackend(o.backend as BackendName | undefined);

@@ -356,7 +356,8 @@ export function parseArchitecture(input: unknown, opts: ParseOptions = {}): Pars
           inputShape: shape,
           outputShape: res.out,
           params: res.params,
-          nonTrainableParams: res.nonTrainable ?? 0,
+          // A frozen layer (trainable: false) keeps all its weights fixed, as in Keras's summary.
+          nonTrainableParams: cfgL.trainable === false ? res.params : (res.nonTrainable ?? 0),
           flops: res.flops,
         });
         shape = res.out;

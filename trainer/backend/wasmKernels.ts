@@ -463,3 +463,4 @@ export function installWasmKernels(): void {
   }
   installed = true;
 }
+

@@ -39,6 +39,13 @@ describe('summary: parameter counts equal Keras', () => {
     expect(s.nonTrainableParams).toBe(16);
     expect(s.totalParams).toBe(80 + 32 + 26 * 26 * 8 * 10 + 10);
   });
+  it('counts a frozen layer as non-trainable', () => {
+    const j = cnn();
+    j.config.layers[0].config.trainable = false;
+    const s = summarize(ok(j).model);
+    expect(s.nonTrainableParams).toBe(320);
+    expect(s.trainableParams).toBe(106_202 - 320);
+  });
   it('formats a Keras-style table', () => {
     const text = formatSummary(summarize(ok(cnn()).model));
     expect(text).toContain('Model: "sequential_1"');

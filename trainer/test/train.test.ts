@@ -114,6 +114,28 @@ describe('runTraining', () => {
   });
 });
 
+describe('buildModel', () => {
+  it('moves activations after max-pooling without changing the function', async () => {
+    const { parseArchitecture } = await import('../arch/index.js');
+    const { buildModel } = await import('../train/model.js');
+    const r = parseArchitecture(getPreset('report-cnn')!.architecture);
+    if (!r.ok) throw new Error('preset');
+    const { model: fast } = await buildModel(r.model, 3);
+    const names = fast.layers.map((l) => l.getClassName());
+    expect(names).toEqual(['Conv2D', 'MaxPooling2D', 'Activation', 'Conv2D', 'MaxPooling2D', 'Activation', 'Flatten', 'Dense', 'Dense']);
+    const plainJson = structuredClone(r.model.keras);
+    plainJson.config.layers[6].config.activation = 'linear';
+    const plain = await tf.models.modelFromJSON({ modelTopology: plainJson } as unknown as tf.io.ModelJSON);
+    plain.setWeights(fast.getWeights());
+    const x = tf.tensor(Float32Array.from(data.test.images.slice(0, 64 * 784), (v) => v / 255), [64, 28, 28, 1]);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(fast.predict(x) as tf.Tensor, plain.predict(x) as tf.Tensor))).dataSync()[0]);
+    expect(diff).toBeLessThan(1e-4);
+    tf.dispose([x]);
+    fast.dispose();
+    plain.dispose();
+  });
+});
+
 describe('public/private split', () => {
   it('halves the test set deterministically and disjointly', () => {
     const a = publicPrivateSplit();

@@ -50,6 +50,8 @@ const CASES: { k: number; s: number; pad: 'same' | 'valid' | number; inC: number
 for (const k of [1, 2, 3, 5]) for (const s of [1, 2, 3]) for (const pad of ['same', 'valid', 1] as const) CASES.push({ k, s, pad, inC: 3, outC: 4, size: 9 });
 CASES.push({ k: 2, s: 1, pad: 'same', inC: 64, outC: 16, size: 14 }); // the report CNN's conv2
 CASES.push({ k: 2, s: 1, pad: 'same', inC: 1, outC: 64, size: 28 }); // and its conv1
+CASES.push({ k: 3, s: 2, pad: 'same', inC: 1, outC: 32, size: 11 }); // small-K direct path, strided
+CASES.push({ k: 2, s: 1, pad: 'valid', inC: 2, outC: 16, size: 8 });
 
 const outSize = (size: number, k: number, s: number, pad: 'same' | 'valid' | number) =>
   pad === 'same' ? Math.ceil(size / s) : pad === 'valid' ? Math.floor((size - k) / s) + 1 : Math.floor((size + 2 * pad - k) / s) + 1;

@@ -9,6 +9,28 @@ const HAS_KERNEL = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'Dep
 /** Deterministic per-layer seed so the same (architecture, seed) starts from the same weights. */
 const layerSeed = (seed: number, i: number, j: number) => ((seed * 1_000_003 + i * 7919 + j * 104_729) >>> 0) % 2_147_483_647;
 
+// Non-decreasing activations commute with max-pooling: pool(f(z)) = f(pool(z)).
+const MONOTONE = new Set(['relu', 'relu6', 'tanh', 'sigmoid', 'elu', 'selu', 'softplus', 'softsign', 'hardSigmoid']);
+
+/**
+ * Conv(f) → MaxPool becomes Conv(linear) → MaxPool → Activation(f): the same function, but f and
+ * its gradient run on the pooled tensor (4× smaller for 2×2 pools) and the conv can use the
+ * fused conv+bias kernel under the gradient tape (tfjs only fuses linear activations there).
+ * Gradients are identical except at exact ties inside a pool window, where the gradient through
+ * f is zero anyway (ReLU's dead zone, tanh/sigmoid saturated to the same float).
+ */
+function commuteActivationAndMaxPool(layers: { class_name: string; config: Record<string, unknown> }[]): void {
+  for (let i = 0; i + 1 < layers.length; i++) {
+    const l = layers[i];
+    const act = l.config.activation;
+    if ((l.class_name === 'Conv2D' || l.class_name === 'Conv1D') && typeof act === 'string' && MONOTONE.has(act) && /^MaxPooling[12]D$/.test(layers[i + 1].class_name)) {
+      l.config.activation = 'linear';
+      layers.splice(i + 2, 0, { class_name: 'Activation', config: { name: `${String(l.config.name)}__${act}_after_pool`, activation: act } });
+      i += 2;
+    }
+  }
+}
+
 export interface BuiltModel {
   model: tf.LayersModel;
   /** The network ends in logits: softmax was moved out of the graph into the loss (see below). */
@@ -42,10 +64,10 @@ export async function buildModel(nm: NormalizedModel, seed: number): Promise<Bui
         }
       });
     }
-    // tfjs rejects keys it doesn't know in a few layers; these carry no meaning for training here.
+    // Keras writes dtype policies tfjs doesn't model; training is float32 throughout.
     delete c.dtype;
-    delete c.trainable;
   });
+  commuteActivationAndMaxPool(layers);
   const last = layers[layers.length - 1];
   if (last.class_name === 'Softmax') layers.pop();
   else if (last.config.activation === 'softmax') last.config.activation = 'linear';

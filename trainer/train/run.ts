@@ -184,6 +184,8 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
 
   const { model } = await buildModel(nm, cfg.seed);
   const optimizer = makeOptimizer(cfg);
+  // Only this model's trainable weights (frozen layers excluded), whatever else lives in the engine.
+  const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const history: EpochMetrics[] = [];
   let best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null = null;
   let wait = 0;
@@ -216,7 +218,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
           const out = model.apply(b.x, { training: true }) as tf.Tensor;
           logits = tf.keep(out);
           return tf.losses.softmaxCrossEntropy(b.y, out) as tf.Scalar;
-        }, true)!;
+        }, true, varList)!;
         const loss = cost.dataSync()[0];
         const scored = scoreLogits((logits as unknown as tf.Tensor).dataSync() as Float32Array, b.labels, new Uint8Array(b.labels.length), 0);
         tf.dispose([b.x, b.y, cost, logits as unknown as tf.Tensor]);

@@ -1,0 +1,110 @@
+// `npm run bench:train [-- --quick] [-- --full=report-cnn,report-mlp]`: training speed of the
+// report's CNN and MLP on the chosen tfjs backend, the same networks in PyTorch side by side
+// (glibc default and tuned allocator), and full runs (accuracy, time-to-accuracy, peak RSS).
+// Writes bench/results/train.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { DEBIAN_DIR, type FashionMnist, getPreset, loadFashionMnist, runTraining, selectBackend } from '../trainer/index.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'string' }, steps: { type: 'string' } } });
+const RESULTS = join(import.meta.dirname, 'results');
+mkdirSync(RESULTS, { recursive: true });
+const STEPS = Number(values.steps ?? 300);
+const BATCH = 32; // the report's recipe (Keras's default batch size)
+const TUNED = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296';
+const TARGETS: Record<string, number> = { 'report-cnn': 0.912, 'report-mlp': 0.88, 'catwalk-cnn': 0.93, 'report-single-layer': 0.7356 };
+
+const backend = await selectBackend();
+const full = await loadFashionMnist();
+const slice = (d: FashionMnist, n: number): FashionMnist => ({
+  ...d,
+  train: { images: d.train.images.slice(0, n * 784), labels: d.train.labels.slice(0, n), count: n },
+  test: { images: d.test.images.slice(0, 1000 * 784), labels: d.test.labels.slice(0, 1000), count: 1000 },
+});
+
+async function tfjsSpeed(id: string): Promise<number> {
+  const p = getPreset(id)!;
+  // The real training path (batch assembly, metrics, optimizer) on STEPS batches; epoch 1 warms
+  // the JIT and kernel caches, epoch 2 is measured.
+  const r = await runTraining({ architecture: p.architecture, training: { ...p.training, batchSize: BATCH, maxEpochs: 2, validationSplit: 0, earlyStopping: null }, data: slice(full, STEPS * BATCH) });
+  return r.history[1].samplesPerSec;
+}
+
+function torchSpeed(model: 'cnn' | 'mlp', tuned: boolean): { samplesPerSec: number; torch: string } | { error: string } {
+  const py = '/usr/bin/python3';
+  if (!existsSync(py)) return { error: 'no /usr/bin/python3' };
+  const env = { ...process.env, ...(tuned ? { GLIBC_TUNABLES: TUNED } : {}) };
+  if (!tuned) delete env.GLIBC_TUNABLES;
+  const r = spawnSync(py, [join(import.meta.dirname, 'torch_train.py'), '--model', model, '--batch', String(BATCH), '--steps', String(STEPS), '--data', DEBIAN_DIR], { env, encoding: 'utf8' });
+  if (r.status !== 0) return { error: (r.stderr || '').trim().split('\n').slice(-1)[0] || `exit ${r.status}` };
+  return JSON.parse(r.stdout.trim().split('\n').slice(-1)[0]);
+}
+
+const started = new Date().toISOString();
+const load0 = loadavg();
+const speed: Record<string, unknown> = {};
+for (const [id, model] of [['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as const) {
+  const tfjs = await tfjsSpeed(id);
+  const torchDefault = torchSpeed(model, false);
+  const torchTuned = torchSpeed(model, true);
+  const ratio = (t: typeof torchDefault) => ('samplesPerSec' in t ? tfjs / t.samplesPerSec : null);
+  speed[id] = {
+    batchSize: BATCH,
+    steps: STEPS,
+    tfjs: { backend: backend.name, samplesPerSec: tfjs },
+    pytorchDefaultAlloc: torchDefault,
+    pytorchTunedAlloc: torchTuned,
+    ratioTfjsToPytorchDefault: ratio(torchDefault),
+    ratioTfjsToPytorchTuned: ratio(torchTuned),
+  };
+  console.log(id, JSON.stringify(speed[id]));
+}
+
+const fullRuns: Record<string, unknown> = {};
+const fullIds = values.quick ? [] : (values.full ?? 'report-cnn,report-mlp').split(',').filter(Boolean);
+for (const id of fullIds) {
+  const out = join(RESULTS, `${id}.full.tmp`);
+  const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
+  execFileSync(tsx, [join(import.meta.dirname, 'full-run.ts'), id, out], { stdio: 'inherit' });
+  const r = JSON.parse(readFileSync(out, 'utf8'));
+  rmSync(out);
+  const target = TARGETS[id];
+  const hit = (r.testByEpoch as { epoch: number; testAccuracy: number; trainMs: number }[]).find((e) => e.testAccuracy >= target);
+  fullRuns[id] = {
+    testAccuracy: r.testAccuracy,
+    testLoss: r.testLoss,
+    publicAccuracy: r.publicAccuracy,
+    privateAccuracy: r.privateAccuracy,
+    target,
+    meetsTarget: r.testAccuracy >= target,
+    epochs: r.epochs,
+    bestEpoch: r.bestEpoch,
+    stopReason: r.stopReason,
+    trainSeconds: r.trainDurationMs / 1000,
+    evalSeconds: r.evalDurationMs / 1000,
+    meanSamplesPerSec: r.history.reduce((a: number, h: { samplesPerSec: number }) => a + h.samplesPerSec, 0) / r.history.length,
+    timeToTargetSeconds: hit ? hit.trainMs / 1000 : null,
+    epochToTarget: hit ? hit.epoch : null,
+    peakRssMiB: r.peakRssMiB,
+    testAccuracyByEpoch: r.testByEpoch,
+    history: r.history,
+    confusionMatrix: r.confusionMatrix,
+  };
+  console.log(id, JSON.stringify({ ...(fullRuns[id] as object), history: undefined, confusionMatrix: undefined }));
+}
+
+const result = {
+  started,
+  finished: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverageAtStart: load0, loadAverageAtEnd: loadavg(), node: process.version },
+  tfjs: { version: tf.version.tfjs, backend },
+  speed,
+  fullRuns,
+};
+const file = join(RESULTS, values.quick ? 'train.quick.tmp.json' : 'train.json');
+writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+console.log(`wrote ${file}`);
