@@ -77,6 +77,9 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
   await student.getByLabel("Submission name").fill("Report CNN by hand");
   await student.getByLabel("Max epochs").fill("2");
   await student.screenshot({ path: "e2e/artifacts/submit-builder.png", fullPage: true });
+  // The grader keeps the class page open: the leaderboard must update without a reload.
+  await owner.goto(classUrl);
+  await expect(owner.getByTestId("leaderboard-row")).toHaveCount(0);
   await student.getByRole("button", { name: "Submit for training" }).click();
 
   await expect(student).toHaveURL(/\/submissions\/\w+$/);
@@ -105,6 +108,25 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
   await expect.poll(() => images.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(28);
   await expect(gallery).toContainText("public half of the test set only");
   await student.screenshot({ path: "e2e/artifacts/submission-results.png", fullPage: true });
+
+  await expect(owner.getByTestId("leaderboard-row").filter({ hasText: "Report CNN by hand" })).toBeVisible({ timeout: 15_000 });
+  await expect(owner.getByRole("columnheader", { name: /Private accuracy/ })).toBeVisible();
+
+  // "Copy into the builder" opens the same model, and the JSON tab validates what is pasted.
+  await student.getByRole("link", { name: "Copy into the builder" }).click();
+  await expect(student.getByLabel("Submission name")).toHaveValue("Report CNN by hand (copy)");
+  await expect(student.getByTestId("total-params")).toHaveText("106,202");
+  await expect(student.getByLabel("Max epochs")).toHaveValue("2");
+  await student.getByRole("tab", { name: "Paste Keras JSON" }).click();
+  const json = student.getByLabel("Architecture (Keras model JSON)");
+  await expect(json).toHaveValue(/"class_name": "Conv2D"/);
+  await json.fill(JSON.stringify({ class_name: "Sequential", config: { layers: [
+    { class_name: "Conv2D", config: { filters: 8, kernel_size: [30, 30], batch_input_shape: [null, 28, 28, 1] } },
+    { class_name: "Flatten", config: {} },
+    { class_name: "Dense", config: { units: 10, activation: "softmax" } },
+  ] } }));
+  await expect(student.getByTestId("model-errors")).toContainText("kernel_size window 30 is larger than the height (28)");
+  await expect(student.getByRole("button", { name: "Submit for training" })).toBeDisabled();
 
   // The same page at phone width.
   const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await student.context().storageState() });

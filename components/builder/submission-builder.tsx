@@ -385,7 +385,13 @@ export function SubmissionBuilder({
               <ul className="mb-3 space-y-1 rounded-md bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200" data-testid="model-errors">
                 {modelErrors.map((e, i) => (
                   <li key={i}>
-                    {e.layerIndex !== null && <strong>Layer {e.layerIndex + (mode === "builder" ? 1 : 0)}{e.field ? `, ${e.field}` : ""}: </strong>}
+                    {e.layerIndex !== null && (
+                      <strong>
+                        Layer {e.layerIndex + 1}
+                        {e.layerName ? ` '${e.layerName}'` : ""}
+                        {e.field ? `, ${e.field}` : ""}:{" "}
+                      </strong>
+                    )}
                     {describe(e)}
                   </li>
                 ))}
