@@ -42,6 +42,32 @@ describe("no N+1: statements per operation do not grow with the class", () => {
     for (const run of [grader, all, student, smallBoard]) expect(run.queries).toHaveLength(3);
   });
 
+  it("shares a class's rows for a moment when the cache is on, masking them per viewer", async () => {
+    process.env.CATWALK_LEADERBOARD_CACHE_MS = "60000";
+    try {
+      const NO_ARCH = `query($s: String!) { leaderboard(classSlug: $s) { rank student { id } publicAccuracy privateAccuracy } }`;
+      const first = await count(viewerOf(large.studentIds[1]!), NO_ARCH, { s: large.slug });
+      const again = await count(viewerOf(large.studentIds[2]!), NO_ARCH, { s: large.slug });
+      const grader = await count(viewerOf(large.ownerId), NO_ARCH, { s: large.slug });
+      expect(first.queries).toHaveLength(3);
+      expect(again.queries).toHaveLength(2); // the access check only
+      expect(grader.queries).toHaveLength(2);
+      // Same shared rows, masked per viewer.
+      expect(again.data.leaderboard[0].privateAccuracy).toBeNull();
+      expect(grader.data.leaderboard[0].privateAccuracy).not.toBeNull();
+      expect(grader.data.leaderboard.map((r: { student: { id: string } }) => r.student.id)).toEqual(
+        again.data.leaderboard.map((r: { student: { id: string } }) => r.student.id),
+      );
+      const burst = await recordQueries(() =>
+        Promise.all(Array.from({ length: 10 }, () => gql(viewerOf(large.ownerId), BOARD, { s: large.slug, m: "ALL" }))),
+      );
+      // Ten concurrent requests: ten access checks, one leaderboard statement.
+      expect(burst.queries.filter((q) => q.includes("DISTINCT ON") || q.includes("ORDER BY score"))).toHaveLength(1);
+    } finally {
+      process.env.CATWALK_LEADERBOARD_CACHE_MS = "0";
+    }
+  });
+
   it("a page of 100 submissions with results, as grader and as student", async () => {
     const grader = await count(viewerOf(large.ownerId), PAGE, { s: large.slug });
     expect(grader.data.searchSubmissions.nodes).toHaveLength(100);
