@@ -1,8 +1,8 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import type { Viewer } from "@/lib/server/viewer";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";
-import { MLP, addMember, addPlainSubmission, addScoredSubmission, createClassAs, tokenViewer } from "../helpers/grading";
+import { MLP, addMember, addPlainSubmission, addScoredSubmission, createClassAs, tokenViewer, discardQueuedWork } from "../helpers/grading";
 
 // Every GraphQL operation against every kind of caller. The expected outcome is written out in
 // full for each cell, so adding an operation means deciding who may run it, here, in the open.
@@ -24,6 +24,9 @@ interface Operation {
   /** Outcomes in the order of VIEWERS. */
   expect: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
 }
+
+
+afterAll(discardQueuedWork);
 
 describe("access matrix: every operation × every kind of caller", () => {
   const viewers = {} as Record<ViewerName, Viewer>;

@@ -1,14 +1,17 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { testLabels, isPublicIndex, splitFor } from "@/lib/server/test-set";
 import { errorCode, gql, makeUser, type GqlResult } from "../helpers/fixtures";
-import { MLP, addMember, addPlainSubmission, addScoredSubmission, createClassAs } from "../helpers/grading";
+import { MLP, addMember, addPlainSubmission, addScoredSubmission, createClassAs, discardQueuedWork } from "../helpers/grading";
 
 type U = Awaited<ReturnType<typeof makeUser>>;
 
 const RESULT = `query($id: ID!) { submission(id: $id) { result {
   scope testAccuracy testLoss publicAccuracy privateAccuracy confusionMatrix perClass { precision recall f1 support }
   epochHistory { epoch valAccuracy } } } }`;
+
+
+afterAll(discardQueuedWork);
 
 describe("grader API: integrity of the private half", () => {
   let owner: U;

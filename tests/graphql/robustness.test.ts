@@ -1,12 +1,12 @@
 import { NextRequest } from "next/server";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/graphql/route";
 import { MAX_BODY_BYTES } from "@/lib/server/body-limit";
 import { AppError } from "@/lib/server/errors";
 import { hitRateLimit } from "@/lib/server/rate-limit";
 import { registerUser, verifyCredentials } from "@/lib/server/services/users";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";
-import { MLP, createClassAs, tokenViewer } from "../helpers/grading";
+import { MLP, createClassAs, tokenViewer, discardQueuedWork } from "../helpers/grading";
 
 async function postRaw(body: string, headers: Record<string, string> = {}) {
   const response = await POST(
@@ -20,6 +20,9 @@ async function awayFromWindowEdge(windowSeconds: number): Promise<void> {
   const into = (Date.now() / 1000) % windowSeconds;
   if (into > windowSeconds - 5) await new Promise((r) => setTimeout(r, (windowSeconds - into + 0.2) * 1000));
 }
+
+
+afterAll(discardQueuedWork);
 
 describe("rate limits (Postgres fixed windows)", () => {
   const saved = { ...process.env };

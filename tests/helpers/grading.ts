@@ -1,4 +1,6 @@
 import { db } from "@/lib/server/db";
+import { getBoss } from "@/lib/server/queue/boss";
+import { trainSubmission } from "@/lib/server/queue/jobs";
 import { createApiToken, viewerFromToken } from "@/lib/server/services/tokens";
 import { testLabels, splitFor } from "@/lib/server/test-set";
 import type { Viewer } from "@/lib/server/viewer";
@@ -17,10 +19,32 @@ export const MLP = {
   },
 };
 
+const createdClasses = new Set<string>();
+
 export async function createClassAs(viewer: Viewer, name: string): Promise<{ id: string; slug: string; joinCode: string }> {
   const created = await gql(viewer, `mutation($name: String!) { createClass(name: $name) { id slug joinCode } }`, { name });
   if (created.errors) throw new Error(JSON.stringify(created.errors));
+  createdClasses.add(created.data!.createClass.id);
   return created.data!.createClass;
+}
+
+/**
+ * Cancels what this file's tests queued in the classes it made. All test files share one
+ * database: jobs left behind would sit in front of the queue tests' jobs and time them out.
+ */
+export async function discardQueuedWork(): Promise<void> {
+  const rows = await db.submission.findMany({
+    where: { classId: { in: [...createdClasses] }, status: "QUEUED" },
+    select: { id: true, jobId: true },
+  });
+  if (!rows.length) return;
+  const now = new Date();
+  await db.submission.updateMany({
+    where: { id: { in: rows.map((r) => r.id) }, status: "QUEUED" },
+    data: { status: "CANCELLED", cancelRequestedAt: now, finishedAt: now },
+  });
+  const jobIds = rows.map((r) => r.jobId).filter((id): id is string => id !== null);
+  if (jobIds.length) await (await getBoss()).cancel(trainSubmission.name, jobIds);
 }
 
 export async function addMember(classId: string, userId: string, role: "STUDENT" | "GRADER" | "OWNER" = "STUDENT"): Promise<void> {
