@@ -19,8 +19,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   pages: { signIn: "/signin" },
   logger: {
     // A wrong password is an expected outcome, shown to the user; not an error for the log.
+    // Auth.js's `type` survives minification (class names don't: in a production build the name is "j").
     error(error) {
-      if (error.name !== "CredentialsSignin" && error.name !== "RateLimitedSignIn") console.error("[auth]", error);
+      const type = (error as { type?: string }).type ?? error.name;
+      if (type !== "CredentialsSignin" && error.name !== "RateLimitedSignIn") console.error("[auth]", error);
     },
   },
   providers: [
