@@ -5,6 +5,7 @@ import type { PredictionExamples, RosterMember, SubmissionPage } from "@/lib/ser
 import type { CreatedToken, TokenSummary } from "@/lib/server/services/tokens";
 import type { ClassMetrics } from "@/trainer/train/scoring";
 import type { PublicUser } from "@/lib/server/services/users";
+import type { EpochRecord, TrainingProgress } from "@/lib/progress";
 import { builder } from "./builder";
 
 export const RoleEnum = builder.enumType("Role", { values: ["STUDENT", "GRADER", "OWNER"] as const });
@@ -51,17 +52,8 @@ export const ClassType = builder.objectRef<ClassSummary & Partial<ClassDetail>>(
   }),
 });
 
-interface EpochShape {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  samplesPerSec: number;
-  durationMs: number;
-}
 
-export const EpochMetricsType = builder.objectRef<EpochShape>("EpochMetrics").implement({
+export const EpochMetricsType = builder.objectRef<EpochRecord>("EpochMetrics").implement({
   description: "One epoch of training, as Keras prints it.",
   fields: (t) => ({
     epoch: t.exposeInt("epoch"),
@@ -115,7 +107,7 @@ export const ResultType = builder.objectRef<ResultView>("Result").implement({
     epochHistory: t.field({
       type: [EpochMetricsType],
       description: "Per-epoch training and validation metrics (no test data).",
-      resolve: (r) => (Array.isArray(r.history) ? (r.history as EpochShape[]) : []),
+      resolve: (r) => (Array.isArray(r.history) ? (r.history as EpochRecord[]) : []),
     }),
     paramCount: t.exposeInt("paramCount"),
     epochs: t.exposeInt("epochs"),
@@ -125,21 +117,8 @@ export const ResultType = builder.objectRef<ResultView>("Result").implement({
   }),
 });
 
-interface ProgressShape {
-  phase?: string;
-  epoch?: number;
-  maxEpochs?: number | null;
-  batch?: number;
-  batches?: number;
-  samplesPerSec?: number;
-  etaMs?: number;
-  loss?: number;
-  history?: EpochShape[];
-  updatedAt?: string;
-  reason?: string;
-}
 
-export const ProgressType = builder.objectRef<ProgressShape>("TrainingProgress").implement({
+export const ProgressType = builder.objectRef<TrainingProgress>("TrainingProgress").implement({
   description: "Live progress, written by the worker at least once a second while training.",
   fields: (t) => ({
     phase: t.string({ resolve: (p) => p.phase ?? "starting" }),
@@ -179,7 +158,7 @@ export const SubmissionType = builder.objectRef<SubmissionView>("Submission").im
     classSlug: t.exposeString("classSlug"),
     architecture: t.expose("architecture", { type: "JSON" }),
     training: t.expose("training", { type: "JSON" }),
-    progress: t.field({ type: ProgressType, nullable: true, resolve: (s) => (s.progress as ProgressShape | null) ?? null }),
+    progress: t.field({ type: ProgressType, nullable: true, resolve: (s) => (s.progress as TrainingProgress | null) ?? null }),
     attempts: t.exposeInt("attempts", { description: "Training attempts started; more than one means a worker died." }),
     cancelRequested: t.exposeBoolean("cancelRequested"),
     result: t.field({ type: ResultType, nullable: true, resolve: (s) => s.result }),

@@ -1,5 +1,6 @@
 import type { Job } from "pg-boss";
 import type { Prisma } from "@/generated/prisma/client";
+import type { TrainingProgress } from "@/lib/progress";
 import { db } from "@/lib/server/db";
 import type { Limits } from "@/lib/server/limits";
 import { trainSubmission } from "@/lib/server/queue/jobs";
@@ -78,7 +79,7 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
   const history: EpochMetrics[] = [];
   let lastWrite = 0;
   let writing: Promise<unknown> = Promise.resolve();
-  const writeProgress = (progress: Record<string, unknown>, force = false) => {
+  const writeProgress = (progress: Omit<TrainingProgress, "history" | "updatedAt">, force = false) => {
     const now = Date.now();
     if (!force && now - lastWrite < PROGRESS_EVERY_MS) return;
     lastWrite = now;

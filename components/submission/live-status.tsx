@@ -1,26 +1,14 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
+import type { TrainingProgress } from "@/lib/progress";
 import type { FormState } from "@/lib/server/action-state";
 import { type EpochPoint, LearningCurves } from "../charts/learning-curves";
 import { SubmitButton } from "../submit-button";
 import { StatusBadge, formatDuration } from "../ui";
 
-/** What the worker writes into Submission.progress (worker/train-submission.ts). */
-export interface Progress {
-  phase?: string;
-  epoch?: number;
-  maxEpochs?: number | null;
-  batch?: number;
-  batches?: number;
-  samplesPerSec?: number;
-  etaMs?: number;
-  loss?: number;
-  history?: (EpochPoint & { samplesPerSec?: number; durationMs?: number })[];
-  updatedAt?: string;
-  stopReason?: string;
-  reason?: string;
-}
+/** What the worker writes into Submission.progress. */
+export type Progress = TrainingProgress;
 
 const TERMINAL = ["SUCCEEDED", "FAILED", "CANCELLED"];
 

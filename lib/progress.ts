@@ -1,0 +1,34 @@
+// The shape of Submission.progress: written by the worker (worker/train-submission.ts), read by
+// GraphQL (graphql/types.ts) and the live submission page. Browser-safe: types only.
+
+/** One finished epoch, as the trainer reports it (trainer/train/run.ts `EpochMetrics`). */
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  samplesPerSec: number;
+  durationMs: number;
+  etaMs?: number;
+}
+
+export interface TrainingProgress {
+  /** starting → training → done, or requeued when a stopped worker handed the run back. */
+  phase?: "starting" | "training" | "done" | "requeued";
+  /** The epoch running (with batch/batches) or, at an epoch's end, the one finished. */
+  epoch?: number;
+  maxEpochs?: number | null;
+  batch?: number;
+  batches?: number;
+  samplesPerSec?: number;
+  /** Upper bound: remaining epochs up to maxEpochs at the mean epoch time so far. */
+  etaMs?: number;
+  loss?: number;
+  history?: EpochRecord[];
+  updatedAt?: string;
+  stopReason?: string;
+  notes?: string[];
+  /** Why the run was handed back to the queue (phase "requeued"). */
+  reason?: string;
+}
