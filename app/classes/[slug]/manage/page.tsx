@@ -221,7 +221,7 @@ export default async function ManageClassPage({
                     </td>
                     <td className="px-3 py-2.5 text-right tabular-nums">
                       {m.submissionCount > 0 ? (
-                        <Link href={`${base}${query({ student: m.userId, status: "", from: "", to: "" })}#submissions-heading`} className="text-brand-600 hover:text-brand-700" aria-label={`${m.submissionCount} submissions by ${m.name}`}>
+                        <Link href={`${base}${query({ student: m.userId, status: "", from: "", to: "" })}#submissions-heading`} className="text-brand-600 hover:text-brand-700" aria-label={`${m.submissionCount} ${m.submissionCount === 1 ? "submission" : "submissions"} by ${m.name}`}>
                           {m.submissionCount}
                         </Link>
                       ) : (
