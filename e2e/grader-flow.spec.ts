@@ -135,8 +135,15 @@ test("a grader manages a class: sees a submission, reveals the private board, do
   const phone = await phoneContext.newPage();
   await phone.goto(`${classUrl}/manage`);
   await expect(phone.getByTestId("manage-submission-row")).toHaveCount(1);
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  const overflow = await phone.evaluate(() => ({
+    px: document.documentElement.scrollWidth - window.innerWidth,
+    // What sticks out, for the failure message.
+    wide: [...document.querySelectorAll("main *")]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 8)
+      .map((e) => `${e.tagName.toLowerCase()}.${String(e.getAttribute("class") ?? "").slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`),
+  }));
+  expect(overflow.px, overflow.wide.join("\n")).toBeLessThanOrEqual(0);
   await phone.screenshot({ path: "e2e/artifacts/manage-phone.png", fullPage: true });
   await phoneContext.close();
 });

@@ -194,7 +194,9 @@ export default async function ManageClassPage({
         <Card aria-labelledby="roster-heading">
           <h2 id="roster-heading" className="mb-3 font-semibold">Roster</h2>
           {!isOwner && <p className="mb-3 text-sm text-slate-500">Only owners change roles or remove members.</p>}
-          <div className="-mx-5 overflow-x-auto sm:-mx-6">
+          {/* `relative`: the sr-only header and labels are absolutely positioned and would otherwise
+              escape the scroll container and widen the page at phone width. */}
+          <div className="relative -mx-5 overflow-x-auto sm:-mx-6">
             <table className="min-w-full text-left text-sm">
               <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
                 <tr>
@@ -267,7 +269,7 @@ export default async function ManageClassPage({
           {page.nodes.length === 0 ? (
             !searchError && <p className="mt-2 text-sm text-slate-500">No submissions{Object.values(filters).some(Boolean) ? " match these filters" : " yet"}.</p>
           ) : (
-            <div className="-mx-5 mt-2 overflow-x-auto sm:-mx-6">
+            <div className="relative -mx-5 mt-2 overflow-x-auto sm:-mx-6">
               <table className="min-w-full text-left text-sm">
                 <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
                   <tr>
