@@ -130,6 +130,29 @@ test("a grader manages a class: sees a submission, reveals the private board, do
   expect(cells[7]).toBe("7850");
   expect(cells[8]).toBe("1");
 
+  // Re-score: the confirmation names the submission, the row goes back to the queue and the
+  // page follows it until the worker has trained it again.
+  await row.getByRole("button", { name: "Re-score Tiny dense by Stella Student" }).click();
+  const rescore = owner.getByRole("dialog", { name: "Re-score “Tiny dense”?" });
+  await rescore.getByRole("button", { name: "Re-score", exact: true }).click();
+  await expect(rescore).toBeHidden();
+  await expect(row).toContainText(/Queued|Running/);
+  await expect(row).toContainText("Succeeded", { timeout: 90_000 });
+  await expect(row).toContainText(/\d+\.\d\d %/);
+
+  // A stale or hand-edited cursor is reported, not a crash.
+  await owner.goto(`${classUrl}/manage?after=not-a-cursor`);
+  await expect(owner.getByRole("alert").filter({ hasText: "The cursor is not valid" })).toBeVisible();
+
+  // The owner makes the student a grader; the roster shows it and the student can now manage.
+  await owner.goto(`${classUrl}/manage`);
+  await owner.getByLabel("Role of Stella Student", { exact: true }).selectOption("GRADER");
+  await owner.getByRole("button", { name: "Save role of Stella Student" }).click();
+  await expect(owner.getByLabel("Role of Stella Student", { exact: true })).toHaveValue("GRADER");
+  await student.goto(classUrl);
+  await student.getByRole("link", { name: "Manage class" }).click();
+  await expect(student.getByText("Only owners change roles or remove members.")).toBeVisible();
+
   // The manage page at phone width: nothing sticks out sideways.
   const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await owner.context().storageState() });
   const phone = await phoneContext.newPage();

@@ -11,7 +11,7 @@ export function RoleForm({ action, classSlug, userId, name, role }: { action: Ac
   const [state, formAction] = useActionState(action, {});
   const selectId = `role-${userId}`;
   return (
-    <form action={formAction} className="flex flex-wrap items-center gap-2" aria-label={`Role of ${name}`}>
+    <form action={formAction} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="classSlug" value={classSlug} />
       <input type="hidden" name="userId" value={userId} />
       <label htmlFor={selectId} className="sr-only">
