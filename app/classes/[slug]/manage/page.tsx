@@ -210,11 +210,11 @@ export default async function ManageClassPage({
               <tbody className="divide-y divide-slate-100">
                 {roster.map((m) => (
                   <tr key={m.userId} data-testid="roster-row">
-                    <td className="px-5 py-2.5 sm:px-6">
+                    <td className="min-w-48 px-5 py-2.5 sm:px-6">
                       <div className="font-medium text-slate-900">{m.name}{m.userId === viewer.userId && <span className="text-slate-500"> (you)</span>}</div>
                       <div className="break-all text-xs text-slate-500">{m.email}</div>
                     </td>
-                    <td className="px-3 py-2.5">
+                    <td className="min-w-44 px-3 py-2.5">
                       {isOwner ? (
                         <RoleForm action={setRoleAction} classSlug={slug} userId={m.userId} name={m.name} role={m.role} />
                       ) : (
@@ -286,13 +286,13 @@ export default async function ManageClassPage({
                     const finished = s.status === "SUCCEEDED" || s.status === "FAILED" || s.status === "CANCELLED";
                     return (
                       <tr key={s.id} data-testid="manage-submission-row">
-                        <td className="px-5 py-2.5 sm:px-6">
+                        <td className="min-w-40 px-5 py-2.5 sm:px-6">
                           <Link href={`/submissions/${s.id}`} className="font-medium text-brand-600 hover:text-brand-700">
                             {s.name}
                           </Link>
                           {s.failureReason && <div className="max-w-xs text-xs text-rose-700">{s.failureReason}</div>}
                         </td>
-                        <td className="px-3 py-2.5">{s.author.name}</td>
+                        <td className="min-w-32 px-3 py-2.5">{s.author.name}</td>
                         <td className="whitespace-nowrap px-3 py-2.5">
                           <StatusBadge status={s.status} />
                           {s.cancelRequested && s.status === "RUNNING" && <span className="ml-1 text-xs text-amber-700">cancelling…</span>}
