@@ -40,9 +40,19 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
           </>
         }
         actions={
-          <Link href={`/classes/${slug}/submit`} className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700">
-            New submission
-          </Link>
+          <>
+            {isGrader && (
+              <Link
+                href={`/classes/${slug}/manage`}
+                className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+              >
+                Manage class
+              </Link>
+            )}
+            <Link href={`/classes/${slug}/submit`} className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+              New submission
+            </Link>
+          </>
         }
       />
       <div className="space-y-6">

@@ -1,0 +1,83 @@
+"use client";
+import { useActionState } from "react";
+import type { FormState } from "@/lib/server/action-state";
+import { SubmitButton } from "../submit-button";
+import { Field, FormError } from "../ui";
+
+type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
+
+/** "YYYY-MM-DDTHH:mm" in UTC, what `<input type="datetime-local">` shows. */
+function toLocalInput(date: Date | null): string {
+  return date ? date.toISOString().slice(0, 16) : "";
+}
+
+export function ClassSettingsForm({
+  action,
+  classSlug,
+  dailyQuota,
+  deadline,
+  showArchitectures,
+}: {
+  action: Action;
+  classSlug: string;
+  dailyQuota: number;
+  deadline: Date | null;
+  showArchitectures: boolean;
+}) {
+  const [state, formAction] = useActionState(action, {});
+  const v = state.values;
+  const saved = !state.error && v?.saved;
+  return (
+    <form action={formAction} className="space-y-4" aria-label="Class settings" noValidate>
+      <input type="hidden" name="classSlug" value={classSlug} />
+      <FormError message={state.fieldErrors?.dailyQuota || state.fieldErrors?.deadline ? undefined : state.error} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field
+          label="Daily quota"
+          name="dailyQuota"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={1000}
+          step={1}
+          required
+          hint="Submissions per student per day (UTC)."
+          defaultValue={v?.dailyQuota ?? String(dailyQuota)}
+          error={state.fieldErrors?.dailyQuota}
+        />
+        <Field
+          label="Deadline (UTC)"
+          name="deadline"
+          type="datetime-local"
+          hint="Leave empty for no deadline."
+          defaultValue={v?.deadline ?? toLocalInput(deadline)}
+          error={state.fieldErrors?.deadline}
+        />
+      </div>
+      <div className="flex items-start gap-3">
+        <input
+          id="field-showArchitectures"
+          name="showArchitectures"
+          type="checkbox"
+          defaultChecked={v ? v.showArchitectures === "on" : showArchitectures}
+          aria-describedby="field-showArchitectures-hint"
+          className="mt-0.5 h-4 w-4 rounded border-slate-300 text-brand-600"
+        />
+        <div>
+          <label htmlFor="field-showArchitectures" className="text-sm font-medium text-slate-700">
+            Show architectures on the leaderboard
+          </label>
+          <p id="field-showArchitectures-hint" className="text-xs text-slate-500">
+            When on, students can see each other&apos;s models, not only their scores.
+          </p>
+        </div>
+      </div>
+      <div className="flex items-center gap-3">
+        <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
+        <p role="status" className="text-sm text-emerald-700">
+          {saved ? "Settings saved." : ""}
+        </p>
+      </div>
+    </form>
+  );
+}
