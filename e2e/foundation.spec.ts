@@ -1,19 +1,9 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { signUp as signUpAs } from "./helpers";
 
 const unique = Date.now().toString(36);
 
-async function signUp(browser: Browser, name: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto("/signup");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(`${name.split(" ")[0]!.toLowerCase()}.${unique}@example.test`);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/classes$/);
-  await expect(page.getByTestId("signed-in-as")).toHaveText(name);
-  return page;
-}
+const signUp = (browser: Browser, name: string) => signUpAs(browser, name, unique);
 
 async function graphql(page: Page, query: string, variables: Record<string, unknown> = {}) {
   const response = await page.request.post("/api/graphql", { data: { query, variables } });

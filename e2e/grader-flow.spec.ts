@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { signUp as signUpAs } from "./helpers";
 
 // A grader runs a class: a student submits a tiny model that a real worker trains on the
 // committed Fashion-MNIST subset; the grader finds it on the manage page, filters, reveals the
@@ -7,17 +8,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 
 const unique = `${Date.now().toString(36)}g`;
 
-async function signUp(browser: Browser, name: string): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto("/signup");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(`${name.split(" ")[0]!.toLowerCase()}.${unique}@example.test`);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/classes$/);
-  return page;
-}
+const signUp = (browser: Browser, name: string) => signUpAs(browser, name, unique);
 
 /** Flatten → Dense(10): trains one epoch on the fixture in a few seconds. */
 const TINY_MODEL = {

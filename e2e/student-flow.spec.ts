@@ -1,21 +1,12 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { signUp as signUpAs } from "./helpers";
 
 // A student builds the course report's CNN layer by layer, submits it, watches a real worker
 // train it on the committed Fashion-MNIST subset, and explores the confusion matrix.
 
 const unique = `${Date.now().toString(36)}s`;
 
-async function signUp(browser: Browser, name: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto("/signup");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(`${name.split(" ")[0]!.toLowerCase()}.${unique}@example.test`);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/classes$/);
-  return page;
-}
+const signUp = (browser: Browser, name: string) => signUpAs(browser, name, unique);
 
 async function addLayer(page: Page, type: string, fields: Record<string, string> = {}) {
   await page.getByLabel("New layer").selectOption(type);

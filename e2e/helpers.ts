@@ -1,0 +1,18 @@
+import { expect, type Browser, type Page } from "@playwright/test";
+
+/**
+ * Signs a new user up in a fresh browser context and returns its page on /classes.
+ * `tag` keeps emails unique across spec files that run against the same database.
+ */
+export async function signUp(browser: Browser, name: string, tag: string): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto("/signup");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(`${name.split(" ")[0]!.toLowerCase()}.${tag}@example.test`);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/classes$/);
+  await expect(page.getByTestId("signed-in-as")).toHaveText(name);
+  return page;
+}
