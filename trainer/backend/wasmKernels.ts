@@ -350,17 +350,13 @@ function sum(args: KernelArgs): TensorInfo {
   return originalSum!(args) as TensorInfo;
 }
 
-function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
-  const { inputs, backend, attrs } = args;
-  const { x, dy } = inputs;
-  const filterShape = attrs!.filterShape as number[];
-  const ci = convInfoFor(x.shape, filterShape, attrs!, true);
+/**
+ * Visits every (input pixel, filter tap, output pixel) triple of a depthwise convolution, giving
+ * the offsets of the first channel of each: both depthwise gradients are sums over these taps.
+ */
+function forEachDepthwiseTap(ci: ConvInfo, visit: (xo: number, fo: number, go: number) => void): void {
   const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, outChannels: OC } = ci;
   const M = OC / C;
-  const dw = zeros(backend, filterShape);
-  const xs = view(backend, x);
-  const g = view(backend, dy);
-  const d = view(backend, dw);
   const pt = ci.padInfo.top;
   const pl = ci.padInfo.left;
   for (let b = 0; b < batchSize; b++) {
@@ -373,17 +369,31 @@ function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
           for (let kw = 0; kw < FW; kw++) {
             const iw = ow * SW - pl + kw * DW;
             if (iw < 0 || iw >= inWidth) continue;
-            const xo = ((b * inHeight + ih) * inWidth + iw) * C;
-            const fo = (kh * FW + kw) * C * M;
-            for (let c = 0; c < C; c++) {
-              const xv = xs[xo + c];
-              for (let m = 0; m < M; m++) d[fo + c * M + m] += xv * g[go + c * M + m];
-            }
+            visit(((b * inHeight + ih) * inWidth + iw) * C, (kh * FW + kw) * C * M, go);
           }
         }
       }
     }
   }
+}
+
+function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { x, dy } = inputs;
+  const filterShape = attrs!.filterShape as number[];
+  const ci = convInfoFor(x.shape, filterShape, attrs!, true);
+  const C = ci.inChannels;
+  const M = ci.outChannels / C;
+  const dw = zeros(backend, filterShape);
+  const xs = view(backend, x);
+  const g = view(backend, dy);
+  const d = view(backend, dw);
+  forEachDepthwiseTap(ci, (xo, fo, go) => {
+    for (let c = 0; c < C; c++) {
+      const xv = xs[xo + c];
+      for (let m = 0; m < M; m++) d[fo + c * M + m] += xv * g[go + c * M + m];
+    }
+  });
   return dw;
 }
 
@@ -392,36 +402,19 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   const { dy, filter } = inputs;
   const inputShape = attrs!.inputShape as number[];
   const ci = convInfoFor(inputShape, filter.shape, attrs!, true);
-  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, outChannels: OC } = ci;
-  const M = OC / C;
+  const C = ci.inChannels;
+  const M = ci.outChannels / C;
   const dx = zeros(backend, inputShape);
   const f = view(backend, filter);
   const g = view(backend, dy);
   const d = view(backend, dx);
-  const pt = ci.padInfo.top;
-  const pl = ci.padInfo.left;
-  for (let b = 0; b < batchSize; b++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++) {
-        const go = ((b * outHeight + oh) * outWidth + ow) * OC;
-        for (let kh = 0; kh < FH; kh++) {
-          const ih = oh * SH - pt + kh * DH;
-          if (ih < 0 || ih >= inHeight) continue;
-          for (let kw = 0; kw < FW; kw++) {
-            const iw = ow * SW - pl + kw * DW;
-            if (iw < 0 || iw >= inWidth) continue;
-            const xo = ((b * inHeight + ih) * inWidth + iw) * C;
-            const fo = (kh * FW + kw) * C * M;
-            for (let c = 0; c < C; c++) {
-              let acc = 0;
-              for (let m = 0; m < M; m++) acc += f[fo + c * M + m] * g[go + c * M + m];
-              d[xo + c] += acc;
-            }
-          }
-        }
-      }
+  forEachDepthwiseTap(ci, (xo, fo, go) => {
+    for (let c = 0; c < C; c++) {
+      let acc = 0;
+      for (let m = 0; m < M; m++) acc += f[fo + c * M + m] * g[go + c * M + m];
+      d[xo + c] += acc;
     }
-  }
+  });
   return dx;
 }
 
