@@ -1,17 +1,10 @@
 // The shape of Submission.progress: written by the worker (worker/train-submission.ts), read by
 // GraphQL (graphql/types.ts) and the live submission page. Browser-safe: types only.
 
-/** One finished epoch, as the trainer reports it (trainer/train/run.ts `EpochMetrics`). */
-export interface EpochRecord {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  samplesPerSec: number;
-  durationMs: number;
-  etaMs?: number;
-}
+import type { EpochMetrics } from "@/trainer/train/run";
+
+/** One finished epoch, exactly as the trainer reports it. A type-only import: erased at build. */
+export type EpochRecord = EpochMetrics;
 
 export interface TrainingProgress {
   /** starting → training → done, or requeued when a stopped worker handed the run back. */
