@@ -144,7 +144,8 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   const valIdx = perm.slice(data.train.count - nVal);
   if (trainIdx.length === 0) throw new TrainerError('INVALID_CONFIG', 'validationSplit leaves no training images');
 
-  const { model } = await buildModel(nm, cfg.seed);
+  const { model, fused } = await buildModel(nm, cfg.seed);
+  if (fused.length) notes.push(`Layers ${fused.map((n) => `'${n}'`).join(' and ')} ran as one fused layer (same function and gradients, faster).`);
   const optimizer = makeOptimizer(cfg);
   // Only this model's trainable weights (frozen layers excluded), whatever else lives in the engine.
   const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
