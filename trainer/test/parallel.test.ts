@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FashionMnist, getPreset, keras, loadFashionMnist, runTraining, sequential, selectBackend } from '../index.js';
+import { availableParallelism } from 'node:os';
 import { trainingThreads } from '../train/run.js';
 
 let data: FashionMnist;
@@ -78,11 +79,14 @@ describe('data-parallel training', () => {
     expect(activeWorkers()).toBe(0);
   });
 
-  it('chooses threads: one per core on wasm/cpu, never shards under 8 samples, 1 on native backends', () => {
-    expect(trainingThreads('wasm', 32, 2)).toBe(2);
-    expect(trainingThreads('wasm', 12, 4)).toBe(1);
-    expect(trainingThreads('cpu', 64, 16)).toBe(8);
-    expect(trainingThreads('tensorflow', 64, 4)).toBe(1);
-    expect(trainingThreads('wasm', 32, undefined, { CATWALK_TRAIN_THREADS: '3' })).toBe(3);
+  it('chooses threads: one per core for full-size runs on wasm/cpu, never shards under 8 samples, 1 on native backends', () => {
+    const cores = availableParallelism();
+    expect(trainingThreads('wasm', 32, 54_000)).toBe(Math.min(cores, 4));
+    expect(trainingThreads('wasm', 32, 1_800)).toBe(1); // thread start-up would outweigh the run
+    expect(trainingThreads('wasm', 32, 1_800, 2)).toBe(2);
+    expect(trainingThreads('wasm', 12, 54_000, 4)).toBe(1);
+    expect(trainingThreads('cpu', 64, 54_000, 16)).toBe(8);
+    expect(trainingThreads('tensorflow', 64, 54_000, 4)).toBe(1);
+    expect(trainingThreads('wasm', 32, 1_800, undefined, { CATWALK_TRAIN_THREADS: '3' })).toBe(3);
   });
 });

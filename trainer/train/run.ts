@@ -79,18 +79,25 @@ export interface RunTrainingOptions {
   onEpochTest?: (epoch: number, testAccuracy: number, trainMsSoFar: number) => void;
   /**
    * Data-parallel replicas (threads) for the wasm and cpu backends, which use one core each.
-   * Default: CATWALK_TRAIN_THREADS, else one per available core. Native backends use 1 (they
-   * thread their own kernels).
+   * Default: CATWALK_TRAIN_THREADS, else one per available core for runs of at least
+   * MIN_SAMPLES_FOR_THREADS images. Native backends use 1 (they thread their own kernels).
    */
   threads?: number;
 }
 
-/** Replicas to train with: never more than one per 8 samples of a batch (shards get too small). */
-export function trainingThreads(backend: BackendName, batchSize: number, requested?: number, env: Record<string, string | undefined> = process.env): number {
+// Starting a replica thread costs ~1–3 s (loading tfjs and compiling wasm in it): below this many
+// training images per epoch a run is over before the threads pay for themselves.
+export const MIN_SAMPLES_FOR_THREADS = 10_000;
+
+/**
+ * Replicas to train with. An explicit request (option or CATWALK_TRAIN_THREADS) is honoured;
+ * by default one per core for full-size runs. Never more than one per 8 samples of a batch
+ * (shards get too small), and 1 on native backends.
+ */
+export function trainingThreads(backend: BackendName, batchSize: number, trainSamples: number, requested?: number, env: Record<string, string | undefined> = process.env): number {
+  if (backend === 'tensorflow' || backend === 'tensorflow-gpu') return 1;
   const fromEnv = env.CATWALK_TRAIN_THREADS ? Number(env.CATWALK_TRAIN_THREADS) : NaN;
-  const native = backend === 'tensorflow' || backend === 'tensorflow-gpu';
-  const wanted = requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : native ? 1 : availableParallelism());
-  if (native) return 1;
+  const wanted = requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : trainSamples >= MIN_SAMPLES_FOR_THREADS ? availableParallelism() : 1);
   return Math.max(1, Math.min(wanted, 16, Math.floor(batchSize / 8)));
 }
 
@@ -149,7 +156,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   const optimizer = makeOptimizer(cfg);
   // Only this model's trainable weights (frozen layers excluded), whatever else lives in the engine.
   const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const threads = trainingThreads(backend.name, cfg.batchSize, opts.threads);
+  const threads = trainingThreads(backend.name, cfg.batchSize, trainIdx.length, opts.threads);
   let dp: DataParallel | null = null;
   const history: EpochMetrics[] = [];
   let best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null = null;
