@@ -1,7 +1,8 @@
-// `npm run bench:train [-- --quick] [-- --full=report-cnn,report-mlp]`: training speed of the
-// report's CNN and MLP on the chosen tfjs backend, the same networks in PyTorch side by side
-// (glibc default and tuned allocator), and full runs (accuracy, time-to-accuracy, peak RSS).
-// Writes bench/results/train.json.
+// `npm run bench:train [-- --quick] [-- --full=report-cnn,report-mlp] [-- --merge]`: training
+// speed of the report's CNN and MLP on the chosen tfjs backend (single-threaded and data-parallel
+// over all cores), the same networks in PyTorch side by side (glibc default and tuned allocator),
+// and full runs (accuracy, time-to-accuracy, peak RSS). Writes bench/results/train.json;
+// --merge keeps the full runs already there that this run doesn't redo (each has its date).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -9,8 +10,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { DEBIAN_DIR, type FashionMnist, getPreset, loadFashionMnist, runTraining, selectBackend } from '../trainer/index.js';
+import { trainingThreads } from '../trainer/train/run.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'string' }, steps: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'string' }, steps: { type: 'string' }, merge: { type: 'boolean' } } });
 const RESULTS = join(import.meta.dirname, 'results');
 mkdirSync(RESULTS, { recursive: true });
 const STEPS = Number(values.steps ?? 300);
@@ -26,13 +28,15 @@ const slice = (d: FashionMnist, n: number): FashionMnist => ({
   test: { images: d.test.images.slice(0, 1000 * 784), labels: d.test.labels.slice(0, 1000), count: 1000 },
 });
 
-async function tfjsSpeed(id: string): Promise<number> {
+async function tfjsSpeed(id: string, threads: number): Promise<number> {
   const p = getPreset(id)!;
   // The real training path (batch assembly, metrics, optimizer) on STEPS batches; epoch 1 warms
   // the JIT and kernel caches, epoch 2 is measured.
-  const r = await runTraining({ architecture: p.architecture, training: { ...p.training, batchSize: BATCH, maxEpochs: 2, validationSplit: 0, earlyStopping: null }, data: slice(full, STEPS * BATCH) });
+  const r = await runTraining({ architecture: p.architecture, training: { ...p.training, batchSize: BATCH, maxEpochs: 2, validationSplit: 0, earlyStopping: null }, data: slice(full, STEPS * BATCH), threads });
   return r.history[1].samplesPerSec;
 }
+// What a full-size run uses by default (runTraining's own rule).
+const THREADS = trainingThreads(backend.name, BATCH, 54_000);
 
 function torchSpeed(model: 'cnn' | 'mlp', tuned: boolean): { samplesPerSec: number; torch: string } | { error: string } {
   const py = '/usr/bin/python3';
@@ -48,14 +52,15 @@ const started = new Date().toISOString();
 const load0 = loadavg();
 const speed: Record<string, unknown> = {};
 for (const [id, model] of [['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as const) {
-  const tfjs = await tfjsSpeed(id);
+  const single = await tfjsSpeed(id, 1);
+  const tfjs = THREADS > 1 ? await tfjsSpeed(id, THREADS) : single;
   const torchDefault = torchSpeed(model, false);
   const torchTuned = torchSpeed(model, true);
   const ratio = (t: typeof torchDefault) => ('samplesPerSec' in t ? tfjs / t.samplesPerSec : null);
   speed[id] = {
     batchSize: BATCH,
     steps: STEPS,
-    tfjs: { backend: backend.name, samplesPerSec: tfjs },
+    tfjs: { backend: backend.name, threads: THREADS, samplesPerSec: tfjs, singleThreadSamplesPerSec: single },
     pytorchDefaultAlloc: torchDefault,
     pytorchTunedAlloc: torchTuned,
     ratioTfjsToPytorchDefault: ratio(torchDefault),
@@ -64,7 +69,9 @@ for (const [id, model] of [['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as cons
   console.log(id, JSON.stringify(speed[id]));
 }
 
-const fullRuns: Record<string, unknown> = {};
+const file = join(RESULTS, values.quick ? 'train.quick.tmp.json' : 'train.json');
+const previous = values.merge && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).fullRuns as Record<string, unknown>) : {};
+const fullRuns: Record<string, unknown> = { ...previous };
 const fullIds = values.quick ? [] : (values.full ?? 'report-cnn,report-mlp').split(',').filter(Boolean);
 for (const id of fullIds) {
   const out = join(RESULTS, `${id}.full.tmp`);
@@ -75,6 +82,8 @@ for (const id of fullIds) {
   const target = TARGETS[id];
   const hit = (r.testByEpoch as { epoch: number; testAccuracy: number; trainMs: number }[]).find((e) => e.testAccuracy >= target);
   fullRuns[id] = {
+    measuredAt: new Date().toISOString(),
+    threads: r.threads,
     testAccuracy: r.testAccuracy,
     testLoss: r.testLoss,
     publicAccuracy: r.publicAccuracy,
@@ -105,6 +114,5 @@ const result = {
   speed,
   fullRuns,
 };
-const file = join(RESULTS, values.quick ? 'train.quick.tmp.json' : 'train.json');
 writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
 console.log(`wrote ${file}`);
