@@ -3,12 +3,15 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installWasmKernels } from '../backend/wasmKernels.js';
-import { conv2dMaxPool } from '../train/convPool.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { loadSimdKernels, simdKernels } from '../backend/simd.js';
+import { CONV_POOL_GRAD, conv2dMaxPool, convPoolGrad } from '../train/convPool.js';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
   await tf.ready();
   installWasmKernels();
+  await loadSimdKernels(tf.backend() as unknown as BackendWasm);
 });
 
 let seed = 1;
@@ -176,6 +179,32 @@ describe('wasm replacement kernels match cpu', () => {
     if (bias) expect(maxErr(got.db, ref.db)).toBeLessThan(1e-4);
     // Non-trivial: the gradients are not all zero.
     expect(ref.dW.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+  });
+
+  it.each([
+    { k: 2, pad: 'same', ci: 1, co: 64, size: 28 },
+    { k: 3, pad: 'same', ci: 2, co: 8, size: 10 },
+    { k: 2, pad: 'valid', ci: 3, co: 4, size: 9 },
+  ] as const)('the wasm SIMD fused-gradient kernel equals its JS version, with NaNs and ties: k=$k pad=$pad C=$ci→$co', async ({ k, pad, ci, co, size }) => {
+    await tf.setBackend('wasm');
+    expect(simdKernels()).not.toBeNull();
+    const conv = outSize(size, k, 1, pad);
+    const pooled = Math.floor(conv / 2);
+    const x = rand([2, size, size, ci]);
+    const z = rand([2, conv, conv, co]);
+    // ties (equal values in a window) and NaNs (passed over) exercise the first-maximum rule
+    for (let i = 0; i < z.values.length; i += 7) z.values[i] = 0.25;
+    for (let i = 3; i < z.values.length; i += 41) z.values[i] = NaN;
+    const dy = rand([2, pooled, pooled, co]);
+    const geometry = { batch: 2, inH: size, inW: size, ci, outH: conv, outW: conv, co, fh: k, fw: k, padTop: pad === 'same' ? Math.floor((k - 1) / 2) : 0, padLeft: pad === 'same' ? Math.floor((k - 1) / 2) : 0 };
+    const jsW = new Float32Array(k * k * ci * co);
+    const jsB = new Float32Array(co);
+    convPoolGrad(x.values, z.values, dy.values, geometry, jsW, jsB);
+    const [dW, db] = tf.tidy(() => (tf.engine().runKernel(CONV_POOL_GRAD, { x: tf.tensor(x.values, x.shape), z: tf.tensor(z.values, z.shape), dy: tf.tensor(dy.values, dy.shape) }, { filterShape: [k, k, ci, co], pad } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[]).map((t) => t.dataSync() as Float32Array));
+    const maxErr = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    expect(maxErr(dW, jsW)).toBeLessThan(1e-4);
+    expect(maxErr(db, jsB)).toBeLessThan(1e-4);
+    expect(jsW.some((v) => Math.abs(v) > 1e-2)).toBe(true);
   });
 
   it('whole-model gradient of the report CNN matches cpu', async () => {

@@ -14,6 +14,7 @@
 // (checked against the cpu backend in wasmKernels.test.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapOffset, simdKernels } from '../backend/simd.js';
 
 export const CONV_POOL_GRAD = 'CatwalkConv2DMaxPoolGrad';
 
@@ -110,6 +111,17 @@ function wasmKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: Back
   const g = geometry(x.shape, filterShape, attrs!.pad as 'same' | 'valid');
   const dW = backend.makeOutput(filterShape, 'float32');
   const db = backend.makeOutput([g.co], 'float32');
+  const simd = simdKernels();
+  if (simd && g.co % 4 === 0) {
+    // Scratch for the per-window candidate vectors: T taps × 4 winners × 4 lanes.
+    const cand = backend.makeOutput([g.fh * g.fw * g.ci * 16], 'float32');
+    (backend.typedArrayFromHeap(dW) as Float32Array).fill(0);
+    (backend.typedArrayFromHeap(db) as Float32Array).fill(0);
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t.dataId);
+    simd.convPoolGrad(at(x), at(z), at(dy), at(dW), at(db), at(cand), g.batch, g.inH, g.inW, g.ci, g.outH, g.outW, g.co, g.fh, g.fw, g.padTop, g.padLeft);
+    backend.disposeData(cand.dataId);
+    return [dW, db];
+  }
   // Views are taken after both allocations: an allocation may grow (and move) the wasm heap.
   const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   convPoolGrad(view(x), view(z), view(dy), g, view(dW), view(db));
