@@ -2,7 +2,8 @@
 // speed of the report's CNN and MLP on the chosen tfjs backend (single-threaded and data-parallel
 // over all cores), the same networks in PyTorch side by side (glibc default and tuned allocator),
 // and full runs (accuracy, time-to-accuracy, peak RSS). Writes bench/results/train.json;
-// --merge keeps the full runs already there that this run doesn't redo (each has its date).
+// --merge keeps the full runs already there that this run doesn't redo (each has its date);
+// --skip-speed also keeps the speed section (e.g. `-- --skip-speed --merge --full=catwalk-cnn`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -12,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DEBIAN_DIR, type FashionMnist, getPreset, loadFashionMnist, runTraining, selectBackend } from '../trainer/index.js';
 import { trainingThreads } from '../trainer/train/run.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'string' }, steps: { type: 'string' }, merge: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'string' }, steps: { type: 'string' }, merge: { type: 'boolean' }, 'skip-speed': { type: 'boolean' } } });
 const RESULTS = join(import.meta.dirname, 'results');
 mkdirSync(RESULTS, { recursive: true });
 const STEPS = Number(values.steps ?? 300);
@@ -50,8 +51,11 @@ function torchSpeed(model: 'cnn' | 'mlp', tuned: boolean): { samplesPerSec: numb
 
 const started = new Date().toISOString();
 const load0 = loadavg();
-const speed: Record<string, unknown> = {};
-for (const [id, model] of [['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as const) {
+const file = join(RESULTS, values.quick ? 'train.quick.tmp.json' : 'train.json');
+const before = (values.merge || values['skip-speed']) && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+// --skip-speed (with --merge): keep the speed section of the file, measured in an earlier run.
+const speed: Record<string, unknown> = values['skip-speed'] && before ? before.speed : {};
+for (const [id, model] of values['skip-speed'] ? [] : ([['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as const)) {
   const single = await tfjsSpeed(id, 1);
   const tfjs = THREADS > 1 ? await tfjsSpeed(id, THREADS) : single;
   const torchDefault = torchSpeed(model, false);
@@ -69,9 +73,7 @@ for (const [id, model] of [['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as cons
   console.log(id, JSON.stringify(speed[id]));
 }
 
-const file = join(RESULTS, values.quick ? 'train.quick.tmp.json' : 'train.json');
-const previous = values.merge && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).fullRuns as Record<string, unknown>) : {};
-const fullRuns: Record<string, unknown> = { ...previous };
+const fullRuns: Record<string, unknown> = { ...(values.merge && before ? before.fullRuns : {}) };
 const fullIds = values.quick ? [] : (values.full ?? 'report-cnn,report-mlp').split(',').filter(Boolean);
 for (const id of fullIds) {
   const out = join(RESULTS, `${id}.full.tmp`);
@@ -111,6 +113,7 @@ const result = {
   finished: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverageAtStart: load0, loadAverageAtEnd: loadavg(), node: process.version },
   tfjs: { version: tf.version.tfjs, backend },
+  ...(values['skip-speed'] && before ? { speedMeasuredIn: { started: before.speedMeasuredIn?.started ?? before.started, machine: before.speedMeasuredIn?.machine ?? before.machine } } : {}),
   speed,
   fullRuns,
 };
