@@ -10,7 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { DEBIAN_DIR, type FashionMnist, getPreset, loadFashionMnist, runTraining, selectBackend } from '../trainer/index.js';
+import { DEBIAN_DIR, type FashionMnist, getPreset, loadFashionMnist, parseArchitecture, runTraining, selectBackend } from '../trainer/index.js';
 import { trainingThreads } from '../trainer/train/run.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'string' }, steps: { type: 'string' }, merge: { type: 'boolean' }, 'skip-speed': { type: 'boolean' } } });
@@ -36,8 +36,13 @@ async function tfjsSpeed(id: string, threads: number): Promise<number> {
   const r = await runTraining({ architecture: p.architecture, training: { ...p.training, batchSize: BATCH, maxEpochs: 2, validationSplit: 0, earlyStopping: null }, data: slice(full, STEPS * BATCH), threads });
   return r.history[1].samplesPerSec;
 }
-// What a full-size run uses by default (runTraining's own rule).
-const THREADS = trainingThreads(backend.name, BATCH, 54_000);
+// What a full-size run of this model uses by default (runTraining's own rule).
+function defaultThreads(id: string): number {
+  const r = parseArchitecture(getPreset(id)!.architecture);
+  if (!r.ok) throw new Error(`preset ${id} does not parse`);
+  const params = r.model.layers.reduce((a, l) => a + l.params, 0);
+  return trainingThreads({ backend: backend.name, batchSize: BATCH, trainSamples: 54_000, flopsPerSample: r.model.layers.reduce((a, l) => a + l.flops, 0), params });
+}
 
 function torchSpeed(model: 'cnn' | 'mlp', tuned: boolean): { samplesPerSec: number; torch: string } | { error: string } {
   const py = '/usr/bin/python3';
@@ -57,14 +62,17 @@ const before = (values.merge || values['skip-speed']) && existsSync(file) ? JSON
 const speed: Record<string, unknown> = values['skip-speed'] && before ? before.speed : {};
 for (const [id, model] of values['skip-speed'] ? [] : ([['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as const)) {
   const single = await tfjsSpeed(id, 1);
-  const tfjs = THREADS > 1 ? await tfjsSpeed(id, THREADS) : single;
+  const threads = defaultThreads(id);
+  // Both measured, side by side; samplesPerSec is what a real run of this model uses.
+  const parallel = await tfjsSpeed(id, Math.max(2, threads));
+  const tfjs = threads > 1 ? parallel : single;
   const torchDefault = torchSpeed(model, false);
   const torchTuned = torchSpeed(model, true);
   const ratio = (t: typeof torchDefault) => ('samplesPerSec' in t ? tfjs / t.samplesPerSec : null);
   speed[id] = {
     batchSize: BATCH,
     steps: STEPS,
-    tfjs: { backend: backend.name, threads: THREADS, samplesPerSec: tfjs, singleThreadSamplesPerSec: single },
+    tfjs: { backend: backend.name, threads, samplesPerSec: tfjs, singleThreadSamplesPerSec: single, dataParallelSamplesPerSec: parallel },
     pytorchDefaultAlloc: torchDefault,
     pytorchTunedAlloc: torchTuned,
     ratioTfjsToPytorchDefault: ratio(torchDefault),

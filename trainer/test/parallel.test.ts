@@ -79,14 +79,18 @@ describe('data-parallel training', () => {
     expect(activeWorkers()).toBe(0);
   });
 
-  it('chooses threads: one per core for full-size runs on wasm/cpu, never shards under 8 samples, 1 on native backends', () => {
+  it('chooses threads: one per core for full-size convnet runs on wasm/cpu, 1 where splitting does not pay', () => {
     const cores = availableParallelism();
-    expect(trainingThreads('wasm', 32, 54_000)).toBe(Math.min(cores, 4));
-    expect(trainingThreads('wasm', 32, 1_800)).toBe(1); // thread start-up would outweigh the run
-    expect(trainingThreads('wasm', 32, 1_800, 2)).toBe(2);
-    expect(trainingThreads('wasm', 12, 54_000, 4)).toBe(1);
-    expect(trainingThreads('cpu', 64, 54_000, 16)).toBe(8);
-    expect(trainingThreads('tensorflow', 64, 54_000, 4)).toBe(1);
-    expect(trainingThreads('wasm', 32, 1_800, undefined, { CATWALK_TRAIN_THREADS: '3' })).toBe(3);
+    const cnn = { backend: 'wasm' as const, batchSize: 32, trainSamples: 54_000, flopsPerSample: 2_263_616, params: 106_202 };
+    const mlp = { ...cnn, flopsPerSample: 218_368, params: 109_386 };
+    expect(trainingThreads(cnn)).toBe(Math.min(cores, 4));
+    expect(trainingThreads(mlp)).toBe(1); // per-step sync and repeated updates outweigh the split
+    expect(trainingThreads({ ...cnn, trainSamples: 1_800 })).toBe(1); // thread start-up would outweigh the run
+    expect(trainingThreads({ ...cnn, trainSamples: 1_800 }, 2)).toBe(2);
+    expect(trainingThreads(mlp, 2)).toBe(2);
+    expect(trainingThreads({ ...cnn, batchSize: 12 }, 4)).toBe(1); // shards under 8 samples
+    expect(trainingThreads({ ...cnn, backend: 'cpu', batchSize: 64 }, 16)).toBe(8);
+    expect(trainingThreads({ ...cnn, backend: 'tensorflow' }, 4)).toBe(1);
+    expect(trainingThreads(mlp, undefined, { CATWALK_TRAIN_THREADS: '3' })).toBe(3);
   });
 });
