@@ -1,13 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Prisma } from "@/generated/prisma/client";
-import { db } from "@/lib/server/db";
 import { createClass, joinClass } from "@/lib/server/services/classes";
 import { getCellImages, getVisibleScores } from "@/lib/server/services/gallery";
 import { parseIdx } from "@/trainer/data/idx";
 import { accuracyOn, confusionMatrix, perClassMetrics, publicPrivateSplit } from "@/trainer/train/scoring";
-import { gql, makeUser } from "../helpers/fixtures";
+import { gql, makeUser, createScoredSubmission } from "../helpers/fixtures";
 
 // The web gallery (services/gallery.ts) and the graders' API (GraphQL: submission.result and
 // predictionExamples) both read the test set through lib/server/test-set.ts. For one submission
@@ -39,38 +37,7 @@ beforeAll(async () => {
   student = await makeUser("Agree Student");
   const klass = await createClass(grader.viewer, { name: `Agreement ${Date.now()}` });
   await joinClass(student.viewer, klass.joinCode);
-  const created = await db.submission.create({
-    data: {
-      name: "spread errors",
-      authorId: student.id,
-      classId: klass.id,
-      architecture: { layers: [{ type: "Flatten" }, { type: "Dense", units: 10, activation: "softmax" }] },
-      training: {},
-      status: "SUCCEEDED",
-      startedAt: new Date(),
-      finishedAt: new Date(),
-      result: {
-        create: {
-          // Scored the way the trainer scores a run.
-          testAccuracy: accuracyOn(labels, predictions, everything),
-          testLoss: 1.5,
-          publicAccuracy: accuracyOn(labels, predictions, split.public),
-          privateAccuracy: accuracyOn(labels, predictions, split.private),
-          confusionMatrix: confusionMatrix(labels, predictions),
-          perClass: perClassMetrics(confusionMatrix(labels, predictions)) as unknown as Prisma.InputJsonValue,
-          history: [],
-          predictions: Buffer.from(predictions),
-          paramCount: 7850,
-          epochs: 1,
-          backend: "cpu",
-          trainDurationMs: 1,
-          evalDurationMs: 1,
-        },
-      },
-    },
-    select: { id: true },
-  });
-  submissionId = created.id;
+  submissionId = await createScoredSubmission({ authorId: student.id, classId: klass.id, name: "spread errors", labels, predictions });
 });
 
 /** Every cell as the gallery and as the API list it for one viewer; asserts they match cell by cell. */
