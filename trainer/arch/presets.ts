@@ -74,7 +74,7 @@ export const presets: Preset[] = [
       { name: 'catwalk_cnn', inputShape: [28, 28, 1] },
     ),
     training: t({ optimizer: 'adam', learningRate: 0.001, batchSize: 64, maxEpochs: 30, earlyStopping: { monitor: 'val_accuracy', patience: 4, restoreBestWeights: true } }),
-    reference: { testAccuracy: 0.93, params: 421_642, source: 'design target, not yet measured to completion' },
+    reference: { testAccuracy: 0.93, params: 421_642, source: 'design aim; measured 92.41 % (bench/README.md)' },
   },
 ];
 
