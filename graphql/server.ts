@@ -3,6 +3,7 @@ import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/di
 import type { GraphQLContext } from "./builder";
 import { formatError } from "./errors";
 import { queryLimitsRule } from "./limits";
+import { leaderboardResponseCache } from "./response-cache";
 import { schema } from "./schema";
 
 /**
@@ -31,6 +32,6 @@ export function createApolloServer(): ApolloServer<GraphQLContext> {
     includeStacktraceInErrorResponses: false,
     validationRules: [queryLimitsRule()],
     introspection: true,
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore],
+    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, leaderboardResponseCache()],
   });
 }

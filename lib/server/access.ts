@@ -37,6 +37,8 @@ export interface ClassAccess {
   isGrader: boolean;
   /** What this member may see of results in the class. */
   can: Visibility;
+  /** The class's leaderboard version (see prisma/schema.prisma): what caches of the board are keyed by. */
+  boardVersion: number;
 }
 
 export async function requireClassAccess(
@@ -51,6 +53,7 @@ export async function requireClassAccess(
       id: true,
       privateRevealed: true,
       showArchitectures: true,
+      boardVersion: true,
       memberships: { where: { userId: signedIn.userId }, select: { role: true } },
     },
   });
@@ -65,7 +68,7 @@ export async function requireClassAccess(
     throw forbidden(minRole === "OWNER" ? "Only the class owner can do this." : "Only graders can do this.");
   }
   const isGrader = RANK[role] >= RANK.GRADER;
-  return { viewer: signedIn, classId: klass.id, role, isGrader, can: visibility({ isGrader }, klass) };
+  return { viewer: signedIn, classId: klass.id, role, isGrader, can: visibility({ isGrader }, klass), boardVersion: klass.boardVersion };
 }
 
 /** Token management needs a signed-in person: a token must not mint or revoke tokens (no escalation). */
