@@ -3,7 +3,7 @@ import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/di
 import type { GraphQLContext } from "./builder";
 import { formatError } from "./errors";
 import { queryLimitsRule } from "./limits";
-import { leaderboardResponseCache } from "./response-cache";
+import { leaderboardResponseCache, stringifyResult } from "./response-cache";
 import { schema } from "./schema";
 
 /**
@@ -33,5 +33,6 @@ export function createApolloServer(): ApolloServer<GraphQLContext> {
     validationRules: [queryLimitsRule()],
     introspection: true,
     plugins: [ApolloServerPluginCacheControlDisabled(), noStore, leaderboardResponseCache()],
+    stringifyResult,
   });
 }

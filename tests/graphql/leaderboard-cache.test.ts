@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { responseCacheStats } from "@/graphql/response-cache";
+import { responseCacheStats, stringifyResult } from "@/graphql/response-cache";
 import { db } from "@/lib/server/db";
 import { revokeApiToken } from "@/lib/server/services/tokens";
 import type { Viewer } from "@/lib/server/viewer";
@@ -95,6 +95,9 @@ describe("leaderboard caches", () => {
       const bobs = await hitsDuring(() => board(bob.viewer, klass.slug));
       expect(bobs.hits).toBe(1);
       expect(bobs.value).toEqual(first);
+      // A hit's HTTP body is the one serialised when it was stored: the same bytes Apollo writes.
+      const hit = await gql(bob.viewer, BOARD, { s: klass.slug });
+      expect(stringifyResult({ errors: undefined, data: hit.data!, extensions: undefined })).toBe(JSON.stringify({ data: hit.data }) + "\n");
 
       // The grader asks the same query: private scores, from a miss, not the students' answer.
       const graders = await hitsDuring(() => board(owner.viewer, klass.slug));
