@@ -40,8 +40,8 @@ describe("no N+1: statements per operation do not grow with the class", () => {
       expect(all.data.leaderboard).toHaveLength(4000);
       const student = await count(viewerOf(large.studentIds[7]!), BOARD, { s: large.slug });
       const smallBoard = await count(viewerOf(small.ownerId), BOARD, { s: small.slug });
-      // The access check (class, membership), then one statement.
-      for (const run of [grader, all, student, smallBoard]) expect(run.queries).toHaveLength(3);
+      // The access check (class and membership in one statement), then one statement.
+      for (const run of [grader, all, student, smallBoard]) expect(run.queries).toHaveLength(2);
     } finally {
       delete process.env.CATWALK_LEADERBOARD_CACHE;
     }
@@ -53,12 +53,12 @@ describe("no N+1: statements per operation do not grow with the class", () => {
     const again = await count(viewerOf(large.studentIds[2]!), NO_ARCH, { s: large.slug });
     const grader = await count(viewerOf(large.ownerId), NO_ARCH, { s: large.slug });
     // A miss: the response cache's access check, the resolver's, the rows.
-    expect(first.queries).toHaveLength(5);
+    expect(first.queries).toHaveLength(3);
     // Another student, same visibility: the access check, then the stored answer.
-    expect(again.queries).toHaveLength(2);
+    expect(again.queries).toHaveLength(1);
     expect(again.data).toEqual(first.data);
     // A grader sees more: a miss for the answer, but the shared rows.
-    expect(grader.queries).toHaveLength(4);
+    expect(grader.queries).toHaveLength(2);
     expect(again.data.leaderboard[0].privateAccuracy).toBeNull();
     expect(grader.data.leaderboard[0].privateAccuracy).not.toBeNull();
     expect(grader.data.leaderboard.map((r: { student: { id: string } }) => r.student.id)).toEqual(
@@ -76,11 +76,11 @@ describe("no N+1: statements per operation do not grow with the class", () => {
     expect(grader.data.searchSubmissions.nodes).toHaveLength(100);
     expect(grader.data.searchSubmissions.totalCount).toBe(4000);
     const smallPage = await count(viewerOf(small.ownerId), PAGE, { s: small.slug });
-    // Access check (2), the page and one batched statement per relation Prisma loads (author,
+    // Access check (1), the page and one batched statement per relation Prisma loads (author,
     // class, result), the total; a student's page adds one statement for the public-half
     // scoring of all its rows together.
     expect(grader.queries.length).toBe(smallPage.queries.length);
-    expect(grader.queries.length).toBe(7);
+    expect(grader.queries.length).toBe(6);
     const student = await count(viewerOf(large.studentIds[3]!), PAGE, { s: large.slug });
     expect(student.data.searchSubmissions.nodes).toHaveLength(20);
     expect(student.queries.length).toBeLessThanOrEqual(grader.queries.length + 1);
@@ -94,7 +94,7 @@ describe("no N+1: statements per operation do not grow with the class", () => {
     delete process.env.CATWALK_LEADERBOARD_CACHE;
     expect(large1.data.resultsCsv.trimEnd().split("\r\n")).toHaveLength(4001);
     expect(large1.queries.length).toBe(small1.queries.length);
-    // Two access checks (2 each, which Prisma may batch into one pair) and one statement per export.
-    expect(large1.queries.length).toBeLessThanOrEqual(6);
+    // Two access checks (one statement each) and one statement per export.
+    expect(large1.queries.length).toBeLessThanOrEqual(4);
   });
 });
