@@ -1,16 +1,19 @@
-// `npm run bench:train [-- --quick] [-- --full=report-cnn,report-mlp]`: training speed of the
-// report's CNN and MLP on the chosen tfjs backend, the same networks in PyTorch side by side
-// (glibc default and tuned allocator), and full runs (accuracy, time-to-accuracy, peak RSS).
-// Writes bench/results/train.json.
+// `npm run bench:train [-- --quick] [-- --full=report-cnn,report-mlp] [-- --merge]`: training
+// speed of the report's CNN and MLP on the chosen tfjs backend (single-threaded and data-parallel
+// over all cores), the same networks in PyTorch side by side (glibc default and tuned allocator),
+// and full runs (accuracy, time-to-accuracy, peak RSS). Writes bench/results/train.json;
+// --merge keeps the full runs already there that this run doesn't redo (each has its date);
+// --skip-speed also keeps the speed section (e.g. `-- --skip-speed --merge --full=catwalk-cnn`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { DEBIAN_DIR, type FashionMnist, getPreset, loadFashionMnist, runTraining, selectBackend } from '../trainer/index.js';
+import { DEBIAN_DIR, type FashionMnist, getPreset, loadFashionMnist, parseArchitecture, runTraining, selectBackend } from '../trainer/index.js';
+import { trainingThreads } from '../trainer/train/run.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'string' }, steps: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'string' }, steps: { type: 'string' }, merge: { type: 'boolean' }, 'skip-speed': { type: 'boolean' } } });
 const RESULTS = join(import.meta.dirname, 'results');
 mkdirSync(RESULTS, { recursive: true });
 const STEPS = Number(values.steps ?? 300);
@@ -26,12 +29,19 @@ const slice = (d: FashionMnist, n: number): FashionMnist => ({
   test: { images: d.test.images.slice(0, 1000 * 784), labels: d.test.labels.slice(0, 1000), count: 1000 },
 });
 
-async function tfjsSpeed(id: string): Promise<number> {
+async function tfjsSpeed(id: string, threads: number): Promise<number> {
   const p = getPreset(id)!;
   // The real training path (batch assembly, metrics, optimizer) on STEPS batches; epoch 1 warms
   // the JIT and kernel caches, epoch 2 is measured.
-  const r = await runTraining({ architecture: p.architecture, training: { ...p.training, batchSize: BATCH, maxEpochs: 2, validationSplit: 0, earlyStopping: null }, data: slice(full, STEPS * BATCH) });
+  const r = await runTraining({ architecture: p.architecture, training: { ...p.training, batchSize: BATCH, maxEpochs: 2, validationSplit: 0, earlyStopping: null }, data: slice(full, STEPS * BATCH), threads });
   return r.history[1].samplesPerSec;
+}
+// What a full-size run of this model uses by default (runTraining's own rule).
+function defaultThreads(id: string): number {
+  const r = parseArchitecture(getPreset(id)!.architecture);
+  if (!r.ok) throw new Error(`preset ${id} does not parse`);
+  const params = r.model.layers.reduce((a, l) => a + l.params, 0);
+  return trainingThreads({ backend: backend.name, batchSize: BATCH, trainSamples: 54_000, flopsPerSample: r.model.layers.reduce((a, l) => a + l.flops, 0), params });
 }
 
 function torchSpeed(model: 'cnn' | 'mlp', tuned: boolean): { samplesPerSec: number; torch: string } | { error: string } {
@@ -46,16 +56,23 @@ function torchSpeed(model: 'cnn' | 'mlp', tuned: boolean): { samplesPerSec: numb
 
 const started = new Date().toISOString();
 const load0 = loadavg();
-const speed: Record<string, unknown> = {};
-for (const [id, model] of [['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as const) {
-  const tfjs = await tfjsSpeed(id);
+const file = join(RESULTS, values.quick ? 'train.quick.tmp.json' : 'train.json');
+const before = (values.merge || values['skip-speed']) && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+// --skip-speed (with --merge): keep the speed section of the file, measured in an earlier run.
+const speed: Record<string, unknown> = values['skip-speed'] && before ? before.speed : {};
+for (const [id, model] of values['skip-speed'] ? [] : ([['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as const)) {
+  const single = await tfjsSpeed(id, 1);
+  const threads = defaultThreads(id);
+  // Both measured, side by side; samplesPerSec is what a real run of this model uses.
+  const parallel = await tfjsSpeed(id, Math.max(2, threads));
+  const tfjs = threads > 1 ? parallel : single;
   const torchDefault = torchSpeed(model, false);
   const torchTuned = torchSpeed(model, true);
   const ratio = (t: typeof torchDefault) => ('samplesPerSec' in t ? tfjs / t.samplesPerSec : null);
   speed[id] = {
     batchSize: BATCH,
     steps: STEPS,
-    tfjs: { backend: backend.name, samplesPerSec: tfjs },
+    tfjs: { backend: backend.name, threads, samplesPerSec: tfjs, singleThreadSamplesPerSec: single, dataParallelSamplesPerSec: parallel },
     pytorchDefaultAlloc: torchDefault,
     pytorchTunedAlloc: torchTuned,
     ratioTfjsToPytorchDefault: ratio(torchDefault),
@@ -64,7 +81,7 @@ for (const [id, model] of [['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as cons
   console.log(id, JSON.stringify(speed[id]));
 }
 
-const fullRuns: Record<string, unknown> = {};
+const fullRuns: Record<string, unknown> = { ...(values.merge && before ? before.fullRuns : {}) };
 const fullIds = values.quick ? [] : (values.full ?? 'report-cnn,report-mlp').split(',').filter(Boolean);
 for (const id of fullIds) {
   const out = join(RESULTS, `${id}.full.tmp`);
@@ -75,6 +92,8 @@ for (const id of fullIds) {
   const target = TARGETS[id];
   const hit = (r.testByEpoch as { epoch: number; testAccuracy: number; trainMs: number }[]).find((e) => e.testAccuracy >= target);
   fullRuns[id] = {
+    measuredAt: new Date().toISOString(),
+    threads: r.threads,
     testAccuracy: r.testAccuracy,
     testLoss: r.testLoss,
     publicAccuracy: r.publicAccuracy,
@@ -102,9 +121,9 @@ const result = {
   finished: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverageAtStart: load0, loadAverageAtEnd: loadavg(), node: process.version },
   tfjs: { version: tf.version.tfjs, backend },
+  ...(values['skip-speed'] && before ? { speedMeasuredIn: { started: before.speedMeasuredIn?.started ?? before.started, machine: before.speedMeasuredIn?.machine ?? before.machine } } : {}),
   speed,
   fullRuns,
 };
-const file = join(RESULTS, values.quick ? 'train.quick.tmp.json' : 'train.json');
 writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
 console.log(`wrote ${file}`);

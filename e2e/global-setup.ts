@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "../tests/helpers/database";
+import { E2E_SIGNIN_LIMIT } from "./helpers";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 /** The committed 2,000 + 1,000 image subset: a submission trains on it in seconds. */
@@ -62,6 +63,8 @@ export default async function globalSetup() {
     NEXT_TELEMETRY_DISABLED: "1",
     // The web app renders gallery images from the same test file the worker scores on.
     FASHION_MNIST_DIR: FIXTURE_DIR,
+    // A small sign-in limit (the default stays 10) so sign-in-limit.spec.ts reaches it quickly.
+    CATWALK_RATE_SIGNIN_PER_15MIN: String(E2E_SIGNIN_LIMIT),
   };
   const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(PORT)], {
     env,

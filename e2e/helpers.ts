@@ -1,6 +1,13 @@
 import { expect, type Browser, type Page } from "@playwright/test";
 
 /**
+ * Sign-in attempts per email per 15 minutes on the e2e server (CATWALK_RATE_SIGNIN_PER_15MIN,
+ * default 10): small, so sign-in-limit.spec.ts reaches it in a few attempts; other specs' users
+ * sign in at most three times (sign-up, a wrong and a right password in foundation.spec.ts).
+ */
+export const E2E_SIGNIN_LIMIT = 4;
+
+/**
  * Signs a new user up in a fresh browser context and returns its page on /classes.
  * `tag` keeps emails unique across spec files that run against the same database.
  */

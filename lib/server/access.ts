@@ -103,8 +103,13 @@ export async function requireSubmissionAccess(
 }
 
 export interface Visibility {
-  /** Private-half accuracy, full-test-set metrics and per-image predictions of the private half. */
+  /** Private-half accuracy and full-test-set aggregates (confusion matrix, per-class metrics). */
   privateScores: boolean;
+  /**
+   * Per-image results (which test images fell in which cell, and the images) of the private half:
+   * graders only, even after the reveal, because a per-image list amounts to its labels.
+   */
+  privateImages: boolean;
   /** Other students' architectures on the leaderboard. */
   architectures: boolean;
 }
@@ -113,6 +118,7 @@ export interface Visibility {
 export function visibility(access: Pick<ClassAccess, "isGrader">, klass: { privateRevealed: boolean; showArchitectures: boolean }): Visibility {
   return {
     privateScores: access.isGrader || klass.privateRevealed,
+    privateImages: access.isGrader,
     architectures: access.isGrader || klass.showArchitectures,
   };
 }

@@ -1,82 +1,163 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseIdx } from "@/trainer/data/idx";
+import { FILES, findDataDir } from "@/trainer/data/paths";
 import { type ClassMetrics, confusionMatrix, perClassMetrics, publicPrivateSplit } from "@/trainer/train/scoring";
 
-// The test labels stay on the server. They are read here only to score the public half of a
-// stored prediction vector for students before the private leaderboard is revealed: a
-// full-test-set confusion matrix would give away the private half's accuracy (its trace).
+// The Fashion-MNIST test set on the web server: the one place that reads its labels and images,
+// splits it into the leaderboard's public and private halves and scores stored predictions on
+// either. The gallery (services/gallery.ts), the graders' API (services/grading.ts) and result
+// views (services/submissions.ts) all go through here, so students and graders are shown
+// numbers from the same split. Labels and private-half data never leave through the API: who
+// may see which scope is decided by the callers (access.ts).
 
-let labelsPromise: Promise<Uint8Array | null> | undefined;
+/** 'all': every image the run was scored on; 'public': only the public half of them. */
+export type TestScope = "all" | "public";
 
-const TEST_LABELS_FILE = "t10k-labels-idx1-ubyte.gz";
-
-// The trainer's search order (trainer/data/fashionMnist.ts `searchDirs`), repeated here because
-// that module reaches for its fixtures via `new URL(…, import.meta.url)` and `.js` specifiers,
-// which Next's bundler cannot follow; the web app needs only this one small file.
-function searchDirs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const cache = join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "catwalk", "fashion-mnist");
-  return [env.FASHION_MNIST_DIR, "/usr/share/datasets/fashion-mnist", cache].filter((d): d is string => Boolean(d));
+interface LoadedTestSet {
+  dir: string;
+  labels: Uint8Array;
+  images: Promise<Uint8Array> | null;
 }
 
-/** The 10k test labels from the same directories the trainer searches, or null when absent. */
-export function testLabels(): Promise<Uint8Array | null> {
-  labelsPromise ??= (async () => {
-    const dir = searchDirs().find((d) => existsSync(join(d, TEST_LABELS_FILE)));
+let loading: Promise<LoadedTestSet | null> | null = null;
+
+/**
+ * The test split from the directory the trainer reads (trainer/data/paths.ts: FASHION_MNIST_DIR,
+ * then Debian's dataset-fashion-mnist, then the download cache), so predictions are matched with
+ * the labels they were scored against. Absence is not cached: a worker may download the files later.
+ */
+function load(): Promise<LoadedTestSet | null> {
+  loading ??= (async () => {
+    const dir = findDataDir();
     if (!dir) return null;
-    try {
-      const idx = parseIdx(await readFile(join(dir, TEST_LABELS_FILE)), TEST_LABELS_FILE);
-      return idx.shape.length === 1 ? idx.data : null;
-    } catch (error) {
+    const idx = parseIdx(await readFile(join(dir, FILES.testLabels)), FILES.testLabels);
+    if (idx.shape.length !== 1) throw new Error(`${FILES.testLabels}: expected one dimension, got ${idx.shape.join("×")}`);
+    return { dir, labels: idx.data, images: null };
+  })()
+    .catch((error: unknown) => {
       console.error("[test-set] unreadable test labels:", error);
       return null;
-    }
-  })();
-  return labelsPromise;
+    })
+    .then((loaded) => {
+      if (!loaded) loading = null;
+      return loaded;
+    });
+  return loading;
 }
 
-const splits = new Map<number, { public: Uint32Array; private: Uint32Array }>();
+/** The test labels, or null when no Fashion-MNIST directory is available. */
+export async function testLabels(): Promise<Uint8Array | null> {
+  return (await load())?.labels ?? null;
+}
+
+/** Test image `index` as 784 grayscale bytes (row-major 28×28), or null when unavailable. */
+export async function testImage(index: number): Promise<Uint8Array | null> {
+  const set = await load();
+  if (!set || !Number.isInteger(index) || index < 0 || index >= set.labels.length) return null;
+  set.images ??= (async () => {
+    const idx = parseIdx(await readFile(join(set.dir, FILES.testImages)), FILES.testImages);
+    if (idx.shape.length !== 3 || idx.shape[0] !== set.labels.length || idx.shape[1] !== 28 || idx.shape[2] !== 28) {
+      throw new Error(`${FILES.testImages}: expected ${set.labels.length}×28×28 images, got ${idx.shape.join("×")}`);
+    }
+    return idx.data;
+  })().catch((error: unknown) => {
+    set.images = null;
+    throw error;
+  });
+  return (await set.images).subarray(index * 784, (index + 1) * 784);
+}
+
+export interface TestSplit {
+  /** Sorted test indices of each half, exactly as the trainer's `publicPrivateSplit` returns them. */
+  public: Uint32Array;
+  private: Uint32Array;
+  /** 1 at the public half's indices: O(1) membership. */
+  isPublic: Uint8Array;
+}
+
+const splits = new Map<number, TestSplit>();
 
 /** The trainer's fixed public/private split for a run scored on the first `n` test images. */
-export function splitFor(n: number): { public: Uint32Array; private: Uint32Array } {
+export function splitFor(n: number): TestSplit {
   let split = splits.get(n);
   if (!split) {
-    split = publicPrivateSplit(n);
+    const halves = publicPrivateSplit(n);
+    const isPublic = new Uint8Array(n);
+    for (const i of halves.public) isPublic[i] = 1;
+    split = { ...halves, isPublic };
     splits.set(n, split);
   }
   return split;
 }
 
-/** Confusion matrix and per-class metrics of the public half only; null when labels are unavailable. */
-export async function publicHalfMetrics(
-  predictions: Uint8Array,
-): Promise<{ confusionMatrix: number[][]; perClass: ClassMetrics[] } | null> {
-  const labels = await testLabels();
-  if (!labels || labels.length < predictions.length) return null;
-  const idx = splitFor(predictions.length).public;
-  const l = new Uint8Array(idx.length);
-  const p = new Uint8Array(idx.length);
-  for (let i = 0; i < idx.length; i++) {
-    l[i] = labels[idx[i]!]!;
-    p[i] = predictions[idx[i]!]!;
-  }
-  const cm = confusionMatrix(l, p);
-  return { confusionMatrix: cm, perClass: perClassMetrics(cm) };
-}
-
 /** Whether test image `index` belongs to the public half of a run over `n` images. */
 export function isPublicIndex(n: number, index: number): boolean {
-  const pub = splitFor(n).public;
-  let lo = 0;
-  let hi = pub.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = pub[mid]!;
-    if (v === index) return true;
-    if (v < index) lo = mid + 1;
-    else hi = mid - 1;
+  return Number.isInteger(index) && index >= 0 && index < n && splitFor(n).isPublic[index] === 1;
+}
+
+/** Labels for these predictions, or null when the labels are missing or fewer than the predictions. */
+async function labelsFor(predictions: Uint8Array): Promise<Uint8Array | null> {
+  const labels = await testLabels();
+  return labels && labels.length >= predictions.length ? labels : null;
+}
+
+export interface ScopedMetrics {
+  scope: TestScope;
+  accuracy: number;
+  /** rows = true class, columns = predicted class, over the images in scope. */
+  confusionMatrix: number[][];
+  perClass: ClassMetrics[];
+  /** How many test images are in scope. */
+  images: number;
+}
+
+/** Accuracy, confusion matrix and per-class metrics of stored predictions on one scope of the test set. */
+export async function scoreOn(predictions: Uint8Array, scope: TestScope): Promise<ScopedMetrics | null> {
+  const labels = await labelsFor(predictions);
+  if (!labels) return null;
+  const n = predictions.length;
+  // The trainer's own index lists and confusion matrix, so these match what it stored.
+  const indices = scope === "public" ? splitFor(n).public : null;
+  const count = indices ? indices.length : n;
+  const truth = new Uint8Array(count);
+  const predicted = new Uint8Array(count);
+  let correct = 0;
+  for (let k = 0; k < count; k++) {
+    const i = indices ? indices[k]! : k;
+    truth[k] = labels[i]!;
+    predicted[k] = predictions[i]!;
+    if (truth[k] === predicted[k]) correct++;
   }
-  return false;
+  const matrix = confusionMatrix(truth, predicted);
+  return { scope, accuracy: count ? correct / count : 0, confusionMatrix: matrix, perClass: perClassMetrics(matrix), images: count };
+}
+
+export interface CellMembers {
+  /** Test-set indices in test-set order, at most `limit`. */
+  indices: number[];
+  /** How many images in scope fall in the cell. */
+  total: number;
+}
+
+/** The test images in scope whose true class is `trueLabel` and predicted class `predictedLabel`; null without labels. */
+export async function cellMembers(
+  predictions: Uint8Array,
+  scope: TestScope,
+  trueLabel: number,
+  predictedLabel: number,
+  limit: number,
+): Promise<CellMembers | null> {
+  const labels = await labelsFor(predictions);
+  if (!labels) return null;
+  const pub = scope === "public" ? splitFor(predictions.length).isPublic : null;
+  const indices: number[] = [];
+  let total = 0;
+  for (let i = 0; i < predictions.length; i++) {
+    if (labels[i] !== trueLabel || predictions[i] !== predictedLabel) continue;
+    if (pub && !pub[i]) continue;
+    total++;
+    if (indices.length < limit) indices.push(i);
+  }
+  return { indices, total };
 }

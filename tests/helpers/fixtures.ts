@@ -4,6 +4,9 @@ import type { GraphQLContext } from "@/graphql/builder";
 import { createApolloServer } from "@/graphql/server";
 import { registerUser } from "@/lib/server/services/users";
 import { anonymous, type Viewer } from "@/lib/server/viewer";
+import type { Prisma } from "@/generated/prisma/client";
+import { db } from "@/lib/server/db";
+import { accuracyOn, confusionMatrix, perClassMetrics, publicPrivateSplit } from "@/trainer/train/scoring";
 
 export async function makeUser(name = "Test User"): Promise<{ id: string; email: string; password: string; viewer: Viewer }> {
   const email = `${name.toLowerCase().replace(/\W+/g, ".")}.${randomUUID().slice(0, 8)}@example.test`;
@@ -37,4 +40,46 @@ export async function gql<T = Record<string, any>>(
 
 export function errorCode(result: GqlResult): unknown {
   return result.errors?.[0]?.extensions?.code;
+}
+
+/**
+ * A SUCCEEDED submission whose result is scored from `predictions` the way the trainer scores a
+ * run (accuracy on all, public and private halves; confusion matrix; per-class metrics).
+ */
+export async function createScoredSubmission(opts: { authorId: string; classId: string; name: string; labels: Uint8Array; predictions: Uint8Array }): Promise<string> {
+  const { labels, predictions } = opts;
+  const split = publicPrivateSplit(labels.length);
+  const everything = Uint32Array.from(labels, (_, i) => i);
+  const matrix = confusionMatrix(labels, predictions);
+  const created = await db.submission.create({
+    data: {
+      name: opts.name,
+      authorId: opts.authorId,
+      classId: opts.classId,
+      architecture: { layers: [{ type: "Flatten" }, { type: "Dense", units: 10, activation: "softmax" }] },
+      training: {},
+      status: "SUCCEEDED",
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      result: {
+        create: {
+          testAccuracy: accuracyOn(labels, predictions, everything),
+          testLoss: 1.5,
+          publicAccuracy: accuracyOn(labels, predictions, split.public),
+          privateAccuracy: accuracyOn(labels, predictions, split.private),
+          confusionMatrix: matrix,
+          perClass: perClassMetrics(matrix) as unknown as Prisma.InputJsonValue,
+          history: [],
+          predictions: Buffer.from(predictions),
+          paramCount: 7850,
+          epochs: 1,
+          backend: "cpu",
+          trainDurationMs: 1,
+          evalDurationMs: 1,
+        },
+      },
+    },
+    select: { id: true },
+  });
+  return created.id;
 }

@@ -6,7 +6,7 @@ import { createClass, joinClass } from "@/lib/server/services/classes";
 import { getCellImages, getTestImagePng, getVisibleScores } from "@/lib/server/services/gallery";
 import { confusionMatrix, publicPrivateSplit } from "@/trainer/train/scoring";
 import { parseIdx } from "@/trainer/data/idx";
-import { makeUser } from "../helpers/fixtures";
+import { makeUser, createScoredSubmission } from "../helpers/fixtures";
 
 // The gallery's visibility rule against a real database and the committed test subset.
 const labels = parseIdx(readFileSync(join(process.env.FASHION_MNIST_DIR!, "t10k-labels-idx1-ubyte.gz"))).data;
@@ -31,36 +31,7 @@ beforeAll(async () => {
   classId = klass.id;
   await joinClass(student.viewer, klass.joinCode);
   await joinClass(other.viewer, klass.joinCode);
-  const created = await db.submission.create({
-    data: {
-      name: "shirt confuser",
-      authorId: student.id,
-      classId,
-      architecture: { layers: [{ type: "Flatten" }, { type: "Dense", units: 10, activation: "softmax" }] },
-      training: {},
-      status: "SUCCEEDED",
-      startedAt: new Date(),
-      finishedAt: new Date(),
-      result: {
-        create: {
-          testAccuracy: 0.9,
-          testLoss: 0.3,
-          publicAccuracy: 0.9,
-          privateAccuracy: 0.9,
-          confusionMatrix: confusionMatrix(labels, predictions),
-          history: [],
-          predictions: Buffer.from(predictions),
-          paramCount: 7850,
-          epochs: 1,
-          backend: "cpu",
-          trainDurationMs: 1,
-          evalDurationMs: 1,
-        },
-      },
-    },
-    select: { id: true },
-  });
-  submissionId = created.id;
+  submissionId = await createScoredSubmission({ authorId: student.id, classId: classId, name: "shirt confuser", labels, predictions });
 });
 
 describe("confusion-matrix gallery", () => {

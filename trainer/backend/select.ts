@@ -14,6 +14,9 @@ export interface BackendInfo {
   /** Kernels replaced on wasm (see wasmKernels.ts). */
   patchedKernels: string[];
   simd?: boolean;
+  /** Our own wasm SIMD kernels (trainer/backend/simd/kernels.wat) that loaded. */
+  simdKernels?: string[];
+  simdKernelsError?: string;
 }
 
 const ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -52,11 +55,19 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   if (name === 'wasm') {
     const { installWasmKernels } = await import('./wasmKernels.js');
     installWasmKernels();
+    try {
+      const { loadSimdKernels } = await import('./simd.js');
+      await loadSimdKernels(tf.backend() as unknown as import('@tensorflow/tfjs-backend-wasm').BackendWasm);
+    } catch (e) {
+      // The JS versions of these kernels still work; only slower.
+      simdFailure = (e as Error).message.split('\n')[0];
+    }
   }
   return null;
 }
 
 let current: BackendInfo | null = null;
+let simdFailure: string | null = null;
 
 /**
  * Picks the fastest backend that loads: tfjs-node-gpu (with a GPU) → tfjs-node → wasm (with the
@@ -84,7 +95,7 @@ export async function selectBackend(prefer: BackendName | undefined = (process.e
         version: tf.version.tfjs,
         skipped,
         patchedKernels: [...REPLACED_KERNELS],
-        ...(name === 'wasm' ? { simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') } : {}),
+        ...(name === 'wasm' ? { simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), simdKernels: simdFailure === null ? ['CatwalkConv2DMaxPoolGrad'] : [], ...(simdFailure ? { simdKernelsError: simdFailure } : {}) } : {}),
       };
       return current;
     }

@@ -9,6 +9,7 @@
 // gradient to one or two kernel dispatches instead of dozens of tfjs ops.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerConvPoolKernel } from '../train/convPool.js';
 
 type TensorInfo = tf.TensorInfo;
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs?: Record<string, unknown> };
@@ -454,6 +455,7 @@ export function installWasmKernels(): void {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: IMPLS[name] as unknown as tf.KernelFunc });
   }
+  registerConvPoolKernel();
   installed = true;
 }
 

@@ -1,23 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TrainerError } from '../errors.js';
 import { parseIdx } from './idx.js';
+import { DEBIAN_DIR, FILES, defaultCacheDir, hasAllFiles, searchDirs } from './paths.js';
+
+export { DEBIAN_DIR, FILES, defaultCacheDir, searchDirs };
 
 export const CLASS_NAMES = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
   'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ] as const;
 
-export const FILES = {
-  trainImages: 'train-images-idx3-ubyte.gz',
-  trainLabels: 'train-labels-idx1-ubyte.gz',
-  testImages: 't10k-images-idx3-ubyte.gz',
-  testLabels: 't10k-labels-idx1-ubyte.gz',
-} as const;
 type FileKey = keyof typeof FILES;
 
 /** MD5s of the official gzipped files (zalandoresearch/fashion-mnist README). */
@@ -29,7 +25,6 @@ export const OFFICIAL_MD5: Record<FileKey, string> = {
 };
 export const OFFICIAL_BASE_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
 
-export const DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
 /** The committed 2,000 train + 1,000 test subset used by tests (first images of each official file). */
 export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/fashion-mnist', import.meta.url));
 
@@ -60,23 +55,6 @@ export interface LoadOptions {
   systemDir?: string;
   fetchImpl?: typeof fetch;
   env?: NodeJS.ProcessEnv;
-}
-
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'catwalk', 'fashion-mnist');
-}
-
-function hasAllFiles(dir: string): boolean {
-  return Object.values(FILES).every((f) => existsSync(join(dir, f)));
-}
-
-/** Directories searched in order; the first holding all four files wins. */
-export function searchDirs(env: NodeJS.ProcessEnv = process.env, cacheDir = defaultCacheDir(env), systemDir = DEBIAN_DIR): string[] {
-  const dirs: string[] = [];
-  if (env.FASHION_MNIST_DIR) dirs.push(env.FASHION_MNIST_DIR);
-  dirs.push(systemDir, cacheDir);
-  return dirs;
 }
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');

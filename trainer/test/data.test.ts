@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FILES, FIXTURE_DIR, loadFashionMnist, searchDirs } from '../data/fashionMnist.js';
+import { findDataDir } from '../data/paths.js';
 import { encodeIdx, parseIdx } from '../data/idx.js';
 import { TrainerError } from '../errors.js';
 
@@ -43,6 +44,14 @@ describe('loadFashionMnist', () => {
     expect(d.source).toBe(FIXTURE_DIR);
     expect(d.train.count).toBe(100);
     expect([...d.train.labels]).toEqual([...full.train.labels.slice(0, 100)]);
+  });
+  it('findDataDir (shared with the web app) returns the first searched directory holding all four files', () => {
+    const partial = mkdtempSync(join(tmpdir(), 'fm-partial-'));
+    for (const f of [FILES.testImages, FILES.testLabels]) copyFileSync(join(FIXTURE_DIR, f), join(partial, f));
+    const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', FASHION_MNIST_DIR: partial };
+    expect(findDataDir(env, FIXTURE_DIR, '/nonexistent')).toBe(FIXTURE_DIR);
+    expect(findDataDir({ NODE_ENV: 'test', FASHION_MNIST_DIR: FIXTURE_DIR }, '/nonexistent', '/nonexistent')).toBe(FIXTURE_DIR);
+    expect(findDataDir(env, '/nonexistent', '/nonexistent')).toBeUndefined();
   });
   it('fails with DATA_UNAVAILABLE and says how to get the data when nothing is found', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'fm-'));

@@ -120,7 +120,7 @@ describe('buildModel', () => {
     const { buildModel } = await import('../train/model.js');
     const r = parseArchitecture(getPreset('report-cnn')!.architecture);
     if (!r.ok) throw new Error('preset');
-    const { model: fast } = await buildModel(r.model, 3);
+    const { model: fast } = await buildModel(r.model, 3, { fuse: false });
     const names = fast.layers.map((l) => l.getClassName());
     expect(names).toEqual(['Conv2D', 'MaxPooling2D', 'Activation', 'Conv2D', 'MaxPooling2D', 'Activation', 'Flatten', 'Dense', 'Dense']);
     const plainJson = structuredClone(r.model.keras);
@@ -133,6 +133,37 @@ describe('buildModel', () => {
     tf.dispose([x]);
     fast.dispose();
     plain.dispose();
+  });
+
+  it('fuses the first Conv2D with its max-pool on wasm: same weights, outputs and gradients', async () => {
+    const { parseArchitecture } = await import('../arch/index.js');
+    const { buildModel } = await import('../train/model.js');
+    for (const id of ['report-cnn', 'catwalk-cnn']) {
+      const r = parseArchitecture(getPreset(id)!.architecture);
+      if (!r.ok) throw new Error('preset');
+      const { model: fused } = await buildModel(r.model, 4);
+      const { model: plain } = await buildModel(r.model, 4, { fuse: false });
+      expect(fused.layers[0].getClassName()).toBe('CatwalkConv2DMaxPool');
+      expect(fused.layers.length).toBe(plain.layers.length - 1);
+      expect(fused.countParams()).toBe(plain.countParams());
+      // Same seeds → same initial weights, without copying them over.
+      const wf = fused.getWeights();
+      const wp = plain.getWeights();
+      expect(wf.map((w) => w.shape)).toEqual(wp.map((w) => w.shape));
+      wf.forEach((w, i) => expect(tf.max(tf.abs(tf.sub(w, wp[i]))).dataSync()[0]).toBe(0));
+      const x = tf.tensor(Float32Array.from(data.test.images.slice(0, 16 * 784), (v) => v / 255), [16, 28, 28, 1]);
+      const y = tf.oneHot(tf.tensor1d(Array.from(data.test.labels.slice(0, 16)), 'int32'), 10);
+      const grads = (m: tf.LayersModel) => tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, m.apply(x, { training: false }) as tf.Tensor) as tf.Scalar, m.trainableWeights.map((w) => w.read() as tf.Variable));
+      const gf = grads(fused);
+      const gp = grads(plain);
+      expect(gf.value.dataSync()[0]).toBeCloseTo(gp.value.dataSync()[0], 6);
+      const a = Object.values(gf.grads);
+      const b = Object.values(gp.grads);
+      a.forEach((g, i) => expect(tf.max(tf.abs(tf.sub(g, b[i]))).dataSync()[0]).toBeLessThan(1e-6));
+      tf.dispose([x, y, gf.value, gp.value, ...a, ...b]);
+      fused.dispose();
+      plain.dispose();
+    }
   });
 });
 

@@ -3,11 +3,15 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installWasmKernels } from '../backend/wasmKernels.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { loadSimdKernels, simdKernels } from '../backend/simd.js';
+import { CONV_POOL_GRAD, conv2dMaxPool, convPoolGrad } from '../train/convPool.js';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
   await tf.ready();
   installWasmKernels();
+  await loadSimdKernels(tf.backend() as unknown as BackendWasm);
 });
 
 let seed = 1;
@@ -132,6 +136,75 @@ describe('wasm replacement kernels match cpu', () => {
     { shape: [7], axis: [0], keepDims: false },
   ])('Sum $shape over $axis keepDims=$keepDims', async ({ shape, axis, keepDims }) => {
     await compare('Sum', { x: rand(shape) }, { axis, keepDims });
+  });
+
+  it.each([
+    { k: 2, pad: 'same', ci: 1, co: 64, size: 28, bias: true, ties: false }, // the report CNN's conv1 + pool
+    { k: 3, pad: 'same', ci: 1, co: 32, size: 28, bias: true, ties: false }, // catwalk-cnn's
+    { k: 1, pad: 'valid', ci: 3, co: 4, size: 8, bias: false, ties: false },
+    { k: 3, pad: 'valid', ci: 3, co: 5, size: 9, bias: true, ties: false }, // odd conv output: last row/col unpooled
+    { k: 5, pad: 'same', ci: 2, co: 4, size: 9, bias: true, ties: false },
+    { k: 2, pad: 'same', ci: 1, co: 8, size: 8, bias: true, ties: true }, // quantized input: exact ties in windows
+  ] as const)('fused Conv2D→MaxPool gradient (wasm) equals conv2d + maxPool on cpu: k=$k pad=$pad C=$ci→$co size=$size bias=$bias ties=$ties', async ({ k, pad, ci, co, size, bias, ties }) => {
+    const x = rand([3, size, size, ci]);
+    const w = rand([k, k, ci, co]);
+    // 0/1 pixels and a constant filter: z counts the ones in a patch, so windows hold exact ties
+    // between different patches, and only the first-maximum rule decides where gradients go.
+    if (ties) {
+      for (let i = 0; i < x.values.length; i++) x.values[i] = x.values[i] > 0 ? 1 : 0;
+      w.values.fill(0.5);
+    }
+    const b = rand([co]);
+    const pooled = Math.floor(outSize(size, k, 1, pad) / 2);
+    const dy = rand([3, pooled, pooled, co]);
+    const grads = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const [xt, wt, bt, dyt] = [tf.tensor4d(x.values, x.shape as [number, number, number, number]), tf.tensor4d(w.values, w.shape as [number, number, number, number]), tf.tensor1d(b.values), tf.tensor(dy.values, dy.shape)];
+        const f =
+          backend === 'wasm'
+            ? (wv: tf.Tensor, bv: tf.Tensor) => conv2dMaxPool(xt, wv as tf.Tensor4D, bias ? (bv as tf.Tensor1D) : null, pad)
+            : (wv: tf.Tensor, bv: tf.Tensor) => tf.maxPool(bias ? tf.conv2d(xt, wv as tf.Tensor4D, 1, pad).add(bv) as tf.Tensor4D : tf.conv2d(xt, wv as tf.Tensor4D, 1, pad), 2, 2, 'valid');
+        const y = f(wt, bt);
+        const [dW, db] = bias ? tf.grads((wv: tf.Tensor, bv: tf.Tensor) => f(wv, bv).mul(dyt).sum())([wt, bt]) : [tf.grad((wv: tf.Tensor) => f(wv, bt).mul(dyt).sum())(wt), bt];
+        return { y: y.dataSync() as Float32Array, shape: y.shape, dW: dW.dataSync() as Float32Array, db: db.dataSync() as Float32Array };
+      });
+    };
+    const ref = await grads('cpu');
+    const got = await grads('wasm');
+    expect(got.shape).toEqual(ref.shape);
+    const maxErr = (a: Float32Array, c: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - c[i])), 0);
+    expect(maxErr(got.y, ref.y)).toBeLessThan(1e-5);
+    expect(maxErr(got.dW, ref.dW)).toBeLessThan(1e-4);
+    if (bias) expect(maxErr(got.db, ref.db)).toBeLessThan(1e-4);
+    // Non-trivial: the gradients are not all zero.
+    expect(ref.dW.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+  });
+
+  it.each([
+    { k: 2, pad: 'same', ci: 1, co: 64, size: 28 },
+    { k: 3, pad: 'same', ci: 2, co: 8, size: 10 },
+    { k: 2, pad: 'valid', ci: 3, co: 4, size: 9 },
+  ] as const)('the wasm SIMD fused-gradient kernel equals its JS version, with NaNs and ties: k=$k pad=$pad C=$ci→$co', async ({ k, pad, ci, co, size }) => {
+    await tf.setBackend('wasm');
+    expect(simdKernels()).not.toBeNull();
+    const conv = outSize(size, k, 1, pad);
+    const pooled = Math.floor(conv / 2);
+    const x = rand([2, size, size, ci]);
+    const z = rand([2, conv, conv, co]);
+    // ties (equal values in a window) and NaNs (passed over) exercise the first-maximum rule
+    for (let i = 0; i < z.values.length; i += 7) z.values[i] = 0.25;
+    for (let i = 3; i < z.values.length; i += 41) z.values[i] = NaN;
+    const dy = rand([2, pooled, pooled, co]);
+    const geometry = { batch: 2, inH: size, inW: size, ci, outH: conv, outW: conv, co, fh: k, fw: k, padTop: pad === 'same' ? Math.floor((k - 1) / 2) : 0, padLeft: pad === 'same' ? Math.floor((k - 1) / 2) : 0 };
+    const jsW = new Float32Array(k * k * ci * co);
+    const jsB = new Float32Array(co);
+    convPoolGrad(x.values, z.values, dy.values, geometry, jsW, jsB);
+    const [dW, db] = tf.tidy(() => (tf.engine().runKernel(CONV_POOL_GRAD, { x: tf.tensor(x.values, x.shape), z: tf.tensor(z.values, z.shape), dy: tf.tensor(dy.values, dy.shape) }, { filterShape: [k, k, ci, co], pad } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[]).map((t) => t.dataSync() as Float32Array));
+    const maxErr = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    expect(maxErr(dW, jsW)).toBeLessThan(1e-4);
+    expect(maxErr(db, jsB)).toBeLessThan(1e-4);
+    expect(jsW.some((v) => Math.abs(v) > 1e-2)).toBe(true);
   });
 
   it('whole-model gradient of the report CNN matches cpu', async () => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NormalizedModel } from '../arch/parse.js';
 import { ACTIVATIONS } from '../arch/layers.js';
 import { TrainerError } from '../errors.js';
+import { convPoolAvailable, fuseFirstConvPool } from './convPool.js';
 
 const INITIALIZER_KEYS = ['kernel_initializer', 'depthwise_initializer', 'pointwise_initializer'];
 const HAS_KERNEL = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D']);
@@ -35,6 +36,8 @@ export interface BuiltModel {
   model: tf.LayersModel;
   /** The network ends in logits: softmax was moved out of the graph into the loss (see below). */
   emitsLogits: true;
+  /** Keras layers that run as one fused layer (see convPool.ts), for the run's notes. */
+  fused: string[];
 }
 
 /**
@@ -42,7 +45,7 @@ export interface BuiltModel {
  * and applied by the loss instead: softmax + cross-entropy fused has the simple gradient p − y,
  * is numerically stable, and saves several ops per step. Predictions apply softmax/argmax outside.
  */
-export async function buildModel(nm: NormalizedModel, seed: number): Promise<BuiltModel> {
+export async function buildModel(nm: NormalizedModel, seed: number, options: { fuse?: boolean } = {}): Promise<BuiltModel> {
   const json = structuredClone(nm.keras) as { class_name: string; config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] } };
   const layers = json.config.layers;
   layers.forEach((l, i) => {
@@ -68,12 +71,17 @@ export async function buildModel(nm: NormalizedModel, seed: number): Promise<Bui
     delete c.dtype;
   });
   commuteActivationAndMaxPool(layers);
+  const fused: string[] = [];
+  if (convPoolAvailable() && options.fuse !== false) {
+    const before = layers.map((l) => String(l.config.name));
+    if (fuseFirstConvPool(layers)) fused.push(...before.filter((n) => !layers.some((l) => l.config.name === n)));
+  }
   const last = layers[layers.length - 1];
   if (last.class_name === 'Softmax') layers.pop();
   else if (last.config.activation === 'softmax') last.config.activation = 'linear';
   try {
     const model = await tf.models.modelFromJSON({ modelTopology: json } as unknown as tf.io.ModelJSON);
-    return { model, emitsLogits: true };
+    return { model, emitsLogits: true, fused };
   } catch (e) {
     throw new TrainerError('INVALID_ARCHITECTURE', `TensorFlow.js could not build the model: ${(e as Error).message}`);
   }

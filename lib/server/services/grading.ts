@@ -7,7 +7,7 @@ import { badInput, forbidden, notFound } from "../errors";
 import { parseInput } from "../input";
 import { getBoss, sendJob } from "../queue/boss";
 import { trainSubmission } from "../queue/jobs";
-import { isPublicIndex, testLabels } from "../test-set";
+import { cellMembers } from "../test-set";
 import type { Viewer } from "../viewer";
 import { getClass, type ClassDetail } from "./classes";
 import { getLeaderboard, leaderboardOptionsSchema } from "./leaderboard";
@@ -298,7 +298,8 @@ export interface PredictionExamples {
 }
 
 /**
- * The test images behind one confusion-matrix cell. Graders get the whole test set; the author
+ * The test images behind one confusion-matrix cell: the same list as the web gallery's
+ * (gallery.ts getCellImages), from the same split. Graders get the whole test set; the author
  * only the public half (before and after the reveal): a per-image list of the private half
  * amounts to handing out its labels.
  */
@@ -306,19 +307,10 @@ export async function getPredictionExamples(viewer: Viewer, input: unknown): Pro
   const data = parseInput(examplesSchema, input);
   const access = await requireSubmissionAccess(viewer, data.submissionId);
   const stored = await db.result.findUnique({ where: { submissionId: data.submissionId }, select: { predictions: true } });
-  const scope = access.isGrader ? "FULL_TEST_SET" : "PUBLIC_HALF";
-  const labels = await testLabels();
-  const predictions = stored?.predictions;
-  if (!predictions || !labels || labels.length < predictions.length) return { indices: [], total: 0, scope };
-  const indices: number[] = [];
-  let total = 0;
-  for (let i = 0; i < predictions.length; i++) {
-    if (labels[i] !== data.trueClass || predictions[i] !== data.predictedClass) continue;
-    if (scope === "PUBLIC_HALF" && !isPublicIndex(predictions.length, i)) continue;
-    total++;
-    if (indices.length < data.limit) indices.push(i);
-  }
-  return { indices, total, scope };
+  const scope = access.can.privateImages ? "all" : "public";
+  const predictions = stored?.predictions ? new Uint8Array(stored.predictions) : null;
+  const cell = predictions && (await cellMembers(predictions, scope, data.trueClass, data.predictedClass, data.limit));
+  return { indices: cell?.indices ?? [], total: cell?.total ?? 0, scope: scope === "all" ? "FULL_TEST_SET" : "PUBLIC_HALF" };
 }
 
 // ---------------------------------------------------------------------------------------------

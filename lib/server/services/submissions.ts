@@ -8,7 +8,7 @@ import { badInput, type FieldIssue } from "../errors";
 import { parseInput } from "../input";
 import { readLimits } from "../limits";
 import { hitRateLimit, rateRules } from "../rate-limit";
-import { publicHalfMetrics } from "../test-set";
+import { scoreOn } from "../test-set";
 import type { ClassMetrics } from "@/trainer/train/scoring";
 import { getBoss, sendJob } from "../queue/boss";
 import { trainSubmission } from "../queue/jobs";
@@ -234,7 +234,7 @@ export async function toViews(rows: SubmissionRow[], access: Pick<ClassAccess, "
           };
         } else {
           const bytes = predictions.get(row.id);
-          const half = bytes ? await publicHalfMetrics(bytes) : null;
+          const half = bytes ? await scoreOn(bytes, "public") : null;
           result = {
             scope: "PUBLIC_HALF",
             // Without a split (older runs), the leaderboard ranks by the full accuracy; so does this.

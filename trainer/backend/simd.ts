@@ -1,0 +1,45 @@
+// Loads trainer/backend/simd/kernels.wat into the tfjs wasm backend's memory. The text is
+// assembled at start-up with wabt (~0.1 s, once per thread), so the repository holds the source,
+// not a binary; the module imports tfjs's WebAssembly.Memory, so kernels work on tensors in place.
+import { readFileSync } from 'node:fs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+export interface SimdKernels {
+  convPoolGrad(x: number, z: number, dy: number, dW: number, db: number, cand: number, B: number, inH: number, inW: number, CI: number, outH: number, outW: number, CO: number, FH: number, FW: number, padTop: number, padLeft: number): void;
+}
+
+let loaded: SimdKernels | null = null;
+
+function memoryOf(backend: BackendWasm): WebAssembly.Memory {
+  // Emscripten keeps the instance's exports on `asm`; its memory is what every tensor lives in.
+  const mem = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  if (!(mem instanceof WebAssembly.Memory)) throw new Error('the tfjs wasm module does not expose its memory');
+  return mem;
+}
+
+/** Assembles and instantiates the kernels against this backend's memory (once per thread). */
+export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels> {
+  if (loaded) return loaded;
+  const { default: initWabt } = await import('wabt');
+  const wabt = await initWabt();
+  const source = readFileSync(new URL('./simd/kernels.wat', import.meta.url), 'utf8');
+  const mod = wabt.parseWat('kernels.wat', source, { simd: true });
+  try {
+    mod.validate();
+    const { buffer } = mod.toBinary({});
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(buffer as Uint8Array<ArrayBuffer>), { env: { memory: memoryOf(backend) } });
+    loaded = instance.exports as unknown as SimdKernels;
+    return loaded;
+  } finally {
+    mod.destroy();
+  }
+}
+
+export function simdKernels(): SimdKernels | null {
+  return loaded;
+}
+
+/** Byte offset of a tensor's data on the wasm heap. */
+export function heapOffset(backend: BackendWasm, dataId: object): number {
+  return (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } }).dataIdMap.get(dataId).memoryOffset;
+}

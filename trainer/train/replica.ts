@@ -1,0 +1,49 @@
+// A data-parallel replica thread (see parallel.ts): builds the same model and optimizer as the
+// main thread, then for every posted step computes its shard's gradients and applies the sum.
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../backend/select.js';
+import { buildModel } from './model.js';
+import { type ReplicaInit, StepChannel, STOP_SEQ } from './parallel.js';
+import { applyFlatGradients, makeOptimizer, shardGradients, trainableVariables } from './step.js';
+
+const init = workerData as ReplicaInit;
+const channel = new StepChannel(init);
+
+async function setUp() {
+  await selectBackend(init.backend);
+  const { model } = await buildModel(init.model, init.seed);
+  const weights = init.weights.map((w) => tf.tensor(w.values, w.shape, 'float32'));
+  model.setWeights(weights);
+  tf.dispose(weights);
+  return { model, vars: trainableVariables(model), optimizer: makeOptimizer(init.training) };
+}
+
+let state: Awaited<ReturnType<typeof setUp>>;
+try {
+  state = await setUp();
+} catch (e) {
+  parentPort!.postMessage({ type: 'error', message: (e as Error).message });
+  process.exit(1);
+}
+parentPort!.postMessage({ type: 'ready' });
+
+const { model, vars, optimizer } = state;
+const split = { images: init.images, labels: init.labels, count: init.count };
+// Blocking waits are fine here: this thread has nothing else to do.
+const NO_TIMEOUT = 2 ** 31;
+let seq = 0;
+try {
+  for (;;) {
+    seq = channel.nextStep(seq);
+    if (seq === STOP_SEQ) break;
+    const { grad } = channel.runShard(seq, init.index, (a, b, weight, out) => shardGradients(model, vars, split, channel.order, a, b, init.inputShape, weight, out), NO_TIMEOUT);
+    applyFlatGradients(optimizer, vars, grad);
+  }
+} catch (e) {
+  // When the main thread is closing, a pending wait ends with a failure flag it set: not an error.
+  if (Atomics.load(channel.ctrl, 0) !== STOP_SEQ) channel.fail(`replica ${init.index}: ${(e as Error).message}`);
+} finally {
+  optimizer.dispose();
+  model.dispose();
+}
