@@ -66,8 +66,16 @@ function dropClass(classId: string): void {
   classes.delete(classId);
 }
 
+/** Every switch of what the viewer may see, by name: a switch added to Visibility splits the cache too. */
+function scope(can: Visibility): string {
+  return Object.entries(can)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, allowed]) => `${name}=${allowed}`)
+    .join(",");
+}
+
 function entryKey(can: Visibility, request: string): string {
-  return `${can.privateScores ? "P" : "p"}${can.architectures ? "A" : "a"}|${request}`;
+  return `${scope(can)}|${request}`;
 }
 
 function lookup(read: BoardRead, request: string): FormattedExecutionResult | undefined {
@@ -180,13 +188,7 @@ export function leaderboardResponseCache(): ApolloServerPlugin<GraphQLContext> {
           // A hit has no reads; a miss is stored only when one access covered every field.
           if (!reads.length || singleResult.errors?.length || !singleResult.data) return;
           const [first] = reads;
-          const same = reads.every(
-            (r) =>
-              r.classId === first!.classId &&
-              r.boardVersion === first!.boardVersion &&
-              r.can.privateScores === first!.can.privateScores &&
-              r.can.architectures === first!.can.architectures,
-          );
+          const same = reads.every((r) => r.classId === first!.classId && r.boardVersion === first!.boardVersion && scope(r.can) === scope(first!.can));
           if (same) store(first!, request, singleResult);
         },
       };
