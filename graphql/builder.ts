@@ -1,8 +1,20 @@
 import SchemaBuilder from "@pothos/core";
+import type { Visibility } from "@/lib/server/access";
 import type { Viewer } from "@/lib/server/viewer";
 
 export interface GraphQLContext {
   viewer: Viewer;
+  /**
+   * The leaderboards this request's resolvers read, with the access each was read under; the
+   * response cache (response-cache.ts) stores an answer only under exactly these.
+   */
+  boardsRead?: BoardRead[];
+}
+
+export interface BoardRead {
+  classId: string;
+  boardVersion: number;
+  can: Visibility;
 }
 
 export const builder = new SchemaBuilder<{

@@ -1,5 +1,5 @@
 import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/services/classes";
-import { getLeaderboard } from "@/lib/server/services/leaderboard";
+import { readLeaderboard } from "@/lib/server/services/leaderboard";
 import { cancelSubmission, createSubmission, getQuota, getSubmission, listSubmissions } from "@/lib/server/services/submissions";
 import { getUser } from "@/lib/server/services/users";
 import {
@@ -93,8 +93,14 @@ builder.queryType({
         mode: t.arg({ type: LeaderboardModeEnum }),
         rankBy: t.arg({ type: RankByEnum }),
       },
-      resolve: (_root, { classSlug, mode, rankBy }, { viewer }, info) =>
-        getLeaderboard(viewer, classSlug, { ...defined({ mode, rankBy }), includeArchitecture: selects(info, "architecture") }),
+      resolve: async (_root, { classSlug, mode, rankBy }, context, info) => {
+        const { access, rows } = await readLeaderboard(context.viewer, classSlug, {
+          ...defined({ mode, rankBy }),
+          includeArchitecture: selects(info, "architecture"),
+        });
+        (context.boardsRead ??= []).push({ classId: access.classId, boardVersion: access.boardVersion, can: access.can });
+        return rows;
+      },
     }),
     leaderboardCsv: t.string({
       description: "The leaderboard as CSV, as you would see it.",

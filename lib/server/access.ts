@@ -1,3 +1,4 @@
+import { Prisma } from "@/generated/prisma/client";
 import type { Role } from "@/generated/prisma/enums";
 import { db } from "./db";
 import { forbidden, notFound, unauthenticated } from "./errors";
@@ -37,6 +38,8 @@ export interface ClassAccess {
   isGrader: boolean;
   /** What this member may see of results in the class. */
   can: Visibility;
+  /** The class's leaderboard version (see prisma/schema.prisma): what caches of the board are keyed by. */
+  boardVersion: number;
 }
 
 export async function requireClassAccess(
@@ -45,27 +48,25 @@ export async function requireClassAccess(
   options: { minRole?: Role; intent?: Intent } = {},
 ): Promise<ClassAccess> {
   const signedIn = requireSignedIn(viewer, options.intent);
-  const klass = await db.class.findUnique({
-    where: "slug" in classRef ? { slug: classRef.slug } : { id: classRef.id },
-    select: {
-      id: true,
-      privateRevealed: true,
-      showArchitectures: true,
-      memberships: { where: { userId: signedIn.userId }, select: { role: true } },
-    },
-  });
+  // One statement: the class, its visibility switches and the caller's membership. (Prisma's
+  // nested select would send two, and this runs on every class-scoped request.)
+  const [klass] = await db.$queryRaw<{ id: string; privateRevealed: boolean; showArchitectures: boolean; boardVersion: number; role: Role | null }[]>`
+    SELECT c.id, c."privateRevealed", c."showArchitectures", c."boardVersion", m.role::text AS role
+    FROM "Class" c
+    LEFT JOIN "Membership" m ON m."classId" = c.id AND m."userId" = ${signedIn.userId}
+    WHERE ${"slug" in classRef ? Prisma.sql`c.slug = ${classRef.slug}` : Prisma.sql`c.id = ${classRef.id}`}`;
   if (!klass) throw notFound("The class");
   if (signedIn.via === "token" && signedIn.classId !== null && signedIn.classId !== klass.id) {
     throw forbidden("This API token is limited to another class.");
   }
-  const role = klass.memberships[0]?.role;
+  const role = klass.role;
   if (!role) throw forbidden("You are not a member of this class.");
   const minRole = options.minRole ?? "STUDENT";
   if (RANK[role] < RANK[minRole]) {
     throw forbidden(minRole === "OWNER" ? "Only the class owner can do this." : "Only graders can do this.");
   }
   const isGrader = RANK[role] >= RANK.GRADER;
-  return { viewer: signedIn, classId: klass.id, role, isGrader, can: visibility({ isGrader }, klass) };
+  return { viewer: signedIn, classId: klass.id, role, isGrader, can: visibility({ isGrader }, klass), boardVersion: klass.boardVersion };
 }
 
 /** Token management needs a signed-in person: a token must not mint or revoke tokens (no escalation). */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
-import { requireClassAccess } from "../access";
+import { type ClassAccess, requireClassAccess } from "../access";
 import { db } from "../db";
 import { forbidden } from "../errors";
 import { parseInput } from "../input";
@@ -34,23 +34,37 @@ export const leaderboardOptionsSchema = z.object({
 
 export type LeaderboardOptions = z.input<typeof leaderboardOptionsSchema>;
 
-// A class's board is the same for every member until a job finishes, and a class page polls it:
-// rows are shared for a moment (CATWALK_LEADERBOARD_CACHE_MS, default 1 s; 0 turns it off) and
-// concurrent requests wait for one query instead of each running it. Only unmasked rows are
-// shared; what a viewer may see is decided per request, after the access check.
-const shared = new Map<string, { at: number; rows: Promise<Row[]> }>();
+// A class's board is the same for every member until something on it changes, and class pages
+// poll it: rows are shared, keyed by the class's board version (bumped by database triggers in
+// the transaction of every change that can alter the board, whichever process writes it), so a
+// cached board is never stale. Concurrent requests wait for one query instead of each running it.
+// Only unmasked rows are shared; what a viewer may see is decided per request, after the access
+// check. CATWALK_LEADERBOARD_CACHE=0 turns this (and the GraphQL response cache) off.
+const MAX_CLASSES = 64; // each holds at most 8 variants: mode × rankBy × architectures
+const boards = new Map<string, { version: number; variants: Map<string, Promise<Row[]>> }>();
 
-function cached(key: string, load: () => Promise<Row[]>): Promise<Row[]> {
-  const ttl = Number(process.env.CATWALK_LEADERBOARD_CACHE_MS ?? 1000);
-  if (!(ttl > 0)) return load();
-  const now = Date.now();
-  const hit = shared.get(key);
-  if (hit && now - hit.at < ttl) return hit.rows;
-  if (shared.size > 500) shared.clear();
+export function leaderboardCacheEnabled(): boolean {
+  return process.env.CATWALK_LEADERBOARD_CACHE !== "0";
+}
+
+function cached(classId: string, version: number, variant: string, load: () => Promise<Row[]>): Promise<Row[]> {
+  if (!leaderboardCacheEnabled()) return load();
+  let board = boards.get(classId);
+  // Versions only grow: a request that read an older one than is cached raced a change; it
+  // gets its own rows and caches nothing.
+  if (board && board.version > version) return load();
+  if (!board || board.version < version) board = { version, variants: new Map() };
+  // Re-inserting keeps the map in least-recently-used order.
+  boards.delete(classId);
+  boards.set(classId, board);
+  if (boards.size > MAX_CLASSES) boards.delete(boards.keys().next().value!);
+  const hit = board.variants.get(variant);
+  if (hit) return hit;
   const rows = load();
-  shared.set(key, { at: now, rows });
+  const { variants } = board;
+  variants.set(variant, rows);
   rows.catch(() => {
-    if (shared.get(key)?.rows === rows) shared.delete(key);
+    if (variants.get(variant) === rows) variants.delete(variant);
   });
   return rows;
 }
@@ -76,6 +90,18 @@ interface Row {
  * "C": a locale-aware sort of 4,000 cuids costs more than the rest of the query).
  */
 export async function getLeaderboard(viewer: Viewer, classSlug: string, options: unknown = {}): Promise<LeaderboardRow[]> {
+  return (await readLeaderboard(viewer, classSlug, options)).rows;
+}
+
+/**
+ * getLeaderboard, also returning the access it was read under: the board version and what the
+ * viewer could see, which is what a cached copy of the answer must be keyed by.
+ */
+export async function readLeaderboard(
+  viewer: Viewer,
+  classSlug: string,
+  options: unknown = {},
+): Promise<{ access: ClassAccess; rows: LeaderboardRow[] }> {
   const opts = parseInput(leaderboardOptionsSchema, options ?? {});
   const access = await requireClassAccess(viewer, { slug: classSlug });
   const { can } = access;
@@ -108,8 +134,9 @@ export async function getLeaderboard(viewer: Viewer, classSlug: string, options:
       : db.$queryRaw<Row[]>`
           SELECT ${columns} ${from}
           ORDER BY score DESC, s."createdAt" ASC, s.id ASC`;
-  const rows = await cached(`${access.classId}|${opts.mode}|${opts.rankBy}|${withArch}`, load);
-  return rows.map((row, index) => ({
+  // The version was read by the access check, before this statement: the rows are at least as new.
+  const rows = await cached(access.classId, access.boardVersion, `${opts.mode}|${opts.rankBy}|${withArch}`, load);
+  const masked = rows.map((row, index) => ({
     rank: index + 1,
     submissionId: row.submissionId,
     submissionName: row.submissionName,
@@ -122,4 +149,5 @@ export async function getLeaderboard(viewer: Viewer, classSlug: string, options:
     trainDurationMs: row.trainDurationMs,
     submittedAt: row.submittedAt,
   }));
+  return { access, rows: masked };
 }

@@ -1,0 +1,197 @@
+import { type ApolloServerPlugin, type GraphQLRequestContextResponseForOperation, HeaderMap } from "@apollo/server";
+import { type FormattedExecutionResult, getArgumentValues, getVariableValues, Kind } from "graphql";
+import { requireClassAccess, type Visibility } from "@/lib/server/access";
+import { AppError } from "@/lib/server/errors";
+import { leaderboardCacheEnabled } from "@/lib/server/services/leaderboard";
+import type { BoardRead, GraphQLContext } from "./builder";
+
+// Whole GraphQL answers to leaderboard queries, shared between viewers who may see the same
+// thing. Executing a 200-row board (2,400 fields) and its access check cost more than the rest
+// of a request; a class page or a grader's script asks for the same board again and again.
+//
+// Correctness rests on three things:
+// - An answer is looked up only after this request's own access check (requireClassAccess, read
+//   fresh from the database: revoked tokens, role changes, reveals apply to the next request) and
+//   under what that check allows: (class, board version, private scores?, architectures?, query
+//   text, operation name, variables). A leaderboard row holds nothing else viewer-dependent.
+// - An answer is stored under the access its resolver actually read it with (context.boardsRead),
+//   not the one looked up with, so a role change or reveal between the two cannot file an
+//   answer under the wrong visibility.
+// - The board version is bumped by database triggers in the transaction of any change to the
+//   board (prisma/migrations/…_board_version), whichever process commits it, so old answers are
+//   never served once a change is visible.
+// Only operations whose every root field is `leaderboard` are cached, and only answers without
+// errors. CATWALK_LEADERBOARD_CACHE=0 turns it off.
+
+const MAX_BYTES = 32 * 1024 * 1024;
+const MAX_CLASSES = 64;
+const MAX_ENTRIES_PER_CLASS = 64;
+
+interface Entry {
+  result: FormattedExecutionResult;
+  bytes: number;
+}
+
+interface ClassEntries {
+  version: number;
+  entries: Map<string, Entry>;
+}
+
+const classes = new Map<string, ClassEntries>();
+let totalBytes = 0;
+
+/**
+ * The HTTP body of each cached answer, serialised once when stored (keyed by its `data`, which
+ * Apollo passes through unchanged): re-serialising a 200-row board on every hit cost about as
+ * much as the rest of the hit.
+ */
+const serialized = new WeakMap<object, string>();
+
+/** Apollo's `stringifyResult`: the stored body for a cached answer, else what Apollo would write. */
+export function stringifyResult(value: FormattedExecutionResult): string {
+  if (value.data && !value.errors && !value.extensions) {
+    const body = serialized.get(value.data);
+    if (body !== undefined) return body;
+  }
+  return JSON.stringify(value) + "\n";
+}
+
+/** Counters for tests and diagnostics. */
+export const responseCacheStats = { hits: 0, misses: 0, stores: 0 };
+
+function dropClass(classId: string): void {
+  const existing = classes.get(classId);
+  if (!existing) return;
+  for (const entry of existing.entries.values()) totalBytes -= entry.bytes;
+  classes.delete(classId);
+}
+
+/** Every switch of what the viewer may see, by name: a switch added to Visibility splits the cache too. */
+function scope(can: Visibility): string {
+  return Object.entries(can)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, allowed]) => `${name}=${allowed}`)
+    .join(",");
+}
+
+function entryKey(can: Visibility, request: string): string {
+  return `${scope(can)}|${request}`;
+}
+
+function lookup(read: BoardRead, request: string): FormattedExecutionResult | undefined {
+  const forClass = classes.get(read.classId);
+  if (!forClass || forClass.version !== read.boardVersion) return undefined;
+  // Re-inserting keeps the map in least-recently-used order.
+  classes.delete(read.classId);
+  classes.set(read.classId, forClass);
+  return forClass.entries.get(entryKey(read.can, request))?.result;
+}
+
+function store(read: BoardRead, request: string, result: FormattedExecutionResult): void {
+  let forClass = classes.get(read.classId);
+  // Versions only grow; an answer read under an older one than is cached is dropped.
+  if (forClass && forClass.version > read.boardVersion) return;
+  if (!forClass || forClass.version < read.boardVersion) {
+    dropClass(read.classId);
+    forClass = { version: read.boardVersion, entries: new Map() };
+  }
+  classes.delete(read.classId);
+  classes.set(read.classId, forClass);
+  const key = entryKey(read.can, request);
+  if (!result.data || result.errors || result.extensions) return;
+  const body = JSON.stringify({ data: result.data }) + "\n";
+  const bytes = body.length * 4; // the body and the parsed answer, in UTF-16: a bound, not a measure
+  if (bytes > MAX_BYTES / 4) return;
+  const old = forClass.entries.get(key);
+  if (old) totalBytes -= old.bytes;
+  else if (forClass.entries.size >= MAX_ENTRIES_PER_CLASS) {
+    const [oldestKey, oldest] = forClass.entries.entries().next().value!;
+    forClass.entries.delete(oldestKey);
+    totalBytes -= oldest.bytes;
+  }
+  serialized.set(result.data, body);
+  forClass.entries.set(key, { result, bytes });
+  totalBytes += bytes;
+  responseCacheStats.stores++;
+  while ((totalBytes > MAX_BYTES || classes.size > MAX_CLASSES) && classes.size > 1) {
+    dropClass(classes.keys().next().value!);
+  }
+}
+
+/** Forgets every cached answer (tests). */
+export function clearResponseCache(): void {
+  classes.clear();
+  totalBytes = 0;
+}
+
+/**
+ * The class slug of a leaderboard-only query operation, and the request's identity (query,
+ * operation, coerced variables); null for anything else, or for variables that don't coerce
+ * (execution reports those).
+ */
+function leaderboardRequest(ctx: GraphQLRequestContextResponseForOperation<GraphQLContext>): { slug: string; request: string } | null {
+  const { operation, schema } = ctx;
+  if (operation.operation !== "query") return null;
+  const field = schema.getQueryType()?.getFields().leaderboard;
+  if (!field) return null;
+  const selections = operation.selectionSet.selections;
+  if (!selections.length || selections.some((s) => s.kind !== Kind.FIELD || s.name.value !== "leaderboard")) return null;
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], ctx.request.variables ?? {});
+  if (variables.errors) return null;
+  let slug: string | undefined;
+  for (const selection of selections) {
+    if (selection.kind !== Kind.FIELD) return null;
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, selection, variables.coerced);
+    } catch {
+      return null;
+    }
+    const classSlug = args.classSlug;
+    if (typeof classSlug !== "string" || (slug !== undefined && slug !== classSlug)) return null;
+    slug = classSlug;
+  }
+  if (slug === undefined) return null;
+  return { slug, request: `${ctx.queryHash}|${ctx.operationName ?? ""}|${JSON.stringify(variables.coerced)}` };
+}
+
+export function leaderboardResponseCache(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      let request: string | undefined;
+      return {
+        async responseForOperation(ctx) {
+          if (!leaderboardCacheEnabled()) return null;
+          const target = leaderboardRequest(ctx);
+          if (!target) return null;
+          let access;
+          try {
+            access = await requireClassAccess(ctx.contextValue.viewer, { slug: target.slug });
+          } catch (error) {
+            // Refused: execution runs the same check and reports it the usual way.
+            if (error instanceof AppError) return null;
+            throw error;
+          }
+          request = target.request;
+          const hit = lookup({ classId: access.classId, boardVersion: access.boardVersion, can: access.can }, request);
+          if (!hit) {
+            responseCacheStats.misses++;
+            return null;
+          }
+          responseCacheStats.hits++;
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: "single", singleResult: hit } };
+        },
+        async willSendResponse(ctx) {
+          if (request === undefined || ctx.response.body.kind !== "single") return;
+          const { singleResult } = ctx.response.body;
+          const reads = ctx.contextValue.boardsRead ?? [];
+          // A hit has no reads; a miss is stored only when one access covered every field.
+          if (!reads.length || singleResult.errors?.length || !singleResult.data) return;
+          const [first] = reads;
+          const same = reads.every((r) => r.classId === first!.classId && r.boardVersion === first!.boardVersion && scope(r.can) === scope(first!.can));
+          if (same) store(first!, request, singleResult);
+        },
+      };
+    },
+  };
+}
