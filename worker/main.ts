@@ -3,6 +3,7 @@
 // only through the queue tables in Postgres.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
@@ -26,6 +27,10 @@ const env = z
 const concurrency = env.CATWALK_WORKER_CONCURRENCY ?? defaultConcurrency();
 const gpuMode = env.CATWALK_WORKER_CONCURRENCY === undefined && concurrency > 1;
 
+// Several CPU worker processes on one machine share its cores: each trains on its share of them
+// (trainer/train/run.ts would otherwise give every process one thread per core).
+const trainThreads = !gpuMode && concurrency > 1 && !process.env.CATWALK_TRAIN_THREADS ? String(Math.max(1, Math.floor(availableParallelism() / concurrency))) : undefined;
+
 const children = new Map<number, ChildProcess>();
 const restarts = new Map<number, number>();
 let stopping = false;
@@ -34,7 +39,7 @@ function startChild(slot: number): void {
   const child = spawn(process.execPath, ["--import", "tsx", PROCESS_ENTRY], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     // Each process sees one GPU, so N processes use N GPUs.
-    env: gpuMode ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot) } : process.env,
+    env: gpuMode ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot) } : trainThreads ? { ...process.env, CATWALK_TRAIN_THREADS: trainThreads } : process.env,
   });
   children.set(slot, child);
   child.on("exit", (code, signal) => {
