@@ -6,6 +6,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export interface SimdKernels {
   convPoolGrad(x: number, z: number, dy: number, dW: number, db: number, cand: number, B: number, inH: number, inW: number, CI: number, outH: number, outW: number, CO: number, FH: number, FW: number, padTop: number, padLeft: number): void;
+  col2im(cols: number, dx: number, B: number, inH: number, inW: number, C: number, outH: number, outW: number, FH: number, FW: number, SH: number, SW: number, DH: number, DW: number, padTop: number, padLeft: number): void;
 }
 
 let loaded: SimdKernels | null = null;

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerConvPoolKernel } from '../train/convPool.js';
+import { heapOffset, simdKernels } from './simd.js';
 
 type TensorInfo = tf.TensorInfo;
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs?: Record<string, unknown> };
@@ -205,10 +206,17 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const wT = transposeLast2(backend, { ...filter, shape: [K, Co] });
   const cols = matmul(backend, { ...dy, shape: [N, Co] }, wT);
   const dx = zeros(backend, inputShape);
-  const src = view(backend, cols);
-  const dst = view(backend, dx);
   const pt = ci.padInfo.top;
   const pl = ci.padInfo.left;
+  const simd = simdKernels();
+  if (simd) {
+    const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
+    simd.col2im(at(cols), at(dx), batchSize, inHeight, inWidth, C, outHeight, outWidth, FH, FW, SH, SW, DH, DW, pt, pl);
+    dispose(backend, wT, cols);
+    return dx;
+  }
+  const src = view(backend, cols);
+  const dst = view(backend, dx);
   let n = 0;
   for (let b = 0; b < batchSize; b++) {
     const xb = b * inHeight * inWidth * C;

@@ -117,4 +117,63 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bLoop)))
   )
+;; col2im for Conv2DBackpropInput: adds each column block of `cols` ([N, FH·FW·C], N = batch·outH·outW,
+;; taps in filter order) onto the image gradient `dx` ([B, inH, inW, C], zeroed by the caller).
+;; The columns are read in order; each tap adds a contiguous run of C channels, four at a time.
+  (func (export "col2im")
+    (param $cols i32) (param $dx i32) (param $B i32) (param $inH i32) (param $inW i32) (param $C i32)
+    (param $outH i32) (param $outW i32) (param $FH i32) (param $FW i32) (param $SH i32) (param $SW i32)
+    (param $DH i32) (param $DW i32) (param $pt i32) (param $pl i32)
+    (local $b i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ih i32) (local $iw i32)
+    (local $s i32) (local $d i32) (local $c i32) (local $cB i32) (local $c4 i32)
+    (local.set $cB (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c4 (i32.and (local.get $cB) (i32.const -16)))
+    (local.set $s (local.get $cols))
+    (local.set $b (i32.const 0))
+    (block $bDone (loop $bLoop
+      (br_if $bDone (i32.ge_u (local.get $b) (local.get $B)))
+      (local.set $oh (i32.const 0))
+      (block $ohDone (loop $ohLoop
+        (br_if $ohDone (i32.ge_u (local.get $oh) (local.get $outH)))
+        (local.set $ow (i32.const 0))
+        (block $owDone (loop $owLoop
+          (br_if $owDone (i32.ge_u (local.get $ow) (local.get $outW)))
+          (local.set $kh (i32.const 0))
+          (block $khDone (loop $khLoop
+            (br_if $khDone (i32.ge_u (local.get $kh) (local.get $FH)))
+            (local.set $ih (i32.sub (i32.add (i32.mul (local.get $oh) (local.get $SH)) (i32.mul (local.get $kh) (local.get $DH))) (local.get $pt)))
+            (local.set $kw (i32.const 0))
+            (block $kwDone (loop $kwLoop
+              (br_if $kwDone (i32.ge_u (local.get $kw) (local.get $FW)))
+              (local.set $iw (i32.sub (i32.add (i32.mul (local.get $ow) (local.get $SW)) (i32.mul (local.get $kw) (local.get $DW))) (local.get $pl)))
+              ;; unsigned compares also reject negative indices
+              (if (i32.and (i32.lt_u (local.get $ih) (local.get $inH)) (i32.lt_u (local.get $iw) (local.get $inW)))
+                (then
+                  (local.set $d (i32.add (local.get $dx)
+                    (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH)) (local.get $ih)) (local.get $inW)) (local.get $iw)) (local.get $cB))))
+                  (local.set $c (i32.const 0))
+                  (block $vDone (loop $vLoop
+                    (br_if $vDone (i32.ge_u (local.get $c) (local.get $c4)))
+                    (v128.store (i32.add (local.get $d) (local.get $c))
+                      (f32x4.add (v128.load (i32.add (local.get $d) (local.get $c))) (v128.load (i32.add (local.get $s) (local.get $c)))))
+                    (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                    (br $vLoop)))
+                  (block $tDone (loop $tLoop
+                    (br_if $tDone (i32.ge_u (local.get $c) (local.get $cB)))
+                    (f32.store (i32.add (local.get $d) (local.get $c))
+                      (f32.add (f32.load (i32.add (local.get $d) (local.get $c))) (f32.load (i32.add (local.get $s) (local.get $c)))))
+                    (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                    (br $tLoop)))))
+              (local.set $s (i32.add (local.get $s) (local.get $cB)))
+              (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+              (br $kwLoop)))
+            (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+            (br $khLoop)))
+          (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+          (br $owLoop)))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br $ohLoop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bLoop)))
+  )
 )
