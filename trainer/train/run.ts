@@ -91,7 +91,7 @@ export const MIN_SAMPLES_FOR_THREADS = 10_000;
 // Per step, each replica's extra work grows with the parameter count (reading its gradients out,
 // the sum, and the optimizer update every replica repeats), while the work that gets split grows
 // with FLOPs × batch size. Below this ratio splitting doesn't pay: measured side by side, the
-// report's MLP (ratio 64) trains at 0.72× on 2 threads, its CNN (682 at batch 32) at 1.40×
+// report's MLP (ratio 64) trains at 0.55–0.72× on 2 threads, its CNN (682 at batch 32) at 1.1–1.4×
 // (bench/README.md).
 export const MIN_FLOPS_PER_PARAM_STEP = 300;
 
