@@ -194,3 +194,34 @@ describe('training config', () => {
     expect(getPreset('report-cnn')!.training.earlyStopping).toMatchObject({ monitor: 'val_accuracy', patience: 2 });
   });
 });
+
+describe('weight regularizers', () => {
+  const withReg = (field: string, value: unknown) => {
+    const a = structuredClone(getPreset('report-mlp')!.architecture);
+    (a.config.layers[1].config as Record<string, unknown>)[field] = value;
+    return a;
+  };
+
+  it("rewrites Keras's L1, L2 and L1L2 (objects or strings) into tfjs's L1L2 with Keras's defaults", () => {
+    const cases: [unknown, { l1: number; l2: number }][] = [
+      [{ module: 'keras.regularizers', class_name: 'L2', config: { l2: 0.001 }, registered_name: null }, { l1: 0, l2: 0.001 }],
+      [{ class_name: 'L1', config: {} }, { l1: 0.01, l2: 0 }],
+      [{ class_name: 'L1L2', config: { l1: 0.1, l2: 0.2 } }, { l1: 0.1, l2: 0.2 }],
+      ['l2', { l1: 0, l2: 0.01 }],
+    ];
+    for (const [value, expected] of cases) {
+      const r = parseArchitecture(withReg('kernel_regularizer', value));
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(r.model.layers[1].config.kernel_regularizer).toEqual({ class_name: 'L1L2', config: expected });
+    }
+  });
+
+  it('rejects what training could not apply, naming the layer and the field', () => {
+    const [e1] = fail(withReg('kernel_regularizer', { class_name: 'OrthogonalRegularizer', config: { factor: 0.01 } }));
+    expect(e1).toMatchObject({ layerIndex: 1, field: 'kernel_regularizer', message: expect.stringMatching(/unsupported regularizer 'OrthogonalRegularizer' \(supported: L1, L2, L1L2\)/) });
+    const [e2] = fail(withReg('bias_regularizer', { class_name: 'L2', config: { l2: -1 } }));
+    expect(e2).toMatchObject({ layerIndex: 1, field: 'bias_regularizer', message: expect.stringMatching(/l2 must be a number ≥ 0/) });
+    const [e3] = fail(withReg('activity_regularizer', { class_name: 'L2', config: { l2: 0.01 } }));
+    expect(e3).toMatchObject({ layerIndex: 1, field: 'activity_regularizer', message: expect.stringMatching(/not supported/) });
+  });
+});

@@ -102,6 +102,26 @@ describe('runTraining', () => {
     await expect(p).rejects.toMatchObject({ code: 'DIVERGED', message: expect.stringMatching(/loss became (NaN|Infinity).*lower learning rate/) });
   });
 
+  it('adds the weight penalties (kernel_regularizer) to the training loss, on 1 and 2 threads and in the fused conv layer', async () => {
+    const penalised = (id: string, layer: number) => {
+      const a = structuredClone(getPreset(id)!.architecture);
+      (a.config.layers[layer].config as Record<string, unknown>).kernel_regularizer = { class_name: 'L2', config: { l2: 0.5 } };
+      return a;
+    };
+    const training = { optimizer: 'sgd', learningRate: 0.01, batchSize: 32, maxEpochs: 1, earlyStopping: null, seed: 5 };
+    const plain = await runTraining({ architecture: mlp().architecture, training, data, threads: 1 });
+    const l2 = await runTraining({ architecture: penalised('report-mlp', 1), training, data, threads: 1 });
+    // 0.5·ΣW² of a Glorot-initialised 784×128 kernel is ~100: the loss is dominated by it.
+    expect(l2.history[0].loss).toBeGreaterThan(plain.history[0].loss + 10);
+    const l2Parallel = await runTraining({ architecture: penalised('report-mlp', 1), training, data, threads: 2 });
+    expect(l2Parallel.history[0].loss).toBeCloseTo(l2.history[0].loss, 2);
+    // The first conv runs fused on wasm; its penalty must still count.
+    const cnnPlain = await runTraining({ architecture: getPreset('report-cnn')!.architecture, training, data: small, threads: 1 });
+    const cnnL2 = await runTraining({ architecture: penalised('report-cnn', 0), training, data: small, threads: 1 });
+    expect(cnnL2.notes.join(' ')).toMatch(/fused layer/);
+    expect(cnnL2.history[0].loss).toBeGreaterThan(cnnPlain.history[0].loss + 0.05);
+  });
+
   it('rejects bad input with typed errors before touching the backend', async () => {
     const bad = structuredClone(getPreset('report-cnn')!.architecture);
     bad.config.layers[6].config.units = 7;

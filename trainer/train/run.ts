@@ -7,7 +7,7 @@ import { type BackendInfo, type BackendName, selectBackend } from '../backend/se
 import { TrainerError } from '../errors.js';
 import { buildModel } from './model.js';
 import { DataParallel } from './parallel.js';
-import { makeBatch, makeOptimizer, scoreLogits, type StepStats } from './step.js';
+import { makeBatch, makeOptimizer, scoreLogits, type StepStats, trainingLoss } from './step.js';
 import { accuracyOn, type ClassMetrics, confusionMatrix, perClassMetrics, permutation, publicPrivateSplit } from './scoring.js';
 
 export interface EpochMetrics {
@@ -194,7 +194,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     const cost = optimizer.minimize(() => {
       const out = model.apply(b.x, { training: true }) as tf.Tensor;
       logits = tf.keep(out);
-      return tf.losses.softmaxCrossEntropy(b.y, out) as tf.Scalar;
+      return trainingLoss(model, b.y, out);
     }, true, varList)!;
     const loss = cost.dataSync()[0];
     const scored = scoreLogits((logits as unknown as tf.Tensor).dataSync() as Float32Array, b.labels, new Uint8Array(b.labels.length), 0);

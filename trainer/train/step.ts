@@ -62,6 +62,23 @@ export function makeOptimizer(c: TrainingConfig): tf.Optimizer {
   }
 }
 
+/**
+ * The weight penalties (kernel_regularizer etc.) of all layers as one scalar, or null when the
+ * model has none. Added to the training loss, as Keras does: tfjs-layers registers them on the
+ * layers but only its own fit() adds them, and this project has its own training loop.
+ */
+export function regularizationLoss(model: tf.LayersModel): tf.Scalar | null {
+  const terms = model.layers.flatMap((l) => (l as unknown as { calculateLosses(): tf.Scalar[] }).calculateLosses());
+  return terms.length ? (tf.addN(terms) as tf.Scalar) : null;
+}
+
+/** Cross-entropy from logits plus the model's weight penalties. */
+export function trainingLoss(model: tf.LayersModel, y: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  const ce = tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+  const reg = regularizationLoss(model);
+  return reg ? tf.add(ce, reg) : ce;
+}
+
 export interface StepStats {
   /** Sum over the step's samples of the cross-entropy loss (the step's mean × its size). */
   lossSum: number;
@@ -89,7 +106,7 @@ export function shardGradients(model: tf.LayersModel, vars: tf.Variable[], split
   const { value, grads } = tf.variableGrads(() => {
     const out = model.apply(b.x, { training: true }) as tf.Tensor;
     logits = tf.keep(out);
-    return tf.losses.softmaxCrossEntropy(b.y, out) as tf.Scalar;
+    return trainingLoss(model, b.y, out);
   }, vars);
   const loss = value.dataSync()[0];
   let off = 0;
