@@ -28,6 +28,10 @@ test("sign up, create a class, a second user joins by code and submits, and sees
 
   await student.getByRole("link", { name: "New submission" }).click();
   await student.getByLabel("Submission name").fill("My first MLP");
+  // The run is cancelled below: without early stopping it lasts minutes even on the committed
+  // subset, so it can't finish first (the preset's patience-2 recipe can stop within seconds).
+  await student.getByLabel("Early stopping").uncheck();
+  await student.getByLabel("Max epochs").fill("100");
   await student.getByRole("button", { name: "Submit for training" }).click();
   await expect(student).toHaveURL(/\/submissions\/\w+$/);
   const submissionUrl = student.url();
@@ -58,7 +62,7 @@ test("sign up, create a class, a second user joins by code and submits, and sees
   const allowed = await graphql(student, `query($slug: String!) { class(slug: $slug) { name myRole } }`, { slug });
   expect(allowed.data?.class).toEqual({ name: `Vision Lab ${unique}`, myRole: "STUDENT" });
 
-  // The author cancels the run (it would otherwise keep the e2e worker busy for 50 epochs).
+  // The author cancels the run (it would otherwise keep the e2e worker busy for 100 epochs).
   await student.goto(submissionUrl);
   await student.getByRole("button", { name: "Cancel training" }).click();
   await expect(student.getByText("Cancelled", { exact: true })).toBeVisible({ timeout: 30_000 });
