@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { DEBIAN_DIR, type FashionMnist, getPreset, loadFashionMnist, parseArchitecture, runTraining, selectBackend } from '../trainer/index.js';
+import { summarize } from '../trainer/arch/summary.js';
 import { trainingThreads } from '../trainer/train/run.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'string' }, steps: { type: 'string' }, merge: { type: 'boolean' }, 'skip-speed': { type: 'boolean' } } });
@@ -40,8 +41,8 @@ async function tfjsSpeed(id: string, threads: number): Promise<number> {
 function defaultThreads(id: string): number {
   const r = parseArchitecture(getPreset(id)!.architecture);
   if (!r.ok) throw new Error(`preset ${id} does not parse`);
-  const params = r.model.layers.reduce((a, l) => a + l.params, 0);
-  return trainingThreads({ backend: backend.name, batchSize: BATCH, trainSamples: 54_000, flopsPerSample: r.model.layers.reduce((a, l) => a + l.flops, 0), params });
+  const { totalParams, flopsPerSample } = summarize(r.model);
+  return trainingThreads({ backend: backend.name, batchSize: BATCH, trainSamples: 54_000, flopsPerSample, params: totalParams });
 }
 
 function torchSpeed(model: 'cnn' | 'mlp', tuned: boolean): { samplesPerSec: number; torch: string } | { error: string } {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseArchitecture, type NormalizedModel, type ParseOptions } from '../arch/parse.js';
+import { summarize } from '../arch/summary.js';
 import { parseTrainingConfig, type TrainingConfig } from '../arch/training.js';
 import { availableParallelism } from 'node:os';
 import { type FashionMnist, loadFashionMnist, type Split } from '../data/fashionMnist.js';
@@ -7,7 +8,7 @@ import { type BackendInfo, type BackendName, selectBackend } from '../backend/se
 import { TrainerError } from '../errors.js';
 import { buildModel } from './model.js';
 import { DataParallel } from './parallel.js';
-import { makeBatch, makeOptimizer, scoreLogits, type StepStats, trainingLoss } from './step.js';
+import { makeBatch, makeOptimizer, scoreLogits, type StepStats, trainableVariables, trainingLoss } from './step.js';
 import { accuracyOn, type ClassMetrics, confusionMatrix, perClassMetrics, permutation, publicPrivateSplit } from './scoring.js';
 
 export interface EpochMetrics {
@@ -158,7 +159,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   const data = opts.data ?? (await loadFashionMnist());
   const backend: BackendInfo = await selectBackend(opts.backend);
   const inputShape = nm.inputShape;
-  const paramCount = nm.layers.reduce((a, l) => a + l.params, 0);
+  const { totalParams: paramCount, flopsPerSample } = summarize(nm);
 
   // Validation = a seeded random 10 % of the training set; the test set is only used at the end.
   const perm = permutation(data.train.count, cfg.seed);
@@ -171,9 +172,9 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   if (fused.length) notes.push(`Layers ${fused.map((n) => `'${n}'`).join(' and ')} ran as one fused layer (same function and gradients, faster).`);
   const optimizer = makeOptimizer(cfg);
   // Only this model's trainable weights (frozen layers excluded), whatever else lives in the engine.
-  const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const varList = trainableVariables(model);
   const threads = trainingThreads(
-    { backend: backend.name, batchSize: cfg.batchSize, trainSamples: trainIdx.length, flopsPerSample: nm.layers.reduce((a, l) => a + l.flops, 0), params: paramCount },
+    { backend: backend.name, batchSize: cfg.batchSize, trainSamples: trainIdx.length, flopsPerSample, params: paramCount },
     opts.threads,
   );
   let dp: DataParallel | null = null;
