@@ -128,11 +128,9 @@ function wasmKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: Back
   return [dW, db];
 }
 
-let registered = false;
 export function registerConvPoolKernel(): void {
-  if (registered || tf.getKernel(CONV_POOL_GRAD, 'wasm')) return;
+  if (tf.getKernel(CONV_POOL_GRAD, 'wasm')) return;
   tf.registerKernel({ kernelName: CONV_POOL_GRAD, backendName: 'wasm', kernelFunc: wasmKernel as unknown as tf.KernelFunc });
-  registered = true;
 }
 
 export const convPoolAvailable = (): boolean => tf.getBackend() === 'wasm' && tf.getKernel(CONV_POOL_GRAD, 'wasm') !== undefined;
