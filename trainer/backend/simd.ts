@@ -1,5 +1,5 @@
 // Loads trainer/backend/simd/kernels.wat into the tfjs wasm backend's memory. The text is
-// assembled at start-up with wabt (~0.1 s, once per thread), so the repository holds the source,
+// assembled at start-up with wabt (~0.1 s, once per process), so the repository holds the source,
 // not a binary; the module imports tfjs's WebAssembly.Memory, so kernels work on tensors in place.
 import { readFileSync } from 'node:fs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -18,22 +18,41 @@ function memoryOf(backend: BackendWasm): WebAssembly.Memory {
   return mem;
 }
 
-/** Assembles and instantiates the kernels against this backend's memory (once per thread). */
-export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels> {
-  if (loaded) return loaded;
+let compiled: WebAssembly.Module | null = null;
+
+async function assemble(): Promise<WebAssembly.Module> {
   const { default: initWabt } = await import('wabt');
   const wabt = await initWabt();
   const source = readFileSync(new URL('./simd/kernels.wat', import.meta.url), 'utf8');
   const mod = wabt.parseWat('kernels.wat', source, { simd: true });
   try {
     mod.validate();
-    const { buffer } = mod.toBinary({});
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(buffer as Uint8Array<ArrayBuffer>), { env: { memory: memoryOf(backend) } });
-    loaded = instance.exports as unknown as SimdKernels;
-    return loaded;
+    return new WebAssembly.Module(mod.toBinary({}).buffer as Uint8Array<ArrayBuffer>);
   } finally {
     mod.destroy();
   }
+}
+
+/**
+ * The compiled kernel module: assembled once per process. Worker threads are handed it (a
+ * WebAssembly.Module can be posted to a worker) instead of loading wabt and assembling again.
+ */
+export async function simdModule(): Promise<WebAssembly.Module> {
+  compiled ??= await assemble();
+  return compiled;
+}
+
+/** Seeds this thread with a module compiled elsewhere (see simdModule). */
+export function provideSimdModule(module: WebAssembly.Module): void {
+  compiled ??= module;
+}
+
+/** Instantiates the kernels against this backend's memory (once per thread). */
+export async function loadSimdKernels(backend: BackendWasm): Promise<SimdKernels> {
+  if (loaded) return loaded;
+  const instance = new WebAssembly.Instance(await simdModule(), { env: { memory: memoryOf(backend) } });
+  loaded = instance.exports as unknown as SimdKernels;
+  return loaded;
 }
 
 export function simdKernels(): SimdKernels | null {

@@ -21,6 +21,7 @@ import type { NormalizedModel } from '../arch/parse.js';
 import type { TrainingConfig } from '../arch/training.js';
 import type { BackendName } from '../backend/select.js';
 import type { Split } from '../data/fashionMnist.js';
+import { simdKernels, simdModule } from '../backend/simd.js';
 import { TrainerError } from '../errors.js';
 import { applyFlatGradients, shardGradients, type StepStats } from './step.js';
 
@@ -52,6 +53,8 @@ export interface ReplicaInit {
   labels: Uint8Array;
   count: number;
   params: number;
+  /** The main thread's compiled SIMD kernels, when it has them (saves assembling per thread). */
+  simdModule: WebAssembly.Module | null;
 }
 
 /** The shared state, seen the same way from the main thread and every replica. */
@@ -201,10 +204,11 @@ export class DataParallel {
     const channel = new StepChannel({ ...shared, replicas: k, params });
     // All weights (not only the trainable ones), so frozen layers and BN statistics match too.
     const weights = opts.model.getWeights().map((w) => ({ values: w.dataSync() as Float32Array, shape: w.shape }));
+    const simd = simdKernels() ? await simdModule() : null;
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let r = 1; r < k; r++) {
-      const init: ReplicaInit = { index: r, replicas: k, model: opts.normalized, training: opts.training, seed: opts.seed, backend: opts.backend, inputShape: opts.inputShape, weights, ...shared, images: split.images, labels: split.labels, count: split.count, params };
+      const init: ReplicaInit = { index: r, replicas: k, model: opts.normalized, training: opts.training, seed: opts.seed, backend: opts.backend, inputShape: opts.inputShape, weights, ...shared, images: split.images, labels: split.labels, count: split.count, params, simdModule: simd };
       const w = new Worker(new URL('./replica.ts', import.meta.url), { workerData: init, execArgv: workerExecArgv(), stdout: false, stderr: false });
       workers.push(w);
       ready.push(

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../backend/select.js';
+import { provideSimdModule } from '../backend/simd.js';
 import { buildModel } from './model.js';
 import { type ReplicaInit, StepChannel, STOP_SEQ } from './parallel.js';
 import { applyFlatGradients, makeOptimizer, shardGradients, trainableVariables } from './step.js';
@@ -11,6 +12,7 @@ const init = workerData as ReplicaInit;
 const channel = new StepChannel(init);
 
 async function setUp() {
+  if (init.simdModule) provideSimdModule(init.simdModule);
   await selectBackend(init.backend);
   const { model } = await buildModel(init.model, init.seed);
   const weights = init.weights.map((w) => tf.tensor(w.values, w.shape, 'float32'));
