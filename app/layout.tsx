@@ -18,14 +18,23 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+        >
           Skip to content
         </a>
         <header className="border-b border-slate-200 bg-white">
-          <nav aria-label="Main" className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
+          <nav
+            aria-label="Main"
+            className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6"
+          >
             <div className="flex items-center gap-6">
               <Link href="/" className="flex items-center gap-2 text-lg font-bold tracking-tight text-slate-900">
-                <span aria-hidden className="inline-block h-6 w-6 rounded-md bg-gradient-to-br from-brand-500 to-fuchsia-500" />
+                <span
+                  aria-hidden
+                  className="inline-block h-6 w-6 rounded-md bg-gradient-to-br from-brand-500 to-fuchsia-500"
+                />
                 Catwalk
               </Link>
               {user && (
@@ -50,7 +59,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/signin" className="rounded-md px-2 py-1 font-medium text-slate-700 hover:bg-slate-100">
                   Sign in
                 </Link>
-                <Link href="/signup" className="rounded-md bg-brand-600 px-3 py-1.5 font-semibold text-white hover:bg-brand-700">
+                <Link
+                  href="/signup"
+                  className="rounded-md bg-brand-600 px-3 py-1.5 font-semibold text-white hover:bg-brand-700"
+                >
                   Sign up
                 </Link>
               </div>

@@ -15,20 +15,29 @@ export default async function HomePage() {
         Train a network. <span className="text-brand-600">Climb the board.</span>
       </h1>
       <p className="mt-4 text-lg text-slate-600">
-        Catwalk trains your Fashion-MNIST models on 60,000 images, scores them on the 10,000 held-out test images,
-        and ranks them on your class leaderboard — with learning curves and the confusion matrix for every run.
+        Catwalk trains your Fashion-MNIST models on 60,000 images, scores them on the 10,000 held-out test images, and
+        ranks them on your class leaderboard — with learning curves and the confusion matrix for every run.
       </p>
       <div className="mt-8 flex flex-wrap gap-3">
         {session?.user ? (
-          <Link href="/classes" className="rounded-md bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700">
+          <Link
+            href="/classes"
+            className="rounded-md bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700"
+          >
             Go to my classes
           </Link>
         ) : (
           <>
-            <Link href="/signup" className="rounded-md bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700">
+            <Link
+              href="/signup"
+              className="rounded-md bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700"
+            >
               Create an account
             </Link>
-            <Link href="/signin" className="rounded-md px-4 py-2.5 font-semibold text-slate-700 ring-1 ring-slate-300 hover:bg-white">
+            <Link
+              href="/signin"
+              className="rounded-md px-4 py-2.5 font-semibold text-slate-700 ring-1 ring-slate-300 hover:bg-white"
+            >
               Sign in
             </Link>
           </>

@@ -15,7 +15,7 @@
 // BENCH_ONLY=regex runs only the scenarios whose name matches it (quick iterations; the
 // result then goes to api.tmp.json). BENCH_CPU_PROF=dir starts the server with --cpu-prof.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -96,7 +96,9 @@ function cpuMark(serverPgid: number | undefined) {
 async function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = spawn(command, args, { cwd: root, env, stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}`)),
+    );
   });
 }
 
@@ -221,16 +223,26 @@ async function main(): Promise<void> {
       NODE_ENV: "production" as const,
     };
     if (!existsSync(join(root, ".next", "BUILD_ID"))) await run("npx", ["next", "build"], env);
-    const serverEnv = CPU_PROF ? { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${CPU_PROF}` } : env;
+    const serverEnv = CPU_PROF
+      ? { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${CPU_PROF}` }
+      : env;
     // Node runs next's CLI directly (no npx in between), detached: the process group is the server.
-    const next = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(PORT)], {
-      cwd: root,
-      env: serverEnv,
+    const next = spawn(
+      process.execPath,
+      [require.resolve("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(PORT)],
+      {
+        cwd: root,
+        env: serverEnv,
+        stdio: ["ignore", "ignore", "inherit"],
+        detached: true,
+      },
+    );
+    children.push(next);
+    const floor = spawn(process.execPath, ["-e", NODE_FLOOR_SERVER, String(PORT + 1)], {
+      env,
       stdio: ["ignore", "ignore", "inherit"],
       detached: true,
     });
-    children.push(next);
-    const floor = spawn(process.execPath, ["-e", NODE_FLOOR_SERVER, String(PORT + 1)], { env, stdio: ["ignore", "ignore", "inherit"], detached: true });
     children.push(floor);
     const base = `http://127.0.0.1:${PORT}`;
     await waitForServer(`${base}/api/health`, next);
@@ -239,7 +251,13 @@ async function main(): Promise<void> {
     const healthy = (body: string) => body === '{"status":"ok"}';
     // GraphQL answers 200 with an `errors` array for most failures: those count as errors too.
     const data = (body: string) => body.startsWith('{"data":') && !body.includes('"errors":');
-    const graphql = (name: string, client: Client, token: "grader" | "student", query: string, variables: Record<string, unknown> = {}): Scenario => ({
+    const graphql = (
+      name: string,
+      client: Client,
+      token: "grader" | "student",
+      query: string,
+      variables: Record<string, unknown> = {},
+    ): Scenario => ({
       name,
       client,
       target: "next",
@@ -252,11 +270,27 @@ async function main(): Promise<void> {
     const leaderboardQuery = `query($s: String!) { leaderboard(classSlug: $s) { rank submissionId submissionName student { id name } publicAccuracy privateAccuracy paramCount epochs trainDurationMs submittedAt } }`;
     const scenarios: Scenario[] = [
       ...(["autocannon", "fetch"] as const).flatMap((client): Scenario[] => [
-        { name: `floor: bare node:http server (${client})`, client, target: "node", method: "GET", path: "/", verify: healthy },
-        { name: `floor: trivial Next route handler, GET /api/health (${client})`, client, target: "next", method: "GET", path: "/api/health", verify: healthy },
+        {
+          name: `floor: bare node:http server (${client})`,
+          client,
+          target: "node",
+          method: "GET",
+          path: "/",
+          verify: healthy,
+        },
+        {
+          name: `floor: trivial Next route handler, GET /api/health (${client})`,
+          client,
+          target: "next",
+          method: "GET",
+          path: "/api/health",
+          verify: healthy,
+        },
         // The same stack (HTTP, Apollo, Bearer lookup) with one tiny query.
         graphql(`baseline: me, token lookup only (${client})`, client, "grader", `{ me { id } }`),
-        graphql(`leaderboard (grader, best per student, 200 rows) (${client})`, client, "grader", leaderboardQuery, { s: klass.slug }),
+        graphql(`leaderboard (grader, best per student, 200 rows) (${client})`, client, "grader", leaderboardQuery, {
+          s: klass.slug,
+        }),
       ]),
       graphql(
         "leaderboard (student, best per student, 200 rows) (autocannon)",
@@ -292,8 +326,13 @@ async function main(): Promise<void> {
       const before = cpuMark(serverPgid);
       const measured = await drive(req, DURATION_MS);
       const after = cpuMark(serverPgid);
-      const perRequest = (key: keyof typeof before) => round((after[key] - before[key]) / Math.max(1, measured.requests), 3);
-      const cpuMsPerRequest = { client: perRequest("client"), server: perRequest("server"), machine: perRequest("machine") };
+      const perRequest = (key: keyof typeof before) =>
+        round((after[key] - before[key]) / Math.max(1, measured.requests), 3);
+      const cpuMsPerRequest = {
+        client: perRequest("client"),
+        server: perRequest("server"),
+        machine: perRequest("machine"),
+      };
       console.log(
         `${scenario.name}: ${measured.requestsPerSecond} req/s, p50 ${measured.latencyMs.p50} ms, p99 ${measured.latencyMs.p99} ms, errors ${measured.errors}; ` +
           `CPU ms/req client ${cpuMsPerRequest.client}, server ${cpuMsPerRequest.server}, machine ${cpuMsPerRequest.machine}`,
@@ -305,7 +344,12 @@ async function main(): Promise<void> {
     const report = {
       benchmark: "api",
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", loadavg1m: round(loadavg()[0]!), node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? "unknown",
+        loadavg1m: round(loadavg()[0]!),
+        node: process.version,
+      },
       setup: {
         students: 200,
         submissionsPerStudent: 20,
@@ -316,9 +360,11 @@ async function main(): Promise<void> {
         server: "next start (production build), loopback",
         clients: {
           autocannon: "autocannon (programmatic), in the benchmark's Node process on the same machine",
-          fetch: "fetch (undici) loops, one request in flight per client, in the benchmark's Node process on the same machine",
+          fetch:
+            "fetch (undici) loops, one request in flight per client, in the benchmark's Node process on the same machine",
         },
-        cpuMsPerRequest: "CPU time per completed request: client = the benchmark process, server = the measured server's process group, machine = all cores (includes Postgres)",
+        cpuMsPerRequest:
+          "CPU time per completed request: client = the benchmark process, server = the measured server's process group, machine = all cores (includes Postgres)",
       },
       target: { leaderboardP99Ms: 50, scenario: leaderboard?.scenario ?? null, met: leaderboardP99 < 50 },
       results,
@@ -326,7 +372,9 @@ async function main(): Promise<void> {
     const file = ONLY ? "api.tmp.json" : "api.json";
     await mkdir(join(root, "bench", "results"), { recursive: true });
     await writeFile(join(root, "bench", "results", file), JSON.stringify(report, null, 2) + "\n");
-    console.log(`wrote bench/results/${file} (leaderboard p99 ${leaderboardP99} ms; target 50 ms ${report.target.met ? "met" : "NOT met"})`);
+    console.log(
+      `wrote bench/results/${file} (leaderboard p99 ${leaderboardP99} ms; target 50 ms ${report.target.met ? "met" : "NOT met"})`,
+    );
   } finally {
     for (const child of children) {
       if (!child.pid) continue;

@@ -1,11 +1,11 @@
 // One full training run in its own process (so its peak RSS is its own):
 // `tsx bench/full-run.ts PRESET OUT.json [maxEpochs]`. Used by bench/train.ts.
-import { writeFileSync } from 'node:fs';
-import { getPreset, runTraining, selectBackend } from '../trainer/index.js';
+import { writeFileSync } from "node:fs";
+import { getPreset, runTraining, selectBackend } from "../trainer/index.js";
 
 const [id, out, epochs] = process.argv.slice(2);
 const p = getPreset(id);
-if (!p || !out) throw new Error('usage: full-run.ts PRESET OUT.json [maxEpochs]');
+if (!p || !out) throw new Error("usage: full-run.ts PRESET OUT.json [maxEpochs]");
 await selectBackend();
 const testByEpoch: { epoch: number; testAccuracy: number; trainMs: number }[] = [];
 const t0 = performance.now();
@@ -13,7 +13,10 @@ const r = await runTraining({
   architecture: p.architecture,
   training: p.training,
   maxEpochs: epochs ? Number(epochs) : undefined,
-  onEpoch: (m) => console.error(`[${id}] epoch ${m.epoch}: loss ${m.loss.toFixed(4)} val_acc ${m.valAccuracy?.toFixed(4)} ${m.samplesPerSec.toFixed(0)} samples/s`),
+  onEpoch: (m) =>
+    console.error(
+      `[${id}] epoch ${m.epoch}: loss ${m.loss.toFixed(4)} val_acc ${m.valAccuracy?.toFixed(4)} ${m.samplesPerSec.toFixed(0)} samples/s`,
+    ),
   onEpochTest: (epoch, testAccuracy, trainMs) => testByEpoch.push({ epoch, testAccuracy, trainMs }),
 });
 const { predictions: _p, ...rest } = r;

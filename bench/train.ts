@@ -4,23 +4,44 @@
 // and full runs (accuracy, time-to-accuracy, peak RSS). Writes bench/results/train.json;
 // --merge keeps the full runs already there that this run doesn't redo (each has its date);
 // --skip-speed also keeps the speed section (e.g. `-- --skip-speed --merge --full=catwalk-cnn`).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
-import { DEBIAN_DIR, type FashionMnist, getPreset, loadFashionMnist, parseArchitecture, runTraining, selectBackend } from '../trainer/index.js';
-import { summarize } from '../trainer/arch/summary.js';
-import { trainingThreads } from '../trainer/train/run.js';
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs";
+import { summarize } from "../trainer/arch/summary.js";
+import {
+  DEBIAN_DIR,
+  type FashionMnist,
+  getPreset,
+  loadFashionMnist,
+  parseArchitecture,
+  runTraining,
+  selectBackend,
+} from "../trainer/index.js";
+import { trainingThreads } from "../trainer/train/run.js";
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'string' }, steps: { type: 'string' }, merge: { type: 'boolean' }, 'skip-speed': { type: 'boolean' } } });
-const RESULTS = join(import.meta.dirname, 'results');
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean" },
+    full: { type: "string" },
+    steps: { type: "string" },
+    merge: { type: "boolean" },
+    "skip-speed": { type: "boolean" },
+  },
+});
+const RESULTS = join(import.meta.dirname, "results");
 mkdirSync(RESULTS, { recursive: true });
 const STEPS = Number(values.steps ?? 300);
 const BATCH = 32; // the report's recipe (Keras's default batch size)
-const TUNED = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296';
-const TARGETS: Record<string, number> = { 'report-cnn': 0.912, 'report-mlp': 0.88, 'catwalk-cnn': 0.93, 'report-single-layer': 0.7356 };
+const TUNED = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296";
+const TARGETS: Record<string, number> = {
+  "report-cnn": 0.912,
+  "report-mlp": 0.88,
+  "catwalk-cnn": 0.93,
+  "report-single-layer": 0.7356,
+};
 
 const backend = await selectBackend();
 const full = await loadFashionMnist();
@@ -34,7 +55,12 @@ async function tfjsSpeed(id: string, threads: number): Promise<number> {
   const p = getPreset(id)!;
   // The real training path (batch assembly, metrics, optimizer) on STEPS batches; epoch 1 warms
   // the JIT and kernel caches, epoch 2 is measured.
-  const r = await runTraining({ architecture: p.architecture, training: { ...p.training, batchSize: BATCH, maxEpochs: 2, validationSplit: 0, earlyStopping: null }, data: slice(full, STEPS * BATCH), threads });
+  const r = await runTraining({
+    architecture: p.architecture,
+    training: { ...p.training, batchSize: BATCH, maxEpochs: 2, validationSplit: 0, earlyStopping: null },
+    data: slice(full, STEPS * BATCH),
+    threads,
+  });
   return r.history[1].samplesPerSec;
 }
 // What a full-size run of this model uses by default (runTraining's own rule).
@@ -42,26 +68,55 @@ function defaultThreads(id: string): number {
   const r = parseArchitecture(getPreset(id)!.architecture);
   if (!r.ok) throw new Error(`preset ${id} does not parse`);
   const { totalParams, flopsPerSample } = summarize(r.model);
-  return trainingThreads({ backend: backend.name, batchSize: BATCH, trainSamples: 54_000, flopsPerSample, params: totalParams });
+  return trainingThreads({
+    backend: backend.name,
+    batchSize: BATCH,
+    trainSamples: 54_000,
+    flopsPerSample,
+    params: totalParams,
+  });
 }
 
-function torchSpeed(model: 'cnn' | 'mlp', tuned: boolean): { samplesPerSec: number; torch: string } | { error: string } {
-  const py = '/usr/bin/python3';
-  if (!existsSync(py)) return { error: 'no /usr/bin/python3' };
+function torchSpeed(
+  model: "cnn" | "mlp",
+  tuned: boolean,
+): { samplesPerSec: number; torch: string } | { error: string } {
+  const py = "/usr/bin/python3";
+  if (!existsSync(py)) return { error: "no /usr/bin/python3" };
   const env = { ...process.env, ...(tuned ? { GLIBC_TUNABLES: TUNED } : {}) };
   if (!tuned) delete env.GLIBC_TUNABLES;
-  const r = spawnSync(py, [join(import.meta.dirname, 'torch_train.py'), '--model', model, '--batch', String(BATCH), '--steps', String(STEPS), '--data', DEBIAN_DIR], { env, encoding: 'utf8' });
-  if (r.status !== 0) return { error: (r.stderr || '').trim().split('\n').slice(-1)[0] || `exit ${r.status}` };
-  return JSON.parse(r.stdout.trim().split('\n').slice(-1)[0]);
+  const r = spawnSync(
+    py,
+    [
+      join(import.meta.dirname, "torch_train.py"),
+      "--model",
+      model,
+      "--batch",
+      String(BATCH),
+      "--steps",
+      String(STEPS),
+      "--data",
+      DEBIAN_DIR,
+    ],
+    { env, encoding: "utf8" },
+  );
+  if (r.status !== 0) return { error: (r.stderr || "").trim().split("\n").slice(-1)[0] || `exit ${r.status}` };
+  return JSON.parse(r.stdout.trim().split("\n").slice(-1)[0]);
 }
 
 const started = new Date().toISOString();
 const load0 = loadavg();
-const file = join(RESULTS, values.quick ? 'train.quick.tmp.json' : 'train.json');
-const before = (values.merge || values['skip-speed']) && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+const file = join(RESULTS, values.quick ? "train.quick.tmp.json" : "train.json");
+const before =
+  (values.merge || values["skip-speed"]) && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null;
 // --skip-speed (with --merge): keep the speed section of the file, measured in an earlier run.
-const speed: Record<string, unknown> = values['skip-speed'] && before ? before.speed : {};
-for (const [id, model] of values['skip-speed'] ? [] : ([['report-cnn', 'cnn'], ['report-mlp', 'mlp']] as const)) {
+const speed: Record<string, unknown> = values["skip-speed"] && before ? before.speed : {};
+for (const [id, model] of values["skip-speed"]
+  ? []
+  : ([
+      ["report-cnn", "cnn"],
+      ["report-mlp", "mlp"],
+    ] as const)) {
   const single = await tfjsSpeed(id, 1);
   const threads = defaultThreads(id);
   // Both measured, side by side; samplesPerSec is what a real run of this model uses.
@@ -69,11 +124,17 @@ for (const [id, model] of values['skip-speed'] ? [] : ([['report-cnn', 'cnn'], [
   const tfjs = threads > 1 ? parallel : single;
   const torchDefault = torchSpeed(model, false);
   const torchTuned = torchSpeed(model, true);
-  const ratio = (t: typeof torchDefault) => ('samplesPerSec' in t ? tfjs / t.samplesPerSec : null);
+  const ratio = (t: typeof torchDefault) => ("samplesPerSec" in t ? tfjs / t.samplesPerSec : null);
   speed[id] = {
     batchSize: BATCH,
     steps: STEPS,
-    tfjs: { backend: backend.name, threads, samplesPerSec: tfjs, singleThreadSamplesPerSec: single, dataParallelSamplesPerSec: parallel },
+    tfjs: {
+      backend: backend.name,
+      threads,
+      samplesPerSec: tfjs,
+      singleThreadSamplesPerSec: single,
+      dataParallelSamplesPerSec: parallel,
+    },
     pytorchDefaultAlloc: torchDefault,
     pytorchTunedAlloc: torchTuned,
     ratioTfjsToPytorchDefault: ratio(torchDefault),
@@ -83,15 +144,17 @@ for (const [id, model] of values['skip-speed'] ? [] : ([['report-cnn', 'cnn'], [
 }
 
 const fullRuns: Record<string, unknown> = { ...(values.merge && before ? before.fullRuns : {}) };
-const fullIds = values.quick ? [] : (values.full ?? 'report-cnn,report-mlp').split(',').filter(Boolean);
+const fullIds = values.quick ? [] : (values.full ?? "report-cnn,report-mlp").split(",").filter(Boolean);
 for (const id of fullIds) {
   const out = join(RESULTS, `${id}.full.tmp`);
-  const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
-  execFileSync(tsx, [join(import.meta.dirname, 'full-run.ts'), id, out], { stdio: 'inherit' });
-  const r = JSON.parse(readFileSync(out, 'utf8'));
+  const tsx = join(import.meta.dirname, "..", "node_modules", ".bin", "tsx");
+  execFileSync(tsx, [join(import.meta.dirname, "full-run.ts"), id, out], { stdio: "inherit" });
+  const r = JSON.parse(readFileSync(out, "utf8"));
   rmSync(out);
   const target = TARGETS[id];
-  const hit = (r.testByEpoch as { epoch: number; testAccuracy: number; trainMs: number }[]).find((e) => e.testAccuracy >= target);
+  const hit = (r.testByEpoch as { epoch: number; testAccuracy: number; trainMs: number }[]).find(
+    (e) => e.testAccuracy >= target,
+  );
   fullRuns[id] = {
     measuredAt: new Date().toISOString(),
     threads: r.threads,
@@ -106,7 +169,8 @@ for (const id of fullIds) {
     stopReason: r.stopReason,
     trainSeconds: r.trainDurationMs / 1000,
     evalSeconds: r.evalDurationMs / 1000,
-    meanSamplesPerSec: r.history.reduce((a: number, h: { samplesPerSec: number }) => a + h.samplesPerSec, 0) / r.history.length,
+    meanSamplesPerSec:
+      r.history.reduce((a: number, h: { samplesPerSec: number }) => a + h.samplesPerSec, 0) / r.history.length,
     timeToTargetSeconds: hit ? hit.trainMs / 1000 : null,
     epochToTarget: hit ? hit.epoch : null,
     peakRssMiB: r.peakRssMiB,
@@ -120,11 +184,24 @@ for (const id of fullIds) {
 const result = {
   started,
   finished: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAverageAtStart: load0, loadAverageAtEnd: loadavg(), node: process.version },
+  machine: {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    loadAverageAtStart: load0,
+    loadAverageAtEnd: loadavg(),
+    node: process.version,
+  },
   tfjs: { version: tf.version.tfjs, backend },
-  ...(values['skip-speed'] && before ? { speedMeasuredIn: { started: before.speedMeasuredIn?.started ?? before.started, machine: before.speedMeasuredIn?.machine ?? before.machine } } : {}),
+  ...(values["skip-speed"] && before
+    ? {
+        speedMeasuredIn: {
+          started: before.speedMeasuredIn?.started ?? before.started,
+          machine: before.speedMeasuredIn?.machine ?? before.machine,
+        },
+      }
+    : {}),
   speed,
   fullRuns,
 };
-writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
 console.log(`wrote ${file}`);

@@ -34,8 +34,23 @@ export function SignUpForm({ action, next }: { action: Action; next?: string }) 
     <form action={formAction} className="space-y-4" noValidate>
       <FormError message={state.error} />
       <input type="hidden" name="next" value={next ?? "/classes"} />
-      <Field label="Name" name="name" autoComplete="name" required defaultValue={state.values?.name} error={state.fieldErrors?.name} />
-      <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={state.values?.email} error={state.fieldErrors?.email} />
+      <Field
+        label="Name"
+        name="name"
+        autoComplete="name"
+        required
+        defaultValue={state.values?.name}
+        error={state.fieldErrors?.name}
+      />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={state.values?.email}
+        error={state.fieldErrors?.email}
+      />
       <Field
         label="Password"
         name="password"

@@ -11,7 +11,14 @@ export function CreateClassForm({ action }: { action: Action }) {
   return (
     <form action={formAction} className="space-y-3" aria-label="Create a class" noValidate>
       <FormError message={state.fieldErrors?.name ? undefined : state.error} />
-      <Field label="Class name" name="name" placeholder="e.g. CSE 574 — Fall 2026" required defaultValue={state.values?.name} error={state.fieldErrors?.name} />
+      <Field
+        label="Class name"
+        name="name"
+        placeholder="e.g. CSE 574 — Fall 2026"
+        required
+        defaultValue={state.values?.name}
+        error={state.fieldErrors?.name}
+      />
       <SubmitButton pendingText="Creating…">Create class</SubmitButton>
     </form>
   );

@@ -23,10 +23,18 @@ export function ModelSummaryTable({
           <caption className="sr-only">Model summary: layers, output shapes, parameters and FLOPs</caption>
           <thead className="border-b border-slate-300 text-xs text-slate-500">
             <tr>
-              <th scope="col" className="px-1 py-1.5 font-medium">Layer (type)</th>
-              <th scope="col" className="px-1 py-1.5 font-medium">Output shape</th>
-              <th scope="col" className="px-1 py-1.5 text-right font-medium">Param #</th>
-              <th scope="col" className="px-1 py-1.5 text-right font-medium">FLOPs</th>
+              <th scope="col" className="px-1 py-1.5 font-medium">
+                Layer (type)
+              </th>
+              <th scope="col" className="px-1 py-1.5 font-medium">
+                Output shape
+              </th>
+              <th scope="col" className="px-1 py-1.5 text-right font-medium">
+                Param #
+              </th>
+              <th scope="col" className="px-1 py-1.5 text-right font-medium">
+                FLOPs
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 font-mono">
@@ -37,7 +45,9 @@ export function ModelSummaryTable({
                 </td>
                 <td className="px-1 py-1 whitespace-nowrap">{shape(r.outputShape)}</td>
                 <td className="px-1 py-1 text-right tabular-nums">{n(r.params)}</td>
-                <td className="px-1 py-1 text-right tabular-nums whitespace-nowrap text-slate-600">{formatFlops(r.flops)}</td>
+                <td className="px-1 py-1 text-right tabular-nums whitespace-nowrap text-slate-600">
+                  {formatFlops(r.flops)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -45,7 +55,9 @@ export function ModelSummaryTable({
       </div>
       <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-500">Total params</dt>
-        <dd className="font-mono font-semibold tabular-nums" data-testid="total-params">{n(summary.totalParams)}</dd>
+        <dd className="font-mono font-semibold tabular-nums" data-testid="total-params">
+          {n(summary.totalParams)}
+        </dd>
         <dt className="text-slate-500">Trainable / non-trainable</dt>
         <dd className="font-mono tabular-nums">
           {n(summary.trainableParams)} / {n(summary.nonTrainableParams)}

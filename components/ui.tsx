@@ -28,7 +28,12 @@ export function Button({
 }
 
 export function Card({ className, ...props }: ComponentProps<"section">) {
-  return <section className={cx("min-w-0 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:p-6", className)} {...props} />;
+  return (
+    <section
+      className={cx("min-w-0 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:p-6", className)}
+      {...props}
+    />
+  );
 }
 
 export function Field({
@@ -101,7 +106,15 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
-export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -126,5 +139,7 @@ export function formatDuration(ms: number): string {
 }
 
 export function formatDate(date: Date): string {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date) + " UTC";
+  return (
+    new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date) + " UTC"
+  );
 }

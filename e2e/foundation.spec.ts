@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { type Browser, expect, type Page, test } from "@playwright/test";
 import { signUp as signUpAs } from "./helpers";
 
 const unique = Date.now().toString(36);
@@ -10,7 +10,9 @@ async function graphql(page: Page, query: string, variables: Record<string, unkn
   return (await response.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
 }
 
-test("sign up, create a class, a second user joins by code and submits, and sees it on the class page", async ({ browser }) => {
+test("sign up, create a class, a second user joins by code and submits, and sees it on the class page", async ({
+  browser,
+}) => {
   const owner = await signUp(browser, "Olivia Owner");
   await owner.getByLabel("Class name").fill(`Vision Lab ${unique}`);
   await owner.getByRole("button", { name: "Create class" }).click();
@@ -68,7 +70,10 @@ test("sign up, create a class, a second user joins by code and submits, and sees
   await expect(student.getByText("Cancelled", { exact: true })).toBeVisible({ timeout: 30_000 });
 });
 
-test("shows a clear error for a wrong password and a duplicate email, keeping what was typed", async ({ page, browser }) => {
+test("shows a clear error for a wrong password and a duplicate email, keeping what was typed", async ({
+  page,
+  browser,
+}) => {
   await signUp(browser, "Dana Duplicate");
   await page.goto("/signup");
   await page.getByLabel("Name").fill("Dana Again");
@@ -88,7 +93,9 @@ test("shows a clear error for a wrong password and a duplicate email, keeping wh
   await expect(page).toHaveURL(/\/classes$/);
 });
 
-test("anonymous GraphQL requests for class data are UNAUTHENTICATED, and { __typename } answers", async ({ request }) => {
+test("anonymous GraphQL requests for class data are UNAUTHENTICATED, and { __typename } answers", async ({
+  request,
+}) => {
   const typename = await request.post("/api/graphql", { data: { query: "{ __typename }" } });
   expect(await typename.json()).toEqual({ data: { __typename: "Query" } });
   const classes = await request.post("/api/graphql", { data: { query: "{ classes { id } }" } });

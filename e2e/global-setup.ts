@@ -82,7 +82,10 @@ export default async function globalSetup() {
     }
   };
   try {
-    [worker] = await Promise.all([startWorker(env), waitForServer(`http://127.0.0.1:${PORT}/`, 60_000, () => exitInfo)]);
+    [worker] = await Promise.all([
+      startWorker(env),
+      waitForServer(`http://127.0.0.1:${PORT}/`, 60_000, () => exitInfo),
+    ]);
   } catch (error) {
     if (!exitInfo) process.kill(-server.pid!, "SIGTERM");
     await stopWorker().catch(() => undefined);

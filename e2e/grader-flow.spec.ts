@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { type Browser, expect, type Page, test } from "@playwright/test";
 import { signUp as signUpAs } from "./helpers";
 
 // A grader runs a class: a student submits a tiny model that a real worker trains on the
@@ -21,7 +21,9 @@ const TINY_MODEL = {
   },
 };
 
-test("a grader manages a class: sees a submission, reveals the private board, downloads the CSV", async ({ browser }) => {
+test("a grader manages a class: sees a submission, reveals the private board, downloads the CSV", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const className = `Grading ${unique}`;
   const owner = await signUp(browser, "Olive Owner");
@@ -100,7 +102,9 @@ test("a grader manages a class: sees a submission, reveals the private board, do
 
   await student.reload();
   await expect(student.getByRole("columnheader", { name: /Private accuracy/ })).toBeVisible();
-  await expect(student.getByTestId("leaderboard-row").filter({ hasText: "Tiny dense" })).toContainText(/\d+\.\d\d %.*\d+\.\d\d %/);
+  await expect(student.getByTestId("leaderboard-row").filter({ hasText: "Tiny dense" })).toContainText(
+    /\d+\.\d\d %.*\d+\.\d\d %/,
+  );
 
   // The leaderboard CSV, read from the downloaded file.
   const [download] = await Promise.all([
@@ -110,7 +114,9 @@ test("a grader manages a class: sees a submission, reveals the private board, do
   expect(download.suggestedFilename()).toMatch(/-leaderboard\.csv$/);
   const csv = await readFile((await download.path())!, "utf8");
   const [header, ...lines] = csv.trim().split("\r\n");
-  expect(header).toBe("rank,student_id,student,submission_id,submission,public_accuracy,private_accuracy,params,epochs,train_seconds,submitted_at");
+  expect(header).toBe(
+    "rank,student_id,student,submission_id,submission,public_accuracy,private_accuracy,params,epochs,train_seconds,submitted_at",
+  );
   expect(lines).toHaveLength(1);
   const cells = lines[0]!.split(",");
   expect(cells[0]).toBe("1");
@@ -145,7 +151,10 @@ test("a grader manages a class: sees a submission, reveals the private board, do
   await expect(student.getByText("Only owners change roles or remove members.")).toBeVisible();
 
   // The manage page at phone width: nothing sticks out sideways.
-  const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await owner.context().storageState() });
+  const phoneContext = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    storageState: await owner.context().storageState(),
+  });
   const phone = await phoneContext.newPage();
   await phone.goto(`${classUrl}/manage`);
   await expect(phone.getByTestId("manage-submission-row")).toHaveCount(1);
@@ -155,7 +164,10 @@ test("a grader manages a class: sees a submission, reveals the private board, do
     wide: [...document.querySelectorAll("main *")]
       .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
       .slice(0, 8)
-      .map((e) => `${e.tagName.toLowerCase()}.${String(e.getAttribute("class") ?? "").slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`),
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}.${String(e.getAttribute("class") ?? "").slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`,
+      ),
   }));
   expect(overflow.px, overflow.wide.join("\n")).toBeLessThanOrEqual(0);
   await phone.screenshot({ path: "e2e/artifacts/manage-phone.png", fullPage: true });

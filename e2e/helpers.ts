@@ -1,4 +1,4 @@
-import { expect, type Browser, type Page } from "@playwright/test";
+import { type Browser, expect, type Page } from "@playwright/test";
 
 /**
  * Sign-in attempts per email per 15 minutes on the e2e server (CATWALK_RATE_SIGNIN_PER_15MIN,

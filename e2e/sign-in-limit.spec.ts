@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { E2E_SIGNIN_LIMIT as limit, signUp } from "./helpers";
 
 // Sign-in attempts are limited per email (lib/server/rate-limit.ts, services/users.ts
@@ -13,7 +13,9 @@ const RATE_LIMITED = "Too many sign-in attempts. Wait a few minutes and try agai
 async function attemptSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/signin");
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/signin",
+  );
   await page.getByRole("button", { name: "Sign in" }).click();
   await answered;
 }
@@ -21,7 +23,10 @@ async function attemptSignIn(page: Page, email: string, password: string): Promi
 /** The counters are fixed 15-minute windows aligned to the epoch (rate-limit.ts `hitRateLimit`). */
 const WINDOW_MS = 15 * 60_000;
 
-test("too many sign-in attempts: a clear message, and the right password is refused for the rest of the window", async ({ browser, page }) => {
+test("too many sign-in attempts: a clear message, and the right password is refused for the rest of the window", async ({
+  browser,
+  page,
+}) => {
   test.setTimeout(120_000);
   // All attempts must land in one window, or the count starts over halfway: near the end of a
   // window, wait for the next one.

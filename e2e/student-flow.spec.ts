@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { type Browser, expect, type Page, test } from "@playwright/test";
 import { signUp as signUpAs } from "./helpers";
 
 // A student builds the course report's CNN layer by layer, submits it, watches a real worker
@@ -47,7 +47,9 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
   await addLayer(student, "Dense", { Units: "128", Activation: "relu" });
   // Dense on a 7×7×16 feature map: the trainer's validator names the problem on the final layer.
   await addLayer(student, "Dense", { Units: "10", Activation: "softmax" });
-  await expect(layers.nth(5)).toContainText("the output must be 10 class scores, shape (None, 10); the last layer gives (None, 7, 7, 10)");
+  await expect(layers.nth(5)).toContainText(
+    "the output must be 10 class scores, shape (None, 10); the last layer gives (None, 7, 7, 10)",
+  );
   await expect(student.getByLabel("Units of layer 6 (Dense)", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(student.getByRole("button", { name: "Submit for training" })).toBeDisabled();
   // Insert Flatten: add it at the end and move it up above the two Dense layers.
@@ -85,10 +87,17 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
   await expect(student.getByTestId("per-class").getByRole("row")).toHaveCount(11);
 
   // Open the most populated off-diagonal cell and see its images.
-  const cells = await student.locator('[data-testid^="cm-cell-"]').evaluateAll((els) =>
-    els.map((el) => ({ id: el.getAttribute("data-testid")!, n: Number(el.querySelector("text")?.textContent ?? 0) })),
-  );
-  const off = cells.filter((c) => { const [, , t, p] = c.id.split("-"); return t !== p; }).sort((a, b) => b.n - a.n)[0]!;
+  const cells = await student
+    .locator('[data-testid^="cm-cell-"]')
+    .evaluateAll((els) =>
+      els.map((el) => ({ id: el.getAttribute("data-testid")!, n: Number(el.querySelector("text")?.textContent ?? 0) })),
+    );
+  const off = cells
+    .filter((c) => {
+      const [, , t, p] = c.id.split("-");
+      return t !== p;
+    })
+    .sort((a, b) => b.n - a.n)[0]!;
   expect(off.n).toBeGreaterThan(0);
   await student.getByTestId(off.id).click();
   const gallery = student.getByTestId("gallery");
@@ -96,11 +105,15 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
   const images = gallery.getByRole("img");
   await expect(images.first()).toBeVisible();
   expect(await images.count()).toBe(Math.min(off.n, 60));
-  await expect.poll(() => images.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(28);
+  await expect
+    .poll(() => images.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBe(28);
   await expect(gallery).toContainText("public half of the test set only");
   await student.screenshot({ path: "e2e/artifacts/submission-results.png", fullPage: true });
 
-  await expect(owner.getByTestId("leaderboard-row").filter({ hasText: "Report CNN by hand" })).toBeVisible({ timeout: 15_000 });
+  await expect(owner.getByTestId("leaderboard-row").filter({ hasText: "Report CNN by hand" })).toBeVisible({
+    timeout: 15_000,
+  });
   await expect(owner.getByRole("columnheader", { name: /Private accuracy/ })).toBeVisible();
 
   // "Copy into the builder" opens the same model, and the JSON tab validates what is pasted.
@@ -111,16 +124,28 @@ test("a student builds the report's CNN, watches it train, and opens a confusion
   await student.getByRole("tab", { name: "Paste Keras JSON" }).click();
   const json = student.getByLabel("Architecture (Keras model JSON)");
   await expect(json).toHaveValue(/"class_name": "Conv2D"/);
-  await json.fill(JSON.stringify({ class_name: "Sequential", config: { layers: [
-    { class_name: "Conv2D", config: { filters: 8, kernel_size: [30, 30], batch_input_shape: [null, 28, 28, 1] } },
-    { class_name: "Flatten", config: {} },
-    { class_name: "Dense", config: { units: 10, activation: "softmax" } },
-  ] } }));
-  await expect(student.getByTestId("model-errors")).toContainText("kernel_size window 30 is larger than the height (28)");
+  await json.fill(
+    JSON.stringify({
+      class_name: "Sequential",
+      config: {
+        layers: [
+          { class_name: "Conv2D", config: { filters: 8, kernel_size: [30, 30], batch_input_shape: [null, 28, 28, 1] } },
+          { class_name: "Flatten", config: {} },
+          { class_name: "Dense", config: { units: 10, activation: "softmax" } },
+        ],
+      },
+    }),
+  );
+  await expect(student.getByTestId("model-errors")).toContainText(
+    "kernel_size window 30 is larger than the height (28)",
+  );
   await expect(student.getByRole("button", { name: "Submit for training" })).toBeDisabled();
 
   // The same page at phone width.
-  const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await student.context().storageState() });
+  const phoneContext = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    storageState: await student.context().storageState(),
+  });
   const phone = await phoneContext.newPage();
   await phone.goto(submissionUrl);
   await expect(phone.getByTestId("confusion-matrix")).toBeVisible();

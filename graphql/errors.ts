@@ -1,5 +1,5 @@
-import type { GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
 import { AppError, ERROR_CODES, type ErrorCode } from "@/lib/server/errors";
 
 // Codes Apollo itself assigns to malformed requests; they describe the client's query, so

@@ -3,15 +3,15 @@ import {
   type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLOutputType,
+  getNamedType,
+  getNullableType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  Kind,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
-  getNamedType,
-  getNullableType,
-  isListType,
-  isObjectType,
-  isInterfaceType,
-  Kind,
 } from "graphql";
 
 // Query depth and cost limits as one validation rule, so an abusive query is refused before any
@@ -73,7 +73,13 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Val
           const isList = fieldType !== null && isListType(getNullableType(fieldType));
           const own = pageArg(sel);
           const multiplier = isList ? (own ?? page ?? limits.assumedListSize) : 1;
-          const [childCost, childDepth] = measure(sel.selectionSet, fieldType, depth + 1, seen, isList ? undefined : (own ?? page));
+          const [childCost, childDepth] = measure(
+            sel.selectionSet,
+            fieldType,
+            depth + 1,
+            seen,
+            isList ? undefined : (own ?? page),
+          );
           cost += 1 + multiplier * childCost;
           maxDepth = Math.max(maxDepth, childDepth);
         } else if (sel.kind === Kind.INLINE_FRAGMENT) {
@@ -96,14 +102,25 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Val
       OperationDefinition(node) {
         const schema = context.getSchema();
         const root =
-          node.operation === "query" ? schema.getQueryType() : node.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
+          node.operation === "query"
+            ? schema.getQueryType()
+            : node.operation === "mutation"
+              ? schema.getMutationType()
+              : schema.getSubscriptionType();
         const [cost, depth] = measure(node.selectionSet, root ?? null, 0, new Set());
         if (depth > limits.maxDepth) {
-          context.reportError(new GraphQLError(`Query is too deep: depth ${depth}, at most ${limits.maxDepth} allowed.`, { nodes: [node] }));
+          context.reportError(
+            new GraphQLError(`Query is too deep: depth ${depth}, at most ${limits.maxDepth} allowed.`, {
+              nodes: [node],
+            }),
+          );
         }
         if (cost > limits.maxCost) {
           context.reportError(
-            new GraphQLError(`Query is too expensive: cost ${cost}, at most ${limits.maxCost} allowed. Ask for fewer fields or smaller pages.`, { nodes: [node] }),
+            new GraphQLError(
+              `Query is too expensive: cost ${cost}, at most ${limits.maxCost} allowed. Ask for fewer fields or smaller pages.`,
+              { nodes: [node] },
+            ),
           );
         }
       },

@@ -129,13 +129,16 @@ export function clearResponseCache(): void {
  * operation, coerced variables); null for anything else, or for variables that don't coerce
  * (execution reports those).
  */
-function leaderboardRequest(ctx: GraphQLRequestContextResponseForOperation<GraphQLContext>): { slug: string; request: string } | null {
+function leaderboardRequest(
+  ctx: GraphQLRequestContextResponseForOperation<GraphQLContext>,
+): { slug: string; request: string } | null {
   const { operation, schema } = ctx;
   if (operation.operation !== "query") return null;
   const field = schema.getQueryType()?.getFields().leaderboard;
   if (!field) return null;
   const selections = operation.selectionSet.selections;
-  if (!selections.length || selections.some((s) => s.kind !== Kind.FIELD || s.name.value !== "leaderboard")) return null;
+  if (!selections.length || selections.some((s) => s.kind !== Kind.FIELD || s.name.value !== "leaderboard"))
+    return null;
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], ctx.request.variables ?? {});
   if (variables.errors) return null;
   let slug: string | undefined;
@@ -188,7 +191,12 @@ export function leaderboardResponseCache(): ApolloServerPlugin<GraphQLContext> {
           // A hit has no reads; a miss is stored only when one access covered every field.
           if (!reads.length || singleResult.errors?.length || !singleResult.data) return;
           const [first] = reads;
-          const same = reads.every((r) => r.classId === first!.classId && r.boardVersion === first!.boardVersion && scope(r.can) === scope(first!.can));
+          const same = reads.every(
+            (r) =>
+              r.classId === first!.classId &&
+              r.boardVersion === first!.boardVersion &&
+              scope(r.can) === scope(first!.can),
+          );
           if (same) store(first!, request, singleResult);
         },
       };

@@ -1,7 +1,5 @@
+import type { GraphQLResolveInfo } from "graphql";
 import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/services/classes";
-import { readLeaderboard } from "@/lib/server/services/leaderboard";
-import { cancelSubmission, createSubmission, getQuota, getSubmission, listSubmissions } from "@/lib/server/services/submissions";
-import { getUser } from "@/lib/server/services/users";
 import {
   getPredictionExamples,
   leaderboardCsv,
@@ -14,8 +12,16 @@ import {
   setMemberRole,
   updateClassSettings,
 } from "@/lib/server/services/grading";
+import { readLeaderboard } from "@/lib/server/services/leaderboard";
+import {
+  cancelSubmission,
+  createSubmission,
+  getQuota,
+  getSubmission,
+  listSubmissions,
+} from "@/lib/server/services/submissions";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/server/services/tokens";
-import type { GraphQLResolveInfo } from "graphql";
+import { getUser } from "@/lib/server/services/users";
 import { builder } from "./builder";
 import {
   ApiTokenType,
@@ -38,7 +44,9 @@ import {
 /** Whether the query selects `field` directly under this one (architectures are read only when asked for). */
 function selects(info: GraphQLResolveInfo, field: string): boolean {
   return info.fieldNodes.some((node) =>
-    node.selectionSet?.selections.some((s) => s.kind === "Field" ? s.name.value === field : s.kind === "InlineFragment"),
+    node.selectionSet?.selections.some((s) =>
+      s.kind === "Field" ? s.name.value === field : s.kind === "InlineFragment",
+    ),
   );
 }
 
@@ -98,7 +106,11 @@ builder.queryType({
           ...defined({ mode, rankBy }),
           includeArchitecture: selects(info, "architecture"),
         });
-        (context.boardsRead ??= []).push({ classId: access.classId, boardVersion: access.boardVersion, can: access.can });
+        (context.boardsRead ??= []).push({
+          classId: access.classId,
+          boardVersion: access.boardVersion,
+          can: access.can,
+        });
         return rows;
       },
     }),
@@ -180,12 +192,12 @@ builder.mutationType({
         architecture: t.arg({ type: "JSON", required: true }),
         training: t.arg({ type: "JSON" }),
       },
-      resolve: (_root, args, { viewer }) =>
-        createSubmission(viewer, { ...args, training: args.training ?? undefined }),
+      resolve: (_root, args, { viewer }) => createSubmission(viewer, { ...args, training: args.training ?? undefined }),
     }),
     cancelSubmission: t.field({
       type: SubmissionType,
-      description: "Stops a queued or running submission (its author or a grader). A running one stops within one batch.",
+      description:
+        "Stops a queued or running submission (its author or a grader). A running one stops within one batch.",
       args: { id: t.arg.id({ required: true }) },
       resolve: (_root, { id }, { viewer }) => cancelSubmission(viewer, String(id)),
     }),
@@ -197,7 +209,8 @@ builder.mutationType({
     }),
     updateClassSettings: t.field({
       type: ClassType,
-      description: "Sets the daily quota, deadline (null clears it) and architecture visibility (graders). Omitted fields stay.",
+      description:
+        "Sets the daily quota, deadline (null clears it) and architecture visibility (graders). Omitted fields stay.",
       args: {
         classSlug: t.arg.string({ required: true }),
         dailyQuota: t.arg.int(),
@@ -207,7 +220,10 @@ builder.mutationType({
       resolve: (_root, args, { viewer }) => {
         // An explicit `deadline: null` clears it; an omitted one (or an unset variable) leaves it alone.
         const deadlineGiven = Object.hasOwn(args, "deadline");
-        return updateClassSettings(viewer, { ...defined(args), deadline: deadlineGiven ? (args.deadline ?? null) : undefined });
+        return updateClassSettings(viewer, {
+          ...defined(args),
+          deadline: deadlineGiven ? (args.deadline ?? null) : undefined,
+        });
       },
     }),
     revealPrivateLeaderboard: t.field({

@@ -1,11 +1,11 @@
+import type { EpochRecord, TrainingProgress } from "@/lib/progress";
 import type { ClassDetail, ClassSummary } from "@/lib/server/services/classes";
+import type { PredictionExamples, RosterMember, SubmissionPage } from "@/lib/server/services/grading";
 import type { LeaderboardRow } from "@/lib/server/services/leaderboard";
 import type { Quota, ResultView, SubmissionView } from "@/lib/server/services/submissions";
-import type { PredictionExamples, RosterMember, SubmissionPage } from "@/lib/server/services/grading";
 import type { CreatedToken, TokenSummary } from "@/lib/server/services/tokens";
-import type { ClassMetrics } from "@/trainer/train/scoring";
 import type { PublicUser } from "@/lib/server/services/users";
-import type { EpochRecord, TrainingProgress } from "@/lib/progress";
+import type { ClassMetrics } from "@/trainer/train/scoring";
 import { builder } from "./builder";
 
 export const RoleEnum = builder.enumType("Role", { values: ["STUDENT", "GRADER", "OWNER"] as const });
@@ -52,7 +52,6 @@ export const ClassType = builder.objectRef<ClassSummary & Partial<ClassDetail>>(
   }),
 });
 
-
 export const EpochMetricsType = builder.objectRef<EpochRecord>("EpochMetrics").implement({
   description: "One epoch of training, as Keras prints it.",
   fields: (t) => ({
@@ -88,9 +87,15 @@ export const ResultType = builder.objectRef<ResultView>("Result").implement({
   fields: (t) => ({
     scope: t.field({ type: ResultScopeEnum, resolve: (r) => r.scope }),
     testAccuracy: t.exposeFloat("testAccuracy", { description: "Accuracy on `scope`." }),
-    testLoss: t.exposeFloat("testLoss", { nullable: true, description: "Full-test-set loss; null while the private half is hidden from you." }),
+    testLoss: t.exposeFloat("testLoss", {
+      nullable: true,
+      description: "Full-test-set loss; null while the private half is hidden from you.",
+    }),
     publicAccuracy: t.exposeFloat("publicAccuracy", { nullable: true }),
-    privateAccuracy: t.exposeFloat("privateAccuracy", { nullable: true, description: "Null for students until the grader reveals it." }),
+    privateAccuracy: t.exposeFloat("privateAccuracy", {
+      nullable: true,
+      description: "Null for students until the grader reveals it.",
+    }),
     confusionMatrix: t.field({
       type: t.listRef(t.listRef("Int")),
       nullable: true,
@@ -117,7 +122,6 @@ export const ResultType = builder.objectRef<ResultView>("Result").implement({
   }),
 });
 
-
 export const ProgressType = builder.objectRef<TrainingProgress>("TrainingProgress").implement({
   description: "Live progress, written by the worker at least once a second while training.",
   fields: (t) => ({
@@ -127,10 +131,18 @@ export const ProgressType = builder.objectRef<TrainingProgress>("TrainingProgres
     batch: t.int({ nullable: true, resolve: (p) => p.batch ?? null }),
     batches: t.int({ nullable: true, resolve: (p) => p.batches ?? null }),
     samplesPerSec: t.float({ nullable: true, resolve: (p) => p.samplesPerSec ?? null }),
-    etaMs: t.float({ nullable: true, description: "Upper bound: remaining epochs up to maxEpochs.", resolve: (p) => p.etaMs ?? null }),
+    etaMs: t.float({
+      nullable: true,
+      description: "Upper bound: remaining epochs up to maxEpochs.",
+      resolve: (p) => p.etaMs ?? null,
+    }),
     loss: t.float({ nullable: true, resolve: (p) => p.loss ?? null }),
     history: t.field({ type: [EpochMetricsType], resolve: (p) => p.history ?? [] }),
-    updatedAt: t.field({ type: "DateTime", nullable: true, resolve: (p) => (p.updatedAt ? new Date(p.updatedAt) : null) }),
+    updatedAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      resolve: (p) => (p.updatedAt ? new Date(p.updatedAt) : null),
+    }),
   }),
 });
 
@@ -158,7 +170,11 @@ export const SubmissionType = builder.objectRef<SubmissionView>("Submission").im
     classSlug: t.exposeString("classSlug"),
     architecture: t.expose("architecture", { type: "JSON" }),
     training: t.expose("training", { type: "JSON" }),
-    progress: t.field({ type: ProgressType, nullable: true, resolve: (s) => (s.progress as TrainingProgress | null) ?? null }),
+    progress: t.field({
+      type: ProgressType,
+      nullable: true,
+      resolve: (s) => (s.progress as TrainingProgress | null) ?? null,
+    }),
     attempts: t.exposeInt("attempts", { description: "Training attempts started; more than one means a worker died." }),
     cancelRequested: t.exposeBoolean("cancelRequested"),
     result: t.field({ type: ResultType, nullable: true, resolve: (s) => s.result }),
@@ -189,11 +205,17 @@ export const LeaderboardRowType = builder.objectRef<LeaderboardRow>("Leaderboard
 });
 
 export const LeaderboardModeEnum = builder.enumType("LeaderboardMode", {
-  values: { BEST: { description: "Each student's best submission." }, ALL: { description: "Every succeeded submission." } } as const,
+  values: {
+    BEST: { description: "Each student's best submission." },
+    ALL: { description: "Every succeeded submission." },
+  } as const,
 });
 
 export const RankByEnum = builder.enumType("RankBy", {
-  values: { PUBLIC: { description: "The public half." }, PRIVATE: { description: "The private half (graders, or after the reveal)." } } as const,
+  values: {
+    PUBLIC: { description: "The public half." },
+    PRIVATE: { description: "The private half (graders, or after the reveal)." },
+  } as const,
 });
 
 export const TokenScopeEnum = builder.enumType("TokenScope", { values: ["READ", "WRITE"] as const });

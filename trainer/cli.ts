@@ -1,14 +1,27 @@
 // `npm run trainer -- <command>`: summary | train | presets. Exit codes: 0 ok, 2 invalid input
 // (architecture, config, usage), 3 data or backend unavailable, 4 diverged, 130 cancelled, 1 other.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { type ArchError, formatSummary, getPreset, parseArchitecture, parseTrainingConfig, presets, summarize } from './arch/index.js';
-import type { BackendName } from './backend/select.js';
-import { TrainerError } from './errors.js';
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import {
+  type ArchError,
+  formatSummary,
+  getPreset,
+  parseArchitecture,
+  parseTrainingConfig,
+  presets,
+  summarize,
+} from "./arch/index.js";
+import type { BackendName } from "./backend/select.js";
+import { TrainerError } from "./errors.js";
 
 // tfjs takes seconds to load: only the commands that train pay for it.
 const heavy = async () => {
-  const [data, select, estimate, run] = await Promise.all([import('./data/fashionMnist.js'), import('./backend/select.js'), import('./estimate.js'), import('./train/run.js')]);
+  const [data, select, estimate, run] = await Promise.all([
+    import("./data/fashionMnist.js"),
+    import("./backend/select.js"),
+    import("./estimate.js"),
+    import("./train/run.js"),
+  ]);
   return { ...data, ...select, ...estimate, ...run };
 };
 
@@ -25,7 +38,7 @@ class UsageError extends Error {}
 function readJson(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(path, "utf8");
   } catch (e) {
     throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -39,13 +52,13 @@ function readJson(path: string): unknown {
 
 /** A model file may be bare Keras JSON, or {architecture, training}. */
 function loadSubmission(spec: string): { architecture: unknown; training: unknown } {
-  if (spec.startsWith('preset:')) {
+  if (spec.startsWith("preset:")) {
     const p = getPreset(spec.slice(7));
-    if (!p) throw new UsageError(`unknown preset '${spec.slice(7)}' (have: ${presets.map((x) => x.id).join(', ')})`);
+    if (!p) throw new UsageError(`unknown preset '${spec.slice(7)}' (have: ${presets.map((x) => x.id).join(", ")})`);
     return { architecture: p.architecture, training: p.training };
   }
   const j = readJson(spec);
-  if (j && typeof j === 'object' && 'architecture' in j) {
+  if (j && typeof j === "object" && "architecture" in j) {
     const o = j as { architecture: unknown; training?: unknown };
     return { architecture: o.architecture, training: o.training ?? {} };
   }
@@ -55,10 +68,16 @@ function loadSubmission(spec: string): { architecture: unknown; training: unknow
 function formatArchErrors(errors: ArchError[]): string {
   return errors
     .map((e) => {
-      const where = [e.layerIndex !== null ? `layer ${e.layerIndex}` : null, e.layerName ? `'${e.layerName}'` : null, e.field ? `field '${e.field}'` : null].filter(Boolean).join(', ');
-      return `  - ${where ? `${where}: ` : ''}${e.message}`;
+      const where = [
+        e.layerIndex !== null ? `layer ${e.layerIndex}` : null,
+        e.layerName ? `'${e.layerName}'` : null,
+        e.field ? `field '${e.field}'` : null,
+      ]
+        .filter(Boolean)
+        .join(", ");
+      return `  - ${where ? `${where}: ` : ""}${e.message}`;
     })
-    .join('\n');
+    .join("\n");
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
@@ -67,7 +86,9 @@ async function cmdSummary(file: string, estimate: boolean): Promise<number> {
   const sub = loadSubmission(file);
   const r = parseArchitecture(sub.architecture);
   if (!r.ok) {
-    console.error(`error [INVALID_ARCHITECTURE]: ${r.errors.length} problem${r.errors.length > 1 ? 's' : ''}\n${formatArchErrors(r.errors)}`);
+    console.error(
+      `error [INVALID_ARCHITECTURE]: ${r.errors.length} problem${r.errors.length > 1 ? "s" : ""}\n${formatArchErrors(r.errors)}`,
+    );
     return 2;
   }
   const cfg = parseTrainingConfig(sub.training);
@@ -75,36 +96,51 @@ async function cmdSummary(file: string, estimate: boolean): Promise<number> {
   if (estimate && cfg.ok) {
     const { estimateEpochTime } = await heavy();
     const est = await estimateEpochTime(r.model, cfg.config);
-    extra.push(`Estimated time per epoch on ${est.backend}: ${est.secondsPerEpoch.toFixed(0)} s (${est.samplesPerSec.toFixed(0)} samples/s at batch ${cfg.config.batchSize})`);
+    extra.push(
+      `Estimated time per epoch on ${est.backend}: ${est.secondsPerEpoch.toFixed(0)} s (${est.samplesPerSec.toFixed(0)} samples/s at batch ${cfg.config.batchSize})`,
+    );
   }
   console.log(formatSummary(summarize(r.model), extra));
   for (const n of r.notes) console.log(`note: ${n}`);
   return 0;
 }
 
-async function cmdTrain(file: string, o: { training?: string; epochs?: string; json?: string; backend?: string; subset?: string }): Promise<number> {
+async function cmdTrain(
+  file: string,
+  o: { training?: string; epochs?: string; json?: string; backend?: string; subset?: string },
+): Promise<number> {
   const sub = loadSubmission(file);
   const training = o.training ? readJson(o.training) : sub.training;
   const maxEpochs = o.epochs !== undefined ? Number(o.epochs) : undefined;
-  if (maxEpochs !== undefined && (!Number.isInteger(maxEpochs) || maxEpochs < 1)) throw new UsageError(`--epochs must be a positive integer, got '${o.epochs}'`);
+  if (maxEpochs !== undefined && (!Number.isInteger(maxEpochs) || maxEpochs < 1))
+    throw new UsageError(`--epochs must be a positive integer, got '${o.epochs}'`);
   const parsed = parseArchitecture(sub.architecture);
   if (!parsed.ok) {
-    console.error(`error [INVALID_ARCHITECTURE]: ${parsed.errors.length} problem${parsed.errors.length > 1 ? 's' : ''}\n${formatArchErrors(parsed.errors)}`);
+    console.error(
+      `error [INVALID_ARCHITECTURE]: ${parsed.errors.length} problem${parsed.errors.length > 1 ? "s" : ""}\n${formatArchErrors(parsed.errors)}`,
+    );
     return 2;
   }
   const { loadFashionMnist, selectBackend, runTraining, CLASS_NAMES } = await heavy();
-  const subset = o.subset === undefined ? undefined : o.subset === 'fixture' ? ('fixture' as const) : { train: Number(o.subset), test: 10_000 };
+  const subset =
+    o.subset === undefined
+      ? undefined
+      : o.subset === "fixture"
+        ? ("fixture" as const)
+        : { train: Number(o.subset), test: 10_000 };
   const data = await loadFashionMnist(subset ? { subset } : {});
   const backend = await selectBackend(o.backend as BackendName | undefined);
-  console.log(`data: ${data.source} (${data.train.count} train, ${data.test.count} test); backend: ${backend.name}${backend.skipped.length ? ` (skipped ${backend.skipped.join('; ')})` : ''}`);
+  console.log(
+    `data: ${data.source} (${data.train.count} train, ${data.test.count} test); backend: ${backend.name}${backend.skipped.length ? ` (skipped ${backend.skipped.join("; ")})` : ""}`,
+  );
   for (const n of parsed.notes) console.log(`note: ${n}`);
   const ac = new AbortController();
   const onSig = () => {
-    console.error('\ninterrupt: stopping after the current batch');
+    console.error("\ninterrupt: stopping after the current batch");
     ac.abort();
   };
-  process.once('SIGINT', onSig);
-  process.once('SIGTERM', onSig);
+  process.once("SIGINT", onSig);
+  process.once("SIGTERM", onSig);
   try {
     const r = await runTraining({
       architecture: parsed.model,
@@ -115,60 +151,86 @@ async function cmdTrain(file: string, o: { training?: string; epochs?: string; j
       onEpoch: (m) =>
         console.log(
           `epoch ${m.epoch}: loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)}` +
-            (m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)} val_acc ${m.valAccuracy!.toFixed(4)}` : '') +
+            (m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)} val_acc ${m.valAccuracy!.toFixed(4)}` : "") +
             ` | ${m.samplesPerSec.toFixed(0)} samples/s, ${(m.durationMs / 1000).toFixed(1)} s, ETA ≤ ${(m.etaMs / 1000).toFixed(0)} s`,
         ),
       onProgress: process.stdout.isTTY
-        ? (p) => process.stdout.write(`\r  batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)} ${p.samplesPerSec.toFixed(0)} samples/s\x1b[K\r`)
+        ? (p) =>
+            process.stdout.write(
+              `\r  batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)} ${p.samplesPerSec.toFixed(0)} samples/s\x1b[K\r`,
+            )
         : undefined,
     });
     for (const n of r.notes) console.log(`note: ${n}`);
     console.log(`${r.stopReason}; ${r.epochs} epochs in ${(r.trainDurationMs / 1000).toFixed(1)} s`);
-    console.log(`test accuracy ${pct(r.testAccuracy)} (public ${pct(r.publicAccuracy)}, private ${pct(r.privateAccuracy)}), test loss ${r.testLoss.toFixed(4)}`);
-    console.log('per class (precision / recall / F1):');
-    r.perClass.forEach((c, i) => console.log(`  ${String(i)} ${CLASS_NAMES[i].padEnd(12)} ${c.precision.toFixed(3)} / ${c.recall.toFixed(3)} / ${c.f1.toFixed(3)}`));
-    console.log('confusion matrix (rows = true, columns = predicted):');
-    for (const row of r.confusionMatrix) console.log('  ' + row.map((v) => String(v).padStart(5)).join(''));
+    console.log(
+      `test accuracy ${pct(r.testAccuracy)} (public ${pct(r.publicAccuracy)}, private ${pct(r.privateAccuracy)}), test loss ${r.testLoss.toFixed(4)}`,
+    );
+    console.log("per class (precision / recall / F1):");
+    r.perClass.forEach((c, i) =>
+      console.log(
+        `  ${String(i)} ${CLASS_NAMES[i].padEnd(12)} ${c.precision.toFixed(3)} / ${c.recall.toFixed(3)} / ${c.f1.toFixed(3)}`,
+      ),
+    );
+    console.log("confusion matrix (rows = true, columns = predicted):");
+    for (const row of r.confusionMatrix) console.log("  " + row.map((v) => String(v).padStart(5)).join(""));
     if (o.json) {
-      writeFileSync(o.json, JSON.stringify({ ...r, predictions: Array.from(r.predictions), backendInfo: backend, dataSource: data.source }, null, 1));
+      writeFileSync(
+        o.json,
+        JSON.stringify(
+          { ...r, predictions: Array.from(r.predictions), backendInfo: backend, dataSource: data.source },
+          null,
+          1,
+        ),
+      );
       console.log(`wrote ${o.json}`);
     }
     return 0;
   } finally {
-    process.off('SIGINT', onSig);
-    process.off('SIGTERM', onSig);
+    process.off("SIGINT", onSig);
+    process.off("SIGTERM", onSig);
   }
 }
 
 function cmdPresets(id?: string): number {
   if (id) {
     const p = getPreset(id);
-    if (!p) throw new UsageError(`unknown preset '${id}' (have: ${presets.map((x) => x.id).join(', ')})`);
+    if (!p) throw new UsageError(`unknown preset '${id}' (have: ${presets.map((x) => x.id).join(", ")})`);
     console.log(JSON.stringify({ architecture: p.architecture, training: p.training }, null, 2));
     return 0;
   }
   for (const p of presets) {
     const r = parseArchitecture(p.architecture);
     const params = r.ok ? summarize(r.model).totalParams : NaN;
-    console.log(`${p.id.padEnd(22)} ${p.name}\n${' '.repeat(23)}${params.toLocaleString('en-US')} params; reference ${pct(p.reference.testAccuracy)} (${p.reference.source})`);
+    console.log(
+      `${p.id.padEnd(22)} ${p.name}\n${" ".repeat(23)}${params.toLocaleString("en-US")} params; reference ${pct(p.reference.testAccuracy)} (${p.reference.source})`,
+    );
   }
   return 0;
 }
 
-const EXIT: Record<string, number> = { INVALID_ARCHITECTURE: 2, INVALID_CONFIG: 2, DATA_UNAVAILABLE: 3, BACKEND_UNAVAILABLE: 3, DIVERGED: 4, CANCELLED: 130, INTERNAL: 1 };
+const EXIT: Record<string, number> = {
+  INVALID_ARCHITECTURE: 2,
+  INVALID_CONFIG: 2,
+  DATA_UNAVAILABLE: 3,
+  BACKEND_UNAVAILABLE: 3,
+  DIVERGED: 4,
+  CANCELLED: 130,
+  INTERNAL: 1,
+};
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      training: { type: 'string' },
-      epochs: { type: 'string' },
-      json: { type: 'string' },
-      backend: { type: 'string' },
-      subset: { type: 'string' },
-      'no-estimate': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      training: { type: "string" },
+      epochs: { type: "string" },
+      json: { type: "string" },
+      backend: { type: "string" },
+      subset: { type: "string" },
+      "no-estimate": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
     },
   });
   const [cmd, arg] = positionals;
@@ -177,13 +239,13 @@ async function main(argv: string[]): Promise<number> {
     return cmd || values.help ? 0 : 2;
   }
   switch (cmd) {
-    case 'summary':
-      if (!arg) throw new UsageError('summary needs FILE.json');
-      return cmdSummary(arg, !values['no-estimate']);
-    case 'train':
-      if (!arg) throw new UsageError('train needs FILE.json');
+    case "summary":
+      if (!arg) throw new UsageError("summary needs FILE.json");
+      return cmdSummary(arg, !values["no-estimate"]);
+    case "train":
+      if (!arg) throw new UsageError("train needs FILE.json");
       return cmdTrain(arg, values);
-    case 'presets':
+    case "presets":
       return cmdPresets(arg);
     default:
       throw new UsageError(`unknown command '${cmd}'`);
@@ -195,10 +257,11 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     if (e instanceof TrainerError) {
       console.error(`error [${e.code}]: ${e.message}`);
-      if (e.code === 'INVALID_ARCHITECTURE' && Array.isArray(e.details)) console.error(formatArchErrors(e.details as ArchError[]));
+      if (e.code === "INVALID_ARCHITECTURE" && Array.isArray(e.details))
+        console.error(formatArchErrors(e.details as ArchError[]));
       process.exit(EXIT[e.code] ?? 1);
     }
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")) {
       console.error(`error: ${(e as Error).message}\n${USAGE}`);
       process.exit(2);
     }

@@ -8,13 +8,13 @@
  * - INTERNAL: a bug in the trainer; retry once, then report.
  */
 export const TRAINER_ERROR_CODES = [
-  'INVALID_ARCHITECTURE',
-  'INVALID_CONFIG',
-  'DATA_UNAVAILABLE',
-  'BACKEND_UNAVAILABLE',
-  'DIVERGED',
-  'CANCELLED',
-  'INTERNAL',
+  "INVALID_ARCHITECTURE",
+  "INVALID_CONFIG",
+  "DATA_UNAVAILABLE",
+  "BACKEND_UNAVAILABLE",
+  "DIVERGED",
+  "CANCELLED",
+  "INTERNAL",
 ] as const;
 export type TrainerErrorCode = (typeof TRAINER_ERROR_CODES)[number];
 
@@ -23,13 +23,13 @@ export class TrainerError extends Error {
   readonly details: unknown;
   constructor(code: TrainerErrorCode, message: string, details?: unknown) {
     super(message);
-    this.name = 'TrainerError';
+    this.name = "TrainerError";
     this.code = code;
     this.details = details;
   }
   /** Whether a queue should try the same job again. */
   get retryable(): boolean {
-    return this.code === 'DATA_UNAVAILABLE' || this.code === 'BACKEND_UNAVAILABLE' || this.code === 'INTERNAL';
+    return this.code === "DATA_UNAVAILABLE" || this.code === "BACKEND_UNAVAILABLE" || this.code === "INTERNAL";
   }
 }
 

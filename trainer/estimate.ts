@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
-import type { NormalizedModel } from './arch/parse.js';
-import type { TrainingConfig } from './arch/training.js';
-import { selectBackend } from './backend/select.js';
-import { buildModel } from './train/model.js';
+import * as tf from "@tensorflow/tfjs";
+import type { NormalizedModel } from "./arch/parse.js";
+import type { TrainingConfig } from "./arch/training.js";
+import { selectBackend } from "./backend/select.js";
+import { buildModel } from "./train/model.js";
 
 export interface EpochEstimate {
   backend: string;
@@ -15,14 +15,24 @@ export interface EpochEstimate {
  * Times a few real training steps on random data with the current backend. Measuring beats a
  * FLOPs model here: on CPU backends per-op overhead and memory traffic dominate, not arithmetic.
  */
-export async function estimateEpochTime(model: NormalizedModel, training: TrainingConfig, steps = 8): Promise<EpochEstimate> {
+export async function estimateEpochTime(
+  model: NormalizedModel,
+  training: TrainingConfig,
+  steps = 8,
+): Promise<EpochEstimate> {
   const info = await selectBackend();
   const { model: m } = await buildModel(model, training.seed);
   const opt = tf.train.adam(1e-3);
   const bs = training.batchSize;
   const x = tf.randomUniform([bs, ...model.inputShape]);
-  const y = tf.oneHot(tf.randomUniform([bs], 0, 10, 'int32'), 10);
-  const step = () => tf.dispose(opt.minimize(() => tf.losses.softmaxCrossEntropy(y, m.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!);
+  const y = tf.oneHot(tf.randomUniform([bs], 0, 10, "int32"), 10);
+  const step = () =>
+    tf.dispose(
+      opt.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, m.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+        true,
+      )!,
+    );
   try {
     // The first steps pay for kernel setup and JIT warm-up.
     for (let i = 0; i < 3; i++) step();

@@ -29,7 +29,10 @@ export class CancelListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: "catwalk-worker-listen" });
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      application_name: "catwalk-worker-listen",
+    });
     client.on("error", () => undefined); // 'end' below does the reconnecting
     client.on("notification", (message) => {
       if (message.payload) this.handlers.get(message.payload)?.();

@@ -14,7 +14,9 @@ function defaultConcurrency(): number {
   const gpuPackage = fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-node-gpu/package.json", import.meta.url));
   if (!existsSync(gpuPackage)) return 1;
   try {
-    const gpus = execFileSync("nvidia-smi", ["-L"], { encoding: "utf8", timeout: 5000 }).split("\n").filter((l) => l.startsWith("GPU "));
+    const gpus = execFileSync("nvidia-smi", ["-L"], { encoding: "utf8", timeout: 5000 })
+      .split("\n")
+      .filter((l) => l.startsWith("GPU "));
     return Math.max(1, gpus.length);
   } catch {
     return 1;
@@ -29,7 +31,10 @@ const gpuMode = env.CATWALK_WORKER_CONCURRENCY === undefined && concurrency > 1;
 
 // Several CPU worker processes on one machine share its cores: each trains on its share of them
 // (trainer/train/run.ts would otherwise give every process one thread per core).
-const trainThreads = !gpuMode && concurrency > 1 && !process.env.CATWALK_TRAIN_THREADS ? String(Math.max(1, Math.floor(availableParallelism() / concurrency))) : undefined;
+const trainThreads =
+  !gpuMode && concurrency > 1 && !process.env.CATWALK_TRAIN_THREADS
+    ? String(Math.max(1, Math.floor(availableParallelism() / concurrency)))
+    : undefined;
 
 const children = new Map<number, ChildProcess>();
 const restarts = new Map<number, number>();
@@ -39,7 +44,11 @@ function startChild(slot: number): void {
   const child = spawn(process.execPath, ["--import", "tsx", PROCESS_ENTRY], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     // Each process sees one GPU, so N processes use N GPUs.
-    env: gpuMode ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot) } : trainThreads ? { ...process.env, CATWALK_TRAIN_THREADS: trainThreads } : process.env,
+    env: gpuMode
+      ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot) }
+      : trainThreads
+        ? { ...process.env, CATWALK_TRAIN_THREADS: trainThreads }
+        : process.env,
   });
   children.set(slot, child);
   child.on("exit", (code, signal) => {
@@ -61,7 +70,9 @@ function startChild(slot: number): void {
   });
 }
 
-console.log(`[worker] starting ${concurrency} process${concurrency === 1 ? "" : "es"}${gpuMode ? " (one per GPU)" : ""}`);
+console.log(
+  `[worker] starting ${concurrency} process${concurrency === 1 ? "" : "es"}${gpuMode ? " (one per GPU)" : ""}`,
+);
 for (let slot = 0; slot < concurrency; slot++) startChild(slot);
 
 const stop = (signal: NodeJS.Signals) => {

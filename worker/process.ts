@@ -9,7 +9,7 @@ import { createBoss } from "@/lib/server/queue/boss";
 import { benchNoop, trainSubmission, trainSubmissionDead } from "@/lib/server/queue/jobs";
 import { type FashionMnist, loadFashionMnist, selectBackend } from "@/trainer";
 import { CancelListener } from "./cancel-listener";
-import { type WorkerContext, handleDeadTrainSubmission, handleTrainSubmission } from "./train-submission";
+import { handleDeadTrainSubmission, handleTrainSubmission, type WorkerContext } from "./train-submission";
 
 const workerId = `${hostname()}:${process.pid}`;
 const log = (message: string) => console.log(`[worker ${workerId}] ${message}`);
@@ -54,11 +54,19 @@ async function main(): Promise<void> {
   // Handlers get one job at a time (batchSize 1): a training run is minutes long, so batching
   // would only hold jobs hostage in a busy worker.
   await boss.work(trainSubmission.name, options, async ([job]) => handleTrainSubmission(job as Job<unknown>, ctx));
-  await boss.work(trainSubmissionDead.name, { pollingIntervalSeconds: 2 }, async ([job]) => handleDeadTrainSubmission(job as Job<unknown>));
+  await boss.work(trainSubmissionDead.name, { pollingIntervalSeconds: 2 }, async ([job]) =>
+    handleDeadTrainSubmission(job as Job<unknown>),
+  );
   if (process.env.CATWALK_WORKER_BENCH === "1") {
-    await boss.work(benchNoop.name, { localConcurrency: 1, pollingIntervalSeconds: 2, burstWhenReadyExceeds: 1 }, async () => ({}));
+    await boss.work(
+      benchNoop.name,
+      { localConcurrency: 1, pollingIntervalSeconds: 2, burstWhenReadyExceeds: 1 },
+      async () => ({}),
+    );
   }
-  log(`ready (heartbeat ${limits.heartbeatSeconds} s, retries ${limits.jobRetries}, time limit ${limits.maxTrainSeconds} s)`);
+  log(
+    `ready (heartbeat ${limits.heartbeatSeconds} s, retries ${limits.jobRetries}, time limit ${limits.maxTrainSeconds} s)`,
+  );
   process.send?.({ type: "ready" });
 
   let stopping = false;

@@ -4,7 +4,7 @@ import type { TrainingProgress } from "@/lib/progress";
 import { db } from "@/lib/server/db";
 import type { Limits } from "@/lib/server/limits";
 import { trainSubmission } from "@/lib/server/queue/jobs";
-import { type EpochMetrics, type FashionMnist, type ProgressEvent, TrainerError, runTraining } from "@/trainer";
+import { type EpochMetrics, type FashionMnist, type ProgressEvent, runTraining, TrainerError } from "@/trainer";
 import type { CancelListener } from "./cancel-listener";
 import { withDbRetry } from "./retry";
 
@@ -42,7 +42,13 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
     db.submission.updateMany({
       // RUNNING is claimable too: that is a retry after a worker died holding it.
       where: { id: submissionId, status: { in: ["QUEUED", "RUNNING"] }, cancelRequestedAt: null },
-      data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 }, workerId: ctx.workerId, progress: { phase: "starting" } },
+      data: {
+        status: "RUNNING",
+        startedAt: new Date(),
+        attempts: { increment: 1 },
+        workerId: ctx.workerId,
+        progress: { phase: "starting" },
+      },
     }),
   );
   if (claimed.count === 0) return finishWithoutTraining(submissionId);
@@ -105,10 +111,21 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
       signal: controller.signal,
       limits: { maxParams: ctx.limits.maxParams, maxFlops: ctx.limits.maxFlops },
       onProgress: (p: ProgressEvent) =>
-        writeProgress({ phase: "training", epoch: p.epoch, maxEpochs, batch: p.batch, batches: p.batches, samplesPerSec: p.samplesPerSec, loss: p.loss }),
+        writeProgress({
+          phase: "training",
+          epoch: p.epoch,
+          maxEpochs,
+          batch: p.batch,
+          batches: p.batches,
+          samplesPerSec: p.samplesPerSec,
+          loss: p.loss,
+        }),
       onEpoch: (m: EpochMetrics) => {
         history.push(m);
-        writeProgress({ phase: "training", epoch: m.epoch, maxEpochs, samplesPerSec: m.samplesPerSec, etaMs: m.etaMs }, true);
+        writeProgress(
+          { phase: "training", epoch: m.epoch, maxEpochs, samplesPerSec: m.samplesPerSec, etaMs: m.etaMs },
+          true,
+        );
       },
     });
     await writing;
@@ -120,7 +137,14 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
           data: {
             status: "SUCCEEDED",
             finishedAt: new Date(),
-            progress: asJson({ phase: "done", epoch: outcome.epochs, maxEpochs, history, stopReason: outcome.stopReason, notes: outcome.notes }),
+            progress: asJson({
+              phase: "done",
+              epoch: outcome.epochs,
+              maxEpochs,
+              history,
+              stopReason: outcome.stopReason,
+              notes: outcome.notes,
+            }),
           },
         });
         if (updated.count !== 1) throw new LostClaimError();
@@ -202,7 +226,13 @@ async function requeue(submissionId: string, workerId: string, why: string): Pro
   throw new RequeueError(why);
 }
 
-async function settleFailure(error: unknown, stopReason: StopReason | null, job: Job<unknown>, submissionId: string, ctx: WorkerContext): Promise<object> {
+async function settleFailure(
+  error: unknown,
+  stopReason: StopReason | null,
+  job: Job<unknown>,
+  submissionId: string,
+  ctx: WorkerContext,
+): Promise<object> {
   const limits = ctx.limits;
   if (error instanceof TrainerError && error.code === "CANCELLED") {
     switch (stopReason) {
@@ -212,7 +242,11 @@ async function settleFailure(error: unknown, stopReason: StopReason | null, job:
         return { status: "CANCELLED" };
       case "time-limit": {
         const minutes = Math.round(limits.maxTrainSeconds / 60);
-        await markFailed(submissionId, ctx.workerId, `Training took longer than the ${minutes}-minute limit and was stopped. Try fewer epochs or a smaller model.`);
+        await markFailed(
+          submissionId,
+          ctx.workerId,
+          `Training took longer than the ${minutes}-minute limit and was stopped. Try fewer epochs or a smaller model.`,
+        );
         return { status: "FAILED" };
       }
       case "shutdown":
@@ -228,7 +262,11 @@ async function settleFailure(error: unknown, stopReason: StopReason | null, job:
   const message = error instanceof Error ? error.message : String(error);
   console.error(`[worker] submission ${submissionId}: attempt failed:`, error);
   if (job.retryCount >= limits.jobRetries) {
-    await markFailed(submissionId, ctx.workerId, `The trainer failed ${job.retryCount + 1} times on this submission (last error: ${message}). It will not be retried; please tell your instructor.`);
+    await markFailed(
+      submissionId,
+      ctx.workerId,
+      `The trainer failed ${job.retryCount + 1} times on this submission (last error: ${message}). It will not be retried; please tell your instructor.`,
+    );
     return { status: "FAILED" };
   }
   return requeue(submissionId, ctx.workerId, `attempt ${job.retryCount + 1} failed: ${message}`);
@@ -245,8 +283,10 @@ export async function handleDeadTrainSubmission(job: Job<unknown>): Promise<obje
   const reason =
     "The trainer stopped responding on every attempt at this submission (the worker process died). It will not be retried; please tell your instructor.";
   // Raw SQL for COALESCE: a job can die before any attempt stamped startedAt.
-  await withDbRetry("dead letter", () =>
-    db.$executeRaw`
+  await withDbRetry(
+    "dead letter",
+    () =>
+      db.$executeRaw`
       UPDATE "Submission"
       SET status = 'FAILED', "finishedAt" = now(), "startedAt" = COALESCE("startedAt", now()),
           "workerId" = NULL, "failureReason" = ${reason}, "updatedAt" = now()

@@ -1,9 +1,9 @@
 "use server";
-import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/lib/auth";
-import { clientIp } from "@/lib/server/rate-limit";
 import { type FormState, formStateFromError, formValues } from "@/lib/server/action-state";
+import { clientIp } from "@/lib/server/rate-limit";
 import { registerUser } from "@/lib/server/services/users";
 
 function safeNext(value: FormDataEntryValue | null): string {

@@ -15,7 +15,10 @@ export default async function ClassesPage() {
   const classes = await loadForPage(() => listMyClasses(viewer));
   return (
     <>
-      <PageHeader title="My classes" subtitle="Join your class with the code your instructor shared, or run one yourself." />
+      <PageHeader
+        title="My classes"
+        subtitle="Join your class with the code your instructor shared, or run one yourself."
+      />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="lg:col-span-2">
           {classes.length === 0 ? (

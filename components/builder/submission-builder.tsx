@@ -1,10 +1,17 @@
 "use client";
 import { useActionState, useDeferredValue, useMemo, useRef, useState } from "react";
 import type { FormState } from "@/lib/server/action-state";
-import { type ArchError, parseArchitecture, parseTrainingConfig, presets, summarize, type TrainingConfig } from "@/trainer/arch";
+import {
+  type ArchError,
+  parseArchitecture,
+  parseTrainingConfig,
+  presets,
+  summarize,
+  type TrainingConfig,
+} from "@/trainer/arch";
 import { ModelSummaryTable } from "../model-summary";
 import { SubmitButton } from "../submit-button";
-import { Button, Card, FormError, cx } from "../ui";
+import { Button, Card, cx, FormError } from "../ui";
 import {
   type BuilderLayer,
   FIELDS,
@@ -16,7 +23,7 @@ import {
   newLayer,
   toBuilderModel,
 } from "./model";
-import { fromTrainingConfig, toTrainingInput, TrainingForm, type TrainingValues } from "./training-form";
+import { fromTrainingConfig, TrainingForm, type TrainingValues, toTrainingInput } from "./training-form";
 
 type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
 
@@ -104,10 +111,10 @@ export function SubmissionBuilder({
 
   const errors = parsed.ok ? [] : parsed.errors;
   const errorsAt = (index: number) => errors.filter((e) => e.layerIndex === index);
-  const modelErrors = mode === "builder" ? errors.filter((e) => e.layerIndex === null || e.layerIndex >= layers.length) : errors;
+  const modelErrors =
+    mode === "builder" ? errors.filter((e) => e.layerIndex === null || e.layerIndex >= layers.length) : errors;
 
-  const architectureText =
-    mode === "builder" ? JSON.stringify(parsed.ok ? parsed.model.keras : builderModel) : json;
+  const architectureText = mode === "builder" ? JSON.stringify(parsed.ok ? parsed.model.keras : builderModel) : json;
 
   const focusLater = (id: string) => requestAnimationFrame(() => document.getElementById(id)?.focus());
 
@@ -177,19 +184,26 @@ export function SubmissionBuilder({
   };
 
   const tabClass = (active: boolean) =>
-    cx("rounded-t-md px-3 py-1.5 text-sm font-medium", active ? "bg-white text-slate-900 ring-1 ring-slate-200 ring-b-0" : "text-slate-600 hover:text-slate-900");
+    cx(
+      "rounded-t-md px-3 py-1.5 text-sm font-medium",
+      active ? "bg-white text-slate-900 ring-1 ring-slate-200 ring-b-0" : "text-slate-600 hover:text-slate-900",
+    );
 
   return (
     <form action={formAction} noValidate className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,28rem)]">
       <input type="hidden" name="classSlug" value={classSlug} />
       <input type="hidden" name="architecture" value={architectureText} />
       <input type="hidden" name="training" value={JSON.stringify(trainingInput)} />
-      <p aria-live="polite" className="sr-only">{announcement}</p>
+      <p aria-live="polite" className="sr-only">
+        {announcement}
+      </p>
 
       <div className="space-y-6">
         <FormError message={state.error} />
         <Card>
-          <label htmlFor="field-name" className="block text-sm font-medium text-slate-700">Submission name</label>
+          <label htmlFor="field-name" className="block text-sm font-medium text-slate-700">
+            Submission name
+          </label>
           <input
             id="field-name"
             name="name"
@@ -200,11 +214,17 @@ export function SubmissionBuilder({
             aria-describedby={state.fieldErrors?.name ? "field-name-error" : undefined}
             className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-brand-600 sm:text-sm"
           />
-          {state.fieldErrors?.name && <p id="field-name-error" className="mt-1 text-sm text-rose-600">{state.fieldErrors.name}</p>}
+          {state.fieldErrors?.name && (
+            <p id="field-name-error" className="mt-1 text-sm text-rose-600">
+              {state.fieldErrors.name}
+            </p>
+          )}
         </Card>
 
         <Card aria-labelledby="presets-heading">
-          <h2 id="presets-heading" className="mb-2 font-semibold">Presets</h2>
+          <h2 id="presets-heading" className="mb-2 font-semibold">
+            Presets
+          </h2>
           <ul className="grid gap-2 sm:grid-cols-2">
             {presets.map((p) => (
               <li key={p.id}>
@@ -216,7 +236,8 @@ export function SubmissionBuilder({
                 >
                   <span className="block text-sm font-medium">{p.name}</span>
                   <span id={`preset-${p.id}-desc`} className="mt-0.5 block text-xs text-slate-500">
-                    {p.reference.params.toLocaleString("en-US")} params · report/target {(p.reference.testAccuracy * 100).toFixed(2)} %
+                    {p.reference.params.toLocaleString("en-US")} params · report/target{" "}
+                    {(p.reference.testAccuracy * 100).toFixed(2)} %
                   </span>
                 </button>
               </li>
@@ -226,19 +247,43 @@ export function SubmissionBuilder({
 
         <div>
           <div role="tablist" aria-label="How to define the model" className="flex gap-1 border-b border-slate-200">
-            <button type="button" role="tab" id="tab-builder" aria-selected={mode === "builder"} aria-controls="panel-model" className={tabClass(mode === "builder")} onClick={() => (mode === "json" ? openJsonInBuilder() : undefined)}>
+            <button
+              type="button"
+              role="tab"
+              id="tab-builder"
+              aria-selected={mode === "builder"}
+              aria-controls="panel-model"
+              className={tabClass(mode === "builder")}
+              onClick={() => (mode === "json" ? openJsonInBuilder() : undefined)}
+            >
               Layer builder
             </button>
-            <button type="button" role="tab" id="tab-json" aria-selected={mode === "json"} aria-controls="panel-model" className={tabClass(mode === "json")} onClick={() => (mode === "builder" ? switchToJson() : undefined)}>
+            <button
+              type="button"
+              role="tab"
+              id="tab-json"
+              aria-selected={mode === "json"}
+              aria-controls="panel-model"
+              className={tabClass(mode === "json")}
+              onClick={() => (mode === "builder" ? switchToJson() : undefined)}
+            >
               Paste Keras JSON
             </button>
           </div>
-          <div id="panel-model" role="tabpanel" aria-labelledby={mode === "builder" ? "tab-builder" : "tab-json"} className="rounded-b-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-5">
+          <div
+            id="panel-model"
+            role="tabpanel"
+            aria-labelledby={mode === "builder" ? "tab-builder" : "tab-json"}
+            className="rounded-b-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-5"
+          >
             {mode === "json" ? (
               <div>
-                <label htmlFor="field-architecture" className="block text-sm font-medium text-slate-700">Architecture (Keras model JSON)</label>
+                <label htmlFor="field-architecture" className="block text-sm font-medium text-slate-700">
+                  Architecture (Keras model JSON)
+                </label>
                 <p id="field-architecture-hint" className="mt-0.5 text-xs text-slate-500">
-                  Paste the output of <code>model.to_json()</code> from Keras 2, tf.keras or Keras 3. Input 28×28×1, 28×28 or 784; output 10 classes.
+                  Paste the output of <code>model.to_json()</code> from Keras 2, tf.keras or Keras 3. Input 28×28×1,
+                  28×28 or 784; output 10 classes.
                 </p>
                 <textarea
                   id="field-architecture"
@@ -251,7 +296,9 @@ export function SubmissionBuilder({
                   className="mt-1 block w-full rounded-md border-0 px-3 py-2 font-mono text-xs text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-brand-600"
                 />
                 <div className="mt-2 flex items-center gap-3">
-                  <Button type="button" variant="secondary" onClick={openJsonInBuilder}>Open in the builder</Button>
+                  <Button type="button" variant="secondary" onClick={openJsonInBuilder}>
+                    Open in the builder
+                  </Button>
                   {jsonNote && <p className="text-sm text-amber-700">{jsonNote}</p>}
                 </div>
               </div>
@@ -259,7 +306,9 @@ export function SubmissionBuilder({
               <div className="space-y-3">
                 <div className="flex flex-wrap items-end gap-3">
                   <div>
-                    <label htmlFor="input-shape" className="block text-xs font-medium text-slate-700">Input shape</label>
+                    <label htmlFor="input-shape" className="block text-xs font-medium text-slate-700">
+                      Input shape
+                    </label>
                     <select
                       id="input-shape"
                       value={JSON.stringify(inputShape)}
@@ -267,7 +316,9 @@ export function SubmissionBuilder({
                       className="mt-1 rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600"
                     >
                       {INPUT_SHAPES.map((s) => (
-                        <option key={s.label} value={JSON.stringify(s.value)}>{s.label}</option>
+                        <option key={s.label} value={JSON.stringify(s.value)}>
+                          {s.label}
+                        </option>
                       ))}
                     </select>
                   </div>
@@ -281,21 +332,45 @@ export function SubmissionBuilder({
                       <li
                         key={layer.id}
                         data-testid="builder-layer"
-                        className={cx("rounded-lg p-3 ring-1", layerErrors.length ? "bg-rose-50/50 ring-rose-300" : "ring-slate-200")}
+                        className={cx(
+                          "rounded-lg p-3 ring-1",
+                          layerErrors.length ? "bg-rose-50/50 ring-rose-300" : "ring-slate-200",
+                        )}
                       >
                         <div className="flex flex-wrap items-center justify-between gap-2">
                           <h3 id={`${layer.id}-heading`} tabIndex={-1} className="text-sm font-semibold">
                             <span className="text-slate-400">{index + 1}.</span> {layer.type}
                             {row && (
                               <span className="ml-2 font-mono text-xs font-normal text-slate-500">
-                                → ({row.outputShape.map((d) => d ?? "None").join(", ")}) · {row.params.toLocaleString("en-US")} params
+                                → ({row.outputShape.map((d) => d ?? "None").join(", ")}) ·{" "}
+                                {row.params.toLocaleString("en-US")} params
                               </span>
                             )}
                           </h3>
                           <div className="flex gap-1">
-                            <IconButton id={`${layer.id}-up`} label={`Move layer ${index + 1} (${layer.type}) up`} disabled={index === 0} onClick={() => move(index, -1)}>↑</IconButton>
-                            <IconButton id={`${layer.id}-down`} label={`Move layer ${index + 1} (${layer.type}) down`} disabled={index === layers.length - 1} onClick={() => move(index, 1)}>↓</IconButton>
-                            <IconButton id={`${layer.id}-remove`} label={`Remove layer ${index + 1} (${layer.type})`} onClick={() => remove(index)}>✕</IconButton>
+                            <IconButton
+                              id={`${layer.id}-up`}
+                              label={`Move layer ${index + 1} (${layer.type}) up`}
+                              disabled={index === 0}
+                              onClick={() => move(index, -1)}
+                            >
+                              ↑
+                            </IconButton>
+                            <IconButton
+                              id={`${layer.id}-down`}
+                              label={`Move layer ${index + 1} (${layer.type}) down`}
+                              disabled={index === layers.length - 1}
+                              onClick={() => move(index, 1)}
+                            >
+                              ↓
+                            </IconButton>
+                            <IconButton
+                              id={`${layer.id}-remove`}
+                              label={`Remove layer ${index + 1} (${layer.type})`}
+                              onClick={() => remove(index)}
+                            >
+                              ✕
+                            </IconButton>
                           </div>
                         </div>
                         {FIELDS[layer.type].length > 0 && (
@@ -310,19 +385,26 @@ export function SubmissionBuilder({
                                 "aria-describedby": fieldError ? `${id}-error` : undefined,
                                 className: cx(
                                   "mt-0.5 block w-full rounded-md border-0 px-2 py-1 text-sm shadow-sm ring-1 ring-inset focus:ring-2 focus:ring-inset",
-                                  fieldError ? "ring-rose-400 focus:ring-rose-500" : "ring-slate-300 focus:ring-brand-600",
+                                  fieldError
+                                    ? "ring-rose-400 focus:ring-rose-500"
+                                    : "ring-slate-300 focus:ring-brand-600",
                                 ),
                               };
                               return (
                                 <div key={spec.key}>
                                   <label htmlFor={id} className="block text-xs font-medium text-slate-600">
                                     {spec.label}
-                                    <span className="sr-only"> of layer {index + 1} ({layer.type})</span>
+                                    <span className="sr-only">
+                                      {" "}
+                                      of layer {index + 1} ({layer.type})
+                                    </span>
                                   </label>
                                   {spec.kind === "select" ? (
                                     <select {...common} onChange={(e) => update(layer.id, spec.key, e.target.value)}>
                                       {spec.options!.map((o) => (
-                                        <option key={o} value={o}>{o}</option>
+                                        <option key={o} value={o}>
+                                          {o}
+                                        </option>
                                       ))}
                                     </select>
                                   ) : (
@@ -334,7 +416,11 @@ export function SubmissionBuilder({
                                       onChange={(e) => update(layer.id, spec.key, e.target.value)}
                                     />
                                   )}
-                                  {fieldError && <p id={`${id}-error`} className="mt-0.5 text-xs text-rose-700">{describe(fieldError)}</p>}
+                                  {fieldError && (
+                                    <p id={`${id}-error`} className="mt-0.5 text-xs text-rose-700">
+                                      {describe(fieldError)}
+                                    </p>
+                                  )}
                                 </div>
                               );
                             })}
@@ -343,7 +429,9 @@ export function SubmissionBuilder({
                         {layerErrors
                           .filter((e) => !FIELDS[layer.type].some((spec) => fieldMatches(spec, e.field)))
                           .map((e, i) => (
-                            <p key={i} className="mt-2 text-xs text-rose-700" data-testid="layer-error">{describe(e)}</p>
+                            <p key={i} className="mt-2 text-xs text-rose-700" data-testid="layer-error">
+                              {describe(e)}
+                            </p>
                           ))}
                       </li>
                     );
@@ -351,7 +439,9 @@ export function SubmissionBuilder({
                 </ol>
                 <div className="flex flex-wrap items-end gap-2 border-t border-slate-100 pt-3">
                   <div>
-                    <label htmlFor="add-layer-type" className="block text-xs font-medium text-slate-700">New layer</label>
+                    <label htmlFor="add-layer-type" className="block text-xs font-medium text-slate-700">
+                      New layer
+                    </label>
                     <select
                       id="add-layer-type"
                       value={addType}
@@ -359,11 +449,15 @@ export function SubmissionBuilder({
                       className="mt-1 rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600"
                     >
                       {LAYER_TYPES.map((t) => (
-                        <option key={t} value={t}>{t}</option>
+                        <option key={t} value={t}>
+                          {t}
+                        </option>
                       ))}
                     </select>
                   </div>
-                  <Button type="button" variant="secondary" onClick={add}>Add layer</Button>
+                  <Button type="button" variant="secondary" onClick={add}>
+                    Add layer
+                  </Button>
                 </div>
               </div>
             )}
@@ -371,18 +465,30 @@ export function SubmissionBuilder({
         </div>
 
         <Card aria-labelledby="training-heading">
-          <h2 id="training-heading" className="mb-3 font-semibold">Training settings</h2>
-          <TrainingForm values={training} onChange={setTraining} errors={trainingErrors} maxEpochsLimit={maxEpochsLimit} />
+          <h2 id="training-heading" className="mb-3 font-semibold">
+            Training settings
+          </h2>
+          <TrainingForm
+            values={training}
+            onChange={setTraining}
+            errors={trainingErrors}
+            maxEpochsLimit={maxEpochsLimit}
+          />
           {state.fieldErrors?.training && <p className="mt-2 text-sm text-rose-600">{state.fieldErrors.training}</p>}
         </Card>
       </div>
 
       <div className="space-y-4 lg:sticky lg:top-4 lg:self-start">
         <Card aria-labelledby="summary-heading">
-          <h2 id="summary-heading" className="mb-3 font-semibold">Summary</h2>
+          <h2 id="summary-heading" className="mb-3 font-semibold">
+            Summary
+          </h2>
           <div id="model-errors" aria-live="polite">
             {modelErrors.length > 0 && (
-              <ul className="mb-3 space-y-1 rounded-md bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200" data-testid="model-errors">
+              <ul
+                className="mb-3 space-y-1 rounded-md bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200"
+                data-testid="model-errors"
+              >
                 {modelErrors.map((e, i) => (
                   <li key={i}>
                     {e.layerIndex !== null && (
@@ -402,14 +508,18 @@ export function SubmissionBuilder({
             )}
             {parsed.ok && parsed.notes.length > 0 && (
               <ul className="mb-3 space-y-1 text-xs text-slate-600">
-                {parsed.notes.map((note) => <li key={note}>{note}</li>)}
+                {parsed.notes.map((note) => (
+                  <li key={note}>{note}</li>
+                ))}
               </ul>
             )}
           </div>
           {summary && (
             <ModelSummaryTable summary={summary} secondsPerEpoch={secondsPerEpoch} estimateBasis={throughput.basis} />
           )}
-          {state.fieldErrors?.architecture && <p className="mt-2 text-sm text-rose-600">{state.fieldErrors.architecture}</p>}
+          {state.fieldErrors?.architecture && (
+            <p className="mt-2 text-sm text-rose-600">{state.fieldErrors.architecture}</p>
+          )}
         </Card>
         <div className="flex flex-col gap-2">
           <SubmitButton pendingText="Submitting…" disabled={!parsed.ok || !trainingOk || !canSubmit}>
@@ -422,7 +532,19 @@ export function SubmissionBuilder({
   );
 }
 
-function IconButton({ id, label, onClick, disabled, children }: { id: string; label: string; onClick: () => void; disabled?: boolean; children: string }) {
+function IconButton({
+  id,
+  label,
+  onClick,
+  disabled,
+  children,
+}: {
+  id: string;
+  label: string;
+  onClick: () => void;
+  disabled?: boolean;
+  children: string;
+}) {
   return (
     <button
       type="button"

@@ -91,7 +91,9 @@ function NumberField({
 }) {
   return (
     <div>
-      <label htmlFor={id} className="block text-xs font-medium text-slate-700">{label}</label>
+      <label htmlFor={id} className="block text-xs font-medium text-slate-700">
+        {label}
+      </label>
       <input
         id={id}
         type="text"
@@ -103,8 +105,16 @@ function NumberField({
         data-step={step}
         className={inputClass(error)}
       />
-      {hint && !error && <p id={`${id}-hint`} className="mt-0.5 text-xs text-slate-500">{hint}</p>}
-      {error && <p id={`${id}-error`} className="mt-0.5 text-xs text-rose-600">{error}</p>}
+      {hint && !error && (
+        <p id={`${id}-hint`} className="mt-0.5 text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="mt-0.5 text-xs text-rose-600">
+          {error}
+        </p>
+      )}
     </div>
   );
 }
@@ -120,23 +130,53 @@ export function TrainingForm({
   errors: Record<string, string>;
   maxEpochsLimit: number;
 }) {
-  const set = <K extends keyof TrainingValues>(key: K) => (v: TrainingValues[K]) => onChange({ ...values, [key]: v });
+  const set =
+    <K extends keyof TrainingValues>(key: K) =>
+    (v: TrainingValues[K]) =>
+      onChange({ ...values, [key]: v });
   return (
     <fieldset className="grid grid-cols-2 gap-3 sm:grid-cols-3">
       <legend className="sr-only">Training settings</legend>
       <div>
-        <label htmlFor="train-optimizer" className="block text-xs font-medium text-slate-700">Optimizer</label>
-        <select id="train-optimizer" value={values.optimizer} onChange={(e) => set("optimizer")(e.target.value)} className={inputClass(errors.optimizer)}>
+        <label htmlFor="train-optimizer" className="block text-xs font-medium text-slate-700">
+          Optimizer
+        </label>
+        <select
+          id="train-optimizer"
+          value={values.optimizer}
+          onChange={(e) => set("optimizer")(e.target.value)}
+          className={inputClass(errors.optimizer)}
+        >
           {OPTIMIZERS.map((o) => (
-            <option key={o} value={o}>{o}</option>
+            <option key={o} value={o}>
+              {o}
+            </option>
           ))}
         </select>
       </div>
-      <NumberField id="train-learningRate" label="Learning rate" value={values.learningRate} onChange={set("learningRate")} error={errors.learningRate} />
+      <NumberField
+        id="train-learningRate"
+        label="Learning rate"
+        value={values.learningRate}
+        onChange={set("learningRate")}
+        error={errors.learningRate}
+      />
       {(values.optimizer === "momentum" || values.optimizer === "rmsprop") && (
-        <NumberField id="train-momentum" label="Momentum" value={values.momentum} onChange={set("momentum")} error={errors.momentum} />
+        <NumberField
+          id="train-momentum"
+          label="Momentum"
+          value={values.momentum}
+          onChange={set("momentum")}
+          error={errors.momentum}
+        />
       )}
-      <NumberField id="train-batchSize" label="Batch size" value={values.batchSize} onChange={set("batchSize")} error={errors.batchSize} />
+      <NumberField
+        id="train-batchSize"
+        label="Batch size"
+        value={values.batchSize}
+        onChange={set("batchSize")}
+        error={errors.batchSize}
+      />
       <NumberField
         id="train-maxEpochs"
         label="Max epochs"
@@ -156,20 +196,38 @@ export function TrainingForm({
       <NumberField id="train-seed" label="Seed" value={values.seed} onChange={set("seed")} error={errors.seed} />
       <div className="col-span-2 flex flex-wrap items-end gap-3 sm:col-span-3">
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={values.earlyStopping} onChange={(e) => set("earlyStopping")(e.target.checked)} className="h-4 w-4 rounded border-slate-300" />
+          <input
+            type="checkbox"
+            checked={values.earlyStopping}
+            onChange={(e) => set("earlyStopping")(e.target.checked)}
+            className="h-4 w-4 rounded border-slate-300"
+          />
           Early stopping
         </label>
         {values.earlyStopping && (
           <>
             <div>
-              <label htmlFor="train-monitor" className="block text-xs font-medium text-slate-700">Monitor</label>
-              <select id="train-monitor" value={values.monitor} onChange={(e) => set("monitor")(e.target.value)} className={inputClass()}>
+              <label htmlFor="train-monitor" className="block text-xs font-medium text-slate-700">
+                Monitor
+              </label>
+              <select
+                id="train-monitor"
+                value={values.monitor}
+                onChange={(e) => set("monitor")(e.target.value)}
+                className={inputClass()}
+              >
                 <option value="val_loss">val_loss</option>
                 <option value="val_accuracy">val_accuracy</option>
               </select>
             </div>
             <div className="w-24">
-              <NumberField id="train-patience" label="Patience" value={values.patience} onChange={set("patience")} error={errors["earlyStopping.patience"]} />
+              <NumberField
+                id="train-patience"
+                label="Patience"
+                value={values.patience}
+                onChange={set("patience")}
+                error={errors["earlyStopping.patience"]}
+              />
             </div>
             <label className="flex items-center gap-2 text-sm">
               <input

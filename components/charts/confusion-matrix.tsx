@@ -44,7 +44,10 @@ export function ConfusionMatrix({
     () =>
       matrix.map((row, t) => {
         const total = row.reduce((a, b) => a + b, 0);
-        return { trueLabel: t, bins: row.map((count, p) => ({ predicted: p, count, share: total ? count / total : 0 })) };
+        return {
+          trueLabel: t,
+          bins: row.map((count, p) => ({ predicted: p, count, share: total ? count / total : 0 })),
+        };
       }),
     [matrix],
   );
@@ -80,9 +83,14 @@ export function ConfusionMatrix({
     <div>
       <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
         <p id={descId} className="text-xs text-slate-500">
-          Rows: true class · columns: predicted class · colour: share of the row. Click a cell (or use the arrow keys and Enter) to see its images.
+          Rows: true class · columns: predicted class · colour: share of the row. Click a cell (or use the arrow keys
+          and Enter) to see its images.
         </p>
-        <div role="radiogroup" aria-label="Numbers in the cells" className="flex overflow-hidden rounded-md text-xs ring-1 ring-slate-300">
+        <div
+          role="radiogroup"
+          aria-label="Numbers in the cells"
+          className="flex overflow-hidden rounded-md text-xs ring-1 ring-slate-300"
+        >
           {(["count", "percent"] as const).map((v) => (
             <button
               key={v}
@@ -90,7 +98,10 @@ export function ConfusionMatrix({
               role="radio"
               aria-checked={show === v}
               onClick={() => setShow(v)}
-              className={cx("px-2.5 py-1", show === v ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50")}
+              className={cx(
+                "px-2.5 py-1",
+                show === v ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50",
+              )}
             >
               {v === "count" ? "Counts" : "Row %"}
             </button>
@@ -112,14 +123,18 @@ export function ConfusionMatrix({
             hideTicks
             tickLabelProps={() => ({ fontSize: 11, fill: "#334155", textAnchor: "start", angle: -45, dx: 4, dy: -2 })}
           />
-          <text x={size / 2} y={-82} fontSize={12} textAnchor="middle" fill="#64748b">Predicted</text>
+          <text x={size / 2} y={-82} fontSize={12} textAnchor="middle" fill="#64748b">
+            Predicted
+          </text>
           <AxisLeft
             scale={band}
             hideAxisLine
             hideTicks
             tickLabelProps={() => ({ fontSize: 11, fill: "#334155", textAnchor: "end", dx: -4, dy: 4 })}
           />
-          <text transform={`translate(-84, ${size / 2}) rotate(-90)`} fontSize={12} textAnchor="middle" fill="#64748b">True</text>
+          <text transform={`translate(-84, ${size / 2}) rotate(-90)`} fontSize={12} textAnchor="middle" fill="#64748b">
+            True
+          </text>
           <HeatmapRect<Column, Bin>
             data={columns}
             xScale={(i) => i * CELL}
@@ -176,7 +191,11 @@ export function ConfusionMatrix({
                           fill={bin.share > 0.12 ? "#ffffff" : "#0f172a"}
                           className="pointer-events-none tabular-nums"
                         >
-                          {show === "count" ? bin.count : bin.share === 0 ? "0" : (bin.share * 100).toFixed(bin.share < 0.1 ? 1 : 0)}
+                          {show === "count"
+                            ? bin.count
+                            : bin.share === 0
+                              ? "0"
+                              : (bin.share * 100).toFixed(bin.share < 0.1 ? 1 : 0)}
                         </text>
                       </g>
                     );

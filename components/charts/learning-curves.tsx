@@ -41,7 +41,10 @@ function Chart({
   const values = points.flatMap((p) => [train(p), val(p)]).filter((v): v is number => v !== null && Number.isFinite(v));
   const lo = percent ? Math.max(0, Math.min(...values, 1) - 0.05) : 0;
   const hi = percent ? 1 : Math.max(...values, 0.1) * 1.1;
-  const x = scaleLinear<number>({ domain: [1, Math.max(2, maxEpochs, points.length)], range: [0, W - M.left - M.right] });
+  const x = scaleLinear<number>({
+    domain: [1, Math.max(2, maxEpochs, points.length)],
+    range: [0, W - M.left - M.right],
+  });
   const y = scaleLinear<number>({ domain: [lo, hi], range: [H - M.top - M.bottom, 0], nice: true });
   const series = [
     { ...SERIES[0], get: train },
@@ -50,7 +53,12 @@ function Chart({
   return (
     <figure className="min-w-0">
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} className="h-auto w-full" role="img" aria-label={`${title} per epoch, training and validation; the numbers are in the table below.`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="h-auto w-full"
+        role="img"
+        aria-label={`${title} per epoch, training and validation; the numbers are in the table below.`}
+      >
         <Group left={M.left} top={M.top}>
           <GridRows scale={y} width={W - M.left - M.right} numTicks={5} stroke="#e2e8f0" />
           <AxisLeft
@@ -76,9 +84,24 @@ function Chart({
             const pts = points.filter((p) => s.get(p) !== null);
             return (
               <g key={s.key}>
-                <LinePath<EpochPoint> data={pts} x={(p) => x(p.epoch)} y={(p) => y(s.get(p)!)} stroke={s.color} strokeWidth={2} strokeDasharray={s.dash} />
+                <LinePath<EpochPoint>
+                  data={pts}
+                  x={(p) => x(p.epoch)}
+                  y={(p) => y(s.get(p)!)}
+                  stroke={s.color}
+                  strokeWidth={2}
+                  strokeDasharray={s.dash}
+                />
                 {pts.map((p) => (
-                  <circle key={p.epoch} cx={x(p.epoch)} cy={y(s.get(p)!)} r={3} fill={s.key === "train" ? s.color : "#fff"} stroke={s.color} strokeWidth={1.5} />
+                  <circle
+                    key={p.epoch}
+                    cx={x(p.epoch)}
+                    cy={y(s.get(p)!)}
+                    r={3}
+                    fill={s.key === "train" ? s.color : "#fff"}
+                    stroke={s.color}
+                    strokeWidth={1.5}
+                  />
                 ))}
               </g>
             );
@@ -109,8 +132,22 @@ export function LearningCurves({ history, maxEpochs }: { history: EpochPoint[]; 
         ))}
       </ul>
       <div className="grid gap-4 sm:grid-cols-2" data-testid="learning-curves">
-        <Chart title="Loss" points={history} train={(p) => p.loss} val={(p) => p.valLoss} percent={false} maxEpochs={maxEpochs} />
-        <Chart title="Accuracy" points={history} train={(p) => p.accuracy} val={(p) => p.valAccuracy} percent maxEpochs={maxEpochs} />
+        <Chart
+          title="Loss"
+          points={history}
+          train={(p) => p.loss}
+          val={(p) => p.valLoss}
+          percent={false}
+          maxEpochs={maxEpochs}
+        />
+        <Chart
+          title="Accuracy"
+          points={history}
+          train={(p) => p.accuracy}
+          val={(p) => p.valAccuracy}
+          percent
+          maxEpochs={maxEpochs}
+        />
       </div>
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-slate-600">Numbers per epoch</summary>
@@ -118,17 +155,29 @@ export function LearningCurves({ history, maxEpochs }: { history: EpochPoint[]; 
           <table className="mt-2 min-w-full text-right font-mono text-xs tabular-nums">
             <thead className="text-slate-500">
               <tr>
-                <th scope="col" className="px-2 py-1 text-left">Epoch</th>
-                <th scope="col" className="px-2 py-1">Loss</th>
-                <th scope="col" className="px-2 py-1">Val loss</th>
-                <th scope="col" className="px-2 py-1">Accuracy</th>
-                <th scope="col" className="px-2 py-1">Val accuracy</th>
+                <th scope="col" className="px-2 py-1 text-left">
+                  Epoch
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Loss
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Val loss
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Accuracy
+                </th>
+                <th scope="col" className="px-2 py-1">
+                  Val accuracy
+                </th>
               </tr>
             </thead>
             <tbody>
               {history.map((h) => (
                 <tr key={h.epoch} className="border-t border-slate-100">
-                  <th scope="row" className="px-2 py-1 text-left font-normal">{h.epoch}</th>
+                  <th scope="row" className="px-2 py-1 text-left font-normal">
+                    {h.epoch}
+                  </th>
                   <td className="px-2 py-1">{num(h.loss)}</td>
                   <td className="px-2 py-1">{num(h.valLoss)}</td>
                   <td className="px-2 py-1">{pct(h.accuracy)}</td>

@@ -7,7 +7,19 @@ type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
 
 const ROLES = ["STUDENT", "GRADER", "OWNER"] as const;
 
-export function RoleForm({ action, classSlug, userId, name, role }: { action: Action; classSlug: string; userId: string; name: string; role: string }) {
+export function RoleForm({
+  action,
+  classSlug,
+  userId,
+  name,
+  role,
+}: {
+  action: Action;
+  classSlug: string;
+  userId: string;
+  name: string;
+  role: string;
+}) {
   const [state, formAction] = useActionState(action, {});
   const selectId = `role-${userId}`;
   return (
@@ -33,7 +45,12 @@ export function RoleForm({ action, classSlug, userId, name, role }: { action: Ac
           </option>
         ))}
       </select>
-      <SubmitButton variant="secondary" pendingText="Saving…" className="px-2.5 py-1 text-xs" aria-label={`Save role of ${name}`}>
+      <SubmitButton
+        variant="secondary"
+        pendingText="Saving…"
+        className="px-2.5 py-1 text-xs"
+        aria-label={`Save role of ${name}`}
+      >
         Save
       </SubmitButton>
       {state.error && (

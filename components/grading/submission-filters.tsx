@@ -24,35 +24,55 @@ export function SubmissionFilters({
 }) {
   const any = Object.values(filters).some(Boolean);
   return (
-    <form method="get" action={action} aria-label="Filter submissions" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-end">
+    <form
+      method="get"
+      action={action}
+      aria-label="Filter submissions"
+      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-end"
+    >
       <div>
-        <label htmlFor="filter-student" className="block text-sm font-medium text-slate-700">Student</label>
+        <label htmlFor="filter-student" className="block text-sm font-medium text-slate-700">
+          Student
+        </label>
         <select id="filter-student" name="student" defaultValue={filters.student} className={control}>
           <option value="">All students</option>
           {students.map((s) => (
-            <option key={s.id} value={s.id}>{s.name}</option>
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
           ))}
         </select>
       </div>
       <div>
-        <label htmlFor="filter-status" className="block text-sm font-medium text-slate-700">Status</label>
+        <label htmlFor="filter-status" className="block text-sm font-medium text-slate-700">
+          Status
+        </label>
         <select id="filter-status" name="status" defaultValue={filters.status} className={control}>
           <option value="">Any status</option>
           {statuses.map((s) => (
-            <option key={s} value={s}>{s.charAt(0) + s.slice(1).toLowerCase()}</option>
+            <option key={s} value={s}>
+              {s.charAt(0) + s.slice(1).toLowerCase()}
+            </option>
           ))}
         </select>
       </div>
       <div>
-        <label htmlFor="filter-from" className="block text-sm font-medium text-slate-700">Submitted from</label>
+        <label htmlFor="filter-from" className="block text-sm font-medium text-slate-700">
+          Submitted from
+        </label>
         <input id="filter-from" name="from" type="date" defaultValue={filters.from} className={control} />
       </div>
       <div>
-        <label htmlFor="filter-to" className="block text-sm font-medium text-slate-700">Submitted to</label>
+        <label htmlFor="filter-to" className="block text-sm font-medium text-slate-700">
+          Submitted to
+        </label>
         <input id="filter-to" name="to" type="date" defaultValue={filters.to} className={control} />
       </div>
       <div className="flex items-center gap-3">
-        <button type="submit" className="inline-flex items-center justify-center rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
+        <button
+          type="submit"
+          className="inline-flex items-center justify-center rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
+        >
           Apply filters
         </button>
         {any && (

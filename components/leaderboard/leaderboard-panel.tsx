@@ -28,15 +28,24 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
 
 const value = (r: Row, key: SortKey): number | string => {
   switch (key) {
-    case "rank": return r.rank;
-    case "student": return r.student.name.toLowerCase();
-    case "submission": return r.submissionName.toLowerCase();
-    case "public": return r.publicAccuracy;
-    case "private": return r.privateAccuracy ?? -1;
-    case "params": return r.paramCount;
-    case "epochs": return r.epochs;
-    case "time": return r.trainDurationMs;
-    case "submitted": return Date.parse(r.submittedAt);
+    case "rank":
+      return r.rank;
+    case "student":
+      return r.student.name.toLowerCase();
+    case "submission":
+      return r.submissionName.toLowerCase();
+    case "public":
+      return r.publicAccuracy;
+    case "private":
+      return r.privateAccuracy ?? -1;
+    case "params":
+      return r.paramCount;
+    case "epochs":
+      return r.epochs;
+    case "time":
+      return r.trainDurationMs;
+    case "submitted":
+      return Date.parse(r.submittedAt);
   }
 };
 
@@ -57,7 +66,10 @@ export function LeaderboardPanel({
 }) {
   const [board, setBoard] = useState(initial);
   const [mode, setMode] = useState<BoardMode>(initial.mode);
-  const [sort, setSort] = useState<{ key: SortKey; dir: "ascending" | "descending" }>({ key: "rank", dir: "ascending" });
+  const [sort, setSort] = useState<{ key: SortKey; dir: "ascending" | "descending" }>({
+    key: "rank",
+    dir: "ascending",
+  });
   const [showBaselines, setShowBaselines] = useState(true);
 
   // Keeps the board current while jobs run: a cheap JSON poll, paused in background tabs.
@@ -109,12 +121,20 @@ export function LeaderboardPanel({
   }
 
   const toggleSort = (key: SortKey) =>
-    setSort((s) => (s.key === key ? { key, dir: s.dir === "ascending" ? "descending" : "ascending" } : { key, dir: key === "rank" || key === "student" || key === "submission" ? "ascending" : "descending" }));
+    setSort((s) =>
+      s.key === key
+        ? { key, dir: s.dir === "ascending" ? "descending" : "ascending" }
+        : { key, dir: key === "rank" || key === "student" || key === "submission" ? "ascending" : "descending" },
+    );
 
   return (
     <div>
       <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
-        <div role="radiogroup" aria-label="Which submissions" className="flex overflow-hidden rounded-md text-sm ring-1 ring-slate-300">
+        <div
+          role="radiogroup"
+          aria-label="Which submissions"
+          className="flex overflow-hidden rounded-md text-sm ring-1 ring-slate-300"
+        >
           {(["best", "all"] as const).map((m) => (
             <button
               key={m}
@@ -122,25 +142,35 @@ export function LeaderboardPanel({
               role="radio"
               aria-checked={mode === m}
               onClick={() => setMode(m)}
-              className={cx("px-3 py-1", mode === m ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50")}
+              className={cx(
+                "px-3 py-1",
+                mode === m ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50",
+              )}
             >
               {m === "best" ? "Best per student" : "All submissions"}
             </button>
           ))}
         </div>
         <label className="flex items-center gap-2 text-sm text-slate-600">
-          <input type="checkbox" checked={showBaselines} onChange={(e) => setShowBaselines(e.target.checked)} className="h-4 w-4 rounded border-slate-300" />
+          <input
+            type="checkbox"
+            checked={showBaselines}
+            onChange={(e) => setShowBaselines(e.target.checked)}
+            className="h-4 w-4 rounded border-slate-300"
+          />
           Report baselines
         </label>
       </div>
       {board.rows.length === 0 && (
-        <p className="mb-2 text-sm text-slate-500">No trained models yet. The first finished submission takes the top spot.</p>
+        <p className="mb-2 text-sm text-slate-500">
+          No trained models yet. The first finished submission takes the top spot.
+        </p>
       )}
       <div className="-mx-5 overflow-x-auto sm:-mx-6">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">
-            Class leaderboard, {mode === "best" ? "best submission per student" : "all submissions"}, with the course report&apos;s baselines as reference rows.
-            Column headers are buttons that sort the table.
+            Class leaderboard, {mode === "best" ? "best submission per student" : "all submissions"}, with the course
+            report&apos;s baselines as reference rows. Column headers are buttons that sort the table.
           </caption>
           <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
             <tr>
@@ -149,11 +179,21 @@ export function LeaderboardPanel({
                   key={c.key}
                   scope="col"
                   aria-sort={sort.key === c.key ? sort.dir : undefined}
-                  className={cx("py-2 font-medium", c.numeric && c.key !== "rank" ? "text-right" : "", i === 0 ? "pl-5 pr-2 sm:pl-6" : i === columns.length - 1 ? "pl-3 pr-5 sm:pr-6" : "px-3")}
+                  className={cx(
+                    "py-2 font-medium",
+                    c.numeric && c.key !== "rank" ? "text-right" : "",
+                    i === 0 ? "pl-5 pr-2 sm:pl-6" : i === columns.length - 1 ? "pl-3 pr-5 sm:pr-6" : "px-3",
+                  )}
                 >
-                  <button type="button" onClick={() => toggleSort(c.key)} className="inline-flex items-center gap-1 uppercase hover:text-slate-900">
+                  <button
+                    type="button"
+                    onClick={() => toggleSort(c.key)}
+                    className="inline-flex items-center gap-1 uppercase hover:text-slate-900"
+                  >
                     {c.label}
-                    <span aria-hidden className="text-[10px]">{sort.key === c.key ? (sort.dir === "ascending" ? "▲" : "▼") : "↕"}</span>
+                    <span aria-hidden className="text-[10px]">
+                      {sort.key === c.key ? (sort.dir === "ascending" ? "▲" : "▼") : "↕"}
+                    </span>
                   </button>
                 </th>
               ))}
@@ -163,32 +203,59 @@ export function LeaderboardPanel({
             {lines.map((line) =>
               line.kind === "baseline" ? (
                 <tr key={line.b.name} className="bg-slate-50 text-slate-500" data-testid="baseline-row">
-                  <td className="pl-5 pr-2 py-2 sm:pl-6" aria-label="reference">—</td>
-                  <td className="px-3 py-2 italic" colSpan={2}>{line.b.name}</td>
-                  <td className="px-3 py-2 text-right font-mono tabular-nums">{formatPercent(line.b.publicAccuracy)}</td>
-                  {board.showPrivate && <td className="px-3 py-2 text-right font-mono tabular-nums">{formatPercent(line.b.publicAccuracy)}</td>}
+                  <td className="pl-5 pr-2 py-2 sm:pl-6" aria-label="reference">
+                    —
+                  </td>
+                  <td className="px-3 py-2 italic" colSpan={2}>
+                    {line.b.name}
+                  </td>
+                  <td className="px-3 py-2 text-right font-mono tabular-nums">
+                    {formatPercent(line.b.publicAccuracy)}
+                  </td>
+                  {board.showPrivate && (
+                    <td className="px-3 py-2 text-right font-mono tabular-nums">
+                      {formatPercent(line.b.publicAccuracy)}
+                    </td>
+                  )}
                   <td className="px-3 py-2 text-right tabular-nums">{line.b.paramCount.toLocaleString("en-US")}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{line.b.epochs ?? "—"}</td>
                   <td className="px-3 py-2 text-right">—</td>
                   <td className="pl-3 pr-5 py-2 text-right sm:pr-6">report</td>
                 </tr>
               ) : (
-                <tr key={line.row.submissionId} data-testid="leaderboard-row" className={line.row.student.id === viewerId ? "bg-brand-50/60" : undefined}>
+                <tr
+                  key={line.row.submissionId}
+                  data-testid="leaderboard-row"
+                  className={line.row.student.id === viewerId ? "bg-brand-50/60" : undefined}
+                >
                   <td className="pl-5 pr-2 py-2.5 font-semibold tabular-nums sm:pl-6">{line.row.rank}</td>
                   <td className="px-3 py-2.5">{line.row.student.name}</td>
                   <td className="px-3 py-2.5 text-slate-600">
                     {isGrader || line.row.student.id === viewerId ? (
-                      <Link href={`/submissions/${line.row.submissionId}`} className="text-brand-600 hover:text-brand-700">{line.row.submissionName}</Link>
+                      <Link
+                        href={`/submissions/${line.row.submissionId}`}
+                        className="text-brand-600 hover:text-brand-700"
+                      >
+                        {line.row.submissionName}
+                      </Link>
                     ) : (
                       line.row.submissionName
                     )}
                   </td>
-                  <td className="px-3 py-2.5 text-right font-mono tabular-nums">{formatPercent(line.row.publicAccuracy)}</td>
-                  {board.showPrivate && <td className="px-3 py-2.5 text-right font-mono tabular-nums">{formatPercent(line.row.privateAccuracy)}</td>}
+                  <td className="px-3 py-2.5 text-right font-mono tabular-nums">
+                    {formatPercent(line.row.publicAccuracy)}
+                  </td>
+                  {board.showPrivate && (
+                    <td className="px-3 py-2.5 text-right font-mono tabular-nums">
+                      {formatPercent(line.row.privateAccuracy)}
+                    </td>
+                  )}
                   <td className="px-3 py-2.5 text-right tabular-nums">{line.row.paramCount.toLocaleString("en-US")}</td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{line.row.epochs}</td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{formatDuration(line.row.trainDurationMs)}</td>
-                  <td className="pl-3 pr-5 py-2.5 text-right tabular-nums whitespace-nowrap sm:pr-6">{dateFormat.format(new Date(line.row.submittedAt))}</td>
+                  <td className="pl-3 pr-5 py-2.5 text-right tabular-nums whitespace-nowrap sm:pr-6">
+                    {dateFormat.format(new Date(line.row.submittedAt))}
+                  </td>
                 </tr>
               ),
             )}
@@ -196,7 +263,9 @@ export function LeaderboardPanel({
         </table>
       </div>
       {!board.showPrivate && (
-        <p className="mt-2 text-xs text-slate-500">Ranked on the public half of the test set; the private half is revealed by the grader.</p>
+        <p className="mt-2 text-xs text-slate-500">
+          Ranked on the public half of the test set; the private half is revealed by the grader.
+        </p>
       )}
     </div>
   );

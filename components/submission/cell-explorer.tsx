@@ -15,10 +15,14 @@ export function CellExplorer({ submissionId, matrix }: { submissionId: string; m
   useEffect(() => {
     if (!selected) return;
     const controller = new AbortController();
-    fetch(`/api/submissions/${submissionId}/cells?true=${selected.trueLabel}&predicted=${selected.predicted}`, { signal: controller.signal })
+    fetch(`/api/submissions/${submissionId}/cells?true=${selected.trueLabel}&predicted=${selected.predicted}`, {
+      signal: controller.signal,
+    })
       .then(async (r) => {
         const body = (await r.json()) as CellImages & { error?: { message: string } };
-        setLoaded(r.ok ? { cell: selected, data: body } : { cell: selected, error: body.error?.message ?? `HTTP ${r.status}` });
+        setLoaded(
+          r.ok ? { cell: selected, data: body } : { cell: selected, error: body.error?.message ?? `HTTP ${r.status}` },
+        );
       })
       .catch((e: unknown) => {
         if ((e as Error).name !== "AbortError") setLoaded({ cell: selected, error: "Could not load the images." });
@@ -31,25 +35,37 @@ export function CellExplorer({ submissionId, matrix }: { submissionId: string; m
       ? `${CLASS_NAMES[selected.trueLabel]} predicted correctly`
       : `${CLASS_NAMES[selected.trueLabel]} predicted as ${CLASS_NAMES[selected.predicted]}`
     : null;
-  const current = loaded && selected && loaded.cell.trueLabel === selected.trueLabel && loaded.cell.predicted === selected.predicted ? loaded : null;
+  const current =
+    loaded && selected && loaded.cell.trueLabel === selected.trueLabel && loaded.cell.predicted === selected.predicted
+      ? loaded
+      : null;
 
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,36rem)_minmax(0,1fr)] [&>*]:min-w-0">
       <ConfusionMatrix matrix={matrix} selected={selected} onSelect={setSelected} />
       <section aria-live="polite" aria-labelledby={title ? "gallery-heading" : undefined} data-testid="gallery">
-        {!selected && <p className="text-sm text-slate-500">Choose a cell of the matrix to see those test images here.</p>}
+        {!selected && (
+          <p className="text-sm text-slate-500">Choose a cell of the matrix to see those test images here.</p>
+        )}
         {selected && (
           <>
-            <h3 id="gallery-heading" className="font-semibold">{title}</h3>
+            <h3 id="gallery-heading" className="font-semibold">
+              {title}
+            </h3>
             {!current && <p className="mt-2 text-sm text-slate-500">Loading…</p>}
-            {current && "error" in current && <p role="alert" className="mt-2 text-sm text-rose-700">{current.error}</p>}
+            {current && "error" in current && (
+              <p role="alert" className="mt-2 text-sm text-rose-700">
+                {current.error}
+              </p>
+            )}
             {current && "data" in current && (
               <>
                 <p className="mt-1 text-xs text-slate-500">
                   {current.data.total === 0
                     ? "No images in this cell"
                     : `${current.data.total} image${current.data.total === 1 ? "" : "s"}${current.data.total > current.data.indices.length ? `, first ${current.data.indices.length} shown` : ""}`}
-                  {current.data.scope === "public" && " · public half of the test set only (per-image results on the private half stay with the graders)"}
+                  {current.data.scope === "public" &&
+                    " · public half of the test set only (per-image results on the private half stay with the graders)"}
                 </p>
                 <ul className="mt-3 grid grid-cols-[repeat(auto-fill,minmax(3.5rem,1fr))] gap-2">
                   {current.data.indices.map((i) => (

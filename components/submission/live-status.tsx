@@ -5,7 +5,7 @@ import type { TrainingProgress } from "@/lib/progress";
 import type { FormState } from "@/lib/server/action-state";
 import { type EpochPoint, LearningCurves } from "../charts/learning-curves";
 import { SubmitButton } from "../submit-button";
-import { StatusBadge, formatDuration } from "../ui";
+import { formatDuration, StatusBadge } from "../ui";
 
 /** What the worker writes into Submission.progress. */
 export type Progress = TrainingProgress;
@@ -77,7 +77,12 @@ export function LiveStatus({
   const history = progress.history ?? [];
   // The worker's ETA is refreshed at each epoch end; in between, extrapolate from the elapsed time.
   const elapsed = started ? now - started : null;
-  const eta = progress.etaMs !== undefined && progress.batch === undefined ? progress.etaMs : elapsed && f > 0.02 ? (elapsed * (1 - f)) / f : null;
+  const eta =
+    progress.etaMs !== undefined && progress.batch === undefined
+      ? progress.etaMs
+      : elapsed && f > 0.02
+        ? (elapsed * (1 - f)) / f
+        : null;
   const running = status === "RUNNING";
   const percent = Math.round(f * 100);
   const valueText =
@@ -85,14 +90,18 @@ export function LiveStatus({
       ? "Waiting in the queue"
       : progress.epoch
         ? `Epoch ${progress.epoch} of ${epochs}${progress.batch && progress.batches ? `, batch ${progress.batch} of ${progress.batches}` : ""}, ${percent} %`
-        : progress.phase === "starting" ? "Loading the data" : "Starting";
+        : progress.phase === "starting"
+          ? "Loading the data"
+          : "Starting";
 
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="flex items-center gap-2" aria-live="polite">
           <StatusBadge status={status} />
-          <span className="text-sm text-slate-600" data-testid="progress-text">{TERMINAL.includes(status) ? "Finished; loading the results…" : valueText}</span>
+          <span className="text-sm text-slate-600" data-testid="progress-text">
+            {TERMINAL.includes(status) ? "Finished; loading the results…" : valueText}
+          </span>
         </div>
         {canCancel && !TERMINAL.includes(status) && (
           <form action={cancel}>
@@ -100,12 +109,18 @@ export function LiveStatus({
             {cancelRequested || cancelState.values?.cancelRequested === "true" ? (
               <span className="text-sm text-amber-700">Cancelling…</span>
             ) : (
-              <SubmitButton variant="danger" pendingText="Cancelling…">Cancel training</SubmitButton>
+              <SubmitButton variant="danger" pendingText="Cancelling…">
+                Cancel training
+              </SubmitButton>
             )}
           </form>
         )}
       </div>
-      {cancelState.error && <p role="alert" className="text-sm text-rose-700">{cancelState.error}</p>}
+      {cancelState.error && (
+        <p role="alert" className="text-sm text-rose-700">
+          {cancelState.error}
+        </p>
+      )}
       <div>
         <div
           role="progressbar"
@@ -117,20 +132,29 @@ export function LiveStatus({
           className="h-3 w-full overflow-hidden rounded-full bg-slate-200"
           data-testid="progress-bar"
         >
-          <div className={`h-full rounded-full bg-brand-600 transition-[width] duration-700 ${running && f === 0 ? "animate-pulse" : ""}`} style={{ width: `${Math.max(percent, running ? 2 : 0)}%` }} />
+          <div
+            className={`h-full rounded-full bg-brand-600 transition-[width] duration-700 ${running && f === 0 ? "animate-pulse" : ""}`}
+            style={{ width: `${Math.max(percent, running ? 2 : 0)}%` }}
+          />
         </div>
         <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
           <div>
             <dt className="text-xs text-slate-500">Epoch</dt>
-            <dd className="font-mono tabular-nums" data-testid="progress-epoch">{progress.epoch ?? 0} of {epochs}</dd>
+            <dd className="font-mono tabular-nums" data-testid="progress-epoch">
+              {progress.epoch ?? 0} of {epochs}
+            </dd>
           </div>
           <div>
             <dt className="text-xs text-slate-500">Samples/s</dt>
-            <dd className="font-mono tabular-nums">{progress.samplesPerSec ? Math.round(progress.samplesPerSec).toLocaleString("en-US") : "—"}</dd>
+            <dd className="font-mono tabular-nums">
+              {progress.samplesPerSec ? Math.round(progress.samplesPerSec).toLocaleString("en-US") : "—"}
+            </dd>
           </div>
           <div>
             <dt className="text-xs text-slate-500">ETA (at most)</dt>
-            <dd className="font-mono tabular-nums">{eta !== null && running ? formatDuration(Math.round(eta)) : "—"}</dd>
+            <dd className="font-mono tabular-nums">
+              {eta !== null && running ? formatDuration(Math.round(eta)) : "—"}
+            </dd>
           </div>
           <div>
             <dt className="text-xs text-slate-500">Loss (this epoch)</dt>

@@ -1,5 +1,4 @@
-import NextAuth from "next-auth";
-import { CredentialsSignin } from "next-auth";
+import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { AppError } from "@/lib/server/errors";
 import { clientIp } from "@/lib/server/rate-limit";

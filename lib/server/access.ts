@@ -50,7 +50,9 @@ export async function requireClassAccess(
   const signedIn = requireSignedIn(viewer, options.intent);
   // One statement: the class, its visibility switches and the caller's membership. (Prisma's
   // nested select would send two, and this runs on every class-scoped request.)
-  const [klass] = await db.$queryRaw<{ id: string; privateRevealed: boolean; showArchitectures: boolean; boardVersion: number; role: Role | null }[]>`
+  const [klass] = await db.$queryRaw<
+    { id: string; privateRevealed: boolean; showArchitectures: boolean; boardVersion: number; role: Role | null }[]
+  >`
     SELECT c.id, c."privateRevealed", c."showArchitectures", c."boardVersion", m.role::text AS role
     FROM "Class" c
     LEFT JOIN "Membership" m ON m."classId" = c.id AND m."userId" = ${signedIn.userId}
@@ -66,7 +68,14 @@ export async function requireClassAccess(
     throw forbidden(minRole === "OWNER" ? "Only the class owner can do this." : "Only graders can do this.");
   }
   const isGrader = RANK[role] >= RANK.GRADER;
-  return { viewer: signedIn, classId: klass.id, role, isGrader, can: visibility({ isGrader }, klass), boardVersion: klass.boardVersion };
+  return {
+    viewer: signedIn,
+    classId: klass.id,
+    role,
+    isGrader,
+    can: visibility({ isGrader }, klass),
+    boardVersion: klass.boardVersion,
+  };
 }
 
 /** Token management needs a signed-in person: a token must not mint or revoke tokens (no escalation). */
@@ -92,7 +101,10 @@ export async function requireSubmissionAccess(
   options: { intent?: Intent; who?: "author-or-grader" | "grader" } = {},
 ): Promise<SubmissionAccess> {
   requireSignedIn(viewer, options.intent);
-  const row = await db.submission.findUnique({ where: { id: submissionId }, select: { classId: true, authorId: true } });
+  const row = await db.submission.findUnique({
+    where: { id: submissionId },
+    select: { classId: true, authorId: true },
+  });
   if (!row) throw notFound("The submission");
   const access = await requireClassAccess(viewer, { id: row.classId }, { intent: options.intent });
   const isAuthor = row.authorId === access.viewer.userId;
@@ -115,7 +127,10 @@ export interface Visibility {
 }
 
 /** What a member may see of results in a class, given its grader-controlled switches. */
-export function visibility(access: Pick<ClassAccess, "isGrader">, klass: { privateRevealed: boolean; showArchitectures: boolean }): Visibility {
+export function visibility(
+  access: Pick<ClassAccess, "isGrader">,
+  klass: { privateRevealed: boolean; showArchitectures: boolean },
+): Visibility {
   return {
     privateScores: access.isGrader || klass.privateRevealed,
     privateImages: access.isGrader,

@@ -5,7 +5,14 @@ export const MAX_BODY_BYTES = 512 * 1024;
 
 function tooLarge(): Response {
   return Response.json(
-    { errors: [{ message: `Request body too large: at most ${MAX_BODY_BYTES} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] },
+    {
+      errors: [
+        {
+          message: `Request body too large: at most ${MAX_BODY_BYTES} bytes.`,
+          extensions: { code: "PAYLOAD_TOO_LARGE" },
+        },
+      ],
+    },
     { status: 413 },
   );
 }
@@ -32,6 +39,9 @@ export async function limitBody(request: NextRequest): Promise<NextRequest | Res
     }
     chunks.push(value);
   }
-  return new NextRequest(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks) });
+  return new NextRequest(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: Buffer.concat(chunks),
+  });
 }
-

@@ -13,7 +13,10 @@ export async function csvResponse(filename: string, produce: () => Promise<strin
     });
   } catch (error) {
     if (error instanceof AppError) {
-      return Response.json({ error: { code: error.code, message: error.message } }, { status: HTTP_STATUS[error.code] });
+      return Response.json(
+        { error: { code: error.code, message: error.message } },
+        { status: HTTP_STATUS[error.code] },
+      );
     }
     throw error;
   }

@@ -32,7 +32,8 @@ const queryListeners = new Set<(sql: string) => void>();
  * CATWALK_QUERY_EVENTS=1 before the client is first used; concurrent work is counted too.
  */
 export async function recordQueries<T>(fn: () => Promise<T>): Promise<{ value: T; queries: string[] }> {
-  if (process.env.CATWALK_QUERY_EVENTS !== "1") throw new Error("Set CATWALK_QUERY_EVENTS=1 before the database is first used.");
+  if (process.env.CATWALK_QUERY_EVENTS !== "1")
+    throw new Error("Set CATWALK_QUERY_EVENTS=1 before the database is first used.");
   const queries: string[] = [];
   const listener = (sql: string) => queries.push(sql);
   queryListeners.add(listener);

@@ -34,6 +34,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 export const unauthenticated = (message = "Sign in first.") => new AppError("UNAUTHENTICATED", message);
 export const forbidden = (message = "You do not have access to this.") => new AppError("FORBIDDEN", message);
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} was not found.`);
-export const badInput = (message: string, issues: FieldIssue[] = []) =>
-  new AppError("BAD_USER_INPUT", message, issues);
+export const badInput = (message: string, issues: FieldIssue[] = []) => new AppError("BAD_USER_INPUT", message, issues);
 export const rateLimited = (message: string) => new AppError("RATE_LIMITED", message);

@@ -23,8 +23,16 @@ export interface RateRule {
 export function rateRules(env: NodeJS.ProcessEnv = process.env) {
   const e = envSchema.parse(env);
   return {
-    signInPerEmail: { what: "sign-in attempts for this email", limit: e.CATWALK_RATE_SIGNIN_PER_15MIN, windowSeconds: 900 },
-    signInPerIp: { what: "sign-in attempts from your network", limit: e.CATWALK_RATE_SIGNIN_IP_PER_15MIN, windowSeconds: 900 },
+    signInPerEmail: {
+      what: "sign-in attempts for this email",
+      limit: e.CATWALK_RATE_SIGNIN_PER_15MIN,
+      windowSeconds: 900,
+    },
+    signInPerIp: {
+      what: "sign-in attempts from your network",
+      limit: e.CATWALK_RATE_SIGNIN_IP_PER_15MIN,
+      windowSeconds: 900,
+    },
     signUpPerIp: { what: "sign-ups from your network", limit: e.CATWALK_RATE_SIGNUP_PER_HOUR, windowSeconds: 3600 },
     submitPerUser: { what: "submissions", limit: e.CATWALK_RATE_SUBMIT_PER_MINUTE, windowSeconds: 60 },
   } satisfies Record<string, RateRule>;
@@ -44,7 +52,9 @@ export async function hitRateLimit(key: string, rule: RateRule, now = new Date()
   }
   if (row && row.count > rule.limit) {
     const retryAfter = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
-    throw rateLimited(`Too many ${rule.what}: at most ${rule.limit} per ${describe(rule.windowSeconds)}. Try again in ${describe(retryAfter)}.`);
+    throw rateLimited(
+      `Too many ${rule.what}: at most ${rule.limit} per ${describe(rule.windowSeconds)}. Try again in ${describe(retryAfter)}.`,
+    );
   }
 }
 

@@ -32,7 +32,8 @@ function load(): Promise<LoadedTestSet | null> {
     const dir = findDataDir();
     if (!dir) return null;
     const idx = parseIdx(await readFile(join(dir, FILES.testLabels)), FILES.testLabels);
-    if (idx.shape.length !== 1) throw new Error(`${FILES.testLabels}: expected one dimension, got ${idx.shape.join("×")}`);
+    if (idx.shape.length !== 1)
+      throw new Error(`${FILES.testLabels}: expected one dimension, got ${idx.shape.join("×")}`);
     return { dir, labels: idx.data, images: null };
   })()
     .catch((error: unknown) => {
@@ -130,7 +131,13 @@ export async function scoreOn(predictions: Uint8Array, scope: TestScope): Promis
     if (truth[k] === predicted[k]) correct++;
   }
   const matrix = confusionMatrix(truth, predicted);
-  return { scope, accuracy: count ? correct / count : 0, confusionMatrix: matrix, perClass: perClassMetrics(matrix), images: count };
+  return {
+    scope,
+    accuracy: count ? correct / count : 0,
+    confusionMatrix: matrix,
+    perClass: perClassMetrics(matrix),
+    images: count,
+  };
 }
 
 export interface CellMembers {

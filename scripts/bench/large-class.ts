@@ -34,15 +34,30 @@ export async function seedLargeClass(
   const slug = options.slug ?? `large-${tag}`;
   const ownerId = options.ownerId ?? `owner-${tag}`;
   if (!options.ownerId) {
-    await db.user.create({ data: { id: ownerId, email: `owner.${tag}@example.test`, name: "Large Owner", passwordHash: NO_PASSWORD } });
+    await db.user.create({
+      data: { id: ownerId, email: `owner.${tag}@example.test`, name: "Large Owner", passwordHash: NO_PASSWORD },
+    });
   }
   const klass = await db.class.create({
-    data: { name: `Large class ${tag}`, slug, joinCode: tag.toUpperCase().replace(/[^A-Z0-9]/g, "X").padEnd(8, "X"), memberships: { create: { userId: ownerId, role: "OWNER" } } },
+    data: {
+      name: `Large class ${tag}`,
+      slug,
+      joinCode: tag
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, "X")
+        .padEnd(8, "X"),
+      memberships: { create: { userId: ownerId, role: "OWNER" } },
+    },
     select: { id: true },
   });
   const studentIds = Array.from({ length: options.students }, (_, i) => `student-${tag}-${i}`);
   await db.user.createMany({
-    data: studentIds.map((id, i) => ({ id, email: `s${i}.${tag}@example.test`, name: `Student ${i}`, passwordHash: NO_PASSWORD })),
+    data: studentIds.map((id, i) => ({
+      id,
+      email: `s${i}.${tag}@example.test`,
+      name: `Student ${i}`,
+      passwordHash: NO_PASSWORD,
+    })),
   });
   await db.membership.createMany({ data: studentIds.map((userId) => ({ userId, classId: klass.id })) });
   const base = Date.now() - options.perStudent * options.students * 1000;
@@ -63,7 +78,8 @@ export async function seedLargeClass(
       };
     }),
   );
-  for (let i = 0; i < submissions.length; i += 2000) await db.submission.createMany({ data: submissions.slice(i, i + 2000) });
+  for (let i = 0; i < submissions.length; i += 2000)
+    await db.submission.createMany({ data: submissions.slice(i, i + 2000) });
   const cm = Array.from({ length: 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => (r === c ? 900 : 11)));
   const results = submissions.map((sub, i) => {
     // Deterministic, distinct scores: the ordering is checkable.

@@ -9,18 +9,27 @@
 // process.exit() on their own schedule, which would kill Postgres before the web server and
 // worker have stopped. Only its platform package (the PostgreSQL binaries) is used.
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chown, mkdir, readFile, readdir, rename, rm, rmdir, unlink, writeFile } from "node:fs/promises";
+import { chown, mkdir, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { arch, platform } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import pg from "pg";
 import { z } from "zod";
 import { prismaInvocation } from "../prisma/run.mjs";
-import { dataDir, defaultLogger, projectRoot, type EnvVars, type Logger } from "./paths";
-import { exited, forwardLines, isAlive, runToCompletion, settlesWithin, sleep, stopChild, type ExitStatus } from "./processes";
+import { dataDir, defaultLogger, type EnvVars, type Logger, projectRoot } from "./paths";
+import {
+  type ExitStatus,
+  exited,
+  forwardLines,
+  isAlive,
+  runToCompletion,
+  settlesWithin,
+  sleep,
+  stopChild,
+} from "./processes";
 
 export interface Database {
   /** Connection string for Prisma / pg. */
@@ -54,7 +63,10 @@ const databaseUrlSchema = z
 
 const envSchema = z.object({
   DATABASE_URL: z.preprocess((value) => (value === "" ? undefined : value), databaseUrlSchema.optional()),
-  CATWALK_EMBEDDED_PG_PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).max(65535).optional()),
+  CATWALK_EMBEDDED_PG_PORT: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce.number().int().min(1).max(65535).optional(),
+  ),
   // An absolute cluster directory instead of .data/postgres (tests run a throwaway cluster).
   CATWALK_EMBEDDED_PG_DIR: z.preprocess(
     (value) => (value === "" ? undefined : value),
@@ -162,11 +174,16 @@ interface LocalMigration {
 /** Migrations on disk with the checksum Prisma records for them (sha256 of migration.sql). */
 async function localMigrations(): Promise<LocalMigration[]> {
   const entries = await readdir(migrationsDirectory, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => ({
       name,
-      checksum: createHash("sha256").update(await readFile(join(migrationsDirectory, name, "migration.sql"))).digest("hex"),
+      checksum: createHash("sha256")
+        .update(await readFile(join(migrationsDirectory, name, "migration.sql")))
+        .digest("hex"),
     })),
   );
 }
@@ -180,7 +197,9 @@ export async function migrationsAreCurrent(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();
-    const table = await client.query<{ found: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS found`);
+    const table = await client.query<{ found: string | null }>(
+      `SELECT to_regclass('"_prisma_migrations"')::text AS found`,
+    );
     if (!table.rows[0]?.found) return false;
     const applied = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
@@ -307,11 +326,17 @@ async function accountForServer(log: Logger): Promise<RunAs | undefined> {
   let account = lookupAccount("postgres");
   if (!account) {
     log("Running as root: creating the system user 'postgres' for the embedded PostgreSQL server.");
-    const created = spawnSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], {
-      encoding: "utf8",
-    });
+    const created = spawnSync(
+      "useradd",
+      ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"],
+      {
+        encoding: "utf8",
+      },
+    );
     if (created.status !== 0) {
-      throw new EmbeddedPostgresError(`PostgreSQL cannot run as root and creating a 'postgres' user failed: ${created.stderr}`);
+      throw new EmbeddedPostgresError(
+        `PostgreSQL cannot run as root and creating a 'postgres' user failed: ${created.stderr}`,
+      );
     }
     account = lookupAccount("postgres");
   }
@@ -357,7 +382,9 @@ async function initialiseCluster(
 ): Promise<void> {
   if (existsSync(directory)) {
     if ((await readdir(directory)).length > 0) {
-      throw new EmbeddedPostgresError(`${directory} exists, is not empty, and is not a PostgreSQL cluster. Move it away to start fresh.`);
+      throw new EmbeddedPostgresError(
+        `${directory} exists, is not empty, and is not a PostgreSQL cluster. Move it away to start fresh.`,
+      );
     }
     await rmdir(directory);
   }
@@ -393,7 +420,9 @@ async function initialiseCluster(
       (line) => output.push(line),
     );
     if (status.code !== 0) {
-      throw new EmbeddedPostgresError(`initdb failed (exit ${status.code ?? status.signal}):\n${output.slice(-20).join("\n")}`);
+      throw new EmbeddedPostgresError(
+        `initdb failed (exit ${status.code ?? status.signal}):\n${output.slice(-20).join("\n")}`,
+      );
     }
     await rename(staging, directory);
   } finally {
@@ -412,7 +441,12 @@ async function clearLeftoverServer(directory: string, log: Logger): Promise<void
   const pidFile = join(directory, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const serverPid = Number((await readFile(pidFile, "utf8")).split("\n", 1)[0]);
-  if (!Number.isInteger(serverPid) || serverPid <= 0 || !isAlive(serverPid) || !(await isPostgresOf(serverPid, directory))) {
+  if (
+    !Number.isInteger(serverPid) ||
+    serverPid <= 0 ||
+    !isAlive(serverPid) ||
+    !(await isPostgresOf(serverPid, directory))
+  ) {
     log("Removing a stale postmaster.pid left by a server that is no longer running.");
     await unlink(pidFile);
     return;
@@ -483,7 +517,9 @@ function anyFreePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen({ port: 0, host: "127.0.0.1", exclusive: true }, () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -493,7 +529,12 @@ async function choosePort(preferred: number): Promise<number> {
   return (await isPortFree(preferred)) ? preferred : anyFreePort();
 }
 
-function spawnServer(binaries: PostgresBinaries, directory: string, port: number, runAs: RunAs | undefined): ChildProcess {
+function spawnServer(
+  binaries: PostgresBinaries,
+  directory: string,
+  port: number,
+  runAs: RunAs | undefined,
+): ChildProcess {
   return spawn(
     binaries.postgres,
     [
@@ -567,7 +608,12 @@ async function waitUntilReady(server: ChildProcess, recentLines: string[]): Prom
       reject(new ErrorType(`PostgreSQL exited during start-up (${code ?? signal}):\n${output}`));
     });
   });
-  if (!(await settlesWithin(ready.catch(() => {}), 60_000))) {
+  if (
+    !(await settlesWithin(
+      ready.catch(() => {}),
+      60_000,
+    ))
+  ) {
     throw new EmbeddedPostgresError(`PostgreSQL did not become ready within 60 s:\n${recentLines.join("\n")}`);
   }
   await ready;

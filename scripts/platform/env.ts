@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { defaultLogger, localDir, type EnvVars, type Logger } from "./paths";
+import { defaultLogger, type EnvVars, type Logger, localDir } from "./paths";
 
 /** next-auth wants at least 32 characters of entropy-bearing secret. */
 const MIN_SECRET_LENGTH = 32;
@@ -55,7 +55,8 @@ export async function ensureLocalEnv(options: LocalEnvOptions = {}): Promise<Env
   const env = options.env ?? process.env;
   const log = options.log ?? defaultLogger;
   const parsed = parsePlatformEnv(env);
-  const secret = parsed.AUTH_SECRET ?? (await readOrCreateLocalSecret(options.secretFile ?? join(localDir, "auth-secret"), log));
+  const secret =
+    parsed.AUTH_SECRET ?? (await readOrCreateLocalSecret(options.secretFile ?? join(localDir, "auth-secret"), log));
   return {
     ...env,
     AUTH_SECRET: secret,

@@ -6,16 +6,24 @@
 // Ctrl-C / SIGTERM stops the services first, then PostgreSQL, so nothing writes to a database that
 // is going away. If a service dies on its own, everything is stopped and the exit code is 1.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, relative } from "node:path";
 import { prismaInvocation } from "../prisma/run.mjs";
-import { resolveDatabase, migrateDeploy, type Database } from "./database";
+import { type Database, migrateDeploy, resolveDatabase } from "./database";
 import { ensureLocalEnv } from "./env";
-import { defaultLogger, projectRoot, type Logger } from "./paths";
-import { exited, forwardLines, onLauncherExit, onShutdownSignal, runToCompletion, stopChild, type ExitStatus } from "./processes";
+import { defaultLogger, type Logger, projectRoot } from "./paths";
+import {
+  type ExitStatus,
+  exited,
+  forwardLines,
+  onLauncherExit,
+  onShutdownSignal,
+  runToCompletion,
+  stopChild,
+} from "./processes";
 
 /** A long-running process of the platform. The list is data so new services are one entry. */
 export interface ServiceSpec {
@@ -41,7 +49,9 @@ export function platformServices(env: { HOSTNAME: string; PORT: string }): Servi
       command: process.execPath,
       args: ["--import", "tsx", workerEntry],
       skipReason: () =>
-        existsSync(workerEntry) ? undefined : `${relative(projectRoot, workerEntry)} does not exist yet; not starting the trainer worker.`,
+        existsSync(workerEntry)
+          ? undefined
+          : `${relative(projectRoot, workerEntry)} does not exist yet; not starting the trainer worker.`,
     },
   ];
 }
@@ -166,7 +176,12 @@ class Platform {
     if (existsSync(client) && statSync(client).mtimeMs >= statSync(schema).mtimeMs) return;
     this.log("Generating the Prisma client (missing or older than prisma/schema.prisma) ...");
     const invocation = prismaInvocation(["generate"]);
-    const status = await runToCompletion(invocation.command, invocation.args, { cwd: invocation.cwd, env: invocation.env }, prefixer("prisma"));
+    const status = await runToCompletion(
+      invocation.command,
+      invocation.args,
+      { cwd: invocation.cwd, env: invocation.env },
+      prefixer("prisma"),
+    );
     if (status.code !== 0) throw new Error(`prisma generate failed (exit ${status.code ?? status.signal}).`);
   }
 

@@ -9,8 +9,8 @@
 // Plain JavaScript: it runs from `postinstall`, before anything is built.
 
 import { spawn } from "node:child_process";
-import { constants as osConstants } from "node:os";
 import { existsSync, readdirSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+
 // A stand-in for Prisma's native `schema-engine` binary, for machines that cannot download it.
 //
 // The Prisma CLI spawns whatever PRISMA_SCHEMA_ENGINE_BINARY points at and talks JSON-RPC 2.0 to it
@@ -29,14 +30,14 @@
 //   - nothing about the CLI's shutdown: the CLI closes stdin and sends SIGTERM at once, so
 //     temporary shadow databases are also dropped on SIGTERM.
 
-import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
-import pg from "pg";
+import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
@@ -147,10 +148,16 @@ function prismaErrorFor(error, url) {
   const database = databaseNameOf(url);
   switch (error?.code) {
     case "3D000":
-      return { code: "P1003", message: `Database \`${database}\` does not exist on the database server at \`${where}\`.` };
+      return {
+        code: "P1003",
+        message: `Database \`${database}\` does not exist on the database server at \`${where}\`.`,
+      };
     case "28P01":
     case "28000":
-      return { code: "P1000", message: `Authentication failed against database server at \`${where}\`: ${error.message}` };
+      return {
+        code: "P1000",
+        message: `Authentication failed against database server at \`${where}\`: ${error.message}`,
+      };
     case "ECONNREFUSED":
     case "ENOTFOUND":
     case "EHOSTUNREACH":
@@ -227,7 +234,9 @@ class ShimAdapterFactory {
     const name = `prisma_shadow_${randomBytes(6).toString("hex")}`;
     await withMaintenanceClient(this.shadowServerUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
     this.liveShadowDatabases.add(name);
-    const adapter = harden(await new PrismaPg({ connectionString: withDatabase(this.shadowServerUrl, name) }).connect());
+    const adapter = harden(
+      await new PrismaPg({ connectionString: withDatabase(this.shadowServerUrl, name) }).connect(),
+    );
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();
@@ -427,9 +436,7 @@ async function main() {
     return 0;
   }
 
-  const datamodels = await Promise.all(
-    args.datamodels.map(async (path) => [path, await readFile(path, "utf8")]),
-  );
+  const datamodels = await Promise.all(args.datamodels.map(async (path) => [path, await readFile(path, "utf8")]));
   // The engine expects the error-capturing form (results as {ok, value}), as Prisma Client does.
   const factory = url ? new ShimAdapterFactory(url, args.datasource?.shadowDatabaseUrl) : undefined;
   if (factory) shadowCleanup = () => factory.dropAllShadowDatabases();

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import type { Viewer } from "@/lib/server/viewer";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";
-import { MLP, addMember, addPlainSubmission, addScoredSubmission, createClassAs, tokenViewer, discardQueuedWork } from "../helpers/grading";
+import {
+  addMember,
+  addPlainSubmission,
+  addScoredSubmission,
+  createClassAs,
+  discardQueuedWork,
+  MLP,
+  tokenViewer,
+} from "../helpers/grading";
 
 // Every GraphQL operation against every kind of caller. The expected outcome is written out in
 // full for each cell, so adding an operation means deciding who may run it, here, in the open.
@@ -24,7 +32,6 @@ interface Operation {
   /** Outcomes in the order of VIEWERS. */
   expect: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
 }
-
 
 afterAll(discardQueuedWork);
 
@@ -60,7 +67,11 @@ describe("access matrix: every operation × every kind of caller", () => {
     classmateSubmission = (await addScoredSubmission(classmate.id, classId, "theirs", 3)).id;
     // The tokens belong to the owner, so whatever they are refused is refused by the token's limits.
     const read = await tokenViewer(owner.viewer, { name: "read", scopes: ["READ"] });
-    const otherClass = await tokenViewer(owner.viewer, { name: "class B", scopes: ["READ", "WRITE"], classSlug: b.slug });
+    const otherClass = await tokenViewer(owner.viewer, {
+      name: "class B",
+      scopes: ["READ", "WRITE"],
+      classSlug: b.slug,
+    });
     ownerDummyToken = (await tokenViewer(owner.viewer, { name: "to revoke" })).id;
     Object.assign(viewers, {
       anonymous: { kind: "anonymous" },
@@ -75,10 +86,25 @@ describe("access matrix: every operation × every kind of caller", () => {
 
   const operations: Operation[] = [
     // ---- queries
-    { name: "class", query: `query($slug: String!) { class(slug: $slug) { id } }`, vars: () => ({ slug }), expect: [U, OK, F, OK, OK, OK, F] },
+    {
+      name: "class",
+      query: `query($slug: String!) { class(slug: $slug) { id } }`,
+      vars: () => ({ slug }),
+      expect: [U, OK, F, OK, OK, OK, F],
+    },
     { name: "classes", query: `{ classes { id } }`, vars: () => ({}), expect: [U, OK, OK, OK, OK, OK, OK] },
-    { name: "quota", query: `query($slug: String!) { quota(classSlug: $slug) { remaining } }`, vars: () => ({ slug }), expect: [U, OK, F, OK, OK, OK, F] },
-    { name: "submissions (own or all)", query: `query($slug: String!) { submissions(classSlug: $slug) { id } }`, vars: () => ({ slug }), expect: [U, OK, F, OK, OK, OK, F] },
+    {
+      name: "quota",
+      query: `query($slug: String!) { quota(classSlug: $slug) { remaining } }`,
+      vars: () => ({ slug }),
+      expect: [U, OK, F, OK, OK, OK, F],
+    },
+    {
+      name: "submissions (own or all)",
+      query: `query($slug: String!) { submissions(classSlug: $slug) { id } }`,
+      vars: () => ({ slug }),
+      expect: [U, OK, F, OK, OK, OK, F],
+    },
     {
       name: "searchSubmissions (own or all)",
       query: `query($slug: String!) { searchSubmissions(classSlug: $slug) { totalCount } }`,
@@ -91,18 +117,48 @@ describe("access matrix: every operation × every kind of caller", () => {
       vars: () => ({ slug, s: classmateId }),
       expect: [U, F, F, OK, OK, OK, F],
     },
-    { name: "submission (own)", query: `query($id: ID!) { submission(id: $id) { id result { testAccuracy } } }`, vars: () => ({ id: ownSubmission }), expect: [U, OK, F, OK, OK, OK, F] },
-    { name: "submission (classmate's)", query: `query($id: ID!) { submission(id: $id) { id } }`, vars: () => ({ id: classmateSubmission }), expect: [U, F, F, OK, OK, OK, F] },
-    { name: "leaderboard", query: `query($slug: String!) { leaderboard(classSlug: $slug) { rank } }`, vars: () => ({ slug }), expect: [U, OK, F, OK, OK, OK, F] },
+    {
+      name: "submission (own)",
+      query: `query($id: ID!) { submission(id: $id) { id result { testAccuracy } } }`,
+      vars: () => ({ id: ownSubmission }),
+      expect: [U, OK, F, OK, OK, OK, F],
+    },
+    {
+      name: "submission (classmate's)",
+      query: `query($id: ID!) { submission(id: $id) { id } }`,
+      vars: () => ({ id: classmateSubmission }),
+      expect: [U, F, F, OK, OK, OK, F],
+    },
+    {
+      name: "leaderboard",
+      query: `query($slug: String!) { leaderboard(classSlug: $slug) { rank } }`,
+      vars: () => ({ slug }),
+      expect: [U, OK, F, OK, OK, OK, F],
+    },
     {
       name: "leaderboard ranked by the private half",
       query: `query($slug: String!) { leaderboard(classSlug: $slug, rankBy: PRIVATE) { rank } }`,
       vars: () => ({ slug }),
       expect: [U, F, F, OK, OK, OK, F],
     },
-    { name: "leaderboardCsv", query: `query($slug: String!) { leaderboardCsv(classSlug: $slug) }`, vars: () => ({ slug }), expect: [U, OK, F, OK, OK, OK, F] },
-    { name: "resultsCsv", query: `query($slug: String!) { resultsCsv(classSlug: $slug) }`, vars: () => ({ slug }), expect: [U, F, F, OK, OK, OK, F] },
-    { name: "roster", query: `query($slug: String!) { roster(classSlug: $slug) { email role } }`, vars: () => ({ slug }), expect: [U, F, F, OK, OK, OK, F] },
+    {
+      name: "leaderboardCsv",
+      query: `query($slug: String!) { leaderboardCsv(classSlug: $slug) }`,
+      vars: () => ({ slug }),
+      expect: [U, OK, F, OK, OK, OK, F],
+    },
+    {
+      name: "resultsCsv",
+      query: `query($slug: String!) { resultsCsv(classSlug: $slug) }`,
+      vars: () => ({ slug }),
+      expect: [U, F, F, OK, OK, OK, F],
+    },
+    {
+      name: "roster",
+      query: `query($slug: String!) { roster(classSlug: $slug) { email role } }`,
+      vars: () => ({ slug }),
+      expect: [U, F, F, OK, OK, OK, F],
+    },
     {
       name: "predictionExamples (own)",
       query: `query($id: ID!) { predictionExamples(submissionId: $id, trueClass: 0, predictedClass: 1) { total } }`,
@@ -163,9 +219,24 @@ describe("access matrix: every operation × every kind of caller", () => {
       },
       expect: [U, F, F, F, OK, F, F],
     },
-    { name: "createClass", query: `mutation { createClass(name: "Matrix extra class") { id } }`, vars: () => ({}), expect: [U, OK, OK, OK, OK, F, F] },
-    { name: "joinClass", query: `mutation($code: String!) { joinClass(code: $code) { id } }`, vars: () => ({ code: joinCode }), expect: [U, OK, OK, OK, OK, F, F] },
-    { name: "createApiToken", query: `mutation { createApiToken(name: "matrix") { token } }`, vars: () => ({}), expect: [U, OK, OK, OK, OK, F, F] },
+    {
+      name: "createClass",
+      query: `mutation { createClass(name: "Matrix extra class") { id } }`,
+      vars: () => ({}),
+      expect: [U, OK, OK, OK, OK, F, F],
+    },
+    {
+      name: "joinClass",
+      query: `mutation($code: String!) { joinClass(code: $code) { id } }`,
+      vars: () => ({ code: joinCode }),
+      expect: [U, OK, OK, OK, OK, F, F],
+    },
+    {
+      name: "createApiToken",
+      query: `mutation { createApiToken(name: "matrix") { token } }`,
+      vars: () => ({}),
+      expect: [U, OK, OK, OK, OK, F, F],
+    },
     {
       name: "revokeApiToken (the owner's)",
       query: `mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`,
@@ -177,7 +248,10 @@ describe("access matrix: every operation × every kind of caller", () => {
   it("covers every field of Query and Mutation", async () => {
     const { schema } = await import("@/graphql/schema");
     const covered = new Set(operations.map((op) => /\{\s*(\w+)/.exec(op.query.replace(/^[^{]*/, ""))![1]));
-    const fields = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
+    const fields = [
+      ...Object.keys(schema.getQueryType()!.getFields()),
+      ...Object.keys(schema.getMutationType()!.getFields()),
+    ];
     // `me` answers null for anonymous and is exercised in api.test.ts.
     expect(fields.filter((f) => f !== "me" && !covered.has(f))).toEqual([]);
   });
@@ -195,17 +269,41 @@ describe("access matrix: every operation × every kind of caller", () => {
   });
 
   it("shows students their own submissions in full and others' only as leaderboard rows", async () => {
-    const list = await gql(viewers.student, `query($slug: String!) { submissions(classSlug: $slug) { author { id } } }`, { slug });
-    expect(new Set(list.data!.submissions.map((s: { author: { id: string } }) => s.author.id))).toEqual(new Set([studentId]));
-    const board = await gql(viewers.student, `query($slug: String!) { leaderboard(classSlug: $slug) { submissionId student { id } architecture } }`, { slug });
-    expect(board.data!.leaderboard.map((r: { student: { id: string } }) => r.student.id).sort()).toEqual([studentId, classmateId].sort());
+    const list = await gql(
+      viewers.student,
+      `query($slug: String!) { submissions(classSlug: $slug) { author { id } } }`,
+      { slug },
+    );
+    expect(new Set(list.data!.submissions.map((s: { author: { id: string } }) => s.author.id))).toEqual(
+      new Set([studentId]),
+    );
+    const board = await gql(
+      viewers.student,
+      `query($slug: String!) { leaderboard(classSlug: $slug) { submissionId student { id } architecture } }`,
+      { slug },
+    );
+    expect(board.data!.leaderboard.map((r: { student: { id: string } }) => r.student.id).sort()).toEqual(
+      [studentId, classmateId].sort(),
+    );
     // Architectures stay hidden (even one's own, on the board) until a grader shows them.
     expect(board.data!.leaderboard.every((r: { architecture: unknown }) => r.architecture === null)).toBe(true);
-    const asGrader = await gql(viewers.grader, `query($slug: String!) { leaderboard(classSlug: $slug) { architecture } }`, { slug });
+    const asGrader = await gql(
+      viewers.grader,
+      `query($slug: String!) { leaderboard(classSlug: $slug) { architecture } }`,
+      { slug },
+    );
     expect(asGrader.data!.leaderboard[0].architecture).toEqual(MLP);
 
-    await gql(viewers.owner, `mutation($slug: String!) { updateClassSettings(classSlug: $slug, showArchitectures: true) { showArchitectures } }`, { slug });
-    const shown = await gql(viewers.student, `query($slug: String!) { leaderboard(classSlug: $slug) { architecture } }`, { slug });
+    await gql(
+      viewers.owner,
+      `mutation($slug: String!) { updateClassSettings(classSlug: $slug, showArchitectures: true) { showArchitectures } }`,
+      { slug },
+    );
+    const shown = await gql(
+      viewers.student,
+      `query($slug: String!) { leaderboard(classSlug: $slug) { architecture } }`,
+      { slug },
+    );
     expect(shown.data!.leaderboard.map((r: { architecture: unknown }) => r.architecture)).toEqual([MLP, MLP]);
     await db.class.update({ where: { id: classId }, data: { showArchitectures: false } });
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it, beforeAll } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";
 
@@ -28,7 +28,11 @@ describe("GraphQL API against the real database", () => {
   let joinCode: string;
 
   beforeAll(async () => {
-    [owner, student, outsider] = await Promise.all([makeUser("Olive Owner"), makeUser("Sam Student"), makeUser("Otto Outsider")]);
+    [owner, student, outsider] = await Promise.all([
+      makeUser("Olive Owner"),
+      makeUser("Sam Student"),
+      makeUser("Otto Outsider"),
+    ]);
     const created = await gql(owner.viewer, CREATE, { name: "Deep Learning 101" });
     expect(created.errors).toBeUndefined();
     slug = created.data!.createClass.slug;
@@ -71,20 +75,32 @@ describe("GraphQL API against the real database", () => {
   });
 
   it("stores a QUEUED submission and shows it to its author and graders only", async () => {
-    const submitted = await gql(student.viewer, SUBMIT, { slug, name: "my mlp", arch: MLP, training: { optimizer: "adam" } });
+    const submitted = await gql(student.viewer, SUBMIT, {
+      slug,
+      name: "my mlp",
+      arch: MLP,
+      training: { optimizer: "adam" },
+    });
     expect(submitted.errors).toBeUndefined();
     const s = submitted.data!.submit;
     expect(s).toMatchObject({ name: "my mlp", status: "QUEUED", author: { name: "Sam Student" }, classSlug: slug });
-    const row = await db.submission.findUniqueOrThrow({ where: { id: s.id }, select: { architecture: true, training: true } });
+    const row = await db.submission.findUniqueOrThrow({
+      where: { id: s.id },
+      select: { architecture: true, training: true },
+    });
     expect(row.architecture).toEqual(MLP);
     // Stored normalised: the defaults the trainer will use are written down with the submission.
     expect(row.training).toMatchObject({ optimizer: "adam", learningRate: 0.001, batchSize: 32, validationSplit: 0.1 });
 
     const mine = await gql(student.viewer, `query($slug: String!) { submissions(classSlug: $slug) { id } }`, { slug });
     expect(mine.data!.submissions.map((x: { id: string }) => x.id)).toContain(s.id);
-    const graderView = await gql(owner.viewer, `query($id: ID!) { submission(id: $id) { id architecture } }`, { id: s.id });
+    const graderView = await gql(owner.viewer, `query($id: ID!) { submission(id: $id) { id architecture } }`, {
+      id: s.id,
+    });
     expect(graderView.data!.submission.architecture).toEqual(MLP);
-    expect(errorCode(await gql(outsider.viewer, `query($id: ID!) { submission(id: $id) { id } }`, { id: s.id }))).toBe("FORBIDDEN");
+    expect(errorCode(await gql(outsider.viewer, `query($id: ID!) { submission(id: $id) { id } }`, { id: s.id }))).toBe(
+      "FORBIDDEN",
+    );
   });
 
   it("accepts architecture JSON as text (pasted model.to_json()) and rejects malformed JSON by field", async () => {
@@ -121,8 +137,14 @@ describe("GraphQL API against the real database", () => {
     const addResult = async (authorId: string, name: string, accuracy: number) => {
       const submission = await db.submission.create({
         data: {
-          authorId, classId, name, architecture: MLP, training: {}, status: "SUCCEEDED",
-          startedAt: new Date(), finishedAt: new Date(),
+          authorId,
+          classId,
+          name,
+          architecture: MLP,
+          training: {},
+          status: "SUCCEEDED",
+          startedAt: new Date(),
+          finishedAt: new Date(),
         },
         select: { id: true },
       });
@@ -150,7 +172,13 @@ describe("GraphQL API against the real database", () => {
     const asStudent = await gql(student.viewer, query, { slug });
     expect(asStudent.data!.leaderboard).toEqual([
       { rank: 1, submissionName: "cnn", student: { name: "Sue Second" }, publicAccuracy: 0.91, privateAccuracy: null },
-      { rank: 2, submissionName: "better", student: { name: "Sam Student" }, publicAccuracy: 0.88, privateAccuracy: null },
+      {
+        rank: 2,
+        submissionName: "better",
+        student: { name: "Sam Student" },
+        publicAccuracy: 0.88,
+        privateAccuracy: null,
+      },
     ]);
     // Graders see the private half's accuracy before it is revealed.
     const asOwner = await gql(owner.viewer, query, { slug });

@@ -1,15 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
-import { testLabels, isPublicIndex, splitFor } from "@/lib/server/test-set";
-import { errorCode, gql, makeUser, type GqlResult } from "../helpers/fixtures";
-import { MLP, addMember, addPlainSubmission, addScoredSubmission, createClassAs, discardQueuedWork } from "../helpers/grading";
+import { isPublicIndex, splitFor, testLabels } from "@/lib/server/test-set";
+import { errorCode, type GqlResult, gql, makeUser } from "../helpers/fixtures";
+import {
+  addMember,
+  addPlainSubmission,
+  addScoredSubmission,
+  createClassAs,
+  discardQueuedWork,
+  MLP,
+} from "../helpers/grading";
 
 type U = Awaited<ReturnType<typeof makeUser>>;
 
 const RESULT = `query($id: ID!) { submission(id: $id) { result {
   scope testAccuracy testLoss publicAccuracy privateAccuracy confusionMatrix perClass { precision recall f1 support }
   epochHistory { epoch valAccuracy } } } }`;
-
 
 afterAll(discardQueuedWork);
 
@@ -51,16 +57,31 @@ describe("grader API: integrity of the private half", () => {
 
   it("gives graders the full test set, and students too once the private half is revealed", async () => {
     const asOwner = (await gql(owner.viewer, RESULT, { id: scored.id })).data!.submission.result;
-    expect(asOwner).toMatchObject({ scope: "FULL_TEST_SET", testLoss: scored.testLoss, privateAccuracy: scored.privateAccuracy });
+    expect(asOwner).toMatchObject({
+      scope: "FULL_TEST_SET",
+      testLoss: scored.testLoss,
+      privateAccuracy: scored.privateAccuracy,
+    });
     expect(asOwner.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(1000);
 
     const board = `query($slug: String!) { leaderboard(classSlug: $slug) { privateAccuracy } class(slug: $slug) { privateRevealed } }`;
     expect((await gql(student.viewer, board, { slug })).data!.leaderboard[0].privateAccuracy).toBeNull();
-    const reveal = await gql(owner.viewer, `mutation($slug: String!) { revealPrivateLeaderboard(classSlug: $slug) { privateRevealed } }`, { slug });
+    const reveal = await gql(
+      owner.viewer,
+      `mutation($slug: String!) { revealPrivateLeaderboard(classSlug: $slug) { privateRevealed } }`,
+      { slug },
+    );
     expect(reveal.data!.revealPrivateLeaderboard.privateRevealed).toBe(true);
-    expect((await gql(student.viewer, board, { slug })).data!.leaderboard[0].privateAccuracy).toBeCloseTo(scored.privateAccuracy, 10);
+    expect((await gql(student.viewer, board, { slug })).data!.leaderboard[0].privateAccuracy).toBeCloseTo(
+      scored.privateAccuracy,
+      10,
+    );
     expect((await gql(student.viewer, RESULT, { id: scored.id })).data!.submission.result.scope).toBe("FULL_TEST_SET");
-    await gql(owner.viewer, `mutation($slug: String!) { revealPrivateLeaderboard(classSlug: $slug, revealed: false) { privateRevealed } }`, { slug });
+    await gql(
+      owner.viewer,
+      `mutation($slug: String!) { revealPrivateLeaderboard(classSlug: $slug, revealed: false) { privateRevealed } }`,
+      { slug },
+    );
   });
 
   it("lists per-image examples of the public half only to the author, all of them to graders", async () => {
@@ -85,7 +106,12 @@ describe("grader API: submissions, rescoring, settings, roles, CSV", () => {
   let classId: string;
 
   beforeAll(async () => {
-    [owner, grader, student, other] = await Promise.all([makeUser("G Owner"), makeUser("G Grader"), makeUser("Formula Student"), makeUser("G Other")]);
+    [owner, grader, student, other] = await Promise.all([
+      makeUser("G Owner"),
+      makeUser("G Grader"),
+      makeUser("Formula Student"),
+      makeUser("G Other"),
+    ]);
     ({ slug, id: classId } = await createClassAs(owner.viewer, "Grading"));
     await addMember(classId, grader.id, "GRADER");
     await addMember(classId, student.id);
@@ -98,7 +124,14 @@ describe("grader API: submissions, rescoring, settings, roles, CSV", () => {
     const base = Date.parse("2026-03-01T12:00:00Z");
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      ids.push(await addPlainSubmission(i % 2 ? other.id : student.id, classId, i % 3 === 0 ? "FAILED" : "QUEUED", new Date(base + i * 3600_000)));
+      ids.push(
+        await addPlainSubmission(
+          i % 2 ? other.id : student.id,
+          classId,
+          i % 3 === 0 ? "FAILED" : "QUEUED",
+          new Date(base + i * 3600_000),
+        ),
+      );
     }
     const q = `query($slug: String!, $first: Int, $after: String, $s: ID, $status: [SubmissionStatus!], $from: DateTime, $to: DateTime) {
       searchSubmissions(classSlug: $slug, first: $first, after: $after, studentId: $s, status: $status, from: $from, to: $to) {
@@ -108,7 +141,8 @@ describe("grader API: submissions, rescoring, settings, roles, CSV", () => {
     for (let page = 0; page < 5; page++) {
       const res: GqlResult = await gql(grader.viewer, q, { slug, first: 3, after });
       expect(res.errors).toBeUndefined();
-      const p: { nodes: Array<{ id: string }>; endCursor: string | null; hasNextPage: boolean; totalCount: number } = res.data!.searchSubmissions;
+      const p: { nodes: Array<{ id: string }>; endCursor: string | null; hasNextPage: boolean; totalCount: number } =
+        res.data!.searchSubmissions;
       expect(p.totalCount).toBe(7);
       seen.push(...p.nodes.map((n: { id: string }) => n.id));
       after = p.endCursor;
@@ -120,7 +154,11 @@ describe("grader API: submissions, rescoring, settings, roles, CSV", () => {
     expect(failed.data!.searchSubmissions.totalCount).toBe(3);
     const byStudent = await gql(grader.viewer, q, { slug, s: student.id });
     expect(byStudent.data!.searchSubmissions.totalCount).toBe(4);
-    const window = await gql(grader.viewer, q, { slug, from: new Date(base + 3600_000).toISOString(), to: new Date(base + 3 * 3600_000).toISOString() });
+    const window = await gql(grader.viewer, q, {
+      slug,
+      from: new Date(base + 3600_000).toISOString(),
+      to: new Date(base + 3 * 3600_000).toISOString(),
+    });
     expect(window.data!.searchSubmissions.nodes.map((n: { id: string }) => n.id)).toEqual([ids[3], ids[2], ids[1]]);
     // A student's search is their own, whatever they ask for.
     expect((await gql(student.viewer, q, { slug })).data!.searchSubmissions.totalCount).toBe(4);
@@ -134,17 +172,28 @@ describe("grader API: submissions, rescoring, settings, roles, CSV", () => {
   it("re-scores a finished submission: result dropped, a new job queued with it", async () => {
     const done = await addScoredSubmission(student.id, classId, "rescore me");
     const before = await db.submission.findUniqueOrThrow({ where: { id: done.id }, select: { jobId: true } });
-    const res = await gql(grader.viewer, `mutation($id: ID!) { rescoreSubmission(id: $id) { status result { testAccuracy } attempts } }`, { id: done.id });
+    const res = await gql(
+      grader.viewer,
+      `mutation($id: ID!) { rescoreSubmission(id: $id) { status result { testAccuracy } attempts } }`,
+      { id: done.id },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.rescoreSubmission).toEqual({ status: "QUEUED", result: null, attempts: 0 });
-    const after = await db.submission.findUniqueOrThrow({ where: { id: done.id }, select: { jobId: true, startedAt: true, progress: true } });
+    const after = await db.submission.findUniqueOrThrow({
+      where: { id: done.id },
+      select: { jobId: true, startedAt: true, progress: true },
+    });
     expect(after.jobId).not.toBeNull();
     expect(after.jobId).not.toBe(before.jobId);
     expect(after).toMatchObject({ startedAt: null, progress: null });
-    const jobs = await db.$queryRaw<Array<{ state: string }>>`SELECT state::text FROM pgboss.job WHERE id = ${after.jobId}::uuid`;
+    const jobs = await db.$queryRaw<
+      Array<{ state: string }>
+    >`SELECT state::text FROM pgboss.job WHERE id = ${after.jobId}::uuid`;
     expect(jobs).toEqual([{ state: "created" }]);
     // A queued submission is not re-scored twice.
-    expect(errorCode(await gql(grader.viewer, `mutation($id: ID!) { rescoreSubmission(id: $id) { id } }`, { id: done.id }))).toBe("BAD_USER_INPUT");
+    expect(
+      errorCode(await gql(grader.viewer, `mutation($id: ID!) { rescoreSubmission(id: $id) { id } }`, { id: done.id })),
+    ).toBe("BAD_USER_INPUT");
   });
 
   it("enforces the quota and deadline set through GraphQL (graders are exempt)", async () => {
@@ -175,7 +224,14 @@ describe("grader API: submissions, rescoring, settings, roles, CSV", () => {
     const alone = await gql(owner.viewer, set, { slug, u: owner.id, r: "GRADER" });
     expect(errorCode(alone)).toBe("BAD_USER_INPUT");
     expect(alone.errors![0]!.message).toMatch(/needs an owner/);
-    expect(errorCode(await gql(owner.viewer, `mutation($slug: String!, $u: ID!) { removeMember(classSlug: $slug, userId: $u) }`, { slug, u: owner.id }))).toBe("BAD_USER_INPUT");
+    expect(
+      errorCode(
+        await gql(owner.viewer, `mutation($slug: String!, $u: ID!) { removeMember(classSlug: $slug, userId: $u) }`, {
+          slug,
+          u: owner.id,
+        }),
+      ),
+    ).toBe("BAD_USER_INPUT");
 
     expect((await gql(owner.viewer, set, { slug, u: grader.id, r: "OWNER" })).data!.setMemberRole.role).toBe("OWNER");
     // Two owners demoting each other at once: exactly one succeeds.
@@ -187,23 +243,34 @@ describe("grader API: submissions, rescoring, settings, roles, CSV", () => {
     const owners = await db.membership.count({ where: { classId, role: "OWNER" } });
     expect(owners).toBe(1);
     // Restore: whoever is owner makes the original owner owner again, and the grader grader.
-    const remaining = (await db.membership.findFirstOrThrow({ where: { classId, role: "OWNER" }, select: { userId: true } })).userId;
+    const remaining = (
+      await db.membership.findFirstOrThrow({ where: { classId, role: "OWNER" }, select: { userId: true } })
+    ).userId;
     const boss = remaining === owner.id ? owner : grader;
     await gql(boss.viewer, set, { slug, u: owner.id, r: "OWNER" });
     await gql(owner.viewer, set, { slug, u: grader.id, r: "GRADER" });
-    const roster = await gql(owner.viewer, `query($slug: String!) { roster(classSlug: $slug) { userId role } }`, { slug });
+    const roster = await gql(owner.viewer, `query($slug: String!) { roster(classSlug: $slug) { userId role } }`, {
+      slug,
+    });
     expect(roster.data!.roster.find((m: { userId: string }) => m.userId === owner.id).role).toBe("OWNER");
     expect(roster.data!.roster.find((m: { userId: string }) => m.userId === grader.id).role).toBe("GRADER");
   });
 
   it("exports the leaderboard (best or all) and every result as CSV, defusing formulas", async () => {
-    await addScoredSubmission(student.id, classId, "csv, \"quoted\"", 2);
+    await addScoredSubmission(student.id, classId, 'csv, "quoted"', 2);
     await addScoredSubmission(student.id, classId, "csv worse", 3);
     await addScoredSubmission(other.id, classId, "other's", 5);
     const csv = async (viewer: U["viewer"], mode: string) =>
-      (await gql(viewer, `query($slug: String!, $m: LeaderboardMode) { leaderboardCsv(classSlug: $slug, mode: $m) }`, { slug, m: mode })).data!.leaderboardCsv as string;
+      (
+        await gql(viewer, `query($slug: String!, $m: LeaderboardMode) { leaderboardCsv(classSlug: $slug, mode: $m) }`, {
+          slug,
+          m: mode,
+        })
+      ).data!.leaderboardCsv as string;
     const best = (await csv(student.viewer, "BEST")).trimEnd().split("\r\n");
-    expect(best[0]).toBe("rank,student_id,student,submission_id,submission,public_accuracy,private_accuracy,params,epochs,train_seconds,submitted_at");
+    expect(best[0]).toBe(
+      "rank,student_id,student,submission_id,submission,public_accuracy,private_accuracy,params,epochs,train_seconds,submitted_at",
+    );
     expect(best).toHaveLength(1 + 2);
     expect(best[1]).toContain(`"'=cmd|' /C calc'!A0"`.replace(/^"|"$/g, ""));
     expect(best[1]).toContain(`"csv, ""quoted"""`);
@@ -211,7 +278,8 @@ describe("grader API: submissions, rescoring, settings, roles, CSV", () => {
     expect(best[1]!.split(",").at(-5)).toBe("");
     const all = (await csv(grader.viewer, "ALL")).trimEnd().split("\r\n");
     expect(all.length).toBeGreaterThan(best.length);
-    const results = (await gql(grader.viewer, `query($slug: String!) { resultsCsv(classSlug: $slug) }`, { slug })).data!.resultsCsv as string;
+    const results = (await gql(grader.viewer, `query($slug: String!) { resultsCsv(classSlug: $slug) }`, { slug })).data!
+      .resultsCsv as string;
     const lines = results.trimEnd().split("\r\n");
     expect(lines[0]).toMatch(/^submission_id,student_id,student,email,submission,status/);
     const count = await db.submission.count({ where: { classId } });

@@ -5,7 +5,14 @@ import { db } from "@/lib/server/db";
 import { revokeApiToken } from "@/lib/server/services/tokens";
 import type { Viewer } from "@/lib/server/viewer";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";
-import { addMember, addPlainSubmission, addScoredSubmission, createClassAs, discardQueuedWork, tokenViewer } from "../helpers/grading";
+import {
+  addMember,
+  addPlainSubmission,
+  addScoredSubmission,
+  createClassAs,
+  discardQueuedWork,
+  tokenViewer,
+} from "../helpers/grading";
 
 // The leaderboard's caches (shared rows in services/leaderboard.ts, whole answers in
 // graphql/response-cache.ts) against a real database: what invalidates them (the board version,
@@ -14,7 +21,14 @@ import { addMember, addPlainSubmission, addScoredSubmission, createClassAs, disc
 const BOARD = `query($s: String!) { leaderboard(classSlug: $s) { rank submissionName student { id name } publicAccuracy privateAccuracy } }`;
 const WITH_ARCH = `query($s: String!) { leaderboard(classSlug: $s) { submissionName privateAccuracy architecture } }`;
 
-type Row = { rank: number; submissionName: string; student: { id: string; name: string }; publicAccuracy: number; privateAccuracy: number | null; architecture?: unknown };
+type Row = {
+  rank: number;
+  submissionName: string;
+  student: { id: string; name: string };
+  publicAccuracy: number;
+  privateAccuracy: number | null;
+  architecture?: unknown;
+};
 
 async function board(viewer: Viewer, slug: string, query = BOARD): Promise<Row[]> {
   const result = await gql<{ leaderboard: Row[] }>(viewer, query, { s: slug });
@@ -45,7 +59,12 @@ describe("leaderboard caches", () => {
   let aliceSubmission: string;
 
   beforeAll(async () => {
-    [owner, alice, bob, outsider] = await Promise.all([makeUser("Cache Owner"), makeUser("Cache Alice"), makeUser("Cache Bob"), makeUser("Cache Outsider")]);
+    [owner, alice, bob, outsider] = await Promise.all([
+      makeUser("Cache Owner"),
+      makeUser("Cache Alice"),
+      makeUser("Cache Bob"),
+      makeUser("Cache Outsider"),
+    ]);
     klass = await createClassAs(owner.viewer, "Cache class");
     other = await createClassAs(owner.viewer, "Cache other class");
     await addMember(klass.id, alice.id);
@@ -64,7 +83,15 @@ describe("leaderboard caches", () => {
       const v0 = await version(klass.id);
       const queued = await addPlainSubmission(alice.id, klass.id, "QUEUED");
       expect(await version(klass.id)).toBe(v0);
-      await db.submission.update({ where: { id: queued }, data: { status: "RUNNING", startedAt: new Date(), workerId: "test-worker", progress: { phase: "training", epoch: 1 } } });
+      await db.submission.update({
+        where: { id: queued },
+        data: {
+          status: "RUNNING",
+          startedAt: new Date(),
+          workerId: "test-worker",
+          progress: { phase: "training", epoch: 1 },
+        },
+      });
       await db.submission.update({ where: { id: queued }, data: { progress: { phase: "training", epoch: 2 } } });
       expect(await version(klass.id)).toBe(v0);
 
@@ -97,7 +124,9 @@ describe("leaderboard caches", () => {
       expect(bobs.value).toEqual(first);
       // A hit's HTTP body is the one serialised when it was stored: the same bytes Apollo writes.
       const hit = await gql(bob.viewer, BOARD, { s: klass.slug });
-      expect(stringifyResult({ errors: undefined, data: hit.data!, extensions: undefined })).toBe(JSON.stringify({ data: hit.data }) + "\n");
+      expect(stringifyResult({ errors: undefined, data: hit.data!, extensions: undefined })).toBe(
+        JSON.stringify({ data: hit.data }) + "\n",
+      );
 
       // The grader asks the same query: private scores, from a miss, not the students' answer.
       const graders = await hitsDuring(() => board(owner.viewer, klass.slug));
@@ -139,9 +168,15 @@ describe("leaderboard caches", () => {
     it("follow role changes and removals at once", async () => {
       await board(alice.viewer, klass.slug);
       await board(owner.viewer, klass.slug);
-      await db.membership.update({ where: { userId_classId: { userId: alice.id, classId: klass.id } }, data: { role: "GRADER" } });
+      await db.membership.update({
+        where: { userId_classId: { userId: alice.id, classId: klass.id } },
+        data: { role: "GRADER" },
+      });
       expect((await board(alice.viewer, klass.slug)).every((r) => r.privateAccuracy !== null)).toBe(true);
-      await db.membership.update({ where: { userId_classId: { userId: alice.id, classId: klass.id } }, data: { role: "STUDENT" } });
+      await db.membership.update({
+        where: { userId_classId: { userId: alice.id, classId: klass.id } },
+        data: { role: "STUDENT" },
+      });
       expect((await board(alice.viewer, klass.slug)).every((r) => r.privateAccuracy === null)).toBe(true);
       await db.membership.delete({ where: { userId_classId: { userId: bob.id, classId: klass.id } } });
       expect(errorCode(await gql(bob.viewer, BOARD, { s: klass.slug }))).toBe("FORBIDDEN");
@@ -150,7 +185,11 @@ describe("leaderboard caches", () => {
 
     it("follow the reveal of the private board, and hiding it again", async () => {
       expect((await board(alice.viewer, klass.slug)).every((r) => r.privateAccuracy === null)).toBe(true);
-      const revealed = await gql(owner.viewer, `mutation($s: String!) { revealPrivateLeaderboard(classSlug: $s) { slug } }`, { s: klass.slug });
+      const revealed = await gql(
+        owner.viewer,
+        `mutation($s: String!) { revealPrivateLeaderboard(classSlug: $s) { slug } }`,
+        { s: klass.slug },
+      );
       expect(revealed.errors).toBeUndefined();
       expect((await board(alice.viewer, klass.slug)).every((r) => r.privateAccuracy !== null)).toBe(true);
       await db.class.update({ where: { id: klass.id }, data: { privateRevealed: false } });
@@ -183,7 +222,9 @@ describe("leaderboard caches", () => {
       expect(again.value).toEqual(withCarol);
 
       // A re-score takes the row off at once.
-      const rescored = await gql(owner.viewer, `mutation($id: ID!) { rescoreSubmission(id: $id) { id status } }`, { id: aliceSubmission });
+      const rescored = await gql(owner.viewer, `mutation($id: ID!) { rescoreSubmission(id: $id) { id status } }`, {
+        id: aliceSubmission,
+      });
       expect(rescored.errors).toBeUndefined();
       expect((await board(bob.viewer, klass.slug)).map((r) => r.submissionName)).not.toContain("alice mlp");
     });
@@ -197,4 +238,3 @@ describe("leaderboard caches", () => {
     });
   });
 });
-

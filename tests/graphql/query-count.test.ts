@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, recordQueries } from "@/lib/server/db";
 import type { Viewer } from "@/lib/server/viewer";
-import { seedLargeClass, type LargeClass } from "@/scripts/bench/large-class";
+import { type LargeClass, seedLargeClass } from "@/scripts/bench/large-class";
 import { gql } from "../helpers/fixtures";
 
 // Query counts must not grow with the class: the same operations on a class of 5 students and

@@ -6,11 +6,15 @@ import { AppError } from "@/lib/server/errors";
 import { hitRateLimit } from "@/lib/server/rate-limit";
 import { registerUser, verifyCredentials } from "@/lib/server/services/users";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";
-import { MLP, createClassAs, tokenViewer, discardQueuedWork } from "../helpers/grading";
+import { createClassAs, discardQueuedWork, MLP, tokenViewer } from "../helpers/grading";
 
 async function postRaw(body: string, headers: Record<string, string> = {}) {
   const response = await POST(
-    new NextRequest("http://127.0.0.1:3000/api/graphql", { method: "POST", headers: { "content-type": "application/json", ...headers }, body }),
+    new NextRequest("http://127.0.0.1:3000/api/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    }),
   );
   return { status: response.status, json: (await response.json()) as any };
 }
@@ -20,7 +24,6 @@ async function awayFromWindowEdge(windowSeconds: number): Promise<void> {
   const into = (Date.now() / 1000) % windowSeconds;
   if (into > windowSeconds - 5) await new Promise((r) => setTimeout(r, (windowSeconds - into + 0.2) * 1000));
 }
-
 
 afterAll(discardQueuedWork);
 
@@ -54,7 +57,8 @@ describe("rate limits (Postgres fixed windows)", () => {
     await awayFromWindowEdge(3600);
     process.env.CATWALK_RATE_SIGNUP_PER_HOUR = "2";
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
-    const signUp = (n: number) => registerUser({ email: `net${n}.${ip}@example.test`, name: "Net", password: "password-123" }, { ip });
+    const signUp = (n: number) =>
+      registerUser({ email: `net${n}.${ip}@example.test`, name: "Net", password: "password-123" }, { ip });
     await signUp(1);
     await signUp(2);
     await expect(signUp(3)).rejects.toMatchObject({ code: "RATE_LIMITED" });
@@ -65,7 +69,12 @@ describe("rate limits (Postgres fixed windows)", () => {
     process.env.CATWALK_RATE_SUBMIT_PER_MINUTE = "2";
     const owner = await makeUser("Rate Owner");
     const { slug } = await createClassAs(owner.viewer, "Rate limited");
-    const submit = () => gql(owner.viewer, `mutation($s: String!, $a: JSON!) { submit(classSlug: $s, name: "r", architecture: $a) { id } }`, { s: slug, a: MLP });
+    const submit = () =>
+      gql(
+        owner.viewer,
+        `mutation($s: String!, $a: JSON!) { submit(classSlug: $s, name: "r", architecture: $a) { id } }`,
+        { s: slug, a: MLP },
+      );
     expect((await submit()).errors).toBeUndefined();
     expect((await submit()).errors).toBeUndefined();
     const third = await submit();
@@ -87,15 +96,23 @@ describe("query limits and request size", () => {
   });
 
   it("accepts the queries the docs show", async () => {
-    const res = await gql(owner.viewer, `query($s: String!) {
+    const res = await gql(
+      owner.viewer,
+      `query($s: String!) {
       leaderboard(classSlug: $s) { rank submissionName student { id name } publicAccuracy privateAccuracy paramCount }
       searchSubmissions(classSlug: $s, first: 100) { nodes { id status author { name } result { testAccuracy confusionMatrix perClass { f1 } epochHistory { epoch } } } }
-    }`, { s: slug });
+    }`,
+      { s: slug },
+    );
     expect(res.errors).toBeUndefined();
   });
 
   it("refuses a query that multiplies work through aliases, before running it", async () => {
-    const aliases = Array.from({ length: 60 }, (_, i) => `a${i}: searchSubmissions(classSlug: $s, first: 100) { nodes { id result { perClass { f1 precision recall } } } }`).join("\n");
+    const aliases = Array.from(
+      { length: 60 },
+      (_, i) =>
+        `a${i}: searchSubmissions(classSlug: $s, first: 100) { nodes { id result { perClass { f1 precision recall } } } }`,
+    ).join("\n");
     const res = await gql(owner.viewer, `query($s: String!) { ${aliases} }`, { s: slug });
     expect(errorCode(res)).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(res.errors![0]!.message).toMatch(/too expensive: cost \d+, at most 20000/);
@@ -107,9 +124,9 @@ describe("query limits and request size", () => {
     const { schema } = await import("@/graphql/schema");
     const { parse, validate } = await import("graphql");
     const doc = parse(`{ searchSubmissions(classSlug: "x") { nodes { result { epochHistory { epoch } } } } }`);
-    expect(validate(schema, doc, [queryLimitsRule({ maxDepth: 3, maxCost: 1e9, assumedListSize: 1 })]).map((e) => e.message)).toEqual([
-      "Query is too deep: depth 5, at most 3 allowed.",
-    ]);
+    expect(
+      validate(schema, doc, [queryLimitsRule({ maxDepth: 3, maxCost: 1e9, assumedListSize: 1 })]).map((e) => e.message),
+    ).toEqual(["Query is too deep: depth 5, at most 3 allowed."]);
   });
 
   it("refuses an oversized request body with 413, declared or streamed", async () => {

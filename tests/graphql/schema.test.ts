@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SCHEMA_FILE, printedSchema } from "@/scripts/print-schema";
+import { printedSchema, SCHEMA_FILE } from "@/scripts/print-schema";
 
 describe("graphql/schema.graphql", () => {
   it("matches the schema the code builds (run `npm run graphql:schema` after changing it)", () => {

@@ -5,7 +5,7 @@ import { db } from "@/lib/server/db";
 import { viewerFromRequest } from "@/lib/server/request-viewer";
 import { hashToken } from "@/lib/server/services/tokens";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";
-import { MLP, addMember, createClassAs } from "../helpers/grading";
+import { addMember, createClassAs, MLP } from "../helpers/grading";
 
 type U = Awaited<ReturnType<typeof makeUser>>;
 
@@ -37,7 +37,11 @@ describe("API tokens", () => {
   });
 
   it("shows the secret once, stores only its hash, and lists tokens without secrets", async () => {
-    const created = await gql(owner.viewer, `mutation($slug: String) { createApiToken(name: "script", scopes: [WRITE], classSlug: $slug) { id token prefix scopes } }`, { slug });
+    const created = await gql(
+      owner.viewer,
+      `mutation($slug: String) { createApiToken(name: "script", scopes: [WRITE], classSlug: $slug) { id token prefix scopes } }`,
+      { slug },
+    );
     expect(created.errors).toBeUndefined();
     const t = created.data!.createApiToken;
     expect(t.token).toMatch(/^cw_[A-Za-z0-9_-]{43}$/);
@@ -46,13 +50,24 @@ describe("API tokens", () => {
     expect(row.tokenHash).toBe(hashToken(t.token));
     expect(JSON.stringify(row)).not.toContain(t.token);
     const listed = await gql(owner.viewer, `{ apiTokens { id name prefix scopes classSlug lastUsedAt revokedAt } }`);
-    expect(listed.data!.apiTokens).toContainEqual({ id: t.id, name: "script", prefix: t.prefix, scopes: ["READ", "WRITE"], classSlug: slug, lastUsedAt: null, revokedAt: null });
+    expect(listed.data!.apiTokens).toContainEqual({
+      id: t.id,
+      name: "script",
+      prefix: t.prefix,
+      scopes: ["READ", "WRITE"],
+      classSlug: slug,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     expect(JSON.stringify(listed.data)).not.toContain(t.token);
-    expect(errorCode(await gql(owner.viewer, `mutation { createApiToken(name: " ", scopes: []) { id } }`))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await gql(owner.viewer, `mutation { createApiToken(name: " ", scopes: []) { id } }`))).toBe(
+      "BAD_USER_INPUT",
+    );
   });
 
   it("authenticates Bearer requests through the real route, records last use, and stops at revocation", async () => {
-    const created = (await gql(owner.viewer, `mutation { createApiToken(name: "curl") { id token } }`)).data!.createApiToken;
+    const created = (await gql(owner.viewer, `mutation { createApiToken(name: "curl") { id token } }`)).data!
+      .createApiToken;
     const auth = { authorization: `Bearer ${created.token}` };
 
     const viewer = await viewerFromRequest(new Request("http://x/api/graphql", { headers: auth }));
@@ -65,7 +80,13 @@ describe("API tokens", () => {
     expect(used.lastUsedAt).not.toBeNull();
 
     // Read-only: writes are refused even though the owner could do them.
-    const write = await post({ query: `mutation($s: String!, $a: JSON!) { submit(classSlug: $s, name: "x", architecture: $a) { id } }`, variables: { s: slug, a: MLP } }, auth);
+    const write = await post(
+      {
+        query: `mutation($s: String!, $a: JSON!) { submit(classSlug: $s, name: "x", architecture: $a) { id } }`,
+        variables: { s: slug, a: MLP },
+      },
+      auth,
+    );
     expect(write.json.errors[0].extensions.code).toBe("FORBIDDEN");
 
     await gql(owner.viewer, `mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`, { id: created.id });
@@ -83,11 +104,20 @@ describe("API tokens", () => {
     const other = await makeUser("Token Other");
     const otherClass = await createClassAs(owner.viewer, "Tokens elsewhere");
     await addMember(otherClass.id, other.id);
-    const created = (await gql(owner.viewer, `mutation($slug: String) { createApiToken(name: "one class", classSlug: $slug) { token } }`, { slug })).data!.createApiToken;
+    const created = (
+      await gql(
+        owner.viewer,
+        `mutation($slug: String) { createApiToken(name: "one class", classSlug: $slug) { token } }`,
+        { slug },
+      )
+    ).data!.createApiToken;
     const auth = { authorization: `Bearer ${created.token}` };
     const classes = await post({ query: "{ classes { slug } }" }, auth);
     expect(classes.json.data.classes).toEqual([{ slug }]);
-    const elsewhere = await post({ query: `query($s: String!) { leaderboard(classSlug: $s) { rank } }`, variables: { s: otherClass.slug } }, auth);
+    const elsewhere = await post(
+      { query: `query($s: String!) { leaderboard(classSlug: $s) { rank } }`, variables: { s: otherClass.slug } },
+      auth,
+    );
     expect(elsewhere.json.errors[0].extensions.code).toBe("FORBIDDEN");
   });
 
@@ -98,7 +128,9 @@ describe("API tokens", () => {
     const simple = await GET(new NextRequest(url, { headers: { authorization: `Bearer ${owner2.token}` } }));
     expect(simple.status).toBe(400);
     expect(await simple.text()).toMatch(/CSRF/i);
-    const preflighted = await GET(new NextRequest(url, { headers: { authorization: `Bearer ${owner2.token}`, "apollo-require-preflight": "1" } }));
+    const preflighted = await GET(
+      new NextRequest(url, { headers: { authorization: `Bearer ${owner2.token}`, "apollo-require-preflight": "1" } }),
+    );
     expect(preflighted.status).toBe(200);
   });
 });
@@ -111,12 +143,18 @@ describe("CSV downloads over HTTP", () => {
     const student = await makeUser("Csv Student");
     const klass = await createClassAs(owner.viewer, "Csv class");
     await addMember(klass.id, student.id);
-    const tokenOf = async (u: U) => (await gql(u.viewer, `mutation { createApiToken(name: "csv") { token } }`)).data!.createApiToken.token as string;
+    const tokenOf = async (u: U) =>
+      (await gql(u.viewer, `mutation { createApiToken(name: "csv") { token } }`)).data!.createApiToken.token as string;
     const [ownerToken, studentToken] = await Promise.all([tokenOf(owner), tokenOf(student)]);
     const call = (route: typeof leaderboard, token: string, query = "") =>
-      route(new NextRequest(`http://127.0.0.1:3000/api/classes/${klass.slug}/x.csv${query}`, { headers: { authorization: `Bearer ${token}` } }), {
-        params: Promise.resolve({ slug: klass.slug }),
-      });
+      route(
+        new NextRequest(`http://127.0.0.1:3000/api/classes/${klass.slug}/x.csv${query}`, {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+        {
+          params: Promise.resolve({ slug: klass.slug }),
+        },
+      );
     const board = await call(leaderboard, studentToken, "?mode=ALL");
     expect(board.status).toBe(200);
     expect(board.headers.get("content-type")).toBe("text/csv; charset=utf-8");

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../generated/prisma/client";
-import { migrateDeploy, resolveDatabase, type Database } from "../../scripts/platform/database";
+import { type Database, migrateDeploy, resolveDatabase } from "../../scripts/platform/database";
 
 export interface EmbeddedPlatform {
   database: Database;
@@ -22,7 +22,10 @@ export async function makeClusterRoot(): Promise<string> {
 }
 
 /** Start-up exactly as `npm start` does it with DATABASE_URL unset: resolve, then migrate. */
-export async function startEmbeddedPlatform(root: string, log: (line: string) => void = () => {}): Promise<EmbeddedPlatform> {
+export async function startEmbeddedPlatform(
+  root: string,
+  log: (line: string) => void = () => {},
+): Promise<EmbeddedPlatform> {
   const directory = join(root, "postgres");
   const env = { ...process.env };
   delete env.DATABASE_URL;

@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
+import type { Prisma } from "@/generated/prisma/client";
 import type { GraphQLContext } from "@/graphql/builder";
 import { createApolloServer } from "@/graphql/server";
+import { db } from "@/lib/server/db";
 import { registerUser } from "@/lib/server/services/users";
 import { anonymous, type Viewer } from "@/lib/server/viewer";
-import type { Prisma } from "@/generated/prisma/client";
-import { db } from "@/lib/server/db";
 import { accuracyOn, confusionMatrix, perClassMetrics, publicPrivateSplit } from "@/trainer/train/scoring";
 
-export async function makeUser(name = "Test User"): Promise<{ id: string; email: string; password: string; viewer: Viewer }> {
+export async function makeUser(
+  name = "Test User",
+): Promise<{ id: string; email: string; password: string; viewer: Viewer }> {
   const email = `${name.toLowerCase().replace(/\W+/g, ".")}.${randomUUID().slice(0, 8)}@example.test`;
   const password = `pw-${randomUUID()}`;
   const user = await registerUser({ email, name, password });
@@ -19,7 +21,9 @@ let server: ApolloServer<GraphQLContext> | undefined;
 
 export interface GqlResult<T = Record<string, any>> {
   data: T | null | undefined;
-  errors: Array<{ message: string; extensions?: Record<string, unknown>; path?: readonly (string | number)[] }> | undefined;
+  errors:
+    | Array<{ message: string; extensions?: Record<string, unknown>; path?: readonly (string | number)[] }>
+    | undefined;
 }
 
 /** Runs an operation through the real Apollo server, schema, services and database. */
@@ -46,7 +50,13 @@ export function errorCode(result: GqlResult): unknown {
  * A SUCCEEDED submission whose result is scored from `predictions` the way the trainer scores a
  * run (accuracy on all, public and private halves; confusion matrix; per-class metrics).
  */
-export async function createScoredSubmission(opts: { authorId: string; classId: string; name: string; labels: Uint8Array; predictions: Uint8Array }): Promise<string> {
+export async function createScoredSubmission(opts: {
+  authorId: string;
+  classId: string;
+  name: string;
+  labels: Uint8Array;
+  predictions: Uint8Array;
+}): Promise<string> {
   const { labels, predictions } = opts;
   const split = publicPrivateSplit(labels.length);
   const everything = Uint32Array.from(labels, (_, i) => i);

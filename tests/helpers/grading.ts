@@ -2,7 +2,7 @@ import { db } from "@/lib/server/db";
 import { getBoss } from "@/lib/server/queue/boss";
 import { trainSubmission } from "@/lib/server/queue/jobs";
 import { createApiToken, viewerFromToken } from "@/lib/server/services/tokens";
-import { testLabels, splitFor } from "@/lib/server/test-set";
+import { splitFor, testLabels } from "@/lib/server/test-set";
 import type { Viewer } from "@/lib/server/viewer";
 import { accuracyOn, confusionMatrix } from "@/trainer/train/scoring";
 import { gql } from "./fixtures";
@@ -21,8 +21,13 @@ export const MLP = {
 
 const createdClasses = new Set<string>();
 
-export async function createClassAs(viewer: Viewer, name: string): Promise<{ id: string; slug: string; joinCode: string }> {
-  const created = await gql(viewer, `mutation($name: String!) { createClass(name: $name) { id slug joinCode } }`, { name });
+export async function createClassAs(
+  viewer: Viewer,
+  name: string,
+): Promise<{ id: string; slug: string; joinCode: string }> {
+  const created = await gql(viewer, `mutation($name: String!) { createClass(name: $name) { id slug joinCode } }`, {
+    name,
+  });
   if (created.errors) throw new Error(JSON.stringify(created.errors));
   createdClasses.add(created.data!.createClass.id);
   return created.data!.createClass;
@@ -47,7 +52,11 @@ export async function discardQueuedWork(): Promise<void> {
   if (jobIds.length) await (await getBoss()).cancel(trainSubmission.name, jobIds);
 }
 
-export async function addMember(classId: string, userId: string, role: "STUDENT" | "GRADER" | "OWNER" = "STUDENT"): Promise<void> {
+export async function addMember(
+  classId: string,
+  userId: string,
+  role: "STUDENT" | "GRADER" | "OWNER" = "STUDENT",
+): Promise<void> {
   await db.membership.create({ data: { classId, userId, role }, select: { userId: true } });
 }
 
@@ -80,8 +89,15 @@ export async function addScoredSubmission(
   };
   const submission = await db.submission.create({
     data: {
-      authorId, classId, name, architecture: MLP, training: {}, status: "SUCCEEDED",
-      startedAt: new Date(), finishedAt: new Date(), workerId: null,
+      authorId,
+      classId,
+      name,
+      architecture: MLP,
+      training: {},
+      status: "SUCCEEDED",
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      workerId: null,
     },
     select: { id: true },
   });
@@ -92,7 +108,18 @@ export async function addScoredSubmission(
       ...scores,
       confusionMatrix: cm,
       perClass: [],
-      history: [{ epoch: 1, loss: 0.5, accuracy: 0.8, valLoss: 0.6, valAccuracy: 0.78, samplesPerSec: 1000, durationMs: 900, etaMs: 0 }],
+      history: [
+        {
+          epoch: 1,
+          loss: 0.5,
+          accuracy: 0.8,
+          valLoss: 0.6,
+          valAccuracy: 0.78,
+          samplesPerSec: 1000,
+          durationMs: 900,
+          etaMs: 0,
+        },
+      ],
       predictions: new Uint8Array(predictions),
       paramCount: 25_450,
       epochs: 1,
@@ -114,7 +141,13 @@ export async function addPlainSubmission(
   const now = new Date();
   const row = await db.submission.create({
     data: {
-      authorId, classId, name: `${status.toLowerCase()} run`, architecture: MLP, training: {}, status, createdAt,
+      authorId,
+      classId,
+      name: `${status.toLowerCase()} run`,
+      architecture: MLP,
+      training: {},
+      status,
+      createdAt,
       ...(status === "FAILED" ? { failureReason: "NaN loss", startedAt: now, finishedAt: now } : {}),
       ...(status === "CANCELLED" ? { finishedAt: now } : {}),
     },
@@ -123,7 +156,10 @@ export async function addPlainSubmission(
   return row.id;
 }
 
-export async function tokenViewer(owner: Viewer, input: { name: string; scopes?: string[]; classSlug?: string }): Promise<{ viewer: Viewer; secret: string; id: string }> {
+export async function tokenViewer(
+  owner: Viewer,
+  input: { name: string; scopes?: string[]; classSlug?: string },
+): Promise<{ viewer: Viewer; secret: string; id: string }> {
   const created = await createApiToken(owner, input);
   const viewer = await viewerFromToken(created.token);
   if (!viewer) throw new Error("token did not resolve");

@@ -2,9 +2,9 @@
 // reading the database directly, for tests of the migration machinery.
 
 import pg from "pg";
-import { prismaInvocation } from "../../scripts/prisma/run.mjs";
 import { withServerClient } from "../../scripts/platform/database";
 import { runToCompletion } from "../../scripts/platform/processes";
+import { prismaInvocation } from "../../scripts/prisma/run.mjs";
 
 export interface PrismaRun {
   code: number | null;
@@ -14,13 +14,20 @@ export interface PrismaRun {
 export async function prisma(args: string[], url: string): Promise<PrismaRun> {
   const invocation = prismaInvocation(args, { ...process.env, DATABASE_URL: url });
   const lines: string[] = [];
-  const status = await runToCompletion(invocation.command, invocation.args, { cwd: invocation.cwd, env: invocation.env }, (line) =>
-    lines.push(line),
+  const status = await runToCompletion(
+    invocation.command,
+    invocation.args,
+    { cwd: invocation.cwd, env: invocation.env },
+    (line) => lines.push(line),
   );
   return { code: status.code, output: lines.join("\n") };
 }
 
-export async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
+export async function query<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -32,9 +39,9 @@ export async function query<T extends pg.QueryResultRow>(url: string, sql: strin
 
 export async function shadowDatabases(url: string): Promise<string[]> {
   return withServerClient(url, async (client) =>
-    (await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'")).rows.map(
-      (row) => row.datname,
-    ),
+    (
+      await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'")
+    ).rows.map((row) => row.datname),
   );
 }
 

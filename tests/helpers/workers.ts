@@ -55,7 +55,12 @@ export async function stopAllWorkers(): Promise<void> {
   await Promise.all([...running].map((w) => w.stop("SIGKILL")));
 }
 
-export async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -82,17 +87,25 @@ export async function submissionState(id: string) {
 }
 
 export async function waitForStatus(id: string, statuses: string[], timeoutMs = 90_000) {
-  return waitFor(`submission ${id} to be ${statuses.join("/")}`, async () => {
-    const state = await submissionState(id);
-    return statuses.includes(state.status) ? state : null;
-  }, timeoutMs);
+  return waitFor(
+    `submission ${id} to be ${statuses.join("/")}`,
+    async () => {
+      const state = await submissionState(id);
+      return statuses.includes(state.status) ? state : null;
+    },
+    timeoutMs,
+  );
 }
 
 /** Waits until the worker has written progress for at least `epoch` finished epochs. */
 export async function waitForEpoch(id: string, epoch: number, timeoutMs = 60_000) {
-  return waitFor(`submission ${id} to finish epoch ${epoch}`, async () => {
-    const state = await submissionState(id);
-    const progress = state.progress as { history?: unknown[] } | null;
-    return state.status === "RUNNING" && (progress?.history?.length ?? 0) >= epoch ? state : null;
-  }, timeoutMs);
+  return waitFor(
+    `submission ${id} to finish epoch ${epoch}`,
+    async () => {
+      const state = await submissionState(id);
+      const progress = state.progress as { history?: unknown[] } | null;
+      return state.status === "RUNNING" && (progress?.history?.length ?? 0) >= epoch ? state : null;
+    },
+    timeoutMs,
+  );
 }

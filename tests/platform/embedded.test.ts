@@ -7,12 +7,12 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type EmbeddedPlatform,
   makeClusterRoot,
   prismaClientFor,
   processesUsing,
   removeClusterRoot,
   startEmbeddedPlatform,
-  type EmbeddedPlatform,
 } from "../helpers/embedded";
 
 const START_TIMEOUT = 120_000;
@@ -53,7 +53,9 @@ describe.skipIf(process.platform !== "linux")("embedded PostgreSQL start-up", { 
             memberships: { create: { userId: user.id, role: "OWNER" } },
           },
         });
-        const classes = await prisma.class.findMany({ select: { slug: true, _count: { select: { memberships: true } } } });
+        const classes = await prisma.class.findMany({
+          select: { slug: true, _count: { select: { memberships: true } } },
+        });
         expect(classes).toEqual([{ slug: "embedded", _count: { memberships: 1 } }]);
         // The CHECK constraints came with the migration.
         await expect(

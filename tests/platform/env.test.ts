@@ -49,7 +49,9 @@ describe("ensureLocalEnv", () => {
   });
 
   it("rejects bad values with a message naming them", async () => {
-    await expect(ensureLocalEnv({ env: { AUTH_SECRET: "short", PORT: "http" }, secretFile, log: quiet })).rejects.toThrow(EnvError);
+    await expect(
+      ensureLocalEnv({ env: { AUTH_SECRET: "short", PORT: "http" }, secretFile, log: quiet }),
+    ).rejects.toThrow(EnvError);
     await expect(ensureLocalEnv({ env: { PORT: "70000" }, secretFile, log: quiet })).rejects.toThrow(/PORT/);
   });
 });

@@ -6,7 +6,11 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateDeploy, migrationsAreCurrent, migrationsDirectory as migrationsDir } from "../../scripts/platform/database";
+import {
+  migrateDeploy,
+  migrationsAreCurrent,
+  migrationsDirectory as migrationsDir,
+} from "../../scripts/platform/database";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { PRISMA_TIMEOUT, prisma, query, shadowDatabases } from "../helpers/prisma-cli";
 
@@ -24,11 +28,18 @@ describe("migrations on a fresh database", { timeout: PRISMA_TIMEOUT }, () => {
     expect(await migrationsAreCurrent(db.url)).toBe(false);
     await migrateDeploy(db.url, () => {});
     expect(await migrationsAreCurrent(db.url)).toBe(true);
-    const applied = await query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
+    const applied = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>(
       db.url,
       'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name',
     );
-    const onDisk = (await readdir(migrationsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const onDisk = (await readdir(migrationsDir, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(applied.map((row) => row.migration_name)).toEqual(onDisk.sort());
     for (const row of applied) {
       const script = await readFile(join(migrationsDir, row.migration_name, "migration.sql"));
@@ -55,11 +66,17 @@ describe("migrations on a fresh database", { timeout: PRISMA_TIMEOUT }, () => {
       db.url,
       'SELECT migration_name, checksum FROM "_prisma_migrations" ORDER BY migration_name LIMIT 1',
     );
-    await query(db.url, 'UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2', ["0".repeat(64), first!.migration_name]);
+    await query(db.url, 'UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2', [
+      "0".repeat(64),
+      first!.migration_name,
+    ]);
     try {
       expect(await migrationsAreCurrent(db.url)).toBe(false);
     } finally {
-      await query(db.url, 'UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2', [first!.checksum, first!.migration_name]);
+      await query(db.url, 'UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2', [
+        first!.checksum,
+        first!.migration_name,
+      ]);
     }
     expect(await migrationsAreCurrent(db.url)).toBe(true);
   });
@@ -79,7 +96,12 @@ describe("migrations on a fresh database", { timeout: PRISMA_TIMEOUT }, () => {
     await client.connect();
     try {
       const insertUser = (id: string, email: string) =>
-        client.query('INSERT INTO "User" (id, email, name, "passwordHash") VALUES ($1, $2, $3, $4)', [id, email, "Ada", "h"]);
+        client.query('INSERT INTO "User" (id, email, name, "passwordHash") VALUES ($1, $2, $3, $4)', [
+          id,
+          email,
+          "Ada",
+          "h",
+        ]);
       await insertUser("u1", "ada@example.com");
       await expect(insertUser("u2", "Ada@Example.com")).rejects.toThrow(/User_email_lowercase_check/);
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../scripts/platform/paths";
 import { processesUsing } from "../helpers/embedded";
-import { startPlatform, type RunningPlatform } from "../helpers/platform-process";
+import { type RunningPlatform, startPlatform } from "../helpers/platform-process";
 
 const hasApp = existsSync(join(projectRoot, "app"));
 const TIMEOUT = 300_000;

@@ -12,7 +12,10 @@ import { startWorker, stopAllWorkers, submissionState, waitFor, waitForEpoch, wa
 // committed Fashion-MNIST subset (1,800 training / 200 validation / 1,000 test images).
 
 const TINY = {
-  layers: [{ type: "Flatten", inputShape: [28, 28, 1] }, { type: "Dense", units: 10, activation: "softmax" }],
+  layers: [
+    { type: "Flatten", inputShape: [28, 28, 1] },
+    { type: "Dense", units: 10, activation: "softmax" },
+  ],
 };
 const TINY_TRAINING = { maxEpochs: 1, batchSize: 128, earlyStopping: null };
 
@@ -82,12 +85,19 @@ describe("training queue", () => {
   it("rejects an invalid architecture at submit time, naming the layer and field, and stores nothing", async () => {
     const viewer = await student("Bad Arch");
     const before = await db.submission.count();
-    const bad = { layers: [{ type: "Flatten", inputShape: [28, 28, 1] }, { type: "Dense", units: 7, activation: "softmax" }] };
+    const bad = {
+      layers: [
+        { type: "Flatten", inputShape: [28, 28, 1] },
+        { type: "Dense", units: 7, activation: "softmax" },
+      ],
+    };
     await expect(submit(viewer, "bad", bad)).rejects.toMatchObject({
       code: "BAD_USER_INPUT",
       issues: [expect.objectContaining({ path: expect.stringMatching(/^architecture\.layers\.1/) })],
     });
-    await expect(submit(viewer, "bad config", TINY, { maxEpochs: 1000 })).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
+    await expect(submit(viewer, "bad config", TINY, { maxEpochs: 1000 })).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+    });
     expect(await db.submission.count()).toBe(before);
   });
 
@@ -138,11 +148,19 @@ describe("training queue", () => {
     expect(submissions).toHaveLength(50);
     const workers = await Promise.all([startWorker(), startWorker()]);
     const ids = submissions.map((s) => s.id);
-    await waitFor("all 50 to finish", async () => {
-      const open = await db.submission.count({ where: { id: { in: ids }, status: { in: ["QUEUED", "RUNNING"] } } });
-      return open === 0;
-    }, 240_000, 500);
-    const rows = await db.submission.findMany({ where: { id: { in: ids } }, select: { status: true, attempts: true, workerId: true } });
+    await waitFor(
+      "all 50 to finish",
+      async () => {
+        const open = await db.submission.count({ where: { id: { in: ids }, status: { in: ["QUEUED", "RUNNING"] } } });
+        return open === 0;
+      },
+      240_000,
+      500,
+    );
+    const rows = await db.submission.findMany({
+      where: { id: { in: ids } },
+      select: { status: true, attempts: true, workerId: true },
+    });
     expect(rows.every((r) => r.status === "SUCCEEDED")).toBe(true);
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
     expect(await db.result.count({ where: { submissionId: { in: ids } } })).toBe(50);
@@ -179,7 +197,14 @@ describe("training queue", () => {
 
   it("fails a diverging run once with its reason, and skips a malformed payload without dying", async () => {
     const viewer = await student("Diverger");
-    const linear = { layers: [{ type: "Flatten", inputShape: [28, 28, 1] }, { type: "Dense", units: 256 }, { type: "Dense", units: 256 }, { type: "Dense", units: 10 }] };
+    const linear = {
+      layers: [
+        { type: "Flatten", inputShape: [28, 28, 1] },
+        { type: "Dense", units: 256 },
+        { type: "Dense", units: 256 },
+        { type: "Dense", units: 10 },
+      ],
+    };
     const diverging = await submit(viewer, "lr too high", linear, {
       optimizer: "sgd",
       learningRate: 10,
@@ -225,17 +250,29 @@ describe("quota", () => {
     await db.class.update({ where: { id: klass.id }, data: { dailyQuota: 2 } });
     const user = await makeUser("Quota Student");
     await joinClass(user.viewer, klass.joinCode!);
-    const submitHere = (name: string) => createSubmission(user.viewer, { classSlug: klass.slug, name, architecture: TINY, training: TINY_TRAINING });
+    const submitHere = (name: string) =>
+      createSubmission(user.viewer, { classSlug: klass.slug, name, architecture: TINY, training: TINY_TRAINING });
 
     const a = await submitHere("a");
     await submitHere("b");
-    expect(await getQuota(user.viewer, klass.slug)).toMatchObject({ limit: 2, used: 2, remaining: 0, unlimited: false });
-    await expect(submitHere("c")).rejects.toMatchObject({ code: "BAD_USER_INPUT", message: expect.stringMatching(/today's 2 submissions/) });
+    expect(await getQuota(user.viewer, klass.slug)).toMatchObject({
+      limit: 2,
+      used: 2,
+      remaining: 0,
+      unlimited: false,
+    });
+    await expect(submitHere("c")).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+      message: expect.stringMatching(/today's 2 submissions/),
+    });
 
     await cancelSubmission(user.viewer, a.id); // cancelled runs don't count
     expect((await getQuota(user.viewer, klass.slug)).remaining).toBe(1);
     const c = await submitHere("c");
-    await db.submission.update({ where: { id: c.id }, data: { status: "FAILED", startedAt: new Date(), finishedAt: new Date(), failureReason: "test" } });
+    await db.submission.update({
+      where: { id: c.id },
+      data: { status: "FAILED", startedAt: new Date(), finishedAt: new Date(), failureReason: "test" },
+    });
     await submitHere("d"); // failed runs don't count either
     await expect(submitHere("e")).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
 
@@ -245,7 +282,12 @@ describe("quota", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
 
     expect((await getQuota(owner, klass.slug)).unlimited).toBe(true);
-    await createSubmission(owner, { classSlug: klass.slug, name: "grader test", architecture: TINY, training: TINY_TRAINING });
+    await createSubmission(owner, {
+      classSlug: klass.slug,
+      name: "grader test",
+      architecture: TINY,
+      training: TINY_TRAINING,
+    });
   });
 
   it("rejects submissions after the class deadline", async () => {
@@ -254,7 +296,12 @@ describe("quota", () => {
     const user = await makeUser("Late Student");
     await joinClass(user.viewer, klass.joinCode!);
     await expect(
-      createSubmission(user.viewer, { classSlug: klass.slug, name: "late", architecture: TINY, training: TINY_TRAINING }),
+      createSubmission(user.viewer, {
+        classSlug: klass.slug,
+        name: "late",
+        architecture: TINY,
+        training: TINY_TRAINING,
+      }),
     ).rejects.toMatchObject({ code: "BAD_USER_INPUT", message: expect.stringMatching(/deadline/) });
   });
 });

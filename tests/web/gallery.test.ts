@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { createClass, joinClass } from "@/lib/server/services/classes";
 import { getCellImages, getTestImagePng, getVisibleScores } from "@/lib/server/services/gallery";
-import { confusionMatrix, publicPrivateSplit } from "@/trainer/train/scoring";
 import { parseIdx } from "@/trainer/data/idx";
-import { makeUser, createScoredSubmission } from "../helpers/fixtures";
+import { confusionMatrix, publicPrivateSplit } from "@/trainer/train/scoring";
+import { createScoredSubmission, makeUser } from "../helpers/fixtures";
 
 // The gallery's visibility rule against a real database and the committed test subset.
 const labels = parseIdx(readFileSync(join(process.env.FASHION_MNIST_DIR!, "t10k-labels-idx1-ubyte.gz"))).data;
@@ -31,7 +31,13 @@ beforeAll(async () => {
   classId = klass.id;
   await joinClass(student.viewer, klass.joinCode);
   await joinClass(other.viewer, klass.joinCode);
-  submissionId = await createScoredSubmission({ authorId: student.id, classId: classId, name: "shirt confuser", labels, predictions });
+  submissionId = await createScoredSubmission({
+    authorId: student.id,
+    classId: classId,
+    name: "shirt confuser",
+    labels,
+    predictions,
+  });
 });
 
 describe("confusion-matrix gallery", () => {
@@ -46,9 +52,13 @@ describe("confusion-matrix gallery", () => {
   it("serves a private-half image to the grader only, and nothing to other students", async () => {
     const png = await getTestImagePng(grader.viewer, submissionId, privateShirt);
     expect(png.subarray(1, 4).toString("ascii")).toBe("PNG");
-    await expect(getTestImagePng(student.viewer, submissionId, privateShirt)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(getTestImagePng(student.viewer, submissionId, privateShirt)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     await expect(getTestImagePng(student.viewer, submissionId, publicShirts[0])).resolves.toBeInstanceOf(Buffer);
-    await expect(getTestImagePng(other.viewer, submissionId, publicShirts[0])).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(getTestImagePng(other.viewer, submissionId, publicShirts[0])).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     await expect(getCellImages(other.viewer, submissionId, 6, 0)).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(getTestImagePng(grader.viewer, submissionId, 1e6)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(getCellImages(grader.viewer, submissionId, 10, 0)).rejects.toMatchObject({ code: "BAD_USER_INPUT" });

@@ -5,7 +5,7 @@ import { createClass, joinClass } from "@/lib/server/services/classes";
 import { getCellImages, getVisibleScores } from "@/lib/server/services/gallery";
 import { parseIdx } from "@/trainer/data/idx";
 import { accuracyOn, confusionMatrix, perClassMetrics, publicPrivateSplit } from "@/trainer/train/scoring";
-import { gql, makeUser, createScoredSubmission } from "../helpers/fixtures";
+import { createScoredSubmission, gql, makeUser } from "../helpers/fixtures";
 
 // The web gallery (services/gallery.ts) and the graders' API (GraphQL: submission.result and
 // predictionExamples) both read the test set through lib/server/test-set.ts. For one submission
@@ -37,7 +37,13 @@ beforeAll(async () => {
   student = await makeUser("Agree Student");
   const klass = await createClass(grader.viewer, { name: `Agreement ${Date.now()}` });
   await joinClass(student.viewer, klass.joinCode);
-  submissionId = await createScoredSubmission({ authorId: student.id, classId: klass.id, name: "spread errors", labels, predictions });
+  submissionId = await createScoredSubmission({
+    authorId: student.id,
+    classId: klass.id,
+    name: "spread errors",
+    labels,
+    predictions,
+  });
 });
 
 /** Every cell as the gallery and as the API list it for one viewer; asserts they match cell by cell. */
@@ -50,7 +56,11 @@ async function listEveryCell(viewer: typeof student.viewer): Promise<{ indices: 
       const api = await gql(viewer, EXAMPLES, { id: submissionId, t, p });
       expect(api.errors).toBeUndefined();
       const examples = api.data!.predictionExamples;
-      expect({ cell: [t, p], indices: examples.indices, total: examples.total }).toEqual({ cell: [t, p], indices: web.indices, total: web.total });
+      expect({ cell: [t, p], indices: examples.indices, total: examples.total }).toEqual({
+        cell: [t, p],
+        indices: web.indices,
+        total: web.total,
+      });
       // Nothing cut off by the limit, so the union below is complete.
       expect(web.indices).toHaveLength(web.total);
       scopes.add(`${web.scope}/${examples.scope}`);

@@ -1,12 +1,19 @@
 // Browser-safe: no node:* and no tfjs imports here (the web UI's layer builder uses this module).
-export { parseArchitecture, DEFAULT_LIMITS } from './parse';
-export type { ArchError, NormalizedLayer, NormalizedModel, ParseOptions, ParseResult, BuilderModel } from './parse';
-export { summarize, formatSummary, formatFlops } from './summary';
-export type { Summary, SummaryRow } from './summary';
-export { trainingConfigSchema, earlyStoppingSchema, parseTrainingConfig, DEFAULT_TRAINING, OPTIMIZERS } from './training';
-export type { TrainingConfig, TrainingConfigInput } from './training';
-export { presets, getPreset } from './presets';
-export type { Preset } from './presets';
-export { sequential, layer, k as keras, snakeKeys, camelToSnake } from './keras';
-export type { KerasLayerJson, KerasModelJson } from './keras';
-export { SUPPORTED_LAYERS, ACTIVATIONS } from './layers';
+
+export type { KerasLayerJson, KerasModelJson } from "./keras";
+export { camelToSnake, k as keras, layer, sequential, snakeKeys } from "./keras";
+export { ACTIVATIONS, SUPPORTED_LAYERS } from "./layers";
+export type { ArchError, BuilderModel, NormalizedLayer, NormalizedModel, ParseOptions, ParseResult } from "./parse";
+export { DEFAULT_LIMITS, parseArchitecture } from "./parse";
+export type { Preset } from "./presets";
+export { getPreset, presets } from "./presets";
+export type { Summary, SummaryRow } from "./summary";
+export { formatFlops, formatSummary, summarize } from "./summary";
+export type { TrainingConfig, TrainingConfigInput } from "./training";
+export {
+  DEFAULT_TRAINING,
+  earlyStoppingSchema,
+  OPTIMIZERS,
+  parseTrainingConfig,
+  trainingConfigSchema,
+} from "./training";

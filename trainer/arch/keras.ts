@@ -6,13 +6,13 @@ export interface KerasLayerJson {
   config: Record<string, unknown>;
 }
 export interface KerasModelJson {
-  class_name: 'Sequential';
+  class_name: "Sequential";
   config: { name: string; layers: KerasLayerJson[] };
   keras_version: string;
   backend: string;
 }
 
-export const camelToSnake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+export const camelToSnake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
 
 /** `{kernelSize: 2, useBias: true}` → `{kernel_size: 2, use_bias: true}` (top-level keys only). */
 export function snakeKeys(cfg: Record<string, unknown>): Record<string, unknown> {
@@ -30,10 +30,10 @@ const counters = () => new Map<string, number>();
 /** Keras's default layer names: conv2d, conv2d_1, … (Keras 2.3+/3 numbering). */
 function defaultName(className: string, seen: Map<string, number>): string {
   const base = className
-    .replace(/^Conv(\d)D/, 'conv$1d')
-    .replace(/^MaxPooling(\d)D/, 'max_pooling$1d')
-    .replace(/^AveragePooling(\d)D/, 'average_pooling$1d')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/^Conv(\d)D/, "conv$1d")
+    .replace(/^MaxPooling(\d)D/, "max_pooling$1d")
+    .replace(/^AveragePooling(\d)D/, "average_pooling$1d")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .toLowerCase();
   const n = seen.get(base) ?? 0;
   seen.set(base, n + 1);
@@ -44,31 +44,46 @@ function defaultName(className: string, seen: Map<string, number>): string {
  * A Keras 2 style Sequential JSON. The input shape goes on the first layer as
  * `batch_input_shape`, which every Keras version and tfjs read.
  */
-export function sequential(layers: KerasLayerJson[], opts: { name?: string; inputShape?: number[] } = {}): KerasModelJson {
+export function sequential(
+  layers: KerasLayerJson[],
+  opts: { name?: string; inputShape?: number[] } = {},
+): KerasModelJson {
   const seen = counters();
   const out = layers.map((l, i) => {
     const config = { ...l.config };
-    if (typeof config.name !== 'string' || !config.name) config.name = defaultName(l.class_name, seen);
+    if (typeof config.name !== "string" || !config.name) config.name = defaultName(l.class_name, seen);
     if (i === 0 && opts.inputShape) config.batch_input_shape = [null, ...opts.inputShape];
     return { class_name: l.class_name, config };
   });
   return {
-    class_name: 'Sequential',
-    config: { name: opts.name ?? 'sequential', layers: out },
-    keras_version: '2.15.0',
-    backend: 'tensorflow',
+    class_name: "Sequential",
+    config: { name: opts.name ?? "sequential", layers: out },
+    keras_version: "2.15.0",
+    backend: "tensorflow",
   };
 }
 
 // Convenience constructors with Keras's defaults spelled out where the defaults matter to shapes.
 export const k = {
-  dense: (units: number, activation = 'linear', extra: Record<string, unknown> = {}) =>
-    layer('Dense', { units, activation, useBias: true, ...extra }),
+  dense: (units: number, activation = "linear", extra: Record<string, unknown> = {}) =>
+    layer("Dense", { units, activation, useBias: true, ...extra }),
   conv2d: (filters: number, kernelSize: number | [number, number], extra: Record<string, unknown> = {}) =>
-    layer('Conv2D', { filters, kernelSize: Array.isArray(kernelSize) ? kernelSize : [kernelSize, kernelSize], strides: [1, 1], padding: 'valid', activation: 'linear', useBias: true, ...extra }),
+    layer("Conv2D", {
+      filters,
+      kernelSize: Array.isArray(kernelSize) ? kernelSize : [kernelSize, kernelSize],
+      strides: [1, 1],
+      padding: "valid",
+      activation: "linear",
+      useBias: true,
+      ...extra,
+    }),
   maxPool2d: (poolSize: number | [number, number] = 2, extra: Record<string, unknown> = {}) =>
-    layer('MaxPooling2D', { poolSize: Array.isArray(poolSize) ? poolSize : [poolSize, poolSize], padding: 'valid', ...extra }),
-  flatten: () => layer('Flatten', {}),
-  dropout: (rate: number) => layer('Dropout', { rate }),
-  batchNorm: () => layer('BatchNormalization', { axis: -1, momentum: 0.99, epsilon: 0.001 }),
+    layer("MaxPooling2D", {
+      poolSize: Array.isArray(poolSize) ? poolSize : [poolSize, poolSize],
+      padding: "valid",
+      ...extra,
+    }),
+  flatten: () => layer("Flatten", {}),
+  dropout: (rate: number) => layer("Dropout", { rate }),
+  batchNorm: () => layer("BatchNormalization", { axis: -1, momentum: 0.99, epsilon: 0.001 }),
 };

@@ -1,4 +1,4 @@
-import type { NormalizedModel } from './parse';
+import type { NormalizedModel } from "./parse";
 
 export interface SummaryRow {
   index: number;
@@ -43,9 +43,9 @@ export function summarize(model: NormalizedModel): Summary {
   };
 }
 
-const n = (x: number) => x.toLocaleString('en-US');
-const shape = (s: (number | null)[]) => `(${s.map((d) => (d === null ? 'None' : d)).join(', ')})`;
-const pad = (s: string, w: number) => (s.length >= w ? s + ' ' : s + ' '.repeat(w - s.length));
+const n = (x: number) => x.toLocaleString("en-US");
+const shape = (s: (number | null)[]) => `(${s.map((d) => (d === null ? "None" : d)).join(", ")})`;
+const pad = (s: string, w: number) => (s.length >= w ? s + " " : s + " ".repeat(w - s.length));
 
 export function formatFlops(f: number): string {
   if (f >= 1e9) return `${(f / 1e9).toFixed(2)} GFLOPs`;
@@ -58,13 +58,22 @@ export function formatFlops(f: number): string {
 export function formatSummary(s: Summary, extraLines: string[] = []): string {
   const w = [34, 26, 10];
   const line = (c: string) => c.repeat(w[0] + w[1] + w[2] + 1);
-  const out = [`Model: "${s.name}"`, line('_'), ' ' + pad('Layer (type)', w[0] - 1) + pad('Output Shape', w[1]) + 'Param #', line('=')];
+  const out = [
+    `Model: "${s.name}"`,
+    line("_"),
+    " " + pad("Layer (type)", w[0] - 1) + pad("Output Shape", w[1]) + "Param #",
+    line("="),
+  ];
   s.rows.forEach((r, i) => {
-    out.push(' ' + pad(`${r.name} (${r.className})`, w[0] - 1) + pad(shape(r.outputShape), w[1]) + n(r.params));
-    if (i < s.rows.length - 1) out.push('');
+    out.push(" " + pad(`${r.name} (${r.className})`, w[0] - 1) + pad(shape(r.outputShape), w[1]) + n(r.params));
+    if (i < s.rows.length - 1) out.push("");
   });
-  out.push(line('='));
-  out.push(`Total params: ${n(s.totalParams)}`, `Trainable params: ${n(s.trainableParams)}`, `Non-trainable params: ${n(s.nonTrainableParams)}`);
-  out.push(`FLOPs per image (forward): ${formatFlops(s.flopsPerSample)}`, ...extraLines, line('_'));
-  return out.join('\n');
+  out.push(line("="));
+  out.push(
+    `Total params: ${n(s.totalParams)}`,
+    `Trainable params: ${n(s.trainableParams)}`,
+    `Non-trainable params: ${n(s.nonTrainableParams)}`,
+  );
+  out.push(`FLOPs per image (forward): ${formatFlops(s.flopsPerSample)}`, ...extraLines, line("_"));
+  return out.join("\n");
 }

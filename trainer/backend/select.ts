@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
-import { TrainerError } from '../errors.js';
+import { existsSync } from "node:fs";
+import * as tf from "@tensorflow/tfjs";
+import { TrainerError } from "../errors.js";
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
 export interface BackendInfo {
   /** What trained the model; stored with every result. */
   name: BackendName;
@@ -19,12 +19,12 @@ export interface BackendInfo {
   simdKernelsError?: string;
 }
 
-const ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const ORDER: BackendName[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
 
 // tfjs-node-gpu falls back to the CPU silently when CUDA is absent, so only try it when the
 // NVIDIA driver exposes a GPU (that file exists whenever the kernel driver has one).
 function hasNvidiaGpu(): boolean {
-  return existsSync('/proc/driver/nvidia/gpus') || existsSync('/dev/nvidia0');
+  return existsSync("/proc/driver/nvidia/gpus") || existsSync("/dev/nvidia0");
 }
 
 async function importOptional(name: string): Promise<void> {
@@ -35,32 +35,32 @@ async function importOptional(name: string): Promise<void> {
 
 async function tryBackend(name: BackendName): Promise<string | null> {
   switch (name) {
-    case 'tensorflow-gpu':
-      if (!hasNvidiaGpu()) return 'no NVIDIA GPU visible';
-      await importOptional('@tensorflow/tfjs-node-gpu');
+    case "tensorflow-gpu":
+      if (!hasNvidiaGpu()) return "no NVIDIA GPU visible";
+      await importOptional("@tensorflow/tfjs-node-gpu");
       break;
-    case 'tensorflow':
-      await importOptional('@tensorflow/tfjs-node');
+    case "tensorflow":
+      await importOptional("@tensorflow/tfjs-node");
       break;
-    case 'wasm': {
-      await import('@tensorflow/tfjs-backend-wasm');
+    case "wasm": {
+      await import("@tensorflow/tfjs-backend-wasm");
       break;
     }
-    case 'cpu':
+    case "cpu":
       break;
   }
-  const tfjsName = name === 'tensorflow-gpu' ? 'tensorflow' : name;
+  const tfjsName = name === "tensorflow-gpu" ? "tensorflow" : name;
   if (!(await tf.setBackend(tfjsName))) return `tf.setBackend('${tfjsName}') failed`;
   await tf.ready();
-  if (name === 'wasm') {
-    const { installWasmKernels } = await import('./wasmKernels.js');
+  if (name === "wasm") {
+    const { installWasmKernels } = await import("./wasmKernels.js");
     installWasmKernels();
     try {
-      const { loadSimdKernels } = await import('./simd.js');
-      await loadSimdKernels(tf.backend() as unknown as import('@tensorflow/tfjs-backend-wasm').BackendWasm);
+      const { loadSimdKernels } = await import("./simd.js");
+      await loadSimdKernels(tf.backend() as unknown as import("@tensorflow/tfjs-backend-wasm").BackendWasm);
     } catch (e) {
       // The JS versions of these kernels still work; only slower.
-      simdFailure = (e as Error).message.split('\n')[0];
+      simdFailure = (e as Error).message.split("\n")[0];
     }
   }
   return null;
@@ -73,10 +73,12 @@ let simdFailure: string | null = null;
  * Picks the fastest backend that loads: tfjs-node-gpu (with a GPU) → tfjs-node → wasm (with the
  * replaced kernels) → cpu. `CATWALK_BACKEND` or `prefer` forces one (and fails if it can't load).
  */
-export async function selectBackend(prefer: BackendName | undefined = (process.env.CATWALK_BACKEND as BackendName | undefined) || undefined): Promise<BackendInfo> {
+export async function selectBackend(
+  prefer: BackendName | undefined = (process.env.CATWALK_BACKEND as BackendName | undefined) || undefined,
+): Promise<BackendInfo> {
   if (current && (!prefer || current.name === prefer)) return current;
   if (prefer && !ORDER.includes(prefer)) {
-    throw new TrainerError('BACKEND_UNAVAILABLE', `unknown backend '${prefer}' (choose from ${ORDER.join(', ')})`);
+    throw new TrainerError("BACKEND_UNAVAILABLE", `unknown backend '${prefer}' (choose from ${ORDER.join(", ")})`);
   }
   const skipped: string[] = [];
   for (const name of prefer ? [prefer] : ORDER) {
@@ -85,23 +87,33 @@ export async function selectBackend(prefer: BackendName | undefined = (process.e
       why = await tryBackend(name);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      why = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? 'not installed' : (e as Error).message.split('\n')[0];
+      why =
+        code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND"
+          ? "not installed"
+          : (e as Error).message.split("\n")[0];
     }
     if (why === null) {
-      const { REPLACED_KERNELS } = name === 'wasm' ? await import('./wasmKernels.js') : { REPLACED_KERNELS: [] as readonly string[] };
+      const { REPLACED_KERNELS } =
+        name === "wasm" ? await import("./wasmKernels.js") : { REPLACED_KERNELS: [] as readonly string[] };
       current = {
         name,
         tfjsBackend: tf.getBackend(),
         version: tf.version.tfjs,
         skipped,
         patchedKernels: [...REPLACED_KERNELS],
-        ...(name === 'wasm' ? { simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), simdKernels: simdFailure === null ? ['CatwalkConv2DMaxPoolGrad'] : [], ...(simdFailure ? { simdKernelsError: simdFailure } : {}) } : {}),
+        ...(name === "wasm"
+          ? {
+              simd: tf.env().getBool("WASM_HAS_SIMD_SUPPORT"),
+              simdKernels: simdFailure === null ? ["CatwalkConv2DMaxPoolGrad"] : [],
+              ...(simdFailure ? { simdKernelsError: simdFailure } : {}),
+            }
+          : {}),
       };
       return current;
     }
     skipped.push(`${name}: ${why}`);
   }
-  throw new TrainerError('BACKEND_UNAVAILABLE', `no TensorFlow.js backend could be loaded (${skipped.join('; ')})`);
+  throw new TrainerError("BACKEND_UNAVAILABLE", `no TensorFlow.js backend could be loaded (${skipped.join("; ")})`);
 }
 
 export function currentBackend(): BackendInfo | null {

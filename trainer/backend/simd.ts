@@ -1,12 +1,47 @@
 // Loads trainer/backend/simd/kernels.wat into the tfjs wasm backend's memory. The text is
 // assembled at start-up with wabt (~0.1 s, once per process), so the repository holds the source,
 // not a binary; the module imports tfjs's WebAssembly.Memory, so kernels work on tensors in place.
-import { readFileSync } from 'node:fs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { readFileSync } from "node:fs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 export interface SimdKernels {
-  convPoolGrad(x: number, z: number, dy: number, dW: number, db: number, cand: number, B: number, inH: number, inW: number, CI: number, outH: number, outW: number, CO: number, FH: number, FW: number, padTop: number, padLeft: number): void;
-  col2im(cols: number, dx: number, B: number, inH: number, inW: number, C: number, outH: number, outW: number, FH: number, FW: number, SH: number, SW: number, DH: number, DW: number, padTop: number, padLeft: number): void;
+  convPoolGrad(
+    x: number,
+    z: number,
+    dy: number,
+    dW: number,
+    db: number,
+    cand: number,
+    B: number,
+    inH: number,
+    inW: number,
+    CI: number,
+    outH: number,
+    outW: number,
+    CO: number,
+    FH: number,
+    FW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  col2im(
+    cols: number,
+    dx: number,
+    B: number,
+    inH: number,
+    inW: number,
+    C: number,
+    outH: number,
+    outW: number,
+    FH: number,
+    FW: number,
+    SH: number,
+    SW: number,
+    DH: number,
+    DW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
 }
 
 let loaded: SimdKernels | null = null;
@@ -14,17 +49,17 @@ let loaded: SimdKernels | null = null;
 function memoryOf(backend: BackendWasm): WebAssembly.Memory {
   // Emscripten keeps the instance's exports on `asm`; its memory is what every tensor lives in.
   const mem = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  if (!(mem instanceof WebAssembly.Memory)) throw new Error('the tfjs wasm module does not expose its memory');
+  if (!(mem instanceof WebAssembly.Memory)) throw new Error("the tfjs wasm module does not expose its memory");
   return mem;
 }
 
 let compiled: WebAssembly.Module | null = null;
 
 async function assemble(): Promise<WebAssembly.Module> {
-  const { default: initWabt } = await import('wabt');
+  const { default: initWabt } = await import("wabt");
   const wabt = await initWabt();
-  const source = readFileSync(new URL('./simd/kernels.wat', import.meta.url), 'utf8');
-  const mod = wabt.parseWat('kernels.wat', source, { simd: true });
+  const source = readFileSync(new URL("./simd/kernels.wat", import.meta.url), "utf8");
+  const mod = wabt.parseWat("kernels.wat", source, { simd: true });
   try {
     mod.validate();
     return new WebAssembly.Module(mod.toBinary({}).buffer as Uint8Array<ArrayBuffer>);
@@ -61,5 +96,6 @@ export function simdKernels(): SimdKernels | null {
 
 /** Byte offset of a tensor's data on the wasm heap. */
 export function heapOffset(backend: BackendWasm, dataId: object): number {
-  return (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } }).dataIdMap.get(dataId).memoryOffset;
+  return (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } }).dataIdMap.get(dataId)
+    .memoryOffset;
 }

@@ -7,10 +7,10 @@
 // Memory-bound reshuffling (im2col, col2im, pooling, transposes) is done in plain JS directly on
 // the wasm heap, and the arithmetic goes to the backend's own XNNPACK matmul. That keeps each
 // gradient to one or two kernel dispatches instead of dozens of tfjs ops.
-import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { registerConvPoolKernel } from '../train/convPool.js';
-import { heapOffset, simdKernels } from './simd.js';
+import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { registerConvPoolKernel } from "../train/convPool.js";
+import { heapOffset, simdKernels } from "./simd.js";
 
 type TensorInfo = tf.TensorInfo;
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs?: Record<string, unknown> };
@@ -24,7 +24,7 @@ function view(backend: BackendWasm, t: TensorInfo): Float32Array {
 }
 
 function alloc(backend: BackendWasm, shape: number[]): TensorInfo {
-  return backend.makeOutput(shape, 'float32');
+  return backend.makeOutput(shape, "float32");
 }
 
 function zeros(backend: BackendWasm, shape: number[]): TensorInfo {
@@ -41,7 +41,7 @@ let originalMatMul: KernelFn | null = null;
 
 /** Plain (non-transposed) XNNPACK matmul of [m,k] × [k,n] → [m,n]. */
 function matmul(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo {
-  if (!originalMatMul) throw new Error('wasm kernels not installed');
+  if (!originalMatMul) throw new Error("wasm kernels not installed");
   return originalMatMul({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
 }
 
@@ -91,7 +91,11 @@ function batchMatMul(args: KernelArgs): TensorInfo {
   const single = a.shape.slice(0, -2).every((d) => d === 1) && b.shape.slice(0, -2).every((d) => d === 1);
   if (transposeB && !transposeA && single && m * k * 5 + n * m < n * k * 5) {
     const aT = transposeLast2(backend, { ...a, shape: [m, k] });
-    const cT = originalMatMul!({ inputs: { a: { ...b, shape: [n, k] }, b: aT }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo; // [n, m]
+    const cT = originalMatMul!({
+      inputs: { a: { ...b, shape: [n, k] }, b: aT },
+      backend,
+      attrs: { transposeA: false, transposeB: false },
+    }) as TensorInfo; // [n, m]
     const c = transposeLast2(backend, cT);
     dispose(backend, aT, cT);
     const outShape = [...(ra >= rb ? a.shape : b.shape).slice(0, -2), m, n];
@@ -99,7 +103,11 @@ function batchMatMul(args: KernelArgs): TensorInfo {
   }
   const a2 = transposeA ? transposeLast2(backend, a) : a;
   const b2 = transposeB ? transposeLast2(backend, b) : b;
-  const out = originalMatMul!({ inputs: { a: a2, b: b2 }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+  const out = originalMatMul!({
+    inputs: { a: a2, b: b2 },
+    backend,
+    attrs: { transposeA: false, transposeB: false },
+  }) as TensorInfo;
   if (transposeA) dispose(backend, a2);
   if (transposeB) dispose(backend, b2);
   void k;
@@ -108,16 +116,21 @@ function batchMatMul(args: KernelArgs): TensorInfo {
 
 type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
 
-function convInfoFor(xShape: number[], filterShape: number[], attrs: Record<string, unknown>, depthwise = false): ConvInfo {
-  const dataFormat = attrs.dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast';
-  if (dataFormat !== 'channelsLast') throw new Error('only NHWC is supported');
+function convInfoFor(
+  xShape: number[],
+  filterShape: number[],
+  attrs: Record<string, unknown>,
+  depthwise = false,
+): ConvInfo {
+  const dataFormat = attrs.dataFormat === "NCHW" ? "channelsFirst" : "channelsLast";
+  if (dataFormat !== "channelsLast") throw new Error("only NHWC is supported");
   return backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
     attrs.strides as [number, number] | number,
     (attrs.dilations as [number, number] | number | undefined) ?? 1,
-    attrs.pad as 'valid' | 'same' | number,
-    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    attrs.pad as "valid" | "same" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
     depthwise,
   );
 }
@@ -127,7 +140,20 @@ function convInfoFor(xShape: number[], filterShape: number[], attrs: Record<stri
  * [fh, fw, inC] so that patches × filter[K, outC] is the forward conv. Out-of-image taps are 0.
  */
 function im2col(backend: BackendWasm, x: TensorInfo, ci: ConvInfo, transposed: boolean): TensorInfo {
-  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = ci;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: C,
+    outHeight,
+    outWidth,
+    filterHeight: FH,
+    filterWidth: FW,
+    strideHeight: SH,
+    strideWidth: SW,
+    dilationHeight: DH,
+    dilationWidth: DW,
+  } = ci;
   const pt = ci.padInfo.top;
   const pl = ci.padInfo.left;
   const N = batchSize * outHeight * outWidth;
@@ -198,7 +224,20 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const { dy, filter } = inputs;
   const inputShape = attrs!.inputShape as number[];
   const ci = convInfoFor(inputShape, filter.shape, attrs!);
-  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = ci;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: C,
+    outHeight,
+    outWidth,
+    filterHeight: FH,
+    filterWidth: FW,
+    strideHeight: SH,
+    strideWidth: SW,
+    dilationHeight: DH,
+    dilationWidth: DW,
+  } = ci;
   const N = batchSize * outHeight * outWidth;
   const K = FH * FW * C;
   const Co = ci.outChannels;
@@ -249,15 +288,45 @@ function maxPoolGrad(args: KernelArgs): TensorInfo {
     attrs!.filterSize as [number, number] | number,
     attrs!.strides as [number, number] | number,
     1,
-    attrs!.pad as 'valid' | 'same' | number,
-    attrs!.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    attrs!.pad as "valid" | "same" | number,
+    attrs!.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
   );
-  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight: SH, strideWidth: SW, filterHeight: FH, filterWidth: FW } = ci;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: C,
+    outHeight,
+    outWidth,
+    strideHeight: SH,
+    strideWidth: SW,
+    filterHeight: FH,
+    filterWidth: FW,
+  } = ci;
   const pt = ci.padInfo.top;
   const pl = ci.padInfo.left;
-  if (FH === 2 && FW === 2 && SH === 2 && SW === 2 && pt === 0 && pl === 0 && outHeight * 2 === inHeight && outWidth * 2 === inWidth) {
+  if (
+    FH === 2 &&
+    FW === 2 &&
+    SH === 2 &&
+    SW === 2 &&
+    pt === 0 &&
+    pl === 0 &&
+    outHeight * 2 === inHeight &&
+    outWidth * 2 === inWidth
+  ) {
     const dx = alloc(backend, input.shape);
-    maxPoolGrad2x2(view(backend, input), view(backend, dy), view(backend, dx), batchSize, inHeight, inWidth, C, outHeight, outWidth);
+    maxPoolGrad2x2(
+      view(backend, input),
+      view(backend, dy),
+      view(backend, dx),
+      batchSize,
+      inHeight,
+      inWidth,
+      C,
+      outHeight,
+      outWidth,
+    );
     return dx;
   }
   const dx = zeros(backend, input.shape);
@@ -303,7 +372,17 @@ function maxPoolGrad(args: KernelArgs): TensorInfo {
 
 // The common 2×2/2 case where the windows tile the input exactly: every input element is written
 // once (gradient or 0), so no zero-fill and no read-modify-write.
-function maxPoolGrad2x2(xs: Float32Array, g: Float32Array, d: Float32Array, B: number, H: number, W: number, C: number, OH: number, OW: number): void {
+function maxPoolGrad2x2(
+  xs: Float32Array,
+  g: Float32Array,
+  d: Float32Array,
+  B: number,
+  H: number,
+  W: number,
+  C: number,
+  OH: number,
+  OW: number,
+): void {
   const row = W * C;
   let o = 0;
   for (let b = 0; b < B; b++) {
@@ -318,11 +397,20 @@ function maxPoolGrad2x2(xs: Float32Array, g: Float32Array, d: Float32Array, B: n
           let m = xs[p00 + c];
           // Strict `>` keeps the first maximum (as the cpu kernel does); `m !== m` moves off a NaN.
           let v = xs[p01 + c];
-          if (v > m || m !== m) { m = v; at = 1; }
+          if (v > m || m !== m) {
+            m = v;
+            at = 1;
+          }
           v = xs[p10 + c];
-          if (v > m || m !== m) { m = v; at = 2; }
+          if (v > m || m !== m) {
+            m = v;
+            at = 2;
+          }
           v = xs[p11 + c];
-          if (v > m || m !== m) { m = v; at = 3; }
+          if (v > m || m !== m) {
+            m = v;
+            at = 3;
+          }
           const gv = g[o];
           d[p00 + c] = at === 0 ? gv : 0;
           d[p01 + c] = at === 1 ? gv : 0;
@@ -353,7 +441,7 @@ function sum(args: KernelArgs): TensorInfo {
   const rank = x.shape.length;
   const axes = tf.util.parseAxisParam(attrs!.axis as number | number[], x.shape).sort((a, b) => a - b);
   // wasm's Sum transposes the reduced axes to the end first; that copy dominates for bias grads.
-  if (x.dtype === 'float32' && rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i)) {
+  if (x.dtype === "float32" && rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i)) {
     return sumLeading(backend, x, x.shape[rank - 1], Boolean(attrs!.keepDims));
   }
   return originalSum!(args) as TensorInfo;
@@ -364,7 +452,21 @@ function sum(args: KernelArgs): TensorInfo {
  * the offsets of the first channel of each: both depthwise gradients are sums over these taps.
  */
 function forEachDepthwiseTap(ci: ConvInfo, visit: (xo: number, fo: number, go: number) => void): void {
-  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, outChannels: OC } = ci;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: C,
+    outHeight,
+    outWidth,
+    filterHeight: FH,
+    filterWidth: FW,
+    strideHeight: SH,
+    strideWidth: SW,
+    dilationHeight: DH,
+    dilationWidth: DW,
+    outChannels: OC,
+  } = ci;
   const M = OC / C;
   const pt = ci.padInfo.top;
   const pl = ci.padInfo.left;
@@ -434,7 +536,16 @@ function identity(args: KernelArgs): TensorInfo {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
-export const REPLACED_KERNELS = ['Identity', 'Sum', 'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'] as const;
+export const REPLACED_KERNELS = [
+  "Identity",
+  "Sum",
+  "BatchMatMul",
+  "Conv2DBackpropFilter",
+  "Conv2DBackpropInput",
+  "MaxPoolGrad",
+  "DepthwiseConv2dNativeBackpropFilter",
+  "DepthwiseConv2dNativeBackpropInput",
+] as const;
 
 const IMPLS: Record<(typeof REPLACED_KERNELS)[number], KernelFn> = {
   Identity: identity,
@@ -455,15 +566,14 @@ let installed = false;
  */
 export function installWasmKernels(): void {
   if (installed) return;
-  const orig = tf.getKernel('BatchMatMul', 'wasm');
-  if (!orig) throw new Error('wasm backend not registered');
+  const orig = tf.getKernel("BatchMatMul", "wasm");
+  if (!orig) throw new Error("wasm backend not registered");
   originalMatMul = orig.kernelFunc as unknown as KernelFn;
-  originalSum = tf.getKernel('Sum', 'wasm')!.kernelFunc as unknown as KernelFn;
+  originalSum = tf.getKernel("Sum", "wasm")!.kernelFunc as unknown as KernelFn;
   for (const name of REPLACED_KERNELS) {
-    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: IMPLS[name] as unknown as tf.KernelFunc });
+    if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
+    tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc: IMPLS[name] as unknown as tf.KernelFunc });
   }
   registerConvPoolKernel();
   installed = true;
 }
-

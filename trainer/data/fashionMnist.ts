@@ -1,32 +1,40 @@
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TrainerError } from '../errors.js';
-import { parseIdx } from './idx.js';
-import { DEBIAN_DIR, FILES, defaultCacheDir, hasAllFiles, searchDirs } from './paths.js';
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { TrainerError } from "../errors.js";
+import { parseIdx } from "./idx.js";
+import { DEBIAN_DIR, defaultCacheDir, FILES, hasAllFiles, searchDirs } from "./paths.js";
 
-export { DEBIAN_DIR, FILES, defaultCacheDir, searchDirs };
+export { DEBIAN_DIR, defaultCacheDir, FILES, searchDirs };
 
 export const CLASS_NAMES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
-  'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
 ] as const;
 
 type FileKey = keyof typeof FILES;
 
 /** MD5s of the official gzipped files (zalandoresearch/fashion-mnist README). */
 export const OFFICIAL_MD5: Record<FileKey, string> = {
-  trainImages: '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
-  trainLabels: '25c81989df183df01b3e8a0aad5dffbe',
-  testImages: 'bef4ecab320f06d8554ea6380940ec79',
-  testLabels: 'bb300cfdad3c16e7a12a480ee83cd310',
+  trainImages: "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+  trainLabels: "25c81989df183df01b3e8a0aad5dffbe",
+  testImages: "bef4ecab320f06d8554ea6380940ec79",
+  testLabels: "bb300cfdad3c16e7a12a480ee83cd310",
 };
-export const OFFICIAL_BASE_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
+export const OFFICIAL_BASE_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
 
 /** The committed 2,000 train + 1,000 test subset used by tests (first images of each official file). */
-export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/fashion-mnist', import.meta.url));
+export const FIXTURE_DIR = fileURLToPath(new URL("../fixtures/fashion-mnist", import.meta.url));
 
 export const IMAGE_SIZE = 28 * 28;
 
@@ -47,7 +55,7 @@ export interface LoadOptions {
   /** Read exactly this directory (no search). */
   dir?: string;
   /** Keep only the first N images of each split (deterministic). `'fixture'` = the committed subset. */
-  subset?: 'fixture' | { train?: number; test?: number };
+  subset?: "fixture" | { train?: number; test?: number };
   /** Allow downloading the official files into the cache when nothing is found (default true). */
   download?: boolean;
   cacheDir?: string;
@@ -57,7 +65,7 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
+const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
 
 async function downloadOfficial(cacheDir: string, fetchImpl: typeof fetch): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
@@ -71,15 +79,15 @@ async function downloadOfficial(cacheDir: string, fetchImpl: typeof fetch): Prom
     const sum = md5(body);
     if (sum !== OFFICIAL_MD5[key]) throw new Error(`${name}: MD5 ${sum}, expected ${OFFICIAL_MD5[key]}`);
     // Write-then-rename so an interrupted download never leaves a file that looks complete.
-    await writeFile(target + '.part', body);
-    await rename(target + '.part', target);
+    await writeFile(target + ".part", body);
+    await rename(target + ".part", target);
   }
 }
 
 function howToGetIt(tried: string[], downloadError?: string): string {
   return (
-    `Fashion-MNIST not found (looked in: ${tried.join(', ')})` +
-    (downloadError ? `; download failed: ${downloadError}` : '') +
+    `Fashion-MNIST not found (looked in: ${tried.join(", ")})` +
+    (downloadError ? `; download failed: ${downloadError}` : "") +
     `. Install it with \`apt-get install dataset-fashion-mnist\` (Debian), or put the four official ` +
     `*-ubyte.gz files in a directory and set FASHION_MNIST_DIR, or allow network access to ${OFFICIAL_BASE_URL}.`
   );
@@ -89,7 +97,7 @@ async function readSplit(dir: string, imagesFile: string, labelsFile: string, li
   const images = parseIdx(await readFile(join(dir, imagesFile)), join(dir, imagesFile));
   const labels = parseIdx(await readFile(join(dir, labelsFile)), join(dir, labelsFile));
   if (images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28) {
-    throw new Error(`${imagesFile}: expected N×28×28 images, got ${images.shape.join('×')}`);
+    throw new Error(`${imagesFile}: expected N×28×28 images, got ${images.shape.join("×")}`);
   }
   if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0]) {
     throw new Error(`${labelsFile}: ${labels.shape[0]} labels for ${images.shape[0]} images`);
@@ -108,33 +116,33 @@ export async function loadFashionMnist(opts: LoadOptions = {}): Promise<FashionM
   const cacheDir = opts.cacheDir ?? defaultCacheDir(env);
   let dir: string | undefined;
   let source: string;
-  if (opts.subset === 'fixture') {
+  if (opts.subset === "fixture") {
     dir = FIXTURE_DIR;
     source = FIXTURE_DIR;
   } else if (opts.dir) {
-    if (!hasAllFiles(opts.dir)) throw new TrainerError('DATA_UNAVAILABLE', howToGetIt([opts.dir]));
+    if (!hasAllFiles(opts.dir)) throw new TrainerError("DATA_UNAVAILABLE", howToGetIt([opts.dir]));
     dir = opts.dir;
     source = dir;
   } else {
     const tried = searchDirs(env, cacheDir, opts.systemDir);
     dir = tried.find(hasAllFiles);
     if (!dir) {
-      if (opts.download === false) throw new TrainerError('DATA_UNAVAILABLE', howToGetIt(tried));
+      if (opts.download === false) throw new TrainerError("DATA_UNAVAILABLE", howToGetIt(tried));
       try {
         await downloadOfficial(cacheDir, opts.fetchImpl ?? fetch);
       } catch (e) {
-        throw new TrainerError('DATA_UNAVAILABLE', howToGetIt(tried, (e as Error).message));
+        throw new TrainerError("DATA_UNAVAILABLE", howToGetIt(tried, (e as Error).message));
       }
       dir = cacheDir;
     }
     source = dir;
   }
-  const limits = typeof opts.subset === 'object' ? opts.subset : {};
+  const limits = typeof opts.subset === "object" ? opts.subset : {};
   try {
     const train = await readSplit(dir, FILES.trainImages, FILES.trainLabels, limits.train);
     const test = await readSplit(dir, FILES.testImages, FILES.testLabels, limits.test);
     return { train, test, source };
   } catch (e) {
-    throw new TrainerError('DATA_UNAVAILABLE', `Fashion-MNIST files in ${dir} are unreadable: ${(e as Error).message}`);
+    throw new TrainerError("DATA_UNAVAILABLE", `Fashion-MNIST files in ${dir} are unreadable: ${(e as Error).message}`);
   }
 }

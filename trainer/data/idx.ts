@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync } from "node:zlib";
 
 export interface IdxArray {
   /** Dimension sizes from the header, e.g. [60000, 28, 28]. */
@@ -9,12 +9,13 @@ export interface IdxArray {
 const UBYTE = 0x08;
 
 /** Parses an IDX file (gzipped or not); only unsigned-byte payloads occur in (Fashion-)MNIST. */
-export function parseIdx(buf: Uint8Array, what = 'IDX file'): IdxArray {
+export function parseIdx(buf: Uint8Array, what = "IDX file"): IdxArray {
   // gzip magic 1f 8b: accept both the official .gz files and already-extracted ones.
   const raw = buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b ? new Uint8Array(gunzipSync(buf)) : buf;
   if (raw.length < 4) throw new Error(`${what}: truncated header (${raw.length} bytes)`);
   if (raw[0] !== 0 || raw[1] !== 0) throw new Error(`${what}: bad magic number (not an IDX file)`);
-  if (raw[2] !== UBYTE) throw new Error(`${what}: unsupported IDX element type 0x${raw[2].toString(16)} (want 0x08 ubyte)`);
+  if (raw[2] !== UBYTE)
+    throw new Error(`${what}: unsupported IDX element type 0x${raw[2].toString(16)} (want 0x08 ubyte)`);
   const ndim = raw[3];
   const headerLen = 4 + 4 * ndim;
   if (ndim < 1 || raw.length < headerLen) throw new Error(`${what}: truncated header`);

@@ -1,10 +1,10 @@
 // Rebuilds trainer/fixtures/fashion-mnist from the official files: the first 2,000 training and
 // first 1,000 test images (the official files are already shuffled, so the head is class-mixed).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { FILES, FIXTURE_DIR, loadFashionMnist } from '../data/fashionMnist.js';
-import { encodeIdx } from '../data/idx.js';
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { FILES, FIXTURE_DIR, loadFashionMnist } from "../data/fashionMnist.js";
+import { encodeIdx } from "../data/idx.js";
 
 const data = await loadFashionMnist({ subset: { train: 2000, test: 1000 } });
 mkdirSync(FIXTURE_DIR, { recursive: true });

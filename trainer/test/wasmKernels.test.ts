@@ -1,14 +1,14 @@
 // Each replaced wasm kernel against the reference cpu backend on random inputs.
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { installWasmKernels } from '../backend/wasmKernels.js';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { loadSimdKernels, simdKernels } from '../backend/simd.js';
-import { CONV_POOL_GRAD, conv2dMaxPool, convPoolGrad } from '../train/convPool.js';
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadSimdKernels, simdKernels } from "../backend/simd.js";
+import { installWasmKernels } from "../backend/wasmKernels.js";
+import { CONV_POOL_GRAD, conv2dMaxPool, convPoolGrad } from "../train/convPool.js";
 
 beforeAll(async () => {
-  await tf.setBackend('wasm');
+  await tf.setBackend("wasm");
   await tf.ready();
   installWasmKernels();
   await loadSimdKernels(tf.backend() as unknown as BackendWasm);
@@ -26,7 +26,12 @@ function rand(shape: number[]): { shape: number[]; values: Float32Array } {
 }
 
 /** Runs one kernel on a backend with the given inputs; returns its output values. */
-async function run(backend: string, kernel: string, inputs: Record<string, { shape: number[]; values: Float32Array }>, attrs: Record<string, unknown>) {
+async function run(
+  backend: string,
+  kernel: string,
+  inputs: Record<string, { shape: number[]; values: Float32Array }>,
+  attrs: Record<string, unknown>,
+) {
   await tf.setBackend(backend);
   return tf.tidy(() => {
     const ins: Record<string, tf.Tensor> = {};
@@ -36,9 +41,13 @@ async function run(backend: string, kernel: string, inputs: Record<string, { sha
   });
 }
 
-async function compare(kernel: string, inputs: Record<string, { shape: number[]; values: Float32Array }>, attrs: Record<string, unknown>) {
-  const ref = await run('cpu', kernel, inputs, attrs);
-  const got = await run('wasm', kernel, inputs, attrs);
+async function compare(
+  kernel: string,
+  inputs: Record<string, { shape: number[]; values: Float32Array }>,
+  attrs: Record<string, unknown>,
+) {
+  const ref = await run("cpu", kernel, inputs, attrs);
+  const got = await run("wasm", kernel, inputs, attrs);
   expect(got.shape).toEqual(ref.shape);
   let maxErr = 0;
   let maxRef = 0;
@@ -50,81 +59,111 @@ async function compare(kernel: string, inputs: Record<string, { shape: number[];
   return maxErr;
 }
 
-const CASES: { k: number; s: number; pad: 'same' | 'valid' | number; inC: number; outC: number; size: number }[] = [];
-for (const k of [1, 2, 3, 5]) for (const s of [1, 2, 3]) for (const pad of ['same', 'valid', 1] as const) CASES.push({ k, s, pad, inC: 3, outC: 4, size: 9 });
-CASES.push({ k: 2, s: 1, pad: 'same', inC: 64, outC: 16, size: 14 }); // the report CNN's conv2
-CASES.push({ k: 2, s: 1, pad: 'same', inC: 1, outC: 64, size: 28 }); // and its conv1
-CASES.push({ k: 3, s: 2, pad: 'same', inC: 1, outC: 32, size: 11 }); // small-K direct path, strided
-CASES.push({ k: 2, s: 1, pad: 'valid', inC: 2, outC: 16, size: 8 });
+const CASES: { k: number; s: number; pad: "same" | "valid" | number; inC: number; outC: number; size: number }[] = [];
+for (const k of [1, 2, 3, 5])
+  for (const s of [1, 2, 3])
+    for (const pad of ["same", "valid", 1] as const) CASES.push({ k, s, pad, inC: 3, outC: 4, size: 9 });
+CASES.push({ k: 2, s: 1, pad: "same", inC: 64, outC: 16, size: 14 }); // the report CNN's conv2
+CASES.push({ k: 2, s: 1, pad: "same", inC: 1, outC: 64, size: 28 }); // and its conv1
+CASES.push({ k: 3, s: 2, pad: "same", inC: 1, outC: 32, size: 11 }); // small-K direct path, strided
+CASES.push({ k: 2, s: 1, pad: "valid", inC: 2, outC: 16, size: 8 });
 
-const outSize = (size: number, k: number, s: number, pad: 'same' | 'valid' | number) =>
-  pad === 'same' ? Math.ceil(size / s) : pad === 'valid' ? Math.floor((size - k) / s) + 1 : Math.floor((size + 2 * pad - k) / s) + 1;
+const outSize = (size: number, k: number, s: number, pad: "same" | "valid" | number) =>
+  pad === "same"
+    ? Math.ceil(size / s)
+    : pad === "valid"
+      ? Math.floor((size - k) / s) + 1
+      : Math.floor((size + 2 * pad - k) / s) + 1;
 
-describe('wasm replacement kernels match cpu', () => {
-  it.each(CASES)('Conv2DBackpropFilter and Conv2DBackpropInput k=$k s=$s pad=$pad C=$inC→$outC', async ({ k, s, pad, inC, outC, size }) => {
-    const o = outSize(size, k, s, pad);
-    if (o < 1) return;
-    const x = rand([2, size, size, inC]);
-    const dy = rand([2, o, o, outC]);
-    const w = rand([k, k, inC, outC]);
-    const attrs = { strides: [s, s], pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
-    await compare('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [k, k, inC, outC] });
-    await compare('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [2, size, size, inC] });
-  });
+describe("wasm replacement kernels match cpu", () => {
+  it.each(CASES)(
+    "Conv2DBackpropFilter and Conv2DBackpropInput k=$k s=$s pad=$pad C=$inC→$outC",
+    async ({ k, s, pad, inC, outC, size }) => {
+      const o = outSize(size, k, s, pad);
+      if (o < 1) return;
+      const x = rand([2, size, size, inC]);
+      const dy = rand([2, o, o, outC]);
+      const w = rand([k, k, inC, outC]);
+      const attrs = { strides: [s, s], pad, dataFormat: "NHWC", dimRoundingMode: undefined };
+      await compare("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: [k, k, inC, outC] });
+      await compare("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: [2, size, size, inC] });
+    },
+  );
 
   it.each([
-    { p: 2, s: 2, pad: 'valid' },
-    { p: 2, s: 2, pad: 'same' },
-    { p: 3, s: 2, pad: 'same' }, // overlapping windows
-    { p: 3, s: 1, pad: 'valid' },
-    { p: 3, s: 3, pad: 'same' },
-  ] as const)('MaxPoolGrad p=$p s=$s pad=$pad, including all-negative windows', async ({ p, s, pad }) => {
+    { p: 2, s: 2, pad: "valid" },
+    { p: 2, s: 2, pad: "same" },
+    { p: 3, s: 2, pad: "same" }, // overlapping windows
+    { p: 3, s: 1, pad: "valid" },
+    { p: 3, s: 3, pad: "same" },
+  ] as const)("MaxPoolGrad p=$p s=$s pad=$pad, including all-negative windows", async ({ p, s, pad }) => {
     for (const shift of [0, -2]) {
       const x = rand([2, 9, 9, 5]);
       x.values.forEach((v, i) => (x.values[i] = v + shift));
-      const out = await run('cpu', 'MaxPool', { x }, { filterSize: [p, p], strides: [s, s], pad, dimRoundingMode: undefined });
+      const out = await run(
+        "cpu",
+        "MaxPool",
+        { x },
+        { filterSize: [p, p], strides: [s, s], pad, dimRoundingMode: undefined },
+      );
       const dy = rand(out.shape);
-      await compare('MaxPoolGrad', { dy, input: x, output: { shape: out.shape, values: out.values } }, { filterSize: [p, p], strides: [s, s], pad, dimRoundingMode: undefined });
+      await compare(
+        "MaxPoolGrad",
+        { dy, input: x, output: { shape: out.shape, values: out.values } },
+        { filterSize: [p, p], strides: [s, s], pad, dimRoundingMode: undefined },
+      );
     }
   });
 
-  it('MaxPoolGrad sends every gradient somewhere when all inputs are negative (wasm stock kernel does not)', async () => {
-    await tf.setBackend('wasm');
+  it("MaxPoolGrad sends every gradient somewhere when all inputs are negative (wasm stock kernel does not)", async () => {
+    await tf.setBackend("wasm");
     const sum = tf.tidy(() => {
       const x = tf.fill([1, 8, 8, 6], -1).add(tf.randomUniform([1, 8, 8, 6], -0.5, 0)) as tf.Tensor4D;
-      const g = tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid').sum())(x);
+      const g = tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, "valid").sum())(x);
       return g.sum().dataSync()[0];
     });
     expect(sum).toBeCloseTo(4 * 4 * 6, 4);
   });
 
   it.each([
-    { k: 3, s: 1, pad: 'same', m: 1 },
-    { k: 3, s: 2, pad: 'valid', m: 2 },
-    { k: 2, s: 2, pad: 'same', m: 1 },
-    { k: 5, s: 1, pad: 'valid', m: 3 },
-  ] as const)('DepthwiseConv2dNativeBackpropFilter/Input k=$k s=$s pad=$pad multiplier=$m', async ({ k, s, pad, m }) => {
-    const size = 9;
-    const C = 4;
-    const o = outSize(size, k, s, pad);
-    const x = rand([2, size, size, C]);
-    const dy = rand([2, o, o, C * m]);
-    const w = rand([k, k, C, m]);
-    const attrs = { strides: [s, s], pad, dilations: [1, 1], dimRoundingMode: undefined };
-    await compare('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape: [k, k, C, m] });
-    await compare('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [2, size, size, C] });
-  });
+    { k: 3, s: 1, pad: "same", m: 1 },
+    { k: 3, s: 2, pad: "valid", m: 2 },
+    { k: 2, s: 2, pad: "same", m: 1 },
+    { k: 5, s: 1, pad: "valid", m: 3 },
+  ] as const)(
+    "DepthwiseConv2dNativeBackpropFilter/Input k=$k s=$s pad=$pad multiplier=$m",
+    async ({ k, s, pad, m }) => {
+      const size = 9;
+      const C = 4;
+      const o = outSize(size, k, s, pad);
+      const x = rand([2, size, size, C]);
+      const dy = rand([2, o, o, C * m]);
+      const w = rand([k, k, C, m]);
+      const attrs = { strides: [s, s], pad, dilations: [1, 1], dimRoundingMode: undefined };
+      await compare("DepthwiseConv2dNativeBackpropFilter", { x, dy }, { ...attrs, filterShape: [k, k, C, m] });
+      await compare(
+        "DepthwiseConv2dNativeBackpropInput",
+        { dy, filter: w },
+        { ...attrs, inputShape: [2, size, size, C] },
+      );
+    },
+  );
 
   it.each([
     [false, false],
     [true, false],
     [false, true],
     [true, true],
-  ])('BatchMatMul transposeA=%s transposeB=%s, rank 2 and batched', async (ta, tb) => {
-    for (const [batch, [m, kk, n]] of [[[], [7, 13, 5]], [[3], [7, 13, 5]], [[1], [4, 16, 40]], [[], [4, 16, 40]]] as const) {
+  ])("BatchMatMul transposeA=%s transposeB=%s, rank 2 and batched", async (ta, tb) => {
+    for (const [batch, [m, kk, n]] of [
+      [[], [7, 13, 5]],
+      [[3], [7, 13, 5]],
+      [[1], [4, 16, 40]],
+      [[], [4, 16, 40]],
+    ] as const) {
       const a = rand([...batch, ...(ta ? [kk, m] : [m, kk])] as number[]);
       const b = rand([...batch, ...(tb ? [n, kk] : [kk, n])] as number[]);
-      await compare('BatchMatMul', { a, b }, { transposeA: ta, transposeB: tb });
+      await compare("BatchMatMul", { a, b }, { transposeA: ta, transposeB: tb });
     }
   });
 
@@ -134,102 +173,170 @@ describe('wasm replacement kernels match cpu', () => {
     { shape: [2, 3, 4, 5], axis: [2, 0, 1], keepDims: true },
     { shape: [2, 3, 4, 5], axis: [1, 2], keepDims: false }, // not leading: stock kernel
     { shape: [7], axis: [0], keepDims: false },
-  ])('Sum $shape over $axis keepDims=$keepDims', async ({ shape, axis, keepDims }) => {
-    await compare('Sum', { x: rand(shape) }, { axis, keepDims });
+  ])("Sum $shape over $axis keepDims=$keepDims", async ({ shape, axis, keepDims }) => {
+    await compare("Sum", { x: rand(shape) }, { axis, keepDims });
   });
 
   it.each([
-    { k: 2, pad: 'same', ci: 1, co: 64, size: 28, bias: true, ties: false }, // the report CNN's conv1 + pool
-    { k: 3, pad: 'same', ci: 1, co: 32, size: 28, bias: true, ties: false }, // catwalk-cnn's
-    { k: 1, pad: 'valid', ci: 3, co: 4, size: 8, bias: false, ties: false },
-    { k: 3, pad: 'valid', ci: 3, co: 5, size: 9, bias: true, ties: false }, // odd conv output: last row/col unpooled
-    { k: 5, pad: 'same', ci: 2, co: 4, size: 9, bias: true, ties: false },
-    { k: 2, pad: 'same', ci: 1, co: 8, size: 8, bias: true, ties: true }, // quantized input: exact ties in windows
-  ] as const)('fused Conv2D→MaxPool gradient (wasm) equals conv2d + maxPool on cpu: k=$k pad=$pad C=$ci→$co size=$size bias=$bias ties=$ties', async ({ k, pad, ci, co, size, bias, ties }) => {
-    const x = rand([3, size, size, ci]);
-    const w = rand([k, k, ci, co]);
-    // 0/1 pixels and a constant filter: z counts the ones in a patch, so windows hold exact ties
-    // between different patches, and only the first-maximum rule decides where gradients go.
-    if (ties) {
-      for (let i = 0; i < x.values.length; i++) x.values[i] = x.values[i] > 0 ? 1 : 0;
-      w.values.fill(0.5);
-    }
-    const b = rand([co]);
-    const pooled = Math.floor(outSize(size, k, 1, pad) / 2);
-    const dy = rand([3, pooled, pooled, co]);
-    const grads = async (backend: string) => {
-      await tf.setBackend(backend);
-      return tf.tidy(() => {
-        const [xt, wt, bt, dyt] = [tf.tensor4d(x.values, x.shape as [number, number, number, number]), tf.tensor4d(w.values, w.shape as [number, number, number, number]), tf.tensor1d(b.values), tf.tensor(dy.values, dy.shape)];
-        const f =
-          backend === 'wasm'
-            ? (wv: tf.Tensor, bv: tf.Tensor) => conv2dMaxPool(xt, wv as tf.Tensor4D, bias ? (bv as tf.Tensor1D) : null, pad)
-            : (wv: tf.Tensor, bv: tf.Tensor) => tf.maxPool(bias ? tf.conv2d(xt, wv as tf.Tensor4D, 1, pad).add(bv) as tf.Tensor4D : tf.conv2d(xt, wv as tf.Tensor4D, 1, pad), 2, 2, 'valid');
-        const y = f(wt, bt);
-        const [dW, db] = bias ? tf.grads((wv: tf.Tensor, bv: tf.Tensor) => f(wv, bv).mul(dyt).sum())([wt, bt]) : [tf.grad((wv: tf.Tensor) => f(wv, bt).mul(dyt).sum())(wt), bt];
-        return { y: y.dataSync() as Float32Array, shape: y.shape, dW: dW.dataSync() as Float32Array, db: db.dataSync() as Float32Array };
-      });
-    };
-    const ref = await grads('cpu');
-    const got = await grads('wasm');
-    expect(got.shape).toEqual(ref.shape);
-    const maxErr = (a: Float32Array, c: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - c[i])), 0);
-    expect(maxErr(got.y, ref.y)).toBeLessThan(1e-5);
-    expect(maxErr(got.dW, ref.dW)).toBeLessThan(1e-4);
-    if (bias) expect(maxErr(got.db, ref.db)).toBeLessThan(1e-4);
-    // Non-trivial: the gradients are not all zero.
-    expect(ref.dW.some((v) => Math.abs(v) > 1e-3)).toBe(true);
-  });
+    { k: 2, pad: "same", ci: 1, co: 64, size: 28, bias: true, ties: false }, // the report CNN's conv1 + pool
+    { k: 3, pad: "same", ci: 1, co: 32, size: 28, bias: true, ties: false }, // catwalk-cnn's
+    { k: 1, pad: "valid", ci: 3, co: 4, size: 8, bias: false, ties: false },
+    { k: 3, pad: "valid", ci: 3, co: 5, size: 9, bias: true, ties: false }, // odd conv output: last row/col unpooled
+    { k: 5, pad: "same", ci: 2, co: 4, size: 9, bias: true, ties: false },
+    { k: 2, pad: "same", ci: 1, co: 8, size: 8, bias: true, ties: true }, // quantized input: exact ties in windows
+  ] as const)(
+    "fused Conv2D→MaxPool gradient (wasm) equals conv2d + maxPool on cpu: k=$k pad=$pad C=$ci→$co size=$size bias=$bias ties=$ties",
+    async ({ k, pad, ci, co, size, bias, ties }) => {
+      const x = rand([3, size, size, ci]);
+      const w = rand([k, k, ci, co]);
+      // 0/1 pixels and a constant filter: z counts the ones in a patch, so windows hold exact ties
+      // between different patches, and only the first-maximum rule decides where gradients go.
+      if (ties) {
+        for (let i = 0; i < x.values.length; i++) x.values[i] = x.values[i] > 0 ? 1 : 0;
+        w.values.fill(0.5);
+      }
+      const b = rand([co]);
+      const pooled = Math.floor(outSize(size, k, 1, pad) / 2);
+      const dy = rand([3, pooled, pooled, co]);
+      const grads = async (backend: string) => {
+        await tf.setBackend(backend);
+        return tf.tidy(() => {
+          const [xt, wt, bt, dyt] = [
+            tf.tensor4d(x.values, x.shape as [number, number, number, number]),
+            tf.tensor4d(w.values, w.shape as [number, number, number, number]),
+            tf.tensor1d(b.values),
+            tf.tensor(dy.values, dy.shape),
+          ];
+          const f =
+            backend === "wasm"
+              ? (wv: tf.Tensor, bv: tf.Tensor) =>
+                  conv2dMaxPool(xt, wv as tf.Tensor4D, bias ? (bv as tf.Tensor1D) : null, pad)
+              : (wv: tf.Tensor, bv: tf.Tensor) =>
+                  tf.maxPool(
+                    bias
+                      ? (tf.conv2d(xt, wv as tf.Tensor4D, 1, pad).add(bv) as tf.Tensor4D)
+                      : tf.conv2d(xt, wv as tf.Tensor4D, 1, pad),
+                    2,
+                    2,
+                    "valid",
+                  );
+          const y = f(wt, bt);
+          const [dW, db] = bias
+            ? tf.grads((wv: tf.Tensor, bv: tf.Tensor) => f(wv, bv).mul(dyt).sum())([wt, bt])
+            : [tf.grad((wv: tf.Tensor) => f(wv, bt).mul(dyt).sum())(wt), bt];
+          return {
+            y: y.dataSync() as Float32Array,
+            shape: y.shape,
+            dW: dW.dataSync() as Float32Array,
+            db: db.dataSync() as Float32Array,
+          };
+        });
+      };
+      const ref = await grads("cpu");
+      const got = await grads("wasm");
+      expect(got.shape).toEqual(ref.shape);
+      const maxErr = (a: Float32Array, c: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - c[i])), 0);
+      expect(maxErr(got.y, ref.y)).toBeLessThan(1e-5);
+      expect(maxErr(got.dW, ref.dW)).toBeLessThan(1e-4);
+      if (bias) expect(maxErr(got.db, ref.db)).toBeLessThan(1e-4);
+      // Non-trivial: the gradients are not all zero.
+      expect(ref.dW.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+    },
+  );
 
   it.each([
-    { k: 2, pad: 'same', ci: 1, co: 64, size: 28 },
-    { k: 3, pad: 'same', ci: 2, co: 8, size: 10 },
-    { k: 2, pad: 'valid', ci: 3, co: 4, size: 9 },
-  ] as const)('the wasm SIMD fused-gradient kernel equals its JS version, with NaNs and ties: k=$k pad=$pad C=$ci→$co', async ({ k, pad, ci, co, size }) => {
-    await tf.setBackend('wasm');
-    expect(simdKernels()).not.toBeNull();
-    const conv = outSize(size, k, 1, pad);
-    const pooled = Math.floor(conv / 2);
-    const x = rand([2, size, size, ci]);
-    const z = rand([2, conv, conv, co]);
-    // ties (equal values in a window) and NaNs (passed over) exercise the first-maximum rule
-    for (let i = 0; i < z.values.length; i += 7) z.values[i] = 0.25;
-    for (let i = 3; i < z.values.length; i += 41) z.values[i] = NaN;
-    const dy = rand([2, pooled, pooled, co]);
-    const geometry = { batch: 2, inH: size, inW: size, ci, outH: conv, outW: conv, co, fh: k, fw: k, padTop: pad === 'same' ? Math.floor((k - 1) / 2) : 0, padLeft: pad === 'same' ? Math.floor((k - 1) / 2) : 0 };
-    const jsW = new Float32Array(k * k * ci * co);
-    const jsB = new Float32Array(co);
-    convPoolGrad(x.values, z.values, dy.values, geometry, jsW, jsB);
-    const [dW, db] = tf.tidy(() => (tf.engine().runKernel(CONV_POOL_GRAD, { x: tf.tensor(x.values, x.shape), z: tf.tensor(z.values, z.shape), dy: tf.tensor(dy.values, dy.shape) }, { filterShape: [k, k, ci, co], pad } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[]).map((t) => t.dataSync() as Float32Array));
-    const maxErr = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-    expect(maxErr(dW, jsW)).toBeLessThan(1e-4);
-    expect(maxErr(db, jsB)).toBeLessThan(1e-4);
-    expect(jsW.some((v) => Math.abs(v) > 1e-2)).toBe(true);
-  });
+    { k: 2, pad: "same", ci: 1, co: 64, size: 28 },
+    { k: 3, pad: "same", ci: 2, co: 8, size: 10 },
+    { k: 2, pad: "valid", ci: 3, co: 4, size: 9 },
+  ] as const)(
+    "the wasm SIMD fused-gradient kernel equals its JS version, with NaNs and ties: k=$k pad=$pad C=$ci→$co",
+    async ({ k, pad, ci, co, size }) => {
+      await tf.setBackend("wasm");
+      expect(simdKernels()).not.toBeNull();
+      const conv = outSize(size, k, 1, pad);
+      const pooled = Math.floor(conv / 2);
+      const x = rand([2, size, size, ci]);
+      const z = rand([2, conv, conv, co]);
+      // ties (equal values in a window) and NaNs (passed over) exercise the first-maximum rule
+      for (let i = 0; i < z.values.length; i += 7) z.values[i] = 0.25;
+      for (let i = 3; i < z.values.length; i += 41) z.values[i] = NaN;
+      const dy = rand([2, pooled, pooled, co]);
+      const geometry = {
+        batch: 2,
+        inH: size,
+        inW: size,
+        ci,
+        outH: conv,
+        outW: conv,
+        co,
+        fh: k,
+        fw: k,
+        padTop: pad === "same" ? Math.floor((k - 1) / 2) : 0,
+        padLeft: pad === "same" ? Math.floor((k - 1) / 2) : 0,
+      };
+      const jsW = new Float32Array(k * k * ci * co);
+      const jsB = new Float32Array(co);
+      convPoolGrad(x.values, z.values, dy.values, geometry, jsW, jsB);
+      const [dW, db] = tf.tidy(() =>
+        (
+          tf
+            .engine()
+            .runKernel(
+              CONV_POOL_GRAD,
+              { x: tf.tensor(x.values, x.shape), z: tf.tensor(z.values, z.shape), dy: tf.tensor(dy.values, dy.shape) },
+              { filterShape: [k, k, ci, co], pad } as unknown as tf.NamedAttrMap,
+            ) as unknown as tf.Tensor[]
+        ).map((t) => t.dataSync() as Float32Array),
+      );
+      const maxErr = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+      expect(maxErr(dW, jsW)).toBeLessThan(1e-4);
+      expect(maxErr(db, jsB)).toBeLessThan(1e-4);
+      expect(jsW.some((v) => Math.abs(v) > 1e-2)).toBe(true);
+    },
+  );
 
-  it('whole-model gradient of the report CNN matches cpu', async () => {
+  it("whole-model gradient of the report CNN matches cpu", async () => {
     const build = () => {
       const m = tf.sequential({
         layers: [
-          tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+          tf.layers.conv2d({
+            inputShape: [28, 28, 1],
+            filters: 8,
+            kernelSize: 2,
+            padding: "same",
+            activation: "relu",
+            kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+          }),
           tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.conv2d({ filters: 4, kernelSize: 2, padding: 'same', activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+          tf.layers.conv2d({
+            filters: 4,
+            kernelSize: 2,
+            padding: "same",
+            activation: "tanh",
+            kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+          }),
           tf.layers.maxPooling2d({ poolSize: 2 }),
           tf.layers.flatten(),
-          tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+          tf.layers.dense({
+            units: 10,
+            activation: "softmax",
+            kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+          }),
         ],
       });
       return m;
     };
     const x = rand([4, 28, 28, 1]);
     const grads: Float32Array[][] = [];
-    for (const backend of ['cpu', 'wasm']) {
+    for (const backend of ["cpu", "wasm"]) {
       await tf.setBackend(backend);
       const m = build();
       const g = tf.tidy(() => {
         const xt = tf.tensor(x.values, x.shape);
-        const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 10);
-        const { grads: gs } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, m.apply(xt) as tf.Tensor).asScalar());
+        const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], "int32"), 10);
+        const { grads: gs } = tf.variableGrads(() =>
+          tf.losses.softmaxCrossEntropy(y, m.apply(xt) as tf.Tensor).asScalar(),
+        );
         return Object.values(gs).map((t) => t.dataSync() as Float32Array);
       });
       grads.push(g);

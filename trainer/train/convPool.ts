@@ -12,11 +12,11 @@
 //
 // The gradient is exactly that of Conv2D followed by MaxPooling2D with tfjs's first-maximum rule
 // (checked against the cpu backend in wasmKernels.test.ts).
-import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapOffset, simdKernels } from '../backend/simd.js';
+import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { heapOffset, simdKernels } from "../backend/simd.js";
 
-export const CONV_POOL_GRAD = 'CatwalkConv2DMaxPoolGrad';
+export const CONV_POOL_GRAD = "CatwalkConv2DMaxPoolGrad";
 
 interface Geometry {
   batch: number;
@@ -33,16 +33,41 @@ interface Geometry {
   padLeft: number;
 }
 
-function geometry(xShape: number[], filterShape: number[], pad: 'same' | 'valid'): Geometry {
-  const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], 1, 1, pad);
-  return { batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, ci: info.inChannels, outH: info.outHeight, outW: info.outWidth, co: info.outChannels, fh: info.filterHeight, fw: info.filterWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+function geometry(xShape: number[], filterShape: number[], pad: "same" | "valid"): Geometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    1,
+    1,
+    pad,
+  );
+  return {
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    ci: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    co: info.outChannels,
+    fh: info.filterHeight,
+    fw: info.filterWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
 }
 
 /**
  * dW[fh,fw,ci,co] and db[co] of y = maxPool2x2(conv(x, W) + b), given x, z = conv(x, W) + b and dy.
  * Exported for the kernel test; works on plain arrays.
  */
-export function convPoolGrad(x: Float32Array, z: Float32Array, dy: Float32Array, g: Geometry, dW: Float32Array, db: Float32Array | null): void {
+export function convPoolGrad(
+  x: Float32Array,
+  z: Float32Array,
+  dy: Float32Array,
+  g: Geometry,
+  dW: Float32Array,
+  db: Float32Array | null,
+): void {
   const { batch, inH, inW, ci: CI, outH, outW, co: CO, fh: FH, fw: FW, padTop, padLeft } = g;
   const OH = Math.floor(outH / 2);
   const OW = Math.floor(outW / 2);
@@ -53,7 +78,9 @@ export function convPoolGrad(x: Float32Array, z: Float32Array, dy: Float32Array,
   const PW = (FW + 1) * CI;
   const patch = new Float64Array((FH + 1) * PW);
   const tapOff = new Int32Array(T);
-  for (let kh = 0; kh < FH; kh++) for (let kw = 0; kw < FW; kw++) for (let k = 0; k < CI; k++) tapOff[(kh * FW + kw) * CI + k] = kh * PW + kw * CI + k;
+  for (let kh = 0; kh < FH; kh++)
+    for (let kw = 0; kw < FW; kw++)
+      for (let k = 0; k < CI; k++) tapOff[(kh * FW + kw) * CI + k] = kh * PW + kw * CI + k;
   const winnerOff = [0, CI, PW, PW + CI];
   // Double accumulators: each weight sums up to batch·OH·OW terms.
   const accW = new Float64Array(T * CO);
@@ -104,21 +131,43 @@ export function convPoolGrad(x: Float32Array, z: Float32Array, dy: Float32Array,
   db?.set(accB);
 }
 
-function wasmKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: BackendWasm; attrs?: Record<string, unknown> }): tf.TensorInfo[] {
+function wasmKernel(args: {
+  inputs: Record<string, tf.TensorInfo>;
+  backend: BackendWasm;
+  attrs?: Record<string, unknown>;
+}): tf.TensorInfo[] {
   const { inputs, backend, attrs } = args;
   const { x, z, dy } = inputs;
   const filterShape = attrs!.filterShape as number[];
-  const g = geometry(x.shape, filterShape, attrs!.pad as 'same' | 'valid');
-  const dW = backend.makeOutput(filterShape, 'float32');
-  const db = backend.makeOutput([g.co], 'float32');
+  const g = geometry(x.shape, filterShape, attrs!.pad as "same" | "valid");
+  const dW = backend.makeOutput(filterShape, "float32");
+  const db = backend.makeOutput([g.co], "float32");
   const simd = simdKernels();
   if (simd && g.co % 4 === 0) {
     // Scratch for the per-window candidate vectors: T taps × 4 winners × 4 lanes.
-    const cand = backend.makeOutput([g.fh * g.fw * g.ci * 16], 'float32');
+    const cand = backend.makeOutput([g.fh * g.fw * g.ci * 16], "float32");
     (backend.typedArrayFromHeap(dW) as Float32Array).fill(0);
     (backend.typedArrayFromHeap(db) as Float32Array).fill(0);
     const at = (t: tf.TensorInfo) => heapOffset(backend, t.dataId);
-    simd.convPoolGrad(at(x), at(z), at(dy), at(dW), at(db), at(cand), g.batch, g.inH, g.inW, g.ci, g.outH, g.outW, g.co, g.fh, g.fw, g.padTop, g.padLeft);
+    simd.convPoolGrad(
+      at(x),
+      at(z),
+      at(dy),
+      at(dW),
+      at(db),
+      at(cand),
+      g.batch,
+      g.inH,
+      g.inW,
+      g.ci,
+      g.outH,
+      g.outW,
+      g.co,
+      g.fh,
+      g.fw,
+      g.padTop,
+      g.padLeft,
+    );
     backend.disposeData(cand.dataId);
     return [dW, db];
   }
@@ -129,17 +178,33 @@ function wasmKernel(args: { inputs: Record<string, tf.TensorInfo>; backend: Back
 }
 
 export function registerConvPoolKernel(): void {
-  if (tf.getKernel(CONV_POOL_GRAD, 'wasm')) return;
-  tf.registerKernel({ kernelName: CONV_POOL_GRAD, backendName: 'wasm', kernelFunc: wasmKernel as unknown as tf.KernelFunc });
+  if (tf.getKernel(CONV_POOL_GRAD, "wasm")) return;
+  tf.registerKernel({
+    kernelName: CONV_POOL_GRAD,
+    backendName: "wasm",
+    kernelFunc: wasmKernel as unknown as tf.KernelFunc,
+  });
 }
 
-export const convPoolAvailable = (): boolean => tf.getBackend() === 'wasm' && tf.getKernel(CONV_POOL_GRAD, 'wasm') !== undefined;
+export const convPoolAvailable = (): boolean =>
+  tf.getBackend() === "wasm" && tf.getKernel(CONV_POOL_GRAD, "wasm") !== undefined;
 
 /** y = maxPool2x2(conv(x, W) + b) with the fused gradient; x gets a zero gradient (see top). */
-export function conv2dMaxPool(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D | null, pad: 'same' | 'valid'): tf.Tensor4D {
+export function conv2dMaxPool(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  b: tf.Tensor1D | null,
+  pad: "same" | "valid",
+): tf.Tensor4D {
   const grad = (dy: tf.Tensor, saved: tf.Tensor[]) => {
     const [xs, z] = saved;
-    const [dW, db] = tf.engine().runKernel(CONV_POOL_GRAD, { x: xs, z, dy } as unknown as tf.NamedTensorMap, { filterShape: w.shape, pad } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+    const [dW, db] = tf
+      .engine()
+      .runKernel(
+        CONV_POOL_GRAD,
+        { x: xs, z, dy } as unknown as tf.NamedTensorMap,
+        { filterShape: w.shape, pad } as unknown as tf.NamedAttrMap,
+      ) as unknown as tf.Tensor[];
     const dx = tf.zerosLike(xs);
     if (b) return [dx, dW, db];
     db.dispose();
@@ -148,12 +213,16 @@ export function conv2dMaxPool(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D | n
   const forward = (xs: tf.Tensor4D, ws: tf.Tensor4D, bs: tf.Tensor1D | undefined, save: (t: tf.Tensor[]) => void) => {
     const z = tf.fused.conv2d({ x: xs, filter: ws, strides: 1, pad, bias: bs });
     save([xs, z]);
-    return { value: tf.maxPool(z, 2, 2, 'valid'), gradFunc: grad };
+    return { value: tf.maxPool(z, 2, 2, "valid"), gradFunc: grad };
   };
   if (b) {
-    return tf.customGrad((xs, ws, bs, save) => forward(xs as tf.Tensor4D, ws as tf.Tensor4D, bs as tf.Tensor1D, save as unknown as (t: tf.Tensor[]) => void))(x, w, b) as tf.Tensor4D;
+    return tf.customGrad((xs, ws, bs, save) =>
+      forward(xs as tf.Tensor4D, ws as tf.Tensor4D, bs as tf.Tensor1D, save as unknown as (t: tf.Tensor[]) => void),
+    )(x, w, b) as tf.Tensor4D;
   }
-  return tf.customGrad((xs, ws, save) => forward(xs as tf.Tensor4D, ws as tf.Tensor4D, undefined, save as unknown as (t: tf.Tensor[]) => void))(x, w) as tf.Tensor4D;
+  return tf.customGrad((xs, ws, save) =>
+    forward(xs as tf.Tensor4D, ws as tf.Tensor4D, undefined, save as unknown as (t: tf.Tensor[]) => void),
+  )(x, w) as tf.Tensor4D;
 }
 
 type ConvArgs = ConstructorParameters<typeof tf.layers.Layer>[0] & Record<string, unknown>;
@@ -163,26 +232,69 @@ type ConvArgs = ConstructorParameters<typeof tf.layers.Layer>[0] & Record<string
  * weights (created by a real Conv2D's initializers, so seeds give the same values).
  */
 export class Conv2DMaxPool extends tf.layers.Layer {
-  static className = 'CatwalkConv2DMaxPool';
+  static className = "CatwalkConv2DMaxPool";
   private readonly convArgs: ConvArgs;
   private readonly inner: tf.layers.Layer;
-  private readonly pad: 'same' | 'valid';
+  private readonly pad: "same" | "valid";
   private kernel: tf.LayerVariable | null = null;
   private bias: tf.LayerVariable | null = null;
 
-  constructor(args: { conv: ConvArgs; name?: string; batchInputShape?: number[]; inputShape?: number[]; trainable?: boolean }) {
-    super({ name: args.name, batchInputShape: args.batchInputShape, inputShape: args.inputShape, trainable: args.trainable });
+  constructor(args: {
+    conv: ConvArgs;
+    name?: string;
+    batchInputShape?: number[];
+    inputShape?: number[];
+    trainable?: boolean;
+  }) {
+    super({
+      name: args.name,
+      batchInputShape: args.batchInputShape,
+      inputShape: args.inputShape,
+      trainable: args.trainable,
+    });
     this.convArgs = args.conv;
-    this.inner = tf.layers.conv2d({ ...(args.conv as unknown as Parameters<typeof tf.layers.conv2d>[0]), name: `${this.name}__conv`, batchInputShape: undefined, inputShape: undefined });
-    this.pad = (args.conv.padding as 'same' | 'valid' | undefined) ?? 'valid';
+    this.inner = tf.layers.conv2d({
+      ...(args.conv as unknown as Parameters<typeof tf.layers.conv2d>[0]),
+      name: `${this.name}__conv`,
+      batchInputShape: undefined,
+      inputShape: undefined,
+    });
+    this.pad = (args.conv.padding as "same" | "valid" | undefined) ?? "valid";
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const inner = this.inner as unknown as { kernelSize: number[]; filters: number; useBias: boolean; kernelInitializer: unknown; kernelRegularizer: unknown; kernelConstraint: unknown; biasInitializer: unknown; biasRegularizer: unknown; biasConstraint: unknown };
+    const inner = this.inner as unknown as {
+      kernelSize: number[];
+      filters: number;
+      useBias: boolean;
+      kernelInitializer: unknown;
+      kernelRegularizer: unknown;
+      kernelConstraint: unknown;
+      biasInitializer: unknown;
+      biasRegularizer: unknown;
+      biasConstraint: unknown;
+    };
     const add = this.addWeight.bind(this) as (...a: unknown[]) => tf.LayerVariable;
-    this.kernel = add('kernel', [inner.kernelSize[0], inner.kernelSize[1], s[s.length - 1], inner.filters], 'float32', inner.kernelInitializer, inner.kernelRegularizer, true, inner.kernelConstraint);
-    if (inner.useBias) this.bias = add('bias', [inner.filters], 'float32', inner.biasInitializer, inner.biasRegularizer, true, inner.biasConstraint);
+    this.kernel = add(
+      "kernel",
+      [inner.kernelSize[0], inner.kernelSize[1], s[s.length - 1], inner.filters],
+      "float32",
+      inner.kernelInitializer,
+      inner.kernelRegularizer,
+      true,
+      inner.kernelConstraint,
+    );
+    if (inner.useBias)
+      this.bias = add(
+        "bias",
+        [inner.filters],
+        "float32",
+        inner.biasInitializer,
+        inner.biasRegularizer,
+        true,
+        inner.biasConstraint,
+      );
     this.built = true;
   }
 
@@ -195,20 +307,39 @@ export class Conv2DMaxPool extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      return conv2dMaxPool(x, this.kernel!.read() as tf.Tensor4D, this.bias ? (this.bias.read() as tf.Tensor1D) : null, this.pad);
+      return conv2dMaxPool(
+        x,
+        this.kernel!.read() as tf.Tensor4D,
+        this.bias ? (this.bias.read() as tf.Tensor1D) : null,
+        this.pad,
+      );
     });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), conv: this.convArgs as tf.serialization.ConfigDictValue } as tf.serialization.ConfigDict;
+    return {
+      ...super.getConfig(),
+      conv: this.convArgs as tf.serialization.ConfigDictValue,
+    } as tf.serialization.ConfigDict;
   }
 }
 tf.serialization.registerClass(Conv2DMaxPool);
 
 /** Layers (Keras JSON, after activations were moved past pools) without trainable weights. */
-const WEIGHTLESS = new Set(['InputLayer', 'Reshape', 'Rescaling', 'Dropout', 'GaussianNoise', 'Activation', 'Permute', 'ZeroPadding2D', 'Cropping2D']);
+const WEIGHTLESS = new Set([
+  "InputLayer",
+  "Reshape",
+  "Rescaling",
+  "Dropout",
+  "GaussianNoise",
+  "Activation",
+  "Permute",
+  "ZeroPadding2D",
+  "Cropping2D",
+]);
 
-const pair = (v: unknown): [number, number] | null => (typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? [Number(v[0]), Number(v[1])] : null);
+const pair = (v: unknown): [number, number] | null =>
+  typeof v === "number" ? [v, v] : Array.isArray(v) && v.length === 2 ? [Number(v[0]), Number(v[1])] : null;
 
 /**
  * Rewrites the first weighted layer into a Conv2DMaxPool when it is a linear, stride-1,
@@ -220,21 +351,37 @@ export function fuseFirstConvPool(layers: { class_name: string; config: Record<s
   if (i < 0 || i + 1 >= layers.length) return false;
   const conv = layers[i];
   const pool = layers[i + 1];
-  if (conv.class_name !== 'Conv2D' || pool.class_name !== 'MaxPooling2D' || conv.config.trainable === false) return false;
+  if (conv.class_name !== "Conv2D" || pool.class_name !== "MaxPooling2D" || conv.config.trainable === false)
+    return false;
   const c = conv.config;
   const p = pool.config;
   const ones = (v: unknown) => v === undefined || v === null || pair(v)?.every((d) => d === 1);
-  const linear = c.activation === undefined || c.activation === null || c.activation === 'linear';
-  const lastChannels = (f: unknown) => f === undefined || f === null || f === 'channels_last';
+  const linear = c.activation === undefined || c.activation === null || c.activation === "linear";
+  const lastChannels = (f: unknown) => f === undefined || f === null || f === "channels_last";
   const poolSize = pair(p.pool_size ?? [2, 2]);
   const poolStrides = p.strides === undefined || p.strides === null ? poolSize : pair(p.strides);
   const twoByTwo = (v: [number, number] | null) => v !== null && v[0] === 2 && v[1] === 2;
-  const ok = linear && ones(c.strides) && ones(c.dilation_rate) && (c.groups === undefined || c.groups === 1) && lastChannels(c.data_format) && lastChannels(p.data_format) && (c.padding === 'same' || c.padding === 'valid' || c.padding === undefined) && twoByTwo(poolSize) && twoByTwo(poolStrides) && (p.padding === undefined || p.padding === 'valid');
+  const ok =
+    linear &&
+    ones(c.strides) &&
+    ones(c.dilation_rate) &&
+    (c.groups === undefined || c.groups === 1) &&
+    lastChannels(c.data_format) &&
+    lastChannels(p.data_format) &&
+    (c.padding === "same" || c.padding === "valid" || c.padding === undefined) &&
+    twoByTwo(poolSize) &&
+    twoByTwo(poolStrides) &&
+    (p.padding === undefined || p.padding === "valid");
   if (!ok) return false;
   const { batch_input_shape, input_shape, name, trainable: _trainable, ...convOnly } = c;
   layers.splice(i, 2, {
     class_name: Conv2DMaxPool.className,
-    config: { name: `${String(name)}__${String(p.name)}`, ...(batch_input_shape ? { batch_input_shape } : {}), ...(input_shape ? { input_shape } : {}), conv: convOnly },
+    config: {
+      name: `${String(name)}__${String(p.name)}`,
+      ...(batch_input_shape ? { batch_input_shape } : {}),
+      ...(input_shape ? { input_shape } : {}),
+      conv: convOnly,
+    },
   });
   return true;
 }

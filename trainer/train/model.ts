@@ -1,17 +1,18 @@
-import * as tf from '@tensorflow/tfjs';
-import type { NormalizedModel } from '../arch/parse.js';
-import { ACTIVATIONS } from '../arch/layers.js';
-import { TrainerError } from '../errors.js';
-import { convPoolAvailable, fuseFirstConvPool } from './convPool.js';
+import * as tf from "@tensorflow/tfjs";
+import { ACTIVATIONS } from "../arch/layers.js";
+import type { NormalizedModel } from "../arch/parse.js";
+import { TrainerError } from "../errors.js";
+import { convPoolAvailable, fuseFirstConvPool } from "./convPool.js";
 
-const INITIALIZER_KEYS = ['kernel_initializer', 'depthwise_initializer', 'pointwise_initializer'];
-const HAS_KERNEL = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D']);
+const INITIALIZER_KEYS = ["kernel_initializer", "depthwise_initializer", "pointwise_initializer"];
+const HAS_KERNEL = new Set(["Dense", "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D"]);
 
 /** Deterministic per-layer seed so the same (architecture, seed) starts from the same weights. */
-const layerSeed = (seed: number, i: number, j: number) => ((seed * 1_000_003 + i * 7919 + j * 104_729) >>> 0) % 2_147_483_647;
+const layerSeed = (seed: number, i: number, j: number) =>
+  ((seed * 1_000_003 + i * 7919 + j * 104_729) >>> 0) % 2_147_483_647;
 
 // Non-decreasing activations commute with max-pooling: pool(f(z)) = f(pool(z)).
-const MONOTONE = new Set(['relu', 'relu6', 'tanh', 'sigmoid', 'elu', 'selu', 'softplus', 'softsign', 'hardSigmoid']);
+const MONOTONE = new Set(["relu", "relu6", "tanh", "sigmoid", "elu", "selu", "softplus", "softsign", "hardSigmoid"]);
 
 /**
  * Conv(f) → MaxPool becomes Conv(linear) → MaxPool → Activation(f): the same function, but f and
@@ -24,9 +25,17 @@ function commuteActivationAndMaxPool(layers: { class_name: string; config: Recor
   for (let i = 0; i + 1 < layers.length; i++) {
     const l = layers[i];
     const act = l.config.activation;
-    if ((l.class_name === 'Conv2D' || l.class_name === 'Conv1D') && typeof act === 'string' && MONOTONE.has(act) && /^MaxPooling[12]D$/.test(layers[i + 1].class_name)) {
-      l.config.activation = 'linear';
-      layers.splice(i + 2, 0, { class_name: 'Activation', config: { name: `${String(l.config.name)}__${act}_after_pool`, activation: act } });
+    if (
+      (l.class_name === "Conv2D" || l.class_name === "Conv1D") &&
+      typeof act === "string" &&
+      MONOTONE.has(act) &&
+      /^MaxPooling[12]D$/.test(layers[i + 1].class_name)
+    ) {
+      l.config.activation = "linear";
+      layers.splice(i + 2, 0, {
+        class_name: "Activation",
+        config: { name: `${String(l.config.name)}__${act}_after_pool`, activation: act },
+      });
       i += 2;
     }
   }
@@ -45,25 +54,32 @@ export interface BuiltModel {
  * and applied by the loss instead: softmax + cross-entropy fused has the simple gradient p − y,
  * is numerically stable, and saves several ops per step. Predictions apply softmax/argmax outside.
  */
-export async function buildModel(nm: NormalizedModel, seed: number, options: { fuse?: boolean } = {}): Promise<BuiltModel> {
-  const json = structuredClone(nm.keras) as { class_name: string; config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] } };
+export async function buildModel(
+  nm: NormalizedModel,
+  seed: number,
+  options: { fuse?: boolean } = {},
+): Promise<BuiltModel> {
+  const json = structuredClone(nm.keras) as {
+    class_name: string;
+    config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] };
+  };
   const layers = json.config.layers;
   layers.forEach((l, i) => {
     const c = l.config;
-    for (const key of ['activation']) {
-      if (typeof c[key] === 'string') c[key] = ACTIVATIONS[c[key] as string] ?? c[key];
+    for (const key of ["activation"]) {
+      if (typeof c[key] === "string") c[key] = ACTIVATIONS[c[key] as string] ?? c[key];
     }
     if (HAS_KERNEL.has(l.class_name)) {
       INITIALIZER_KEYS.forEach((key, j) => {
-        const present = key in c || key === 'kernel_initializer';
+        const present = key in c || key === "kernel_initializer";
         if (!present) return;
         const init = c[key];
-        if (init && typeof init === 'object' && 'config' in init) {
+        if (init && typeof init === "object" && "config" in init) {
           const cfg = { ...((init as { config: Record<string, unknown> }).config ?? {}) };
           if (cfg.seed === null || cfg.seed === undefined) cfg.seed = layerSeed(seed, i, j);
           c[key] = { ...(init as object), config: cfg };
         } else if (init === undefined || init === null) {
-          c[key] = { class_name: 'GlorotUniform', config: { seed: layerSeed(seed, i, j) } };
+          c[key] = { class_name: "GlorotUniform", config: { seed: layerSeed(seed, i, j) } };
         }
       });
     }
@@ -77,12 +93,12 @@ export async function buildModel(nm: NormalizedModel, seed: number, options: { f
     if (fuseFirstConvPool(layers)) fused.push(...before.filter((n) => !layers.some((l) => l.config.name === n)));
   }
   const last = layers[layers.length - 1];
-  if (last.class_name === 'Softmax') layers.pop();
-  else if (last.config.activation === 'softmax') last.config.activation = 'linear';
+  if (last.class_name === "Softmax") layers.pop();
+  else if (last.config.activation === "softmax") last.config.activation = "linear";
   try {
     const model = await tf.models.modelFromJSON({ modelTopology: json } as unknown as tf.io.ModelJSON);
     return { model, emitsLogits: true, fused };
   } catch (e) {
-    throw new TrainerError('INVALID_ARCHITECTURE', `TensorFlow.js could not build the model: ${(e as Error).message}`);
+    throw new TrainerError("INVALID_ARCHITECTURE", `TensorFlow.js could not build the model: ${(e as Error).message}`);
   }
 }

@@ -13,17 +13,17 @@
 //
 // Synchronisation is Atomics on a SharedArrayBuffer, not messages: a step is ~20 ms, and a
 // postMessage round trip through the event loop would cost more than the arithmetic it syncs.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
-import type { NormalizedModel } from '../arch/parse.js';
-import type { TrainingConfig } from '../arch/training.js';
-import type { BackendName } from '../backend/select.js';
-import type { Split } from '../data/fashionMnist.js';
-import { simdKernels, simdModule } from '../backend/simd.js';
-import { TrainerError } from '../errors.js';
-import { applyFlatGradients, shardGradients, type StepStats } from './step.js';
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import type { NormalizedModel } from "../arch/parse.js";
+import type { TrainingConfig } from "../arch/training.js";
+import type { BackendName } from "../backend/select.js";
+import { simdKernels, simdModule } from "../backend/simd.js";
+import type { Split } from "../data/fashionMnist.js";
+import { TrainerError } from "../errors.js";
+import { applyFlatGradients, type StepStats, shardGradients } from "./step.js";
 
 // ctrl slots (Int32)
 const SEQ = 0; // step number posted by the main thread (1-based); STOP_SEQ asks replicas to exit
@@ -67,7 +67,7 @@ export class StepChannel {
   private readonly sum: Float32Array;
 
   constructor(
-    readonly init: Pick<ReplicaInit, 'ctrl' | 'order' | 'grads' | 'stats' | 'error' | 'replicas' | 'params'>,
+    readonly init: Pick<ReplicaInit, "ctrl" | "order" | "grads" | "stats" | "error" | "replicas" | "params">,
   ) {
     this.ctrl = new Int32Array(init.ctrl);
     this.order = new Int32Array(init.order);
@@ -96,7 +96,12 @@ export class StepChannel {
   }
 
   /** Computes replica r's part of step `seq`, publishes it, waits for all, returns the summed gradient. */
-  runShard(seq: number, r: number, compute: (from: number, to: number, weight: number, out: Float32Array) => StepStats, waitMs: number): { grad: Float32Array; stats: StepStats } {
+  runShard(
+    seq: number,
+    r: number,
+    compute: (from: number, to: number, weight: number, out: Float32Array) => StepStats,
+    waitMs: number,
+  ): { grad: Float32Array; stats: StepStats } {
     const from = this.ctrl[FROM];
     const to = this.ctrl[TO];
     const [a, b] = this.shard(from, to, r);
@@ -126,10 +131,15 @@ export class StepChannel {
   private waitForDone(target: number, waitMs: number): void {
     const deadline = performance.now() + waitMs;
     for (;;) {
-      if (Atomics.load(this.ctrl, FAILED)) throw new TrainerError('INTERNAL', `a training thread failed: ${this.errorMessage()}`);
+      if (Atomics.load(this.ctrl, FAILED))
+        throw new TrainerError("INTERNAL", `a training thread failed: ${this.errorMessage()}`);
       const done = Atomics.load(this.ctrl, DONE);
       if (done >= target) return;
-      if (performance.now() > deadline) throw new TrainerError('INTERNAL', `a training thread stopped answering (waited ${Math.round(waitMs / 1000)} s for step results)`);
+      if (performance.now() > deadline)
+        throw new TrainerError(
+          "INTERNAL",
+          `a training thread stopped answering (waited ${Math.round(waitMs / 1000)} s for step results)`,
+        );
       Atomics.wait(this.ctrl, DONE, done, 1000);
     }
   }
@@ -143,7 +153,7 @@ export class StepChannel {
 
   errorMessage(): string {
     const end = this.errorBytes.indexOf(0);
-    return new TextDecoder().decode(this.errorBytes.slice(0, end < 0 ? undefined : end)) || 'unknown error';
+    return new TextDecoder().decode(this.errorBytes.slice(0, end < 0 ? undefined : end)) || "unknown error";
   }
 
   /** Replica side: blocks until the main thread posts a step after `lastSeq`; STOP_SEQ to exit. */
@@ -166,9 +176,9 @@ function toShared(a: Uint8Array): Uint8Array {
 // The replica is TypeScript: start it with tsx's loader unless this process already has it
 // (under `tsx` the worker inherits it; under vitest it doesn't).
 function workerExecArgv(): string[] {
-  const argv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof') && !a.startsWith('--inspect'));
-  if (argv.some((a) => a.includes('tsx'))) return argv;
-  return [...argv, '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
+  const argv = process.execArgv.filter((a) => !a.startsWith("--cpu-prof") && !a.startsWith("--inspect"));
+  if (argv.some((a) => a.includes("tsx"))) return argv;
+  return [...argv, "--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href];
 }
 
 // How long the main thread waits for a step's shards: far above a step's time even for the
@@ -190,7 +200,18 @@ export class DataParallel {
     private readonly inputShape: number[],
   ) {}
 
-  static async start(opts: { replicas: number; model: tf.LayersModel; vars: tf.Variable[]; optimizer: tf.Optimizer; normalized: NormalizedModel; training: TrainingConfig; seed: number; backend: BackendName; split: Split; inputShape: number[] }): Promise<DataParallel> {
+  static async start(opts: {
+    replicas: number;
+    model: tf.LayersModel;
+    vars: tf.Variable[];
+    optimizer: tf.Optimizer;
+    normalized: NormalizedModel;
+    training: TrainingConfig;
+    seed: number;
+    backend: BackendName;
+    split: Split;
+    inputShape: number[];
+  }): Promise<DataParallel> {
     const params = opts.vars.reduce((a, v) => a + v.size, 0);
     const k = opts.replicas;
     const shared = {
@@ -200,7 +221,11 @@ export class DataParallel {
       stats: new SharedArrayBuffer(8 * 2 * k * 2),
       error: new SharedArrayBuffer(ERROR_BYTES),
     };
-    const split: Split = { images: toShared(opts.split.images), labels: toShared(opts.split.labels), count: opts.split.count };
+    const split: Split = {
+      images: toShared(opts.split.images),
+      labels: toShared(opts.split.labels),
+      count: opts.split.count,
+    };
     const channel = new StepChannel({ ...shared, replicas: k, params });
     // All weights (not only the trainable ones), so frozen layers and BN statistics match too.
     const weights = opts.model.getWeights().map((w) => ({ values: w.dataSync() as Float32Array, shape: w.shape }));
@@ -208,14 +233,42 @@ export class DataParallel {
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let r = 1; r < k; r++) {
-      const init: ReplicaInit = { index: r, replicas: k, model: opts.normalized, training: opts.training, seed: opts.seed, backend: opts.backend, inputShape: opts.inputShape, weights, ...shared, images: split.images, labels: split.labels, count: split.count, params, simdModule: simd };
-      const w = new Worker(new URL('./replica.ts', import.meta.url), { workerData: init, execArgv: workerExecArgv(), stdout: false, stderr: false });
+      const init: ReplicaInit = {
+        index: r,
+        replicas: k,
+        model: opts.normalized,
+        training: opts.training,
+        seed: opts.seed,
+        backend: opts.backend,
+        inputShape: opts.inputShape,
+        weights,
+        ...shared,
+        images: split.images,
+        labels: split.labels,
+        count: split.count,
+        params,
+        simdModule: simd,
+      };
+      const w = new Worker(new URL("./replica.ts", import.meta.url), {
+        workerData: init,
+        execArgv: workerExecArgv(),
+        stdout: false,
+        stderr: false,
+      });
       workers.push(w);
       ready.push(
         new Promise<void>((resolve, reject) => {
-          w.once('message', (m: { type: string; message?: string }) => (m.type === 'ready' ? resolve() : reject(new TrainerError('INTERNAL', `training thread ${r} failed to start: ${m.message}`))));
-          w.once('error', (e) => reject(new TrainerError('INTERNAL', `training thread ${r} failed to start: ${e.message}`)));
-          w.once('exit', (code) => reject(new TrainerError('INTERNAL', `training thread ${r} exited with code ${code} while starting`)));
+          w.once("message", (m: { type: string; message?: string }) =>
+            m.type === "ready"
+              ? resolve()
+              : reject(new TrainerError("INTERNAL", `training thread ${r} failed to start: ${m.message}`)),
+          );
+          w.once("error", (e) =>
+            reject(new TrainerError("INTERNAL", `training thread ${r} failed to start: ${e.message}`)),
+          );
+          w.once("exit", (code) =>
+            reject(new TrainerError("INTERNAL", `training thread ${r} exited with code ${code} while starting`)),
+          );
         }),
       );
     }
@@ -243,7 +296,12 @@ export class DataParallel {
     Atomics.store(c.ctrl, SEQ, seq);
     Atomics.notify(c.ctrl, SEQ);
     const split = this.split;
-    const { grad, stats } = c.runShard(seq, 0, (a, b, weight, out) => shardGradients(this.model, this.vars, split, c.order, a, b, this.inputShape, weight, out), STEP_WAIT_MS);
+    const { grad, stats } = c.runShard(
+      seq,
+      0,
+      (a, b, weight, out) => shardGradients(this.model, this.vars, split, c.order, a, b, this.inputShape, weight, out),
+      STEP_WAIT_MS,
+    );
     applyFlatGradients(this.optimizer, this.vars, grad);
     return stats;
   }
@@ -262,7 +320,7 @@ export class DataParallel {
         (w) =>
           new Promise<void>((resolve) => {
             const t = setTimeout(() => void w.terminate().then(() => resolve()), 5000);
-            w.once('exit', () => {
+            w.once("exit", () => {
               clearTimeout(t);
               resolve();
             });
@@ -271,4 +329,3 @@ export class DataParallel {
     );
   }
 }
-

@@ -1,12 +1,12 @@
 // A data-parallel replica thread (see parallel.ts): builds the same model and optimizer as the
 // main thread, then for every posted step computes its shard's gradients and applies the sum.
-import { parentPort, workerData } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../backend/select.js';
-import { provideSimdModule } from '../backend/simd.js';
-import { buildModel } from './model.js';
-import { type ReplicaInit, StepChannel, STOP_SEQ } from './parallel.js';
-import { applyFlatGradients, makeOptimizer, shardGradients, trainableVariables } from './step.js';
+import { parentPort, workerData } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import { selectBackend } from "../backend/select.js";
+import { provideSimdModule } from "../backend/simd.js";
+import { buildModel } from "./model.js";
+import { type ReplicaInit, STOP_SEQ, StepChannel } from "./parallel.js";
+import { applyFlatGradients, makeOptimizer, shardGradients, trainableVariables } from "./step.js";
 
 const init = workerData as ReplicaInit;
 const channel = new StepChannel(init);
@@ -15,7 +15,7 @@ async function setUp() {
   if (init.simdModule) provideSimdModule(init.simdModule);
   await selectBackend(init.backend);
   const { model } = await buildModel(init.model, init.seed);
-  const weights = init.weights.map((w) => tf.tensor(w.values, w.shape, 'float32'));
+  const weights = init.weights.map((w) => tf.tensor(w.values, w.shape, "float32"));
   model.setWeights(weights);
   tf.dispose(weights);
   return { model, vars: trainableVariables(model), optimizer: makeOptimizer(init.training) };
@@ -25,10 +25,10 @@ let state: Awaited<ReturnType<typeof setUp>>;
 try {
   state = await setUp();
 } catch (e) {
-  parentPort!.postMessage({ type: 'error', message: (e as Error).message });
+  parentPort!.postMessage({ type: "error", message: (e as Error).message });
   process.exit(1);
 }
-parentPort!.postMessage({ type: 'ready' });
+parentPort!.postMessage({ type: "ready" });
 
 const { model, vars, optimizer } = state;
 const split = { images: init.images, labels: init.labels, count: init.count };
@@ -39,7 +39,12 @@ try {
   for (;;) {
     seq = channel.nextStep(seq);
     if (seq === STOP_SEQ) break;
-    const { grad } = channel.runShard(seq, init.index, (a, b, weight, out) => shardGradients(model, vars, split, channel.order, a, b, init.inputShape, weight, out), NO_TIMEOUT);
+    const { grad } = channel.runShard(
+      seq,
+      init.index,
+      (a, b, weight, out) => shardGradients(model, vars, split, channel.order, a, b, init.inputShape, weight, out),
+      NO_TIMEOUT,
+    );
     applyFlatGradients(optimizer, vars, grad);
   }
 } catch (e) {

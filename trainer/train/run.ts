@@ -1,15 +1,22 @@
-import * as tf from '@tensorflow/tfjs';
-import { parseArchitecture, type NormalizedModel, type ParseOptions } from '../arch/parse.js';
-import { summarize } from '../arch/summary.js';
-import { parseTrainingConfig, type TrainingConfig } from '../arch/training.js';
-import { availableParallelism } from 'node:os';
-import { type FashionMnist, loadFashionMnist, type Split } from '../data/fashionMnist.js';
-import { type BackendInfo, type BackendName, selectBackend } from '../backend/select.js';
-import { TrainerError } from '../errors.js';
-import { buildModel } from './model.js';
-import { DataParallel } from './parallel.js';
-import { makeBatch, makeOptimizer, scoreLogits, type StepStats, trainableVariables, trainingLoss } from './step.js';
-import { accuracyOn, type ClassMetrics, confusionMatrix, perClassMetrics, permutation, publicPrivateSplit } from './scoring.js';
+import { availableParallelism } from "node:os";
+import * as tf from "@tensorflow/tfjs";
+import { type NormalizedModel, type ParseOptions, parseArchitecture } from "../arch/parse.js";
+import { summarize } from "../arch/summary.js";
+import { parseTrainingConfig, type TrainingConfig } from "../arch/training.js";
+import { type BackendInfo, type BackendName, selectBackend } from "../backend/select.js";
+import { type FashionMnist, loadFashionMnist, type Split } from "../data/fashionMnist.js";
+import { TrainerError } from "../errors.js";
+import { buildModel } from "./model.js";
+import { DataParallel } from "./parallel.js";
+import {
+  accuracyOn,
+  type ClassMetrics,
+  confusionMatrix,
+  perClassMetrics,
+  permutation,
+  publicPrivateSplit,
+} from "./scoring.js";
+import { makeBatch, makeOptimizer, type StepStats, scoreLogits, trainableVariables, trainingLoss } from "./step.js";
 
 export interface EpochMetrics {
   epoch: number;
@@ -110,21 +117,33 @@ export interface ThreadingInput {
  * by default one per core for full-size runs of compute-heavy models (convnets). Never more than
  * one per 8 samples of a batch (shards get too small), and 1 on native backends.
  */
-export function trainingThreads(w: ThreadingInput, requested?: number, env: Record<string, string | undefined> = process.env): number {
-  if (w.backend === 'tensorflow' || w.backend === 'tensorflow-gpu') return 1;
+export function trainingThreads(
+  w: ThreadingInput,
+  requested?: number,
+  env: Record<string, string | undefined> = process.env,
+): number {
+  if (w.backend === "tensorflow" || w.backend === "tensorflow-gpu") return 1;
   const fromEnv = env.CATWALK_TRAIN_THREADS ? Number(env.CATWALK_TRAIN_THREADS) : NaN;
-  const worthIt = w.trainSamples >= MIN_SAMPLES_FOR_THREADS && (w.flopsPerSample * w.batchSize) / Math.max(1, w.params) >= MIN_FLOPS_PER_PARAM_STEP;
-  const wanted = requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : worthIt ? availableParallelism() : 1);
+  const worthIt =
+    w.trainSamples >= MIN_SAMPLES_FOR_THREADS &&
+    (w.flopsPerSample * w.batchSize) / Math.max(1, w.params) >= MIN_FLOPS_PER_PARAM_STEP;
+  const wanted =
+    requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : worthIt ? availableParallelism() : 1);
   return Math.max(1, Math.min(wanted, 16, Math.floor(w.batchSize / 8)));
 }
 
 const EVAL_BATCH = 1000;
 
 function isNormalized(x: unknown): x is NormalizedModel {
-  return typeof x === 'object' && x !== null && 'keras' in x && 'layers' in x && 'inputShape' in x;
+  return typeof x === "object" && x !== null && "keras" in x && "layers" in x && "inputShape" in x;
 }
 
-function evaluate(model: tf.LayersModel, split: Split, idx: ArrayLike<number>, inputShape: number[]): { loss: number; accuracy: number; predictions: Uint8Array } {
+function evaluate(
+  model: tf.LayersModel,
+  split: Split,
+  idx: ArrayLike<number>,
+  inputShape: number[],
+): { loss: number; accuracy: number; predictions: Uint8Array } {
   const preds = new Uint8Array(idx.length);
   let lossSum = 0;
   let correct = 0;
@@ -143,18 +162,34 @@ function evaluate(model: tf.LayersModel, split: Split, idx: ArrayLike<number>, i
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOutcome> {
-  const parsed = isNormalized(opts.architecture) ? { ok: true as const, model: opts.architecture, notes: [] } : parseArchitecture(opts.architecture, opts.limits);
+  const parsed = isNormalized(opts.architecture)
+    ? { ok: true as const, model: opts.architecture, notes: [] }
+    : parseArchitecture(opts.architecture, opts.limits);
   if (!parsed.ok) {
     const e = parsed.errors[0];
-    const where = e.layerIndex !== null ? `layer ${e.layerIndex}${e.layerName ? ` '${e.layerName}'` : ''}${e.field ? `, field '${e.field}'` : ''}: ` : e.field ? `${e.field}: ` : '';
-    throw new TrainerError('INVALID_ARCHITECTURE', `${where}${e.message}${parsed.errors.length > 1 ? ` (+${parsed.errors.length - 1} more)` : ''}`, parsed.errors);
+    const where =
+      e.layerIndex !== null
+        ? `layer ${e.layerIndex}${e.layerName ? ` '${e.layerName}'` : ""}${e.field ? `, field '${e.field}'` : ""}: `
+        : e.field
+          ? `${e.field}: `
+          : "";
+    throw new TrainerError(
+      "INVALID_ARCHITECTURE",
+      `${where}${e.message}${parsed.errors.length > 1 ? ` (+${parsed.errors.length - 1} more)` : ""}`,
+      parsed.errors,
+    );
   }
   const cfgR = parseTrainingConfig(opts.training ?? {});
-  if (!cfgR.ok) throw new TrainerError('INVALID_CONFIG', cfgR.errors.map((e) => `${e.field}: ${e.message}`).join('; '), cfgR.errors);
+  if (!cfgR.ok)
+    throw new TrainerError(
+      "INVALID_CONFIG",
+      cfgR.errors.map((e) => `${e.field}: ${e.message}`).join("; "),
+      cfgR.errors,
+    );
   const cfg = { ...cfgR.config, ...(opts.maxEpochs ? { maxEpochs: opts.maxEpochs } : {}) };
   const nm = parsed.model;
   const notes = [...parsed.notes];
-  if (opts.signal?.aborted) throw new TrainerError('CANCELLED', 'cancelled before training started');
+  if (opts.signal?.aborted) throw new TrainerError("CANCELLED", "cancelled before training started");
 
   const data = opts.data ?? (await loadFashionMnist());
   const backend: BackendInfo = await selectBackend(opts.backend);
@@ -166,15 +201,24 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   const nVal = Math.round(data.train.count * cfg.validationSplit);
   const trainIdx = perm.slice(0, data.train.count - nVal);
   const valIdx = perm.slice(data.train.count - nVal);
-  if (trainIdx.length === 0) throw new TrainerError('INVALID_CONFIG', 'validationSplit leaves no training images');
+  if (trainIdx.length === 0) throw new TrainerError("INVALID_CONFIG", "validationSplit leaves no training images");
 
   const { model, fused } = await buildModel(nm, cfg.seed);
-  if (fused.length) notes.push(`Layers ${fused.map((n) => `'${n}'`).join(' and ')} ran as one fused layer (same function and gradients, faster).`);
+  if (fused.length)
+    notes.push(
+      `Layers ${fused.map((n) => `'${n}'`).join(" and ")} ran as one fused layer (same function and gradients, faster).`,
+    );
   const optimizer = makeOptimizer(cfg);
   // Only this model's trainable weights (frozen layers excluded), whatever else lives in the engine.
   const varList = trainableVariables(model);
   const threads = trainingThreads(
-    { backend: backend.name, batchSize: cfg.batchSize, trainSamples: trainIdx.length, flopsPerSample, params: paramCount },
+    {
+      backend: backend.name,
+      batchSize: cfg.batchSize,
+      trainSamples: trainIdx.length,
+      flopsPerSample,
+      params: paramCount,
+    },
     opts.threads,
   );
   let dp: DataParallel | null = null;
@@ -192,13 +236,22 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   const localStep = (order: ArrayLike<number>, from: number, to: number): StepStats => {
     const b = makeBatch(data.train, order, from, to, inputShape);
     let logits: tf.Tensor | null = null;
-    const cost = optimizer.minimize(() => {
-      const out = model.apply(b.x, { training: true }) as tf.Tensor;
-      logits = tf.keep(out);
-      return trainingLoss(model, b.y, out);
-    }, true, varList)!;
+    const cost = optimizer.minimize(
+      () => {
+        const out = model.apply(b.x, { training: true }) as tf.Tensor;
+        logits = tf.keep(out);
+        return trainingLoss(model, b.y, out);
+      },
+      true,
+      varList,
+    )!;
     const loss = cost.dataSync()[0];
-    const scored = scoreLogits((logits as unknown as tf.Tensor).dataSync() as Float32Array, b.labels, new Uint8Array(b.labels.length), 0);
+    const scored = scoreLogits(
+      (logits as unknown as tf.Tensor).dataSync() as Float32Array,
+      b.labels,
+      new Uint8Array(b.labels.length),
+      0,
+    );
     tf.dispose([b.x, b.y, cost, logits as unknown as tf.Tensor]);
     return { lossSum: loss * (to - from), correct: scored.correct };
   };
@@ -207,32 +260,57 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   };
   try {
     if (threads > 1) {
-      dp = await DataParallel.start({ replicas: threads, model, vars: varList, optimizer, normalized: nm, training: cfg, seed: cfg.seed, backend: backend.name, split: data.train, inputShape });
-      notes.push(`Trained data-parallel on ${threads} threads (each step's batch of ${cfg.batchSize} split across them, gradients summed).`);
+      dp = await DataParallel.start({
+        replicas: threads,
+        model,
+        vars: varList,
+        optimizer,
+        normalized: nm,
+        training: cfg,
+        seed: cfg.seed,
+        backend: backend.name,
+        split: data.train,
+        inputShape,
+      });
+      notes.push(
+        `Trained data-parallel on ${threads} threads (each step's batch of ${cfg.batchSize} split across them, gradients summed).`,
+      );
     }
     for (let epoch = 1; epoch <= cfg.maxEpochs; epoch++) {
       const e0 = performance.now();
-      const order = cfg.shuffle ? permutation(trainIdx.length, (shuffleRng + epoch * 2_654_435_761) >>> 0).map((i) => trainIdx[i]) : trainIdx;
+      const order = cfg.shuffle
+        ? permutation(trainIdx.length, (shuffleRng + epoch * 2_654_435_761) >>> 0).map((i) => trainIdx[i])
+        : trainIdx;
       dp?.setOrder(order);
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
       let lastYield = performance.now();
       for (let bi = 0; bi < batches; bi++) {
-        if (opts.signal?.aborted) throw new TrainerError('CANCELLED', `cancelled during epoch ${epoch} (batch ${bi + 1}/${batches})`);
+        if (opts.signal?.aborted)
+          throw new TrainerError("CANCELLED", `cancelled during epoch ${epoch} (batch ${bi + 1}/${batches})`);
         const from = bi * bs;
         const to = Math.min(order.length, from + bs);
         const { lossSum: stepLoss, correct: stepCorrect } = dp ? dp.step(from, to) : localStep(order, from, to);
         const loss = stepLoss / (to - from);
         if (!Number.isFinite(loss)) {
-          throw new TrainerError('DIVERGED', `training diverged: loss became ${loss} at epoch ${epoch}, batch ${bi + 1}/${batches} (try a lower learning rate than ${cfg.learningRate})`);
+          throw new TrainerError(
+            "DIVERGED",
+            `training diverged: loss became ${loss} at epoch ${epoch}, batch ${bi + 1}/${batches} (try a lower learning rate than ${cfg.learningRate})`,
+          );
         }
         lossSum += stepLoss;
         correct += stepCorrect;
         seen += to - from;
         const now = performance.now();
         if (now - lastYield > 200) {
-          opts.onProgress?.({ epoch, batch: bi + 1, batches, samplesPerSec: seen / ((now - e0) / 1000), loss: lossSum / seen });
+          opts.onProgress?.({
+            epoch,
+            batch: bi + 1,
+            batches,
+            samplesPerSec: seen / ((now - e0) / 1000),
+            loss: lossSum / seen,
+          });
           // Let timers and I/O (an AbortController fired from a request, say) run between batches.
           await yieldToEventLoop();
           lastYield = performance.now();
@@ -255,21 +333,30 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       history.push(m);
       if (opts.onEpochTest) {
         const all = new Uint32Array(data.test.count).map((_, i) => i);
-        opts.onEpochTest(epoch, evaluate(model, data.test, all, inputShape).accuracy, history.reduce((a, h) => a + h.durationMs, 0));
+        opts.onEpochTest(
+          epoch,
+          evaluate(model, data.test, all, inputShape).accuracy,
+          history.reduce((a, h) => a + h.durationMs, 0),
+        );
       }
       if (val && !Number.isFinite(val.loss)) {
-        throw new TrainerError('DIVERGED', `training diverged: validation loss is ${val.loss} after epoch ${epoch}`);
+        throw new TrainerError("DIVERGED", `training diverged: validation loss is ${val.loss} after epoch ${epoch}`);
       }
       if (es && val) {
-        const value = es.monitor === 'val_loss' ? val.loss : val.accuracy;
-        const improved = !best || (es.monitor === 'val_loss' ? value < best.value - es.minDelta : value > best.value + es.minDelta);
+        const value = es.monitor === "val_loss" ? val.loss : val.accuracy;
+        const improved =
+          !best || (es.monitor === "val_loss" ? value < best.value - es.minDelta : value > best.value + es.minDelta);
         if (improved) {
           disposeBest();
-          best = { value, epoch, weights: es.restoreBestWeights ? model.getWeights().map((w) => tf.keep(w.clone())) : null };
+          best = {
+            value,
+            epoch,
+            weights: es.restoreBestWeights ? model.getWeights().map((w) => tf.keep(w.clone())) : null,
+          };
           wait = 0;
         } else if (++wait >= es.patience) {
           stoppedEarly = true;
-          stopReason = `early stopping: ${es.monitor} did not improve for ${es.patience} epoch${es.patience === 1 ? '' : 's'} (best ${best!.value.toFixed(4)} at epoch ${best!.epoch})`;
+          stopReason = `early stopping: ${es.monitor} did not improve for ${es.patience} epoch${es.patience === 1 ? "" : "s"} (best ${best!.value.toFixed(4)} at epoch ${best!.epoch})`;
         }
       }
       // After the early-stopping bookkeeping, so tensor counts seen by callbacks are steady.
@@ -315,7 +402,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     };
   } catch (e) {
     if (e instanceof TrainerError) throw e;
-    throw new TrainerError('INTERNAL', `training failed: ${(e as Error).message}`);
+    throw new TrainerError("INTERNAL", `training failed: ${(e as Error).message}`);
   } finally {
     await dp?.close();
     disposeBest();

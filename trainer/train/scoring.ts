@@ -59,13 +59,20 @@ export const PUBLIC_SPLIT_SEED = 20_261_125;
  * Splits test indices 0..n-1 into a public and a private half (sorted index lists). Fixed seed:
  * every submission is scored on the same halves.
  */
-export function publicPrivateSplit(n = 10_000, seed = PUBLIC_SPLIT_SEED): { public: Uint32Array; private: Uint32Array } {
+export function publicPrivateSplit(
+  n = 10_000,
+  seed = PUBLIC_SPLIT_SEED,
+): { public: Uint32Array; private: Uint32Array } {
   const p = permutation(n, seed);
   const half = Math.floor(n / 2);
   return { public: p.slice(0, half).sort(), private: p.slice(half).sort() };
 }
 
-export function accuracyOn(labels: ArrayLike<number>, predictions: ArrayLike<number>, indices: ArrayLike<number>): number {
+export function accuracyOn(
+  labels: ArrayLike<number>,
+  predictions: ArrayLike<number>,
+  indices: ArrayLike<number>,
+): number {
   let ok = 0;
   for (let i = 0; i < indices.length; i++) if (labels[indices[i]] === predictions[indices[i]]) ok++;
   return indices.length ? ok / indices.length : 0;

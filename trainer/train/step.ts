@@ -1,11 +1,17 @@
 // One training step's arithmetic, shared by the single-threaded loop and every data-parallel
 // replica (parallel.ts, replica.ts), so both paths compute gradients the same way.
-import * as tf from '@tensorflow/tfjs';
-import type { TrainingConfig } from '../arch/training.js';
-import { IMAGE_SIZE, type Split } from '../data/fashionMnist.js';
+import * as tf from "@tensorflow/tfjs";
+import type { TrainingConfig } from "../arch/training.js";
+import { IMAGE_SIZE, type Split } from "../data/fashionMnist.js";
 
 /** Copies the selected images into a float batch scaled to [0, 1], plus one-hot labels. */
-export function makeBatch(split: Split, idx: ArrayLike<number>, from: number, to: number, inputShape: number[]): { x: tf.Tensor; y: tf.Tensor; labels: Uint8Array } {
+export function makeBatch(
+  split: Split,
+  idx: ArrayLike<number>,
+  from: number,
+  to: number,
+  inputShape: number[],
+): { x: tf.Tensor; y: tf.Tensor; labels: Uint8Array } {
   const n = to - from;
   const xs = new Float32Array(n * IMAGE_SIZE);
   const ys = new Float32Array(n * 10);
@@ -24,7 +30,12 @@ export function makeBatch(split: Split, idx: ArrayLike<number>, from: number, to
 }
 
 /** Loss and argmax from logits, computed in JS (10 values per row) to keep ops off the backend. */
-export function scoreLogits(logits: Float32Array, labels: Uint8Array, preds: Uint8Array, predOffset: number): { lossSum: number; correct: number } {
+export function scoreLogits(
+  logits: Float32Array,
+  labels: Uint8Array,
+  preds: Uint8Array,
+  predOffset: number,
+): { lossSum: number; correct: number } {
   let lossSum = 0;
   let correct = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -48,16 +59,16 @@ export function scoreLogits(logits: Float32Array, labels: Uint8Array, preds: Uin
 
 export function makeOptimizer(c: TrainingConfig): tf.Optimizer {
   switch (c.optimizer) {
-    case 'sgd':
+    case "sgd":
       return tf.train.sgd(c.learningRate);
-    case 'momentum':
+    case "momentum":
       return tf.train.momentum(c.learningRate, c.momentum);
-    case 'adam':
+    case "adam":
       // Keras defaults: beta1 0.9, beta2 0.999, epsilon 1e-7.
       return tf.train.adam(c.learningRate, 0.9, 0.999, 1e-7);
-    case 'rmsprop':
+    case "rmsprop":
       return tf.train.rmsprop(c.learningRate, 0.9, 0, 1e-7);
-    case 'adagrad':
+    case "adagrad":
       return tf.train.adagrad(c.learningRate, 0.1);
   }
 }
@@ -96,7 +107,17 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
  * `out` (all variables back to back, in `vars` order), so that the replicas' buffers add up to
  * the gradient of the full batch's mean loss.
  */
-export function shardGradients(model: tf.LayersModel, vars: tf.Variable[], split: Split, order: ArrayLike<number>, from: number, to: number, inputShape: number[], weight: number, out: Float32Array): StepStats {
+export function shardGradients(
+  model: tf.LayersModel,
+  vars: tf.Variable[],
+  split: Split,
+  order: ArrayLike<number>,
+  from: number,
+  to: number,
+  inputShape: number[],
+  weight: number,
+  out: Float32Array,
+): StepStats {
   if (to <= from) {
     out.fill(0);
     return { lossSum: 0, correct: 0 };
@@ -115,7 +136,12 @@ export function shardGradients(model: tf.LayersModel, vars: tf.Variable[], split
     for (let i = 0; i < g.length; i++) out[off + i] = g[i] * weight;
     off += g.length;
   }
-  const scored = scoreLogits((logits as unknown as tf.Tensor).dataSync() as Float32Array, b.labels, new Uint8Array(b.labels.length), 0);
+  const scored = scoreLogits(
+    (logits as unknown as tf.Tensor).dataSync() as Float32Array,
+    b.labels,
+    new Uint8Array(b.labels.length),
+    0,
+  );
   tf.dispose([b.x, b.y, value, logits as unknown as tf.Tensor, ...Object.values(grads)]);
   return { lossSum: loss * (to - from), correct: scored.correct };
 }
@@ -125,7 +151,7 @@ export function applyFlatGradients(optimizer: tf.Optimizer, vars: tf.Variable[],
   const named: tf.NamedTensorMap = {};
   let off = 0;
   for (const v of vars) {
-    named[v.name] = tf.tensor(flat.subarray(off, off + v.size), v.shape, 'float32');
+    named[v.name] = tf.tensor(flat.subarray(off, off + v.size), v.shape, "float32");
     off += v.size;
   }
   optimizer.applyGradients(named);

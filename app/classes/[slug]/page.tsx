@@ -5,8 +5,8 @@ import { LeaderboardPanel } from "@/components/leaderboard/leaderboard-panel";
 import { SubmissionTable } from "@/components/submission-table";
 import { Card, PageHeader } from "@/components/ui";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
-import { getClass } from "@/lib/server/services/classes";
 import { getBoard } from "@/lib/server/services/board";
+import { getClass } from "@/lib/server/services/classes";
 import { listSubmissions } from "@/lib/server/services/submissions";
 
 export const metadata: Metadata = { title: "Class" };
@@ -32,7 +32,10 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
             {klass.joinCode && (
               <>
                 {" · "}Join code{" "}
-                <code data-testid="join-code" className="rounded bg-slate-100 px-1.5 py-0.5 font-mono font-semibold text-slate-900">
+                <code
+                  data-testid="join-code"
+                  className="rounded bg-slate-100 px-1.5 py-0.5 font-mono font-semibold text-slate-900"
+                >
                   {klass.joinCode}
                 </code>
               </>
@@ -49,7 +52,10 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
                 Manage class
               </Link>
             )}
-            <Link href={`/classes/${slug}/submit`} className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            <Link
+              href={`/classes/${slug}/submit`}
+              className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+            >
               New submission
             </Link>
           </>
@@ -57,11 +63,15 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
       />
       <div className="space-y-6">
         <Card aria-labelledby="leaderboard-heading">
-          <h2 id="leaderboard-heading" className="mb-3 font-semibold">Leaderboard</h2>
+          <h2 id="leaderboard-heading" className="mb-3 font-semibold">
+            Leaderboard
+          </h2>
           <LeaderboardPanel classSlug={slug} initial={leaderboard} viewerId={viewer.userId} isGrader={isGrader} />
         </Card>
         <Card aria-labelledby="submissions-heading">
-          <h2 id="submissions-heading" className="mb-3 font-semibold">{isGrader ? "All submissions" : "My submissions"}</h2>
+          <h2 id="submissions-heading" className="mb-3 font-semibold">
+            {isGrader ? "All submissions" : "My submissions"}
+          </h2>
           <SubmissionTable submissions={submissions} showAuthor={isGrader} />
         </Card>
       </div>

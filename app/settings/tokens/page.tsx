@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Card, PageHeader, formatDate } from "@/components/ui";
+import { Card, formatDate, PageHeader } from "@/components/ui";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { listMyClasses } from "@/lib/server/services/classes";
 import { listApiTokens } from "@/lib/server/services/tokens";
@@ -10,7 +10,10 @@ export const metadata: Metadata = { title: "API tokens" };
 
 export default async function TokensPage() {
   const viewer = await requirePageViewer("/settings/tokens");
-  const [tokens, classes] = await Promise.all([loadForPage(() => listApiTokens(viewer)), loadForPage(() => listMyClasses(viewer))]);
+  const [tokens, classes] = await Promise.all([
+    loadForPage(() => listApiTokens(viewer)),
+    loadForPage(() => listMyClasses(viewer)),
+  ]);
   return (
     <>
       <PageHeader
@@ -32,12 +35,24 @@ export default async function TokensPage() {
               <table className="w-full text-left text-sm" aria-label="API tokens">
                 <thead className="text-xs uppercase text-slate-500">
                   <tr>
-                    <th scope="col" className="py-2 pr-3">Name</th>
-                    <th scope="col" className="py-2 pr-3">Token</th>
-                    <th scope="col" className="py-2 pr-3">Access</th>
-                    <th scope="col" className="py-2 pr-3">Classes</th>
-                    <th scope="col" className="py-2 pr-3">Last used</th>
-                    <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
+                    <th scope="col" className="py-2 pr-3">
+                      Name
+                    </th>
+                    <th scope="col" className="py-2 pr-3">
+                      Token
+                    </th>
+                    <th scope="col" className="py-2 pr-3">
+                      Access
+                    </th>
+                    <th scope="col" className="py-2 pr-3">
+                      Classes
+                    </th>
+                    <th scope="col" className="py-2 pr-3">
+                      Last used
+                    </th>
+                    <th scope="col" className="py-2">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -54,7 +69,10 @@ export default async function TokensPage() {
                         ) : (
                           <form action={revokeTokenAction}>
                             <input type="hidden" name="tokenId" value={t.id} />
-                            <button type="submit" className="rounded-md px-2 py-1 text-xs font-medium text-red-700 ring-1 ring-red-200 hover:bg-red-50">
+                            <button
+                              type="submit"
+                              className="rounded-md px-2 py-1 text-xs font-medium text-red-700 ring-1 ring-red-200 hover:bg-red-50"
+                            >
                               Revoke <span className="sr-only">{t.name}</span>
                             </button>
                           </form>

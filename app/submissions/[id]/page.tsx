@@ -4,7 +4,7 @@ import { type EpochPoint, LearningCurves } from "@/components/charts/learning-cu
 import { ModelSummaryTable } from "@/components/model-summary";
 import { CellExplorer } from "@/components/submission/cell-explorer";
 import { LiveStatus, type Progress } from "@/components/submission/live-status";
-import { Card, PageHeader, StatusBadge, formatDate, formatDuration, formatPercent } from "@/components/ui";
+import { Card, formatDate, formatDuration, formatPercent, PageHeader, StatusBadge } from "@/components/ui";
 import { CLASS_NAMES } from "@/lib/fashion-mnist";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
@@ -19,7 +19,9 @@ function Stat({ label, children, testId }: { label: string; children: React.Reac
   return (
     <div>
       <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="font-mono tabular-nums" data-testid={testId}>{children}</dd>
+      <dd className="font-mono tabular-nums" data-testid={testId}>
+        {children}
+      </dd>
     </div>
   );
 }
@@ -70,7 +72,9 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       <div className="space-y-6">
         {active && (
           <Card aria-labelledby="progress-heading">
-            <h2 id="progress-heading" className="mb-3 font-semibold">Training</h2>
+            <h2 id="progress-heading" className="mb-3 font-semibold">
+              Training
+            </h2>
             <LiveStatus
               submissionId={submission.id}
               initialStatus={submission.status}
@@ -86,37 +90,59 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
         {submission.status === "FAILED" && (
           <Card>
             <h2 className="mb-2 font-semibold">Training failed</h2>
-            <p className="text-rose-700" role="alert">{submission.failureReason ?? "Training failed."}</p>
+            <p className="text-rose-700" role="alert">
+              {submission.failureReason ?? "Training failed."}
+            </p>
           </Card>
         )}
         {submission.status === "CANCELLED" && (
           <Card>
-            <p className="text-slate-600">This submission was cancelled{history.length ? ` after ${history.length} epoch${history.length === 1 ? "" : "s"}` : ""}.</p>
+            <p className="text-slate-600">
+              This submission was cancelled
+              {history.length ? ` after ${history.length} epoch${history.length === 1 ? "" : "s"}` : ""}.
+            </p>
           </Card>
         )}
         {result && (
           <Card aria-labelledby="outcome-heading">
-            <h2 id="outcome-heading" className="mb-3 font-semibold">Outcome</h2>
+            <h2 id="outcome-heading" className="mb-3 font-semibold">
+              Outcome
+            </h2>
             <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm sm:grid-cols-4">
-              <Stat label={seesPrivate ? "Test accuracy (10,000 images)" : "Test accuracy (public half)"} testId="test-accuracy">
-                <span className="text-lg font-semibold">{formatPercent(seesPrivate ? result.testAccuracy : (result.publicAccuracy ?? scores?.accuracy ?? null))}</span>
+              <Stat
+                label={seesPrivate ? "Test accuracy (10,000 images)" : "Test accuracy (public half)"}
+                testId="test-accuracy"
+              >
+                <span className="text-lg font-semibold">
+                  {formatPercent(
+                    seesPrivate ? result.testAccuracy : (result.publicAccuracy ?? scores?.accuracy ?? null),
+                  )}
+                </span>
               </Stat>
               {seesPrivate && <Stat label="Public accuracy">{formatPercent(result.publicAccuracy)}</Stat>}
               {seesPrivate && <Stat label="Private accuracy">{formatPercent(result.privateAccuracy)}</Stat>}
               {seesPrivate && <Stat label="Test loss">{result.testLoss?.toFixed(4) ?? "—"}</Stat>}
               <Stat label="Parameters">{result.paramCount.toLocaleString("en-US")}</Stat>
-              <Stat label="Epochs">{result.epochs} of {maxEpochs}</Stat>
+              <Stat label="Epochs">
+                {result.epochs} of {maxEpochs}
+              </Stat>
               <Stat label="Training time">{formatDuration(result.trainDurationMs)}</Stat>
               <Stat label="Scoring time">{formatDuration(result.evalDurationMs)}</Stat>
               <Stat label="Backend">{result.backend}</Stat>
-              {submission.startedAt && <Stat label="Waited in queue">{formatDuration(Math.max(0, submission.startedAt.getTime() - submission.createdAt.getTime()))}</Stat>}
+              {submission.startedAt && (
+                <Stat label="Waited in queue">
+                  {formatDuration(Math.max(0, submission.startedAt.getTime() - submission.createdAt.getTime()))}
+                </Stat>
+              )}
               {progress?.stopReason && <Stat label="Stopped because">{progress.stopReason}</Stat>}
             </dl>
           </Card>
         )}
         {result && scores && (
           <Card aria-labelledby="confusion-heading">
-            <h2 id="confusion-heading" className="font-semibold">Where it goes wrong</h2>
+            <h2 id="confusion-heading" className="font-semibold">
+              Where it goes wrong
+            </h2>
             <p className="mb-3 text-xs text-slate-500">
               {scores.scope === "all"
                 ? `All ${scores.images.toLocaleString("en-US")} test images.`
@@ -129,17 +155,29 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
                 <caption className="sr-only">Precision, recall and F1 per class</caption>
                 <thead className="border-b border-slate-200 text-xs text-slate-500">
                   <tr>
-                    <th scope="col" className="px-2 py-1.5 text-left font-medium">Class</th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">Precision</th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">Recall</th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">F1</th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">Images</th>
+                    <th scope="col" className="px-2 py-1.5 text-left font-medium">
+                      Class
+                    </th>
+                    <th scope="col" className="px-2 py-1.5 font-medium">
+                      Precision
+                    </th>
+                    <th scope="col" className="px-2 py-1.5 font-medium">
+                      Recall
+                    </th>
+                    <th scope="col" className="px-2 py-1.5 font-medium">
+                      F1
+                    </th>
+                    <th scope="col" className="px-2 py-1.5 font-medium">
+                      Images
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100 font-mono">
                   {scores.perClass.map((m, c) => (
                     <tr key={c}>
-                      <th scope="row" className="px-2 py-1 text-left font-sans font-normal">{CLASS_NAMES[c]}</th>
+                      <th scope="row" className="px-2 py-1 text-left font-sans font-normal">
+                        {CLASS_NAMES[c]}
+                      </th>
                       <td className="px-2 py-1">{m.precision.toFixed(3)}</td>
                       <td className="px-2 py-1">{m.recall.toFixed(3)}</td>
                       <td className="px-2 py-1">{m.f1.toFixed(3)}</td>
@@ -153,14 +191,22 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
         )}
         {!active && history.length > 0 && (
           <Card aria-labelledby="curves-heading">
-            <h2 id="curves-heading" className="mb-3 font-semibold">Learning curves</h2>
+            <h2 id="curves-heading" className="mb-3 font-semibold">
+              Learning curves
+            </h2>
             <LearningCurves history={history} maxEpochs={maxEpochs} />
           </Card>
         )}
         <div className="grid gap-6 lg:grid-cols-2">
           <Card aria-labelledby="model-heading">
-            <h2 id="model-heading" className="mb-3 font-semibold">Model</h2>
-            {summary ? <ModelSummaryTable summary={summary} /> : <p className="text-sm text-rose-700">{!arch.ok && arch.errors[0]?.message}</p>}
+            <h2 id="model-heading" className="mb-3 font-semibold">
+              Model
+            </h2>
+            {summary ? (
+              <ModelSummaryTable summary={summary} />
+            ) : (
+              <p className="text-sm text-rose-700">{!arch.ok && arch.errors[0]?.message}</p>
+            )}
             <details className="mt-3 text-sm">
               <summary className="cursor-pointer text-slate-600">Architecture JSON</summary>
               <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200">
@@ -169,7 +215,9 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
             </details>
           </Card>
           <Card aria-labelledby="config-heading">
-            <h2 id="config-heading" className="mb-3 font-semibold">Training configuration</h2>
+            <h2 id="config-heading" className="mb-3 font-semibold">
+              Training configuration
+            </h2>
             {training.ok ? (
               <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
                 <Stat label="Optimizer">{training.config.optimizer}</Stat>

@@ -1,4 +1,4 @@
-import { PgBoss, fromPrisma, type SendOptions } from "pg-boss";
+import { fromPrisma, PgBoss, type SendOptions } from "pg-boss";
 import type { z } from "zod";
 import { readLimits } from "../limits";
 import { ALL_JOBS, type JobDefinition } from "./jobs";
@@ -57,8 +57,17 @@ export async function ensureQueues(boss: PgBoss): Promise<void> {
     }
     // Keep an existing queue's retry/expiry policy in step with the code (policy, dead letter
     // and heartbeat are fixed at creation by pg-boss).
-    const { expireInSeconds, retentionSeconds, deleteAfterSeconds, retryLimit, retryDelay, retryBackoff, notify } = job.queue;
-    const mutable = { expireInSeconds, retentionSeconds, deleteAfterSeconds, retryLimit, retryDelay, retryBackoff, notify };
+    const { expireInSeconds, retentionSeconds, deleteAfterSeconds, retryLimit, retryDelay, retryBackoff, notify } =
+      job.queue;
+    const mutable = {
+      expireInSeconds,
+      retentionSeconds,
+      deleteAfterSeconds,
+      retryLimit,
+      retryDelay,
+      retryBackoff,
+      notify,
+    };
     // pg-boss validates every key present, so leave unset ones out rather than passing undefined.
     await boss.updateQueue(job.name, Object.fromEntries(Object.entries(mutable).filter(([, v]) => v !== undefined)));
   }

@@ -5,8 +5,8 @@ import { requireClassAccess, requireSignedIn, requireUnscopedReach } from "../ac
 import { db } from "../db";
 import { badInput } from "../errors";
 import { parseInput } from "../input";
-import { isUniqueViolation } from "./users";
 import type { Viewer } from "../viewer";
+import { isUniqueViolation } from "./users";
 
 // Join codes avoid look-alike characters (0/O, 1/I/L) because people read them aloud in class.
 const JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -86,7 +86,9 @@ export async function createClass(viewer: Viewer, input: unknown): Promise<Class
 }
 
 function randomSuffix(): string {
-  return randomInt(36 ** 4).toString(36).padStart(4, "0");
+  return randomInt(36 ** 4)
+    .toString(36)
+    .padStart(4, "0");
 }
 
 export async function listMyClasses(viewer: Viewer): Promise<ClassSummary[]> {

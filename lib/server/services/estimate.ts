@@ -34,7 +34,10 @@ export async function getTrainingThroughput(): Promise<Throughput> {
   }
   rates.sort((a, b) => a - b);
   const value: Throughput = rates.length
-    ? { flopsPerSec: rates[Math.floor(rates.length / 2)]!, basis: `scaled from the median throughput of the last ${rates.length} run${rates.length === 1 ? "" : "s"} here` }
+    ? {
+        flopsPerSec: rates[Math.floor(rates.length / 2)]!,
+        basis: `scaled from the median throughput of the last ${rates.length} run${rates.length === 1 ? "" : "s"} here`,
+      }
     : { flopsPerSec: DEFAULT_FLOPS_PER_SEC, basis: "rough: no run has finished on this platform yet" };
   cached = { at: Date.now(), value };
   return value;

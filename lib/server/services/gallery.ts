@@ -2,7 +2,7 @@ import { requireSubmissionAccess } from "../access";
 import { db } from "../db";
 import { AppError, badInput, forbidden, notFound } from "../errors";
 import { encodeGrayscalePng } from "../png";
-import { cellMembers, isPublicIndex, scoreOn, testImage, type ScopedMetrics, type TestScope } from "../test-set";
+import { cellMembers, isPublicIndex, type ScopedMetrics, scoreOn, type TestScope, testImage } from "../test-set";
 import type { Viewer } from "../viewer";
 
 // The confusion-matrix gallery: which test images fell into a cell, and those images as PNGs.
@@ -52,7 +52,13 @@ const label = (v: unknown, what: string): number => {
   return n;
 };
 
-export async function getCellImages(viewer: Viewer, submissionId: string, trueLabel: unknown, predictedLabel: unknown, limit = 60): Promise<CellImages> {
+export async function getCellImages(
+  viewer: Viewer,
+  submissionId: string,
+  trueLabel: unknown,
+  predictedLabel: unknown,
+  limit = 60,
+): Promise<CellImages> {
   const t = label(trueLabel, "The true class");
   const p = label(predictedLabel, "The predicted class");
   const scope = await scopeFor(viewer, submissionId);

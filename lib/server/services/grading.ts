@@ -9,9 +9,9 @@ import { getBoss, sendJob } from "../queue/boss";
 import { trainSubmission } from "../queue/jobs";
 import { cellMembers } from "../test-set";
 import type { Viewer } from "../viewer";
-import { getClass, type ClassDetail } from "./classes";
+import { type ClassDetail, getClass } from "./classes";
 import { getLeaderboard, leaderboardOptionsSchema } from "./leaderboard";
-import { type SubmissionView, getSubmission, submissionSelect, toViews } from "./submissions";
+import { getSubmission, type SubmissionView, submissionSelect, toViews } from "./submissions";
 
 // What graders (and owners) do to run a class: roster, every submission, re-scoring, settings,
 // the private reveal, roles and CSV exports. Pages (server actions) and GraphQL call these same
@@ -102,7 +102,14 @@ export async function setMemberRole(viewer: Viewer, input: unknown): Promise<Ros
     where: { userId_classId: { userId: data.userId, classId: access.classId } },
     select: { role: true, createdAt: true, user: { select: { id: true, name: true, email: true } } },
   });
-  return { userId: row.user.id, name: row.user.name, email: row.user.email, role: row.role, joinedAt: row.createdAt, submissionCount: 0 };
+  return {
+    userId: row.user.id,
+    name: row.user.name,
+    email: row.user.email,
+    role: row.role,
+    joinedAt: row.createdAt,
+    submissionCount: 0,
+  };
 }
 
 /** Owner only; removes a member (their submissions stay). The last owner cannot be removed. */
@@ -160,7 +167,9 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [iso, rowId] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
   if (!rowId || Number.isNaN(createdAt.getTime())) {
-    throw badInput("The cursor is not valid; use `endCursor` from the previous page.", [{ path: "after", message: "Invalid cursor." }]);
+    throw badInput("The cursor is not valid; use `endCursor` from the previous page.", [
+      { path: "after", message: "Invalid cursor." },
+    ]);
   }
   return { createdAt, id: rowId };
 }
@@ -236,7 +245,8 @@ export async function rescoreSubmission(viewer: Viewer, input: unknown): Promise
         attempts: 0,
       },
     });
-    if (reset.count !== 1) throw badInput("Only a finished submission can be re-scored; cancel a queued or running one first.");
+    if (reset.count !== 1)
+      throw badInput("Only a finished submission can be re-scored; cancel a queued or running one first.");
     await tx.result.deleteMany({ where: { submissionId } });
     const jobId = await sendJob(trainSubmission, { submissionId }, { tx, group: { id: access.authorId } });
     await tx.submission.update({ where: { id: submissionId }, data: { jobId }, select: { id: true } });
@@ -306,11 +316,18 @@ export interface PredictionExamples {
 export async function getPredictionExamples(viewer: Viewer, input: unknown): Promise<PredictionExamples> {
   const data = parseInput(examplesSchema, input);
   const access = await requireSubmissionAccess(viewer, data.submissionId);
-  const stored = await db.result.findUnique({ where: { submissionId: data.submissionId }, select: { predictions: true } });
+  const stored = await db.result.findUnique({
+    where: { submissionId: data.submissionId },
+    select: { predictions: true },
+  });
   const scope = access.can.privateImages ? "all" : "public";
   const predictions = stored?.predictions ? new Uint8Array(stored.predictions) : null;
   const cell = predictions && (await cellMembers(predictions, scope, data.trueClass, data.predictedClass, data.limit));
-  return { indices: cell?.indices ?? [], total: cell?.total ?? 0, scope: scope === "all" ? "FULL_TEST_SET" : "PUBLIC_HALF" };
+  return {
+    indices: cell?.indices ?? [],
+    total: cell?.total ?? 0,
+    scope: scope === "all" ? "FULL_TEST_SET" : "PUBLIC_HALF",
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,7 +350,19 @@ export async function leaderboardCsv(viewer: Viewer, input: unknown): Promise<st
   const data = parseInput(leaderboardOptionsSchema.extend({ classSlug: slug }), input);
   const rows = await getLeaderboard(viewer, data.classSlug, { mode: data.mode, rankBy: data.rankBy });
   return toCsv(
-    ["rank", "student_id", "student", "submission_id", "submission", "public_accuracy", "private_accuracy", "params", "epochs", "train_seconds", "submitted_at"],
+    [
+      "rank",
+      "student_id",
+      "student",
+      "submission_id",
+      "submission",
+      "public_accuracy",
+      "private_accuracy",
+      "params",
+      "epochs",
+      "train_seconds",
+      "submitted_at",
+    ],
     rows.map((r) => [
       r.rank,
       r.student.id,
@@ -384,11 +413,42 @@ export async function resultsCsv(viewer: Viewer, input: unknown): Promise<string
     WHERE s."classId" = ${access.classId}
     ORDER BY s."createdAt", s.id`;
   return toCsv(
-    ["submission_id", "student_id", "student", "email", "submission", "status", "failure_reason", "submitted_at", "finished_at",
-      "test_accuracy", "public_accuracy", "private_accuracy", "test_loss", "params", "epochs", "backend", "train_seconds"],
+    [
+      "submission_id",
+      "student_id",
+      "student",
+      "email",
+      "submission",
+      "status",
+      "failure_reason",
+      "submitted_at",
+      "finished_at",
+      "test_accuracy",
+      "public_accuracy",
+      "private_accuracy",
+      "test_loss",
+      "params",
+      "epochs",
+      "backend",
+      "train_seconds",
+    ],
     rows.map((r) => [
-      r.id, r.authorId, r.authorName, r.authorEmail, r.name, r.status, r.failureReason, r.createdAt, r.finishedAt,
-      r.testAccuracy, r.publicAccuracy, r.privateAccuracy, r.testLoss, r.paramCount, r.epochs, r.backend,
+      r.id,
+      r.authorId,
+      r.authorName,
+      r.authorEmail,
+      r.name,
+      r.status,
+      r.failureReason,
+      r.createdAt,
+      r.finishedAt,
+      r.testAccuracy,
+      r.publicAccuracy,
+      r.privateAccuracy,
+      r.testLoss,
+      r.paramCount,
+      r.epochs,
+      r.backend,
       r.trainDurationMs === null ? null : (r.trainDurationMs / 1000).toFixed(1),
     ]),
   );

@@ -89,7 +89,11 @@ interface Row {
  * statement in which DISTINCT ON picks each student's best row (grouping ids by bytes, COLLATE
  * "C": a locale-aware sort of 4,000 cuids costs more than the rest of the query).
  */
-export async function getLeaderboard(viewer: Viewer, classSlug: string, options: unknown = {}): Promise<LeaderboardRow[]> {
+export async function getLeaderboard(
+  viewer: Viewer,
+  classSlug: string,
+  options: unknown = {},
+): Promise<LeaderboardRow[]> {
   return (await readLeaderboard(viewer, classSlug, options)).rows;
 }
 

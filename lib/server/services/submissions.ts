@@ -2,16 +2,16 @@ import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import type { SubmissionStatus } from "@/generated/prisma/enums";
 import { type ArchError, parseArchitecture, parseTrainingConfig, type TrainingConfig } from "@/trainer/arch";
+import type { ClassMetrics } from "@/trainer/train/scoring";
 import { type ClassAccess, requireClassAccess, requireSubmissionAccess, visibility } from "../access";
 import { db } from "../db";
 import { badInput, type FieldIssue } from "../errors";
 import { parseInput } from "../input";
 import { readLimits } from "../limits";
-import { hitRateLimit, rateRules } from "../rate-limit";
-import { scoreOn } from "../test-set";
-import type { ClassMetrics } from "@/trainer/train/scoring";
 import { getBoss, sendJob } from "../queue/boss";
 import { trainSubmission } from "../queue/jobs";
+import { hitRateLimit, rateRules } from "../rate-limit";
+import { scoreOn } from "../test-set";
 import type { Viewer } from "../viewer";
 
 // Limits on what a client may store, checked before anything reaches the database.
@@ -69,7 +69,10 @@ function archIssue(error: ArchError): FieldIssue {
  * The trainer's own validation, run before anything is stored: a submission that cannot train
  * is rejected now, with the layer and field named, instead of failing in the queue later.
  */
-export function validateModelInput(architecture: unknown, training: unknown): { training: TrainingConfig; paramCount: number } {
+export function validateModelInput(
+  architecture: unknown,
+  training: unknown,
+): { training: TrainingConfig; paramCount: number } {
   const limits = readLimits();
   const arch = parseArchitecture(architecture, { maxParams: limits.maxParams, maxFlops: limits.maxFlops });
   if (!arch.ok) {
@@ -105,7 +108,12 @@ function startOfUtcDay(now = new Date()): Date {
 
 type QuotaClient = Pick<Prisma.TransactionClient, "submission">;
 
-async function countTowardsQuota(client: QuotaClient, classId: string, authorId: string, now = new Date()): Promise<number> {
+async function countTowardsQuota(
+  client: QuotaClient,
+  classId: string,
+  authorId: string,
+  now = new Date(),
+): Promise<number> {
   return client.submission.count({
     where: { classId, authorId, createdAt: { gte: startOfUtcDay(now) }, status: { notIn: ["FAILED", "CANCELLED"] } },
   });
@@ -293,7 +301,9 @@ export async function createSubmission(viewer: Viewer, input: unknown): Promise<
     const now = new Date();
     if (!access.isGrader) {
       if (klass.deadline && now > klass.deadline) {
-        throw badInput(`The deadline for this class passed on ${klass.deadline.toISOString()}; submissions are closed.`);
+        throw badInput(
+          `The deadline for this class passed on ${klass.deadline.toISOString()}; submissions are closed.`,
+        );
       }
       const used = await countTowardsQuota(tx, access.classId, authorId, now);
       if (used >= klass.dailyQuota) {
@@ -341,7 +351,10 @@ export async function cancelSubmission(viewer: Viewer, id: string): Promise<Subm
     if (running.count === 1) {
       await db.$executeRaw`SELECT pg_notify('catwalk_cancel', ${id})`;
     } else {
-      const current = await db.submission.findUniqueOrThrow({ where: { id }, select: { status: true, cancelRequestedAt: true } });
+      const current = await db.submission.findUniqueOrThrow({
+        where: { id },
+        select: { status: true, cancelRequestedAt: true },
+      });
       if (current.status !== "RUNNING") {
         throw badInput(`This submission has already finished (${current.status.toLowerCase()}).`);
       }

@@ -15,10 +15,7 @@ export const emailSchema = z
 export const signUpSchema = z.object({
   email: emailSchema,
   name: z.string().trim().min(1, "Enter your name.").max(100, "Keep the name under 100 characters."),
-  password: z
-    .string()
-    .min(8, "Use at least 8 characters.")
-    .max(200, "Keep the password under 200 characters."),
+  password: z.string().min(8, "Use at least 8 characters.").max(200, "Keep the password under 200 characters."),
 });
 
 export type SignUpInput = z.input<typeof signUpSchema>;
@@ -58,7 +55,11 @@ export async function registerUser(input: unknown, origin?: RequestOrigin): Prom
  * Attempts are rate-limited per email (password guessing) and per network (credential stuffing):
  * past the limit this throws RATE_LIMITED without checking the password.
  */
-export async function verifyCredentials(emailInput: unknown, password: unknown, origin: RequestOrigin = {}): Promise<PublicUser | null> {
+export async function verifyCredentials(
+  emailInput: unknown,
+  password: unknown,
+  origin: RequestOrigin = {},
+): Promise<PublicUser | null> {
   const email = emailSchema.safeParse(emailInput);
   if (!email.success || typeof password !== "string" || password.length > 200) return null;
   const rules = rateRules();
@@ -86,5 +87,4 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 // argon2id hash of a random string nobody knows, with the same parameters as real hashes.
-const DUMMY_HASH =
-  "$argon2id$v=19$m=19456,t=2,p=1$aku607DmB69E7jAkdOfdbg$87vSxpXSYF7jBs50CEpMvJo5ILqYS507y91d1c3wR58";
+const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$aku607DmB69E7jAkdOfdbg$87vSxpXSYF7jBs50CEpMvJo5ILqYS507y91d1c3wR58";

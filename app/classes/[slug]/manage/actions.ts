@@ -46,7 +46,10 @@ export async function updateSettingsAction(_prev: FormState, formData: FormData)
 export async function revealAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["classSlug", "revealed"]);
   try {
-    await revealPrivateLeaderboard(await viewerFromSession(), { classSlug: values.classSlug, revealed: values.revealed !== "false" });
+    await revealPrivateLeaderboard(await viewerFromSession(), {
+      classSlug: values.classSlug,
+      revealed: values.revealed !== "false",
+    });
   } catch (error) {
     return formStateFromError(error, values);
   }

@@ -4,12 +4,12 @@ import { AutoRefresh } from "@/components/auto-refresh";
 import { ConfirmAction } from "@/components/grading/confirm-action";
 import { RoleForm } from "@/components/grading/role-form";
 import { ClassSettingsForm } from "@/components/grading/settings-form";
-import { SubmissionFilters, type Filters } from "@/components/grading/submission-filters";
-import { Card, FormError, PageHeader, StatusBadge, formatDate, formatPercent } from "@/components/ui";
+import { type Filters, SubmissionFilters } from "@/components/grading/submission-filters";
+import { Card, FormError, formatDate, formatPercent, PageHeader, StatusBadge } from "@/components/ui";
 import { AppError } from "@/lib/server/errors";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
-import { type SubmissionPage, listRoster, searchSubmissions } from "@/lib/server/services/grading";
+import { listRoster, type SubmissionPage, searchSubmissions } from "@/lib/server/services/grading";
 import {
   cancelAction,
   removeMemberAction,
@@ -112,7 +112,9 @@ export default async function ManageClassPage({
       <div className="space-y-6">
         <div className="grid gap-6 lg:grid-cols-3">
           <Card aria-labelledby="settings-heading" className="lg:col-span-2">
-            <h2 id="settings-heading" className="mb-4 font-semibold">Settings</h2>
+            <h2 id="settings-heading" className="mb-4 font-semibold">
+              Settings
+            </h2>
             <ClassSettingsForm
               action={updateSettingsAction}
               classSlug={slug}
@@ -123,30 +125,49 @@ export default async function ManageClassPage({
           </Card>
           <div className="space-y-6">
             <Card aria-labelledby="join-heading">
-              <h2 id="join-heading" className="font-semibold">Join code</h2>
+              <h2 id="join-heading" className="font-semibold">
+                Join code
+              </h2>
               <p className="mt-1 text-sm text-slate-600">Students enter it on “My classes” to join.</p>
               <p className="mt-3">
-                <code data-testid="manage-join-code" className="rounded bg-slate-100 px-2 py-1 font-mono text-lg font-semibold tracking-wider text-slate-900">
+                <code
+                  data-testid="manage-join-code"
+                  className="rounded bg-slate-100 px-2 py-1 font-mono text-lg font-semibold tracking-wider text-slate-900"
+                >
                   {klass.joinCode}
                 </code>
               </p>
             </Card>
             <Card aria-labelledby="exports-heading">
-              <h2 id="exports-heading" className="font-semibold">Exports</h2>
+              <h2 id="exports-heading" className="font-semibold">
+                Exports
+              </h2>
               <ul className="mt-3 space-y-2 text-sm">
                 <li>
-                  <a href={`${csvBase}/leaderboard.csv`} download className="font-medium text-brand-600 hover:text-brand-700">
+                  <a
+                    href={`${csvBase}/leaderboard.csv`}
+                    download
+                    className="font-medium text-brand-600 hover:text-brand-700"
+                  >
                     Leaderboard CSV
                   </a>
                   <span className="text-slate-500"> — best submission per student</span>
                 </li>
                 <li>
-                  <a href={`${csvBase}/leaderboard.csv?mode=ALL`} download className="font-medium text-brand-600 hover:text-brand-700">
+                  <a
+                    href={`${csvBase}/leaderboard.csv?mode=ALL`}
+                    download
+                    className="font-medium text-brand-600 hover:text-brand-700"
+                  >
                     Leaderboard CSV, every submission
                   </a>
                 </li>
                 <li>
-                  <a href={`${csvBase}/results.csv`} download className="font-medium text-brand-600 hover:text-brand-700">
+                  <a
+                    href={`${csvBase}/results.csv`}
+                    download
+                    className="font-medium text-brand-600 hover:text-brand-700"
+                  >
                     All results CSV
                   </a>
                   <span className="text-slate-500"> — every submission, any status</span>
@@ -159,7 +180,9 @@ export default async function ManageClassPage({
         <Card aria-labelledby="private-heading">
           <div className="flex flex-wrap items-center justify-between gap-4">
             <div>
-              <h2 id="private-heading" className="font-semibold">Private leaderboard</h2>
+              <h2 id="private-heading" className="font-semibold">
+                Private leaderboard
+              </h2>
               <p className="mt-1 text-sm text-slate-600" data-testid="private-state">
                 {klass.privateRevealed
                   ? "Revealed: students see private-half accuracy on the leaderboard."
@@ -192,7 +215,9 @@ export default async function ManageClassPage({
         </Card>
 
         <Card aria-labelledby="roster-heading">
-          <h2 id="roster-heading" className="mb-3 font-semibold">Roster</h2>
+          <h2 id="roster-heading" className="mb-3 font-semibold">
+            Roster
+          </h2>
           {!isOwner && <p className="mb-3 text-sm text-slate-500">Only owners change roles or remove members.</p>}
           {/* `relative`: the sr-only header and labels are absolutely positioned and would otherwise
               escape the scroll container and widen the page at phone width. */}
@@ -200,30 +225,55 @@ export default async function ManageClassPage({
             <table className="min-w-full text-left text-sm">
               <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
                 <tr>
-                  <th scope="col" className="px-5 py-2 font-medium sm:px-6">Member</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Role</th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">Submissions</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Joined</th>
-                  {isOwner && <th scope="col" className="px-5 py-2 font-medium sm:px-6"><span className="sr-only">Actions</span></th>}
+                  <th scope="col" className="px-5 py-2 font-medium sm:px-6">
+                    Member
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    Role
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                    Submissions
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    Joined
+                  </th>
+                  {isOwner && (
+                    <th scope="col" className="px-5 py-2 font-medium sm:px-6">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {roster.map((m) => (
                   <tr key={m.userId} data-testid="roster-row">
                     <td className="min-w-48 px-5 py-2.5 sm:px-6">
-                      <div className="font-medium text-slate-900">{m.name}{m.userId === viewer.userId && <span className="text-slate-500"> (you)</span>}</div>
+                      <div className="font-medium text-slate-900">
+                        {m.name}
+                        {m.userId === viewer.userId && <span className="text-slate-500"> (you)</span>}
+                      </div>
                       <div className="break-all text-xs text-slate-500">{m.email}</div>
                     </td>
                     <td className="min-w-44 px-3 py-2.5">
                       {isOwner ? (
-                        <RoleForm action={setRoleAction} classSlug={slug} userId={m.userId} name={m.name} role={m.role} />
+                        <RoleForm
+                          action={setRoleAction}
+                          classSlug={slug}
+                          userId={m.userId}
+                          name={m.name}
+                          role={m.role}
+                        />
                       ) : (
                         m.role.charAt(0) + m.role.slice(1).toLowerCase()
                       )}
                     </td>
                     <td className="px-3 py-2.5 text-right tabular-nums">
                       {m.submissionCount > 0 ? (
-                        <Link href={`${base}${query({ student: m.userId, status: "", from: "", to: "" })}#submissions-heading`} className="text-brand-600 hover:text-brand-700" aria-label={`${m.submissionCount} ${m.submissionCount === 1 ? "submission" : "submissions"} by ${m.name}`}>
+                        <Link
+                          href={`${base}${query({ student: m.userId, status: "", from: "", to: "" })}#submissions-heading`}
+                          className="text-brand-600 hover:text-brand-700"
+                          aria-label={`${m.submissionCount} ${m.submissionCount === 1 ? "submission" : "submissions"} by ${m.name}`}
+                        >
                           {m.submissionCount}
                         </Link>
                       ) : (
@@ -256,29 +306,52 @@ export default async function ManageClassPage({
 
         <Card aria-labelledby="submissions-heading">
           <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
-            <h2 id="submissions-heading" className="font-semibold">All submissions</h2>
+            <h2 id="submissions-heading" className="font-semibold">
+              All submissions
+            </h2>
             <p className="text-sm text-slate-500" data-testid="submission-count" aria-live="polite">
               {page.totalCount} {page.totalCount === 1 ? "submission" : "submissions"}
               {Object.values(filters).some(Boolean) ? " match" : ""}
             </p>
           </div>
-          <SubmissionFilters action={base} filters={filters} students={roster.map((m) => ({ id: m.userId, name: m.name }))} statuses={STATUSES} />
+          <SubmissionFilters
+            action={base}
+            filters={filters}
+            students={roster.map((m) => ({ id: m.userId, name: m.name }))}
+            statuses={STATUSES}
+          />
           <div className="mt-4">
             <FormError message={searchError} />
           </div>
           {page.nodes.length === 0 ? (
-            !searchError && <p className="mt-2 text-sm text-slate-500">No submissions{Object.values(filters).some(Boolean) ? " match these filters" : " yet"}.</p>
+            !searchError && (
+              <p className="mt-2 text-sm text-slate-500">
+                No submissions{Object.values(filters).some(Boolean) ? " match these filters" : " yet"}.
+              </p>
+            )
           ) : (
             <div className="relative -mx-5 mt-2 overflow-x-auto sm:-mx-6">
               <table className="min-w-full text-left text-sm">
                 <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
                   <tr>
-                    <th scope="col" className="px-5 py-2 font-medium sm:px-6">Name</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Student</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Status</th>
-                    <th scope="col" className="px-3 py-2 text-right font-medium">Test accuracy</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Submitted</th>
-                    <th scope="col" className="px-5 py-2 font-medium sm:px-6"><span className="sr-only">Actions</span></th>
+                    <th scope="col" className="px-5 py-2 font-medium sm:px-6">
+                      Name
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Student
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Status
+                    </th>
+                    <th scope="col" className="px-3 py-2 text-right font-medium">
+                      Test accuracy
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Submitted
+                    </th>
+                    <th scope="col" className="px-5 py-2 font-medium sm:px-6">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -287,7 +360,10 @@ export default async function ManageClassPage({
                     return (
                       <tr key={s.id} data-testid="manage-submission-row">
                         <td className="min-w-40 px-5 py-2.5 sm:px-6">
-                          <Link href={`/submissions/${s.id}`} className="font-medium text-brand-600 hover:text-brand-700">
+                          <Link
+                            href={`/submissions/${s.id}`}
+                            className="font-medium text-brand-600 hover:text-brand-700"
+                          >
                             {s.name}
                           </Link>
                           {s.failureReason && <div className="max-w-xs text-xs text-rose-700">{s.failureReason}</div>}
@@ -295,9 +371,13 @@ export default async function ManageClassPage({
                         <td className="min-w-32 px-3 py-2.5">{s.author.name}</td>
                         <td className="whitespace-nowrap px-3 py-2.5">
                           <StatusBadge status={s.status} />
-                          {s.cancelRequested && s.status === "RUNNING" && <span className="ml-1 text-xs text-amber-700">cancelling…</span>}
+                          {s.cancelRequested && s.status === "RUNNING" && (
+                            <span className="ml-1 text-xs text-amber-700">cancelling…</span>
+                          )}
                         </td>
-                        <td className="px-3 py-2.5 text-right font-mono tabular-nums">{formatPercent(s.result?.testAccuracy)}</td>
+                        <td className="px-3 py-2.5 text-right font-mono tabular-nums">
+                          {formatPercent(s.result?.testAccuracy)}
+                        </td>
                         <td className="whitespace-nowrap px-3 py-2.5 text-slate-500">{formatDate(s.createdAt)}</td>
                         <td className="px-5 py-2.5 text-right sm:px-6">
                           {finished ? (
@@ -335,9 +415,15 @@ export default async function ManageClassPage({
             </div>
           )}
           {(after || page.hasNextPage) && (
-            <nav aria-label="Submission pages" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm">
+            <nav
+              aria-label="Submission pages"
+              className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm"
+            >
               {after ? (
-                <Link href={`${base}${query(filters)}#submissions-heading`} className="font-medium text-brand-600 hover:text-brand-700">
+                <Link
+                  href={`${base}${query(filters)}#submissions-heading`}
+                  className="font-medium text-brand-600 hover:text-brand-700"
+                >
                   ← First page
                 </Link>
               ) : (

@@ -46,7 +46,10 @@ export default async function SubmitPage({
         title="New submission"
         subtitle={
           <>
-            for <Link href={`/classes/${slug}`} className="font-medium text-brand-600 hover:text-brand-700">{klass.name}</Link>
+            for{" "}
+            <Link href={`/classes/${slug}`} className="font-medium text-brand-600 hover:text-brand-700">
+              {klass.name}
+            </Link>
             {" · "}
             <span data-testid="quota">
               {quota.unlimited

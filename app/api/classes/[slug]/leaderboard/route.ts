@@ -8,9 +8,15 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const { slug } = await params;
   const mode = request.nextUrl.searchParams.get("mode") === "all" ? "all" : "best";
   try {
-    return Response.json(await getBoard(await viewerFromRequest(request), slug, mode), { headers: { "cache-control": "private, no-store" } });
+    return Response.json(await getBoard(await viewerFromRequest(request), slug, mode), {
+      headers: { "cache-control": "private, no-store" },
+    });
   } catch (error) {
-    if (error instanceof AppError) return Response.json({ error: { code: error.code, message: error.message } }, { status: HTTP_STATUS[error.code] });
+    if (error instanceof AppError)
+      return Response.json(
+        { error: { code: error.code, message: error.message } },
+        { status: HTTP_STATUS[error.code] },
+      );
     throw error;
   }
 }

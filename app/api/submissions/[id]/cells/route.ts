@@ -11,7 +11,11 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     const cell = await getCellImages(await viewerFromRequest(request), id, q.get("true"), q.get("predicted"));
     return Response.json(cell, { headers: { "cache-control": "private, no-store" } });
   } catch (error) {
-    if (error instanceof AppError) return Response.json({ error: { code: error.code, message: error.message } }, { status: HTTP_STATUS[error.code] });
+    if (error instanceof AppError)
+      return Response.json(
+        { error: { code: error.code, message: error.message } },
+        { status: HTTP_STATUS[error.code] },
+      );
     throw error;
   }
 }

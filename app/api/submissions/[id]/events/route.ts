@@ -15,7 +15,10 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     first = await updates.next(); // runs the access check before we commit to a stream
   } catch (error) {
     if (error instanceof AppError) {
-      return Response.json({ error: { code: error.code, message: error.message } }, { status: HTTP_STATUS[error.code] });
+      return Response.json(
+        { error: { code: error.code, message: error.message } },
+        { status: HTTP_STATUS[error.code] },
+      );
     }
     throw error;
   }
@@ -44,6 +47,10 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     },
   });
   return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
   });
 }
