@@ -1,7 +1,7 @@
 // One full training run in its own process (so its peak RSS is its own):
 // `tsx bench/full-run.ts PRESET OUT.json [maxEpochs]`. Used by bench/train.ts.
 import { writeFileSync } from "node:fs";
-import { getPreset, runTraining, selectBackend } from "../trainer/index.js";
+import { getPreset, runTraining, selectBackend } from "../trainer";
 
 const [id, out, epochs] = process.argv.slice(2);
 const p = getPreset(id);

@@ -10,7 +10,6 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { summarize } from "../trainer/arch/summary.js";
 import {
   DEBIAN_DIR,
   type FashionMnist,
@@ -19,8 +18,9 @@ import {
   parseArchitecture,
   runTraining,
   selectBackend,
-} from "../trainer/index.js";
-import { trainingThreads } from "../trainer/train/run.js";
+} from "../trainer";
+import { summarize } from "../trainer/arch/summary";
+import { trainingThreads } from "../trainer/train/run";
 
 const { values } = parseArgs({
   options: {

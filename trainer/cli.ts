@@ -10,17 +10,17 @@ import {
   parseTrainingConfig,
   presets,
   summarize,
-} from "./arch/index.js";
-import type { BackendName } from "./backend/select.js";
-import { TrainerError } from "./errors.js";
+} from "./arch";
+import type { BackendName } from "./backend/select";
+import { TrainerError } from "./errors";
 
 // tfjs takes seconds to load: only the commands that train pay for it.
 const heavy = async () => {
   const [data, select, estimate, run] = await Promise.all([
-    import("./data/fashionMnist.js"),
-    import("./backend/select.js"),
-    import("./estimate.js"),
-    import("./train/run.js"),
+    import("./data/fashionMnist"),
+    import("./backend/select"),
+    import("./estimate"),
+    import("./train/run"),
   ]);
   return { ...data, ...select, ...estimate, ...run };
 };

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import type { NormalizedModel } from "./arch/parse.js";
-import type { TrainingConfig } from "./arch/training.js";
-import { selectBackend } from "./backend/select.js";
-import { buildModel } from "./train/model.js";
+import type { NormalizedModel } from "./arch/parse";
+import type { TrainingConfig } from "./arch/training";
+import { selectBackend } from "./backend/select";
+import { buildModel } from "./train/model";
 
 export interface EpochEstimate {
   backend: string;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { badInput } from "./errors";
 
 /** Parses untrusted input with a zod schema; failures become one BAD_USER_INPUT naming each field. */

@@ -2,7 +2,7 @@ import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/graphql/route";
 import { MAX_BODY_BYTES } from "@/lib/server/body-limit";
-import { AppError } from "@/lib/server/errors";
+import type { AppError } from "@/lib/server/errors";
 import { hitRateLimit } from "@/lib/server/rate-limit";
 import { registerUser, verifyCredentials } from "@/lib/server/services/users";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ApolloServer } from "@apollo/server";
+import type { ApolloServer } from "@apollo/server";
 import type { Prisma } from "@/generated/prisma/client";
 import type { GraphQLContext } from "@/graphql/builder";
 import { createApolloServer } from "@/graphql/server";

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
-import { TrainerError } from "../errors.js";
+import { TrainerError } from "../errors";
 
 export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
 export interface BackendInfo {
@@ -53,10 +53,10 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   if (!(await tf.setBackend(tfjsName))) return `tf.setBackend('${tfjsName}') failed`;
   await tf.ready();
   if (name === "wasm") {
-    const { installWasmKernels } = await import("./wasmKernels.js");
+    const { installWasmKernels } = await import("./wasmKernels");
     installWasmKernels();
     try {
-      const { loadSimdKernels } = await import("./simd.js");
+      const { loadSimdKernels } = await import("./simd");
       await loadSimdKernels(tf.backend() as unknown as import("@tensorflow/tfjs-backend-wasm").BackendWasm);
     } catch (e) {
       // The JS versions of these kernels still work; only slower.
@@ -94,7 +94,7 @@ export async function selectBackend(
     }
     if (why === null) {
       const { REPLACED_KERNELS } =
-        name === "wasm" ? await import("./wasmKernels.js") : { REPLACED_KERNELS: [] as readonly string[] };
+        name === "wasm" ? await import("./wasmKernels") : { REPLACED_KERNELS: [] as readonly string[] };
       current = {
         name,
         tfjsBackend: tf.getBackend(),

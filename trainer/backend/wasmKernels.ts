@@ -9,8 +9,8 @@
 // gradient to one or two kernel dispatches instead of dozens of tfjs ops.
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { registerConvPoolKernel } from "../train/convPool.js";
-import { heapOffset, simdKernels } from "./simd.js";
+import { registerConvPoolKernel } from "../train/convPool";
+import { heapOffset, simdKernels } from "./simd";
 
 type TensorInfo = tf.TensorInfo;
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs?: Record<string, unknown> };

@@ -3,9 +3,9 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TrainerError } from "../errors.js";
-import { parseIdx } from "./idx.js";
-import { DEBIAN_DIR, defaultCacheDir, FILES, hasAllFiles, searchDirs } from "./paths.js";
+import { TrainerError } from "../errors";
+import { parseIdx } from "./idx";
+import { DEBIAN_DIR, defaultCacheDir, FILES, hasAllFiles, searchDirs } from "./paths";
 
 export { DEBIAN_DIR, defaultCacheDir, FILES, searchDirs };
 

@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { FILES, FIXTURE_DIR, loadFashionMnist } from "../data/fashionMnist.js";
-import { encodeIdx } from "../data/idx.js";
+import { FILES, FIXTURE_DIR, loadFashionMnist } from "../data/fashionMnist";
+import { encodeIdx } from "../data/idx";
 
 const data = await loadFashionMnist({ subset: { train: 2000, test: 1000 } });
 mkdirSync(FIXTURE_DIR, { recursive: true });

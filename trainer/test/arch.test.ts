@@ -10,7 +10,7 @@ import {
   presets,
   sequential,
   summarize,
-} from "../arch/index.js";
+} from "../arch";
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./keras/${name}`, import.meta.url), "utf8"));
 

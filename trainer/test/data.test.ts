@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { FILES, FIXTURE_DIR, loadFashionMnist, searchDirs } from "../data/fashionMnist.js";
-import { encodeIdx, parseIdx } from "../data/idx.js";
-import { findDataDir } from "../data/paths.js";
-import { TrainerError } from "../errors.js";
+import { FILES, FIXTURE_DIR, loadFashionMnist, searchDirs } from "../data/fashionMnist";
+import { encodeIdx, parseIdx } from "../data/idx";
+import { findDataDir } from "../data/paths";
+import { TrainerError } from "../errors";
 
 describe("IDX reader", () => {
   it("round-trips gzipped and plain IDX", () => {

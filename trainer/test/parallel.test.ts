@@ -1,16 +1,8 @@
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  type FashionMnist,
-  getPreset,
-  keras,
-  loadFashionMnist,
-  runTraining,
-  selectBackend,
-  sequential,
-} from "../index.js";
-import { trainingThreads } from "../train/run.js";
+import { type FashionMnist, getPreset, keras, loadFashionMnist, runTraining, selectBackend, sequential } from "..";
+import { trainingThreads } from "../train/run";
 
 let data: FashionMnist;
 beforeAll(async () => {

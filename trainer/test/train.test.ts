@@ -10,7 +10,7 @@ import {
   selectBackend,
   sequential,
   TrainerError,
-} from "../index.js";
+} from "..";
 
 let data: FashionMnist;
 let small: FashionMnist;
@@ -202,8 +202,8 @@ describe("runTraining", () => {
 
 describe("buildModel", () => {
   it("moves activations after max-pooling without changing the function", async () => {
-    const { parseArchitecture } = await import("../arch/index.js");
-    const { buildModel } = await import("../train/model.js");
+    const { parseArchitecture } = await import("../arch");
+    const { buildModel } = await import("../train/model");
     const r = parseArchitecture(getPreset("report-cnn")!.architecture);
     if (!r.ok) throw new Error("preset");
     const { model: fast } = await buildModel(r.model, 3, { fuse: false });
@@ -237,8 +237,8 @@ describe("buildModel", () => {
   });
 
   it("fuses the first Conv2D with its max-pool on wasm: same weights, outputs and gradients", async () => {
-    const { parseArchitecture } = await import("../arch/index.js");
-    const { buildModel } = await import("../train/model.js");
+    const { parseArchitecture } = await import("../arch");
+    const { buildModel } = await import("../train/model");
     for (const id of ["report-cnn", "catwalk-cnn"]) {
       const r = parseArchitecture(getPreset(id)!.architecture);
       if (!r.ok) throw new Error("preset");

@@ -3,9 +3,9 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadSimdKernels, simdKernels } from "../backend/simd.js";
-import { installWasmKernels } from "../backend/wasmKernels.js";
-import { CONV_POOL_GRAD, conv2dMaxPool, convPoolGrad } from "../train/convPool.js";
+import { loadSimdKernels, simdKernels } from "../backend/simd";
+import { installWasmKernels } from "../backend/wasmKernels";
+import { CONV_POOL_GRAD, conv2dMaxPool, convPoolGrad } from "../train/convPool";
 
 beforeAll(async () => {
   await tf.setBackend("wasm");

@@ -14,7 +14,7 @@
 // (checked against the cpu backend in wasmKernels.test.ts).
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapOffset, simdKernels } from "../backend/simd.js";
+import { heapOffset, simdKernels } from "../backend/simd";
 
 export const CONV_POOL_GRAD = "CatwalkConv2DMaxPoolGrad";
 

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { ACTIVATIONS } from "../arch/layers.js";
-import type { NormalizedModel } from "../arch/parse.js";
-import { TrainerError } from "../errors.js";
-import { convPoolAvailable, fuseFirstConvPool } from "./convPool.js";
+import { ACTIVATIONS } from "../arch/layers";
+import type { NormalizedModel } from "../arch/parse";
+import { TrainerError } from "../errors";
+import { convPoolAvailable, fuseFirstConvPool } from "./convPool";
 
 const INITIALIZER_KEYS = ["kernel_initializer", "depthwise_initializer", "pointwise_initializer"];
 const HAS_KERNEL = new Set(["Dense", "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D"]);

@@ -16,14 +16,14 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import * as tf from "@tensorflow/tfjs";
-import type { NormalizedModel } from "../arch/parse.js";
-import type { TrainingConfig } from "../arch/training.js";
-import type { BackendName } from "../backend/select.js";
-import { simdKernels, simdModule } from "../backend/simd.js";
-import type { Split } from "../data/fashionMnist.js";
-import { TrainerError } from "../errors.js";
-import { applyFlatGradients, type StepStats, shardGradients } from "./step.js";
+import type * as tf from "@tensorflow/tfjs";
+import type { NormalizedModel } from "../arch/parse";
+import type { TrainingConfig } from "../arch/training";
+import type { BackendName } from "../backend/select";
+import { simdKernels, simdModule } from "../backend/simd";
+import type { Split } from "../data/fashionMnist";
+import { TrainerError } from "../errors";
+import { applyFlatGradients, type StepStats, shardGradients } from "./step";
 
 // ctrl slots (Int32)
 const SEQ = 0; // step number posted by the main thread (1-based); STOP_SEQ asks replicas to exit

@@ -2,11 +2,11 @@
 // main thread, then for every posted step computes its shard's gradients and applies the sum.
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { selectBackend } from "../backend/select.js";
-import { provideSimdModule } from "../backend/simd.js";
-import { buildModel } from "./model.js";
-import { type ReplicaInit, STOP_SEQ, StepChannel } from "./parallel.js";
-import { applyFlatGradients, makeOptimizer, shardGradients, trainableVariables } from "./step.js";
+import { selectBackend } from "../backend/select";
+import { provideSimdModule } from "../backend/simd";
+import { buildModel } from "./model";
+import { type ReplicaInit, STOP_SEQ, StepChannel } from "./parallel";
+import { applyFlatGradients, makeOptimizer, shardGradients, trainableVariables } from "./step";
 
 const init = workerData as ReplicaInit;
 const channel = new StepChannel(init);

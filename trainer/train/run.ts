@@ -1,13 +1,13 @@
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { type NormalizedModel, type ParseOptions, parseArchitecture } from "../arch/parse.js";
-import { summarize } from "../arch/summary.js";
-import { parseTrainingConfig, type TrainingConfig } from "../arch/training.js";
-import { type BackendInfo, type BackendName, selectBackend } from "../backend/select.js";
-import { type FashionMnist, loadFashionMnist, type Split } from "../data/fashionMnist.js";
-import { TrainerError } from "../errors.js";
-import { buildModel } from "./model.js";
-import { DataParallel } from "./parallel.js";
+import { type NormalizedModel, type ParseOptions, parseArchitecture } from "../arch/parse";
+import { summarize } from "../arch/summary";
+import { parseTrainingConfig, type TrainingConfig } from "../arch/training";
+import { type BackendInfo, type BackendName, selectBackend } from "../backend/select";
+import { type FashionMnist, loadFashionMnist, type Split } from "../data/fashionMnist";
+import { TrainerError } from "../errors";
+import { buildModel } from "./model";
+import { DataParallel } from "./parallel";
 import {
   accuracyOn,
   type ClassMetrics,
@@ -15,8 +15,8 @@ import {
   perClassMetrics,
   permutation,
   publicPrivateSplit,
-} from "./scoring.js";
-import { makeBatch, makeOptimizer, type StepStats, scoreLogits, trainableVariables, trainingLoss } from "./step.js";
+} from "./scoring";
+import { makeBatch, makeOptimizer, type StepStats, scoreLogits, trainableVariables, trainingLoss } from "./step";
 
 export interface EpochMetrics {
   epoch: number;

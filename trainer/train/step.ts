@@ -1,8 +1,8 @@
 // One training step's arithmetic, shared by the single-threaded loop and every data-parallel
 // replica (parallel.ts, replica.ts), so both paths compute gradients the same way.
 import * as tf from "@tensorflow/tfjs";
-import type { TrainingConfig } from "../arch/training.js";
-import { IMAGE_SIZE, type Split } from "../data/fashionMnist.js";
+import type { TrainingConfig } from "../arch/training";
+import { IMAGE_SIZE, type Split } from "../data/fashionMnist";
 
 /** Copies the selected images into a float batch scaled to [0, 1], plus one-hot labels. */
 export function makeBatch(
