@@ -371,7 +371,7 @@ async function main(): Promise<void> {
     };
     const file = ONLY ? "api.tmp.json" : "api.json";
     await mkdir(join(root, "bench", "results"), { recursive: true });
-    await writeFile(join(root, "bench", "results", file), JSON.stringify(report, null, 2) + "\n");
+    await writeFile(join(root, "bench", "results", file), `${JSON.stringify(report, null, 2)}\n`);
     console.log(
       `wrote bench/results/${file} (leaderboard p99 ${leaderboardP99} ms; target 50 ms ${report.target.met ? "met" : "NOT met"})`,
     );

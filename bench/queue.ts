@@ -153,7 +153,7 @@ async function main() {
         throughput["run 2: 2 workers"]!.jobsPerSecond /
         Math.max(throughput["run 1: 1 worker"]!.jobsPerSecond, throughput["run 3: 1 worker"]!.jobsPerSecond),
     };
-    writeFileSync(new URL("./results/queue.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
+    writeFileSync(new URL("./results/queue.json", import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
     await disconnectDb();
   } finally {

@@ -203,5 +203,5 @@ const result = {
   speed,
   fullRuns,
 };
-writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`wrote ${file}`);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import { type Browser, expect, test } from "@playwright/test";
 import { signUp as signUpAs } from "./helpers";
 
 // A grader runs a class: a student submits a tiny model that a real worker trains on the

@@ -1,6 +1,6 @@
 import { type ApolloServerPlugin, type GraphQLRequestContextResponseForOperation, HeaderMap } from "@apollo/server";
 import { type FormattedExecutionResult, getArgumentValues, getVariableValues, Kind } from "graphql";
-import { requireClassAccess, type Visibility } from "@/lib/server/access";
+import { type ClassAccess, requireClassAccess, type Visibility } from "@/lib/server/access";
 import { AppError } from "@/lib/server/errors";
 import { leaderboardCacheEnabled } from "@/lib/server/services/leaderboard";
 import type { BoardRead, GraphQLContext } from "./builder";
@@ -53,7 +53,7 @@ export function stringifyResult(value: FormattedExecutionResult): string {
     const body = serialized.get(value.data);
     if (body !== undefined) return body;
   }
-  return JSON.stringify(value) + "\n";
+  return `${JSON.stringify(value)}\n`;
 }
 
 /** Counters for tests and diagnostics. */
@@ -99,7 +99,7 @@ function store(read: BoardRead, request: string, result: FormattedExecutionResul
   classes.set(read.classId, forClass);
   const key = entryKey(read.can, request);
   if (!result.data || result.errors || result.extensions) return;
-  const body = JSON.stringify({ data: result.data }) + "\n";
+  const body = `${JSON.stringify({ data: result.data })}\n`;
   const bytes = body.length * 4; // the body and the parsed answer, in UTF-16: a bound, not a measure
   if (bytes > MAX_BYTES / 4) return;
   const old = forClass.entries.get(key);
@@ -167,7 +167,7 @@ export function leaderboardResponseCache(): ApolloServerPlugin<GraphQLContext> {
           if (!leaderboardCacheEnabled()) return null;
           const target = leaderboardRequest(ctx);
           if (!target) return null;
-          let access;
+          let access: ClassAccess;
           try {
             access = await requireClassAccess(ctx.contextValue.viewer, { slug: target.slug });
           } catch (error) {

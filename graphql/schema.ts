@@ -106,7 +106,8 @@ builder.queryType({
           ...defined({ mode, rankBy }),
           includeArchitecture: selects(info, "architecture"),
         });
-        (context.boardsRead ??= []).push({
+        context.boardsRead ??= [];
+        context.boardsRead.push({
           classId: access.classId,
           boardVersion: access.boardVersion,
           can: access.can,

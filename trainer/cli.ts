@@ -167,13 +167,13 @@ async function cmdTrain(
       `test accuracy ${pct(r.testAccuracy)} (public ${pct(r.publicAccuracy)}, private ${pct(r.privateAccuracy)}), test loss ${r.testLoss.toFixed(4)}`,
     );
     console.log("per class (precision / recall / F1):");
-    r.perClass.forEach((c, i) =>
+    for (const [i, c] of r.perClass.entries()) {
       console.log(
         `  ${String(i)} ${CLASS_NAMES[i].padEnd(12)} ${c.precision.toFixed(3)} / ${c.recall.toFixed(3)} / ${c.f1.toFixed(3)}`,
-      ),
-    );
+      );
+    }
     console.log("confusion matrix (rows = true, columns = predicted):");
-    for (const row of r.confusionMatrix) console.log("  " + row.map((v) => String(v).padStart(5)).join(""));
+    for (const row of r.confusionMatrix) console.log(`  ${row.map((v) => String(v).padStart(5)).join("")}`);
     if (o.json) {
       writeFileSync(
         o.json,

@@ -149,14 +149,14 @@ export function ConfusionMatrix({
             {(heatmap) =>
               // heatmap[column = true class][row = predicted]: draw true classes as rows.
               heatmap.map((col, t) => (
-                <g key={t} role="row">
+                <g key={CLASS_NAMES[t]} role="row">
                   {col.map((cell, p) => {
                     const bin = cell.bin;
                     const isSelected = selected?.trueLabel === t && selected.predicted === p;
                     const label = `True ${CLASS_NAMES[t]}, predicted ${CLASS_NAMES[p]}: ${bin.count} images, ${(bin.share * 100).toFixed(1)} % of ${CLASS_NAMES[t]}`;
                     return (
                       <g
-                        key={p}
+                        key={CLASS_NAMES[p]}
                         role="gridcell"
                         aria-label={label}
                         aria-selected={isSelected}

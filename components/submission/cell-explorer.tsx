@@ -70,9 +70,10 @@ export function CellExplorer({ submissionId, matrix }: { submissionId: string; m
                 <ul className="mt-3 grid grid-cols-[repeat(auto-fill,minmax(3.5rem,1fr))] gap-2">
                   {current.data.indices.map((i) => (
                     <li key={i}>
+                      {/* biome-ignore lint/performance/noImgElement: 28×28 PNGs from our own access-checked route; next/image's optimiser would fetch them again without the viewer's cookie */}
                       <img
                         src={`/api/submissions/${submissionId}/test-images/${i}`}
-                        alt={`Test image ${i}: ${CLASS_NAMES[current.cell.trueLabel]} predicted as ${CLASS_NAMES[current.cell.predicted]}`}
+                        alt={`Test set #${i}: ${CLASS_NAMES[current.cell.trueLabel]} predicted as ${CLASS_NAMES[current.cell.predicted]}`}
                         width={56}
                         height={56}
                         loading="lazy"

@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
 import type { TrainingProgress } from "@/lib/progress";
 import type { FormState } from "@/lib/server/action-state";
-import { type EpochPoint, LearningCurves } from "../charts/learning-curves";
+import { LearningCurves } from "../charts/learning-curves";
 import { SubmitButton } from "../submit-button";
 import { formatDuration, StatusBadge } from "../ui";
 

@@ -28,7 +28,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       authorize: async (credentials, request) => {
-        let user;
+        let user: Awaited<ReturnType<typeof verifyCredentials>>;
         try {
           user = await verifyCredentials(credentials.email, credentials.password, { ip: clientIp(request.headers) });
         } catch (error) {

@@ -49,7 +49,10 @@ describe("grader API: integrity of the private half", () => {
     expect(r.perClass).toHaveLength(10);
     expect(r.epochHistory).toEqual([{ epoch: 1, valAccuracy: 0.78 }]);
     const numbers: number[] = [];
-    JSON.stringify(res.data, (_key, value: unknown) => (typeof value === "number" && numbers.push(value), value));
+    JSON.stringify(res.data, (_key, value: unknown) => {
+      if (typeof value === "number") numbers.push(value);
+      return value;
+    });
     for (const secret of [scored.privateAccuracy, scored.testAccuracy, scored.testLoss]) {
       expect(numbers.some((n) => Math.abs(n - secret) < 1e-12)).toBe(false);
     }

@@ -125,7 +125,7 @@ describe("leaderboard caches", () => {
       // A hit's HTTP body is the one serialised when it was stored: the same bytes Apollo writes.
       const hit = await gql(bob.viewer, BOARD, { s: klass.slug });
       expect(stringifyResult({ errors: undefined, data: hit.data!, extensions: undefined })).toBe(
-        JSON.stringify({ data: hit.data }) + "\n",
+        `${JSON.stringify({ data: hit.data })}\n`,
       );
 
       // The grader asks the same query: private scores, from a miss, not the students' answer.

@@ -5,7 +5,7 @@ import { db } from "@/lib/server/db";
 import { createClass, joinClass } from "@/lib/server/services/classes";
 import { getCellImages, getTestImagePng, getVisibleScores } from "@/lib/server/services/gallery";
 import { parseIdx } from "@/trainer/data/idx";
-import { confusionMatrix, publicPrivateSplit } from "@/trainer/train/scoring";
+import { publicPrivateSplit } from "@/trainer/train/scoring";
 import { createScoredSubmission, makeUser } from "../helpers/fixtures";
 
 // The gallery's visibility rule against a real database and the committed test subset.

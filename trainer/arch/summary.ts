@@ -45,7 +45,7 @@ export function summarize(model: NormalizedModel): Summary {
 
 const n = (x: number) => x.toLocaleString("en-US");
 const shape = (s: (number | null)[]) => `(${s.map((d) => (d === null ? "None" : d)).join(", ")})`;
-const pad = (s: string, w: number) => (s.length >= w ? s + " " : s + " ".repeat(w - s.length));
+const pad = (s: string, w: number) => (s.length >= w ? `${s} ` : s + " ".repeat(w - s.length));
 
 export function formatFlops(f: number): string {
   if (f >= 1e9) return `${(f / 1e9).toFixed(2)} GFLOPs`;
@@ -61,11 +61,11 @@ export function formatSummary(s: Summary, extraLines: string[] = []): string {
   const out = [
     `Model: "${s.name}"`,
     line("_"),
-    " " + pad("Layer (type)", w[0] - 1) + pad("Output Shape", w[1]) + "Param #",
+    ` ${pad("Layer (type)", w[0] - 1)}${pad("Output Shape", w[1])}Param #`,
     line("="),
   ];
   s.rows.forEach((r, i) => {
-    out.push(" " + pad(`${r.name} (${r.className})`, w[0] - 1) + pad(shape(r.outputShape), w[1]) + n(r.params));
+    out.push(` ${pad(`${r.name} (${r.className})`, w[0] - 1)}${pad(shape(r.outputShape), w[1])}${n(r.params)}`);
     if (i < s.rows.length - 1) out.push("");
   });
   out.push(line("="));

@@ -79,8 +79,8 @@ async function downloadOfficial(cacheDir: string, fetchImpl: typeof fetch): Prom
     const sum = md5(body);
     if (sum !== OFFICIAL_MD5[key]) throw new Error(`${name}: MD5 ${sum}, expected ${OFFICIAL_MD5[key]}`);
     // Write-then-rename so an interrupted download never leaves a file that looks complete.
-    await writeFile(target + ".part", body);
-    await rename(target + ".part", target);
+    await writeFile(`${target}.part`, body);
+    await rename(`${target}.part`, target);
   }
 }
 

@@ -35,7 +35,9 @@ export function encodeIdx(shape: number[], data: Uint8Array): Uint8Array {
   const view = new DataView(out.buffer);
   out[2] = UBYTE;
   out[3] = shape.length;
-  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  shape.forEach((d, i) => {
+    view.setUint32(4 + 4 * i, d, false);
+  });
   out.set(data, 4 + 4 * shape.length);
   return out;
 }

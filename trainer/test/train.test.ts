@@ -54,7 +54,9 @@ describe("runTraining", () => {
     const diag = r.confusionMatrix.reduce((a, row, i) => a + row[i], 0);
     expect(diag / 1000).toBeCloseTo(r.testAccuracy, 10);
     let agree = 0;
-    r.predictions.forEach((p, i) => (agree += p === data.test.labels[i] ? 1 : 0));
+    r.predictions.forEach((p, i) => {
+      agree += p === data.test.labels[i] ? 1 : 0;
+    });
     expect(agree / 1000).toBeCloseTo(r.testAccuracy, 10);
     expect((r.publicAccuracy + r.privateAccuracy) / 2).toBeCloseTo(r.testAccuracy, 10);
     expect(r.perClass).toHaveLength(10);
@@ -251,7 +253,7 @@ describe("buildModel", () => {
       const wf = fused.getWeights();
       const wp = plain.getWeights();
       expect(wf.map((w) => w.shape)).toEqual(wp.map((w) => w.shape));
-      wf.forEach((w, i) => expect(tf.max(tf.abs(tf.sub(w, wp[i]))).dataSync()[0]).toBe(0));
+      for (const [i, w] of wf.entries()) expect(tf.max(tf.abs(tf.sub(w, wp[i]))).dataSync()[0]).toBe(0);
       const x = tf.tensor(
         Float32Array.from(data.test.images.slice(0, 16 * 784), (v) => v / 255),
         [16, 28, 28, 1],
@@ -267,7 +269,7 @@ describe("buildModel", () => {
       expect(gf.value.dataSync()[0]).toBeCloseTo(gp.value.dataSync()[0], 6);
       const a = Object.values(gf.grads);
       const b = Object.values(gp.grads);
-      a.forEach((g, i) => expect(tf.max(tf.abs(tf.sub(g, b[i]))).dataSync()[0]).toBeLessThan(1e-6));
+      for (const [i, g] of a.entries()) expect(tf.max(tf.abs(tf.sub(g, b[i]))).dataSync()[0]).toBeLessThan(1e-6);
       tf.dispose([x, y, gf.value, gp.value, ...a, ...b]);
       fused.dispose();
       plain.dispose();

@@ -99,7 +99,7 @@ describe("wasm replacement kernels match cpu", () => {
   ] as const)("MaxPoolGrad p=$p s=$s pad=$pad, including all-negative windows", async ({ p, s, pad }) => {
     for (const shift of [0, -2]) {
       const x = rand([2, 9, 9, 5]);
-      x.values.forEach((v, i) => (x.values[i] = v + shift));
+      for (let i = 0; i < x.values.length; i++) x.values[i] += shift;
       const out = await run(
         "cpu",
         "MaxPool",

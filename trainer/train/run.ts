@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { type NormalizedModel, type ParseOptions, parseArchitecture } from "../arch/parse";
 import { summarize } from "../arch/summary";
-import { parseTrainingConfig, type TrainingConfig } from "../arch/training";
+import { parseTrainingConfig } from "../arch/training";
 import { type BackendInfo, type BackendName, selectBackend } from "../backend/select";
 import { type FashionMnist, loadFashionMnist, type Split } from "../data/fashionMnist";
 import { TrainerError } from "../errors";

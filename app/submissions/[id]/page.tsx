@@ -174,7 +174,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
                 </thead>
                 <tbody className="divide-y divide-slate-100 font-mono">
                   {scores.perClass.map((m, c) => (
-                    <tr key={c}>
+                    <tr key={CLASS_NAMES[c]}>
                       <th scope="row" className="px-2 py-1 text-left font-sans font-normal">
                         {CLASS_NAMES[c]}
                       </th>

@@ -342,7 +342,7 @@ export function csvCell(value: unknown): string {
 }
 
 export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  return `${[header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n")}\r\n`;
 }
 
 /** The leaderboard as the viewer sees it (private scores empty until revealed, for students). */
