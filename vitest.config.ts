@@ -8,6 +8,9 @@ export default defineConfig({
       // graphql ships both .mjs and .js; Pothos loads one and our code the other unless
       // every import resolves to the same file ("Cannot use GraphQLScalarType from another realm").
       graphql: fileURLToPath(new URL("./node_modules/graphql/index.js", import.meta.url)),
+      // Tests are server code: the marker resolves to its empty module, as under Next's server
+      // bundles and the `react-server` condition the worker runs with (lib/node-args.ts).
+      "server-only": fileURLToPath(new URL("./node_modules/server-only/empty.js", import.meta.url)),
     },
   },
   test: {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_ARGS } from "../lib/node-args";
 import { createTestDatabase } from "../tests/helpers/database";
 import { E2E_SIGNIN_LIMIT } from "./helpers";
 
@@ -10,7 +11,7 @@ const FIXTURE_DIR = fileURLToPath(new URL("../trainer/fixtures/fashion-mnist", i
 
 /** A real trainer worker (worker/process.ts) on the e2e database, as tests/helpers/workers.ts starts one. */
 async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "worker/process.ts"], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, "worker/process.ts"], {
     env,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     detached: true,

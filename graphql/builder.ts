@@ -1,3 +1,4 @@
+import "server-only";
 import SchemaBuilder from "@pothos/core";
 import type { Visibility } from "@/lib/server/access";
 import type { Viewer } from "@/lib/server/viewer";

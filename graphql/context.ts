@@ -1,3 +1,4 @@
+import "server-only";
 import { GraphQLError } from "graphql";
 import { AppError, HTTP_STATUS } from "@/lib/server/errors";
 import { viewerFromRequest } from "@/lib/server/request-viewer";

@@ -1,3 +1,4 @@
+import "server-only";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { AppError, ERROR_CODES, type ErrorCode } from "@/lib/server/errors";

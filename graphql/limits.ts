@@ -1,3 +1,4 @@
+import "server-only";
 import {
   type FieldNode,
   type FragmentDefinitionNode,

@@ -1,5 +1,7 @@
+import "server-only";
 import { type ApolloServerPlugin, type GraphQLRequestContextResponseForOperation, HeaderMap } from "@apollo/server";
 import { type FormattedExecutionResult, getArgumentValues, getVariableValues, Kind } from "graphql";
+import { LRUCache } from "lru-cache";
 import { type ClassAccess, requireClassAccess, type Visibility } from "@/lib/server/access";
 import { AppError } from "@/lib/server/errors";
 import { leaderboardCacheEnabled } from "@/lib/server/services/leaderboard";
@@ -23,22 +25,19 @@ import type { BoardRead, GraphQLContext } from "./builder";
 // Only operations whose every root field is `leaderboard` are cached, and only answers without
 // errors. CATWALK_LEADERBOARD_CACHE=0 turns it off.
 
-const MAX_BYTES = 32 * 1024 * 1024;
-const MAX_CLASSES = 64;
-const MAX_ENTRIES_PER_CLASS = 64;
-
 interface Entry {
   result: FormattedExecutionResult;
+  /** The body and the parsed answer, in UTF-16: a bound on what the entry holds, not a measure. */
   bytes: number;
 }
 
-interface ClassEntries {
-  version: number;
-  entries: Map<string, Entry>;
-}
-
-const classes = new Map<string, ClassEntries>();
-let totalBytes = 0;
+// Keys carry the board version, so an answer is only ever served for the exact board it was read
+// from; answers for older versions are never asked for again and age out of the LRU.
+const answers = new LRUCache<string, Entry>({
+  max: 4096,
+  maxSize: 32 * 1024 * 1024,
+  sizeCalculation: (entry) => entry.bytes,
+});
 
 /**
  * The HTTP body of each cached answer, serialised once when stored (keyed by its `data`, which
@@ -59,13 +58,6 @@ export function stringifyResult(value: FormattedExecutionResult): string {
 /** Counters for tests and diagnostics. */
 export const responseCacheStats = { hits: 0, misses: 0, stores: 0 };
 
-function dropClass(classId: string): void {
-  const existing = classes.get(classId);
-  if (!existing) return;
-  for (const entry of existing.entries.values()) totalBytes -= entry.bytes;
-  classes.delete(classId);
-}
-
 /** Every switch of what the viewer may see, by name: a switch added to Visibility splits the cache too. */
 function scope(can: Visibility): string {
   return Object.entries(can)
@@ -74,54 +66,28 @@ function scope(can: Visibility): string {
     .join(",");
 }
 
-function entryKey(can: Visibility, request: string): string {
-  return `${scope(can)}|${request}`;
+function entryKey(read: BoardRead, request: string): string {
+  return `${read.classId}|${read.boardVersion}|${scope(read.can)}|${request}`;
 }
 
 function lookup(read: BoardRead, request: string): FormattedExecutionResult | undefined {
-  const forClass = classes.get(read.classId);
-  if (!forClass || forClass.version !== read.boardVersion) return undefined;
-  // Re-inserting keeps the map in least-recently-used order.
-  classes.delete(read.classId);
-  classes.set(read.classId, forClass);
-  return forClass.entries.get(entryKey(read.can, request))?.result;
+  return answers.get(entryKey(read, request))?.result;
 }
 
 function store(read: BoardRead, request: string, result: FormattedExecutionResult): void {
-  let forClass = classes.get(read.classId);
-  // Versions only grow; an answer read under an older one than is cached is dropped.
-  if (forClass && forClass.version > read.boardVersion) return;
-  if (!forClass || forClass.version < read.boardVersion) {
-    dropClass(read.classId);
-    forClass = { version: read.boardVersion, entries: new Map() };
-  }
-  classes.delete(read.classId);
-  classes.set(read.classId, forClass);
-  const key = entryKey(read.can, request);
   if (!result.data || result.errors || result.extensions) return;
   const body = `${JSON.stringify({ data: result.data })}\n`;
-  const bytes = body.length * 4; // the body and the parsed answer, in UTF-16: a bound, not a measure
-  if (bytes > MAX_BYTES / 4) return;
-  const old = forClass.entries.get(key);
-  if (old) totalBytes -= old.bytes;
-  else if (forClass.entries.size >= MAX_ENTRIES_PER_CLASS) {
-    const [oldestKey, oldest] = forClass.entries.entries().next().value!;
-    forClass.entries.delete(oldestKey);
-    totalBytes -= oldest.bytes;
-  }
+  const bytes = body.length * 4;
+  // One answer may not crowd out the rest.
+  if (bytes > answers.maxSize / 4) return;
   serialized.set(result.data, body);
-  forClass.entries.set(key, { result, bytes });
-  totalBytes += bytes;
+  answers.set(entryKey(read, request), { result, bytes });
   responseCacheStats.stores++;
-  while ((totalBytes > MAX_BYTES || classes.size > MAX_CLASSES) && classes.size > 1) {
-    dropClass(classes.keys().next().value!);
-  }
 }
 
 /** Forgets every cached answer (tests). */
 export function clearResponseCache(): void {
-  classes.clear();
-  totalBytes = 0;
+  answers.clear();
 }
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 import type { GraphQLResolveInfo } from "graphql";
 import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/services/classes";
 import {

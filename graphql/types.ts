@@ -1,3 +1,4 @@
+import "server-only";
 import type { EpochRecord, TrainingProgress } from "@/lib/progress";
 import type { ClassDetail, ClassSummary } from "@/lib/server/services/classes";
 import type { PredictionExamples, RosterMember, SubmissionPage } from "@/lib/server/services/grading";

@@ -5,7 +5,8 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
+import { SERVER_NODE_ARGS } from "@/lib/node-args";
+import { serverEnv } from "@/lib/server/env";
 
 const PROCESS_ENTRY = fileURLToPath(new URL("./process.ts", import.meta.url));
 
@@ -23,16 +24,14 @@ function defaultConcurrency(): number {
   }
 }
 
-const env = z
-  .object({ CATWALK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional() })
-  .parse(process.env);
+const env = serverEnv();
 const concurrency = env.CATWALK_WORKER_CONCURRENCY ?? defaultConcurrency();
 const gpuMode = env.CATWALK_WORKER_CONCURRENCY === undefined && concurrency > 1;
 
 // Several CPU worker processes on one machine share its cores: each trains on its share of them
 // (trainer/train/run.ts would otherwise give every process one thread per core).
 const trainThreads =
-  !gpuMode && concurrency > 1 && !process.env.CATWALK_TRAIN_THREADS
+  !gpuMode && concurrency > 1 && env.CATWALK_TRAIN_THREADS === undefined
     ? String(Math.max(1, Math.floor(availableParallelism() / concurrency)))
     : undefined;
 
@@ -41,7 +40,7 @@ const restarts = new Map<number, number>();
 let stopping = false;
 
 function startChild(slot: number): void {
-  const child = spawn(process.execPath, ["--import", "tsx", PROCESS_ENTRY], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, PROCESS_ENTRY], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     // Each process sees one GPU, so N processes use N GPUs.
     env: gpuMode

@@ -4,19 +4,19 @@
 import { hostname } from "node:os";
 import type { Job, PgBoss } from "pg-boss";
 import { disconnectDb } from "@/lib/server/db";
-import { readLimits } from "@/lib/server/limits";
+import { databaseUrl, readLimits, serverEnv } from "@/lib/server/env";
 import { createBoss } from "@/lib/server/queue/boss";
-import { benchNoop, trainSubmission, trainSubmissionDead } from "@/lib/server/queue/jobs";
+import { ALL_JOBS } from "@/lib/server/queue/jobs";
 import { type FashionMnist, loadFashionMnist, selectBackend } from "@/trainer";
 import { CancelListener } from "./cancel-listener";
-import { handleDeadTrainSubmission, handleTrainSubmission, type WorkerContext } from "./train-submission";
+import type { WorkerContext } from "./context";
+import { WORKER_JOBS, type WorkerJob } from "./jobs";
 
 const workerId = `${hostname()}:${process.pid}`;
 const log = (message: string) => console.log(`[worker ${workerId}] ${message}`);
 
 async function main(): Promise<void> {
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("DATABASE_URL is not set.");
+  const connectionString = databaseUrl();
   const limits = readLimits();
   const backend = await selectBackend();
   log(`backend ${backend.name}${backend.skipped.length ? ` (skipped: ${backend.skipped.join("; ")})` : ""}`);
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     limits,
     listener,
     shutdown: shutdown.signal,
+    takeBenchJobs: serverEnv().CATWALK_WORKER_BENCH,
     data: () => {
       data ??= loadFashionMnist().catch((error) => {
         data = undefined; // the next job tries again (the files may appear)
@@ -41,28 +42,10 @@ async function main(): Promise<void> {
   };
 
   const boss: PgBoss = await createBoss({ supervise: true });
-  // With NOTIFY a new job wakes an idle worker at once; the 2 s poll still picks up jobs that
-  // became runnable without a notification (a student's next job, once their running one ends).
-  // With a backlog, fetch the next job as soon as one ends (burst) rather than at the next poll.
-  const options = {
-    localConcurrency: 1,
-    pollingIntervalSeconds: 2,
-    notifyPollingIntervalSeconds: 2,
-    burstWhenReadyExceeds: 1,
-    groupConcurrency: 1,
-  } as const;
-  // Handlers get one job at a time (batchSize 1): a training run is minutes long, so batching
-  // would only hold jobs hostage in a busy worker.
-  await boss.work(trainSubmission.name, options, async ([job]) => handleTrainSubmission(job as Job<unknown>, ctx));
-  await boss.work(trainSubmissionDead.name, { pollingIntervalSeconds: 2 }, async ([job]) =>
-    handleDeadTrainSubmission(job as Job<unknown>),
-  );
-  if (process.env.CATWALK_WORKER_BENCH === "1") {
-    await boss.work(
-      benchNoop.name,
-      { localConcurrency: 1, pollingIntervalSeconds: 2, burstWhenReadyExceeds: 1 },
-      async () => ({}),
-    );
+  for (const { name } of ALL_JOBS) {
+    const job: WorkerJob = WORKER_JOBS[name];
+    if (job.enabled && !job.enabled(ctx)) continue;
+    await boss.work(name, job.options, async ([taken]) => job.handler(taken as Job<unknown>, ctx));
   }
   log(
     `ready (heartbeat ${limits.heartbeatSeconds} s, retries ${limits.jobRetries}, time limit ${limits.maxTrainSeconds} s)`,

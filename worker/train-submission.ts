@@ -2,21 +2,10 @@ import type { Job } from "pg-boss";
 import type { Prisma } from "@/generated/prisma/client";
 import type { TrainingProgress } from "@/lib/progress";
 import { db } from "@/lib/server/db";
-import type { Limits } from "@/lib/server/limits";
 import { trainSubmission } from "@/lib/server/queue/jobs";
-import { type EpochMetrics, type FashionMnist, type ProgressEvent, runTraining, TrainerError } from "@/trainer";
-import type { CancelListener } from "./cancel-listener";
+import { type EpochMetrics, type ProgressEvent, runTraining, TrainerError } from "@/trainer";
+import type { WorkerContext } from "./context";
 import { withDbRetry } from "./retry";
-
-export interface WorkerContext {
-  workerId: string;
-  limits: Limits;
-  listener: CancelListener;
-  /** Loaded once per process: 60k + 10k images take a second to read and decompress. */
-  data: () => Promise<FashionMnist>;
-  /** Fires when the process is asked to stop; the running job is handed back to the queue. */
-  shutdown: AbortSignal;
-}
 
 type StopReason = "cancelled" | "time-limit" | "shutdown" | "job-aborted";
 
@@ -249,8 +238,7 @@ async function settleFailure(
         );
         return { status: "FAILED" };
       }
-      case "shutdown":
-      default:
+      default: // "shutdown"
         return requeue(submissionId, ctx.workerId, "the worker was stopped; the run will start again");
     }
   }

@@ -1,3 +1,4 @@
+import "server-only";
 import { AppError } from "./errors";
 
 // What a server action hands back to its form: the one place AppErrors become form messages.

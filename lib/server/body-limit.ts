@@ -1,3 +1,4 @@
+import "server-only";
 import { NextRequest } from "next/server";
 
 /** Largest request body accepted: queries are small; architectures are capped at 256 KiB by the service. */

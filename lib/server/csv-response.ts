@@ -1,3 +1,4 @@
+import "server-only";
 import { AppError, HTTP_STATUS } from "./errors";
 
 /** A CSV download, or the AppError as JSON with its HTTP status (route handlers' error mapping). */

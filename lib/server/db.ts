@@ -1,5 +1,7 @@
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
+import { databaseUrl, serverEnv } from "./env";
 
 // The only place a PrismaClient is made: everything else imports `db` from here.
 // Next's dev server re-evaluates modules on edits, so the instance is parked on globalThis
@@ -8,14 +10,11 @@ import { PrismaClient } from "@/generated/prisma/client";
 const globalForPrisma = globalThis as unknown as { catwalkPrisma?: PrismaClient };
 
 function createClient(): PrismaClient {
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) {
-    throw new Error("DATABASE_URL is not set: start the platform with `npm start`, or set it.");
-  }
-  const adapter = new PrismaPg({ connectionString, max: Number(process.env.CATWALK_DB_POOL_SIZE) || 10 });
+  const env = serverEnv();
+  const adapter = new PrismaPg({ connectionString: databaseUrl(), max: env.CATWALK_DB_POOL_SIZE });
   // Query events cost a little on every query, so they are on only where something counts them
   // (the N+1 tests). Prisma's `$on("query")` does work with driver adapters in 7.x.
-  if (process.env.CATWALK_QUERY_EVENTS === "1") {
+  if (env.CATWALK_QUERY_EVENTS) {
     const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
     client.$on("query", (event) => {
       for (const listener of queryListeners) listener(event.query);
@@ -32,7 +31,7 @@ const queryListeners = new Set<(sql: string) => void>();
  * CATWALK_QUERY_EVENTS=1 before the client is first used; concurrent work is counted too.
  */
 export async function recordQueries<T>(fn: () => Promise<T>): Promise<{ value: T; queries: string[] }> {
-  if (process.env.CATWALK_QUERY_EVENTS !== "1")
+  if (!serverEnv().CATWALK_QUERY_EVENTS)
     throw new Error("Set CATWALK_QUERY_EVENTS=1 before the database is first used.");
   const queries: string[] = [];
   const listener = (sql: string) => queries.push(sql);

@@ -1,3 +1,4 @@
+import "server-only";
 // One error type for everything a user can be told, with a closed set of codes.
 // Transports (GraphQL, server actions, route handlers) map it in one place each;
 // anything that is not an AppError is an internal error and its details stay on the server.

@@ -1,3 +1,4 @@
+import "server-only";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { AppError } from "./errors";
 import { viewerFromSession } from "./request-viewer";

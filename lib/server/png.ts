@@ -1,3 +1,4 @@
+import "server-only";
 import { deflateSync } from "node:zlib";
 
 // A minimal PNG encoder for 8-bit grayscale images (test-set thumbnails): no native dependency.

@@ -1,17 +1,11 @@
-import { z } from "zod";
+import "server-only";
 import { db } from "./db";
+import { serverEnv } from "./env";
 import { rateLimited } from "./errors";
 
 // Fixed-window counters in Postgres, so that every web process (and every machine) shares one
 // count per key. One upsert per attempt: cheap next to what is being limited (an argon2 hash,
 // a training job).
-
-const envSchema = z.object({
-  CATWALK_RATE_SIGNIN_PER_15MIN: z.coerce.number().int().min(1).default(10),
-  CATWALK_RATE_SIGNIN_IP_PER_15MIN: z.coerce.number().int().min(1).default(100),
-  CATWALK_RATE_SIGNUP_PER_HOUR: z.coerce.number().int().min(1).default(20),
-  CATWALK_RATE_SUBMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
-});
 
 export interface RateRule {
   /** What is limited, e.g. "sign-in attempts"; used in the message. */
@@ -20,8 +14,8 @@ export interface RateRule {
   windowSeconds: number;
 }
 
-export function rateRules(env: NodeJS.ProcessEnv = process.env) {
-  const e = envSchema.parse(env);
+export function rateRules() {
+  const e = serverEnv();
   return {
     signInPerEmail: {
       what: "sign-in attempts for this email",
@@ -53,12 +47,12 @@ export async function hitRateLimit(key: string, rule: RateRule, now = new Date()
   if (row && row.count > rule.limit) {
     const retryAfter = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
     throw rateLimited(
-      `Too many ${rule.what}: at most ${rule.limit} per ${describe(rule.windowSeconds)}. Try again in ${describe(retryAfter)}.`,
+      `Too many ${rule.what}: at most ${rule.limit} per ${humanDuration(rule.windowSeconds)}. Try again in ${humanDuration(retryAfter)}.`,
     );
   }
 }
 
-function describe(seconds: number): string {
+function humanDuration(seconds: number): string {
   if (seconds < 90) return `${seconds} s`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
   return `${Math.round(seconds / 3600)} h`;

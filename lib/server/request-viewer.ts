@@ -1,3 +1,4 @@
+import "server-only";
 import { auth } from "@/lib/auth";
 import { unauthenticated } from "./errors";
 import { viewerFromToken } from "./services/tokens";

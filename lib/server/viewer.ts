@@ -1,3 +1,4 @@
+import "server-only";
 import type { TokenScope } from "@/generated/prisma/enums";
 
 // Who is asking, resolved once per request (from the session cookie or a Bearer token)

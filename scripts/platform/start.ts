@@ -11,6 +11,7 @@ import { existsSync, statSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, relative } from "node:path";
+import { SERVER_NODE_ARGS } from "../../lib/node-args";
 import { prismaInvocation } from "../prisma/run.mjs";
 import { type Database, migrateDeploy, resolveDatabase } from "./database";
 import { ensureLocalEnv } from "./env";
@@ -47,7 +48,7 @@ export function platformServices(env: { HOSTNAME: string; PORT: string }): Servi
     {
       name: "worker",
       command: process.execPath,
-      args: ["--import", "tsx", workerEntry],
+      args: [...SERVER_NODE_ARGS, workerEntry],
       skipReason: () =>
         existsSync(workerEntry)
           ? undefined

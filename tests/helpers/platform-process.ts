@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SERVER_NODE_ARGS } from "../../lib/node-args";
 import { projectRoot } from "../../scripts/platform/paths";
 import { exited, forwardLines, settlesWithin } from "../../scripts/platform/processes";
 
@@ -43,7 +44,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
   };
   delete env.DATABASE_URL;
 
-  const child = spawn(process.execPath, ["--import", "tsx", join(projectRoot, "scripts", "platform", "start.ts")], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, join(projectRoot, "scripts", "platform", "start.ts")], {
     cwd: projectRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],

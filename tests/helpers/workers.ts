@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_ARGS } from "@/lib/node-args";
 import { db } from "@/lib/server/db";
 
 const ENTRY = fileURLToPath(new URL("../../worker/process.ts", import.meta.url));
@@ -16,7 +17,7 @@ const running = new Set<WorkerHandle>();
 
 /** Starts a real worker process (worker/process.ts) against the test database. */
 export async function startWorker(extraEnv: Record<string, string> = {}): Promise<WorkerHandle> {
-  const child = spawn(process.execPath, ["--import", "tsx", ENTRY], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ENTRY], {
     env: { ...process.env, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });

@@ -1,6 +1,7 @@
+import "server-only";
 import { fromPrisma, PgBoss, type SendOptions } from "pg-boss";
 import type { z } from "zod";
-import { readLimits } from "../limits";
+import { databaseUrl, readLimits } from "../env";
 import { ALL_JOBS, type JobDefinition } from "./jobs";
 
 // One pg-boss instance per process. The web app uses it to send (and cancel); workers also
@@ -16,8 +17,7 @@ export interface BossOptions {
 const globalForBoss = globalThis as unknown as { catwalkBoss?: Promise<PgBoss> };
 
 export async function createBoss({ supervise = false }: BossOptions = {}): Promise<PgBoss> {
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("DATABASE_URL is not set.");
+  const connectionString = databaseUrl();
   const limits = readLimits();
   const boss = new PgBoss({
     connectionString,
@@ -49,16 +49,18 @@ export function getBoss(): Promise<PgBoss> {
 }
 
 export async function ensureQueues(boss: PgBoss): Promise<void> {
+  const platformLimits = readLimits();
   for (const job of ALL_JOBS) {
+    const policy = job.queue(platformLimits);
     const existing = await boss.getQueue(job.name);
     if (!existing) {
-      await boss.createQueue(job.name, job.queue);
+      await boss.createQueue(job.name, policy);
       continue;
     }
     // Keep an existing queue's retry/expiry policy in step with the code (policy, dead letter
     // and heartbeat are fixed at creation by pg-boss).
     const { expireInSeconds, retentionSeconds, deleteAfterSeconds, retryLimit, retryDelay, retryBackoff, notify } =
-      job.queue;
+      policy;
     const mutable = {
       expireInSeconds,
       retentionSeconds,

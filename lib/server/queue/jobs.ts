@@ -1,21 +1,24 @@
+import "server-only";
 import type { Queue } from "pg-boss";
 import { z } from "zod";
-import { readLimits } from "../limits";
+import type { Limits } from "../env";
 
 // Job definitions are data: a name, the payload schema the consumer checks, and the queue's
-// retry/expiry policy. The web app only sends; handlers live with the worker (worker/handlers.ts).
+// retry/expiry policy. The web app only sends them (queue/boss.ts sendJob); the worker binds each
+// to its handler in worker/jobs.ts, where a definition without a handler fails the type check.
 
 export interface JobDefinition<Payload extends z.ZodType = z.ZodType> {
   name: string;
   payload: Payload;
-  queue: Omit<Queue, "name">;
+  /** The queue's policy under the platform's limits (read when queues are created, not at import). */
+  queue: (limits: Limits) => Omit<Queue, "name">;
 }
 
-function defineJob<P extends z.ZodType>(definition: JobDefinition<P>): JobDefinition<P> {
+function defineJob<const Name extends string, P extends z.ZodType>(
+  definition: JobDefinition<P> & { name: Name },
+): JobDefinition<P> & { name: Name } {
   return definition;
 }
-
-const limits = readLimits();
 
 const submissionPayload = z.object({ submissionId: z.string().min(1).max(64) });
 
@@ -23,13 +26,13 @@ const submissionPayload = z.object({ submissionId: z.string().min(1).max(64) });
 export const trainSubmissionDead = defineJob({
   name: "train-submission-dead",
   payload: submissionPayload,
-  queue: { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+  queue: () => ({ retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 }),
 });
 
 export const trainSubmission = defineJob({
   name: "train-submission",
   payload: submissionPayload,
-  queue: {
+  queue: (limits) => ({
     policy: "standard",
     // Workers LISTEN, so an idle worker starts a new job at once instead of at its next poll.
     notify: true,
@@ -44,15 +47,17 @@ export const trainSubmission = defineJob({
     heartbeatSeconds: limits.heartbeatSeconds,
     expireInSeconds: limits.maxTrainSeconds + 600,
     deadLetter: trainSubmissionDead.name,
-  },
+  }),
 });
 
 /** A job that does nothing: used by `npm run bench:queue` to measure the queue itself. */
 export const benchNoop = defineJob({
   name: "bench-noop",
   payload: z.object({ sentAt: z.number() }),
-  queue: { retryLimit: 0, expireInSeconds: 60, notify: true },
+  queue: () => ({ retryLimit: 0, expireInSeconds: 60, notify: true }),
 });
 
 // Dead-letter queues must exist before the queues that name them.
-export const ALL_JOBS: readonly JobDefinition[] = [trainSubmissionDead, trainSubmission, benchNoop];
+export const ALL_JOBS = [trainSubmissionDead, trainSubmission, benchNoop] as const;
+
+export type JobName = (typeof ALL_JOBS)[number]["name"];

@@ -1,3 +1,4 @@
+import "server-only";
 import { requireClassAccess } from "../access";
 import type { Viewer } from "../viewer";
 import { getLeaderboard, type LeaderboardRow } from "./leaderboard";

@@ -1,3 +1,4 @@
+import "server-only";
 import { parseArchitecture, summarize } from "@/trainer/arch";
 import { db } from "../db";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { requireSubmissionAccess } from "../access";
 import { db } from "../db";
 import { AppError, badInput, forbidden, notFound } from "../errors";

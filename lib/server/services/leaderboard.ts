@@ -1,7 +1,10 @@
+import "server-only";
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import { type ClassAccess, requireClassAccess } from "../access";
 import { db } from "../db";
+import { serverEnv } from "../env";
 import { forbidden } from "../errors";
 import { parseInput } from "../input";
 import type { Viewer } from "../viewer";
@@ -40,11 +43,12 @@ export type LeaderboardOptions = z.input<typeof leaderboardOptionsSchema>;
 // cached board is never stale. Concurrent requests wait for one query instead of each running it.
 // Only unmasked rows are shared; what a viewer may see is decided per request, after the access
 // check. CATWALK_LEADERBOARD_CACHE=0 turns this (and the GraphQL response cache) off.
-const MAX_CLASSES = 64; // each holds at most 8 variants: mode × rankBy × architectures
-const boards = new Map<string, { version: number; variants: Map<string, Promise<Row[]>> }>();
+// Each class holds at most 8 variants (mode × rankBy × architectures); the least recently read
+// classes are dropped first.
+const boards = new LRUCache<string, { version: number; variants: Map<string, Promise<Row[]>> }>({ max: 64 });
 
 export function leaderboardCacheEnabled(): boolean {
-  return process.env.CATWALK_LEADERBOARD_CACHE !== "0";
+  return serverEnv().CATWALK_LEADERBOARD_CACHE;
 }
 
 function cached(classId: string, version: number, variant: string, load: () => Promise<Row[]>): Promise<Row[]> {
@@ -53,11 +57,10 @@ function cached(classId: string, version: number, variant: string, load: () => P
   // Versions only grow: a request that read an older one than is cached raced a change; it
   // gets its own rows and caches nothing.
   if (board && board.version > version) return load();
-  if (!board || board.version < version) board = { version, variants: new Map() };
-  // Re-inserting keeps the map in least-recently-used order.
-  boards.delete(classId);
-  boards.set(classId, board);
-  if (boards.size > MAX_CLASSES) boards.delete(boards.keys().next().value!);
+  if (!board || board.version < version) {
+    board = { version, variants: new Map() };
+    boards.set(classId, board);
+  }
   const hit = board.variants.get(variant);
   if (hit) return hit;
   const rows = load();

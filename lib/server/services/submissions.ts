@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import type { SubmissionStatus } from "@/generated/prisma/enums";
@@ -5,9 +6,9 @@ import { type ArchError, parseArchitecture, parseTrainingConfig, type TrainingCo
 import type { ClassMetrics } from "@/trainer/train/scoring";
 import { type ClassAccess, requireClassAccess, requireSubmissionAccess, visibility } from "../access";
 import { db } from "../db";
+import { readLimits } from "../env";
 import { badInput, type FieldIssue } from "../errors";
 import { parseInput } from "../input";
-import { readLimits } from "../limits";
 import { getBoss, sendJob } from "../queue/boss";
 import { trainSubmission } from "../queue/jobs";
 import { hitRateLimit, rateRules } from "../rate-limit";

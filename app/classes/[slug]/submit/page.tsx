@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { type BuilderInitial, SubmissionBuilder } from "@/components/builder/submission-builder";
 import { PageHeader } from "@/components/ui";
-import { readLimits } from "@/lib/server/limits";
+import { readLimits } from "@/lib/server/env";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { getTrainingThroughput } from "@/lib/server/services/estimate";

@@ -1,0 +1,108 @@
+import "server-only";
+import { z } from "zod";
+import { DEFAULT_LIMITS } from "@/trainer/arch";
+
+// The one place the web app and the worker read their configuration: every variable is declared
+// here with its type, bounds and default, and nothing else reads `process.env` (Biome's
+// noProcessEnv rule holds the rest of the tree to it). The trainer has its own module
+// (trainer/env.ts), as it runs without the app; the launcher has scripts/platform/env.ts.
+//
+// It is read at call time, not frozen at import: `next build` imports pages without a database,
+// and tests change limits between cases. Parsing is a few microseconds, far below anything that
+// reads it (a database round trip).
+
+/** An empty variable means "not set", as in most shells' `FOO= cmd`. */
+const unset = (value: unknown) => (value === "" ? undefined : value);
+const int = (min: number, fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(unset, z.coerce.number().int().min(min).max(max).default(fallback));
+const flag = (fallback: boolean) =>
+  z
+    .preprocess(unset, z.enum(["0", "1", "true", "false"]).default(fallback ? "1" : "0"))
+    .transform((v) => v === "1" || v === "true");
+
+const schema = z.object({
+  /** PostgreSQL for the app, the queue and the rate limits. Needed at first query, not at build. */
+  DATABASE_URL: z.preprocess(unset, z.string().min(1).optional()),
+  /** Connections in this process's Prisma pool. */
+  CATWALK_DB_POOL_SIZE: int(1, 10),
+  /** Emit Prisma query events, for tests that count statements (db.ts recordQueries). */
+  CATWALK_QUERY_EVENTS: flag(false),
+  /** The leaderboard's row and GraphQL answer caches (exact; off only to measure without them). */
+  CATWALK_LEADERBOARD_CACHE: flag(true),
+
+  /** Wall time one training job may take before it is stopped and failed. */
+  CATWALK_MAX_TRAIN_SECONDS: int(10, 3600),
+  /** Upper bound on a submission's maxEpochs. */
+  CATWALK_MAX_EPOCHS: int(1, 100),
+  /** Parameter budget of one architecture (the trainer's own default). */
+  CATWALK_MAX_PARAMS: int(1000, DEFAULT_LIMITS.maxParams),
+  /** Forward FLOPs per sample budget of one architecture (the trainer's own default). */
+  CATWALK_MAX_FLOPS: int(1000, DEFAULT_LIMITS.maxFlops),
+  /** Attempts of one job after the first (a worker died, or the machine failed). */
+  CATWALK_JOB_RETRIES: int(0, 3, 20),
+  /** How long a silent worker keeps its job before another may take it. pg-boss minimum: 10. */
+  CATWALK_HEARTBEAT_SECONDS: int(10, 30),
+  /** How often pg-boss looks for dead workers' jobs. */
+  CATWALK_QUEUE_MONITOR_SECONDS: z.preprocess(unset, z.coerce.number().min(1).default(15)),
+
+  CATWALK_RATE_SIGNIN_PER_15MIN: int(1, 10),
+  CATWALK_RATE_SIGNIN_IP_PER_15MIN: int(1, 100),
+  CATWALK_RATE_SIGNUP_PER_HOUR: int(1, 20),
+  CATWALK_RATE_SUBMIT_PER_MINUTE: int(1, 10),
+
+  /** Worker processes on this machine (default: one per GPU with tfjs-node-gpu, else one). */
+  CATWALK_WORKER_CONCURRENCY: z.preprocess(unset, z.coerce.number().int().min(1).max(64).optional()),
+  /** Training threads per worker process, when the operator sets it (the trainer reads it too). */
+  CATWALK_TRAIN_THREADS: z.preprocess(unset, z.coerce.number().int().min(1).optional()),
+  /** Workers also take `npm run bench:queue`'s no-op jobs. */
+  CATWALK_WORKER_BENCH: flag(false),
+});
+
+export type ServerEnv = z.output<typeof schema>;
+
+/** A variable with a value the app can't use; the message names each one. */
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+export function readServerEnv(source: Record<string, string | undefined>): ServerEnv {
+  const parsed = schema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  throw new EnvError(`Invalid environment: ${problems.join("; ")}`);
+}
+
+/** This process's configuration, read now. */
+export function serverEnv(): ServerEnv {
+  return readServerEnv(process.env);
+}
+
+/** The database URL, or the error that says how to get one. */
+export function databaseUrl(): string {
+  const url = serverEnv().DATABASE_URL;
+  if (!url) throw new EnvError("DATABASE_URL is not set: start the platform with `npm start`, or set it.");
+  return url;
+}
+
+/** Platform limits, set by the operator and enforced on the server. */
+export interface Limits {
+  maxTrainSeconds: number;
+  maxEpochs: number;
+  maxParams: number;
+  maxFlops: number;
+  jobRetries: number;
+  heartbeatSeconds: number;
+  monitorSeconds: number;
+}
+
+export function readLimits(env: ServerEnv = serverEnv()): Limits {
+  return {
+    maxTrainSeconds: env.CATWALK_MAX_TRAIN_SECONDS,
+    maxEpochs: env.CATWALK_MAX_EPOCHS,
+    maxParams: env.CATWALK_MAX_PARAMS,
+    maxFlops: env.CATWALK_MAX_FLOPS,
+    jobRetries: env.CATWALK_JOB_RETRIES,
+    heartbeatSeconds: env.CATWALK_HEARTBEAT_SECONDS,
+    monitorSeconds: env.CATWALK_QUEUE_MONITOR_SECONDS,
+  };
+}
