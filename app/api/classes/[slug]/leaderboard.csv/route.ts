@@ -1,17 +1,13 @@
-import type { NextRequest } from "next/server";
-import { csvResponse } from "@/lib/server/csv-response";
-import { viewerFromRequest } from "@/lib/server/request-viewer";
+import { csvResponse, route } from "@/lib/server/route";
 import { leaderboardCsv } from "@/lib/server/services/grading";
 
 // GET /api/classes/<slug>/leaderboard.csv[?mode=ALL&rankBy=PRIVATE] — cookie or Bearer token.
-export async function GET(request: NextRequest, { params }: { params: Promise<{ slug: string }> }): Promise<Response> {
-  const { slug } = await params;
+export const GET = route<{ slug: string }>(async ({ request, viewer, params }) => {
   const query = request.nextUrl.searchParams;
-  return csvResponse(`${slug}-leaderboard.csv`, async () =>
-    leaderboardCsv(await viewerFromRequest(request), {
-      classSlug: slug,
-      mode: query.get("mode") ?? undefined,
-      rankBy: query.get("rankBy") ?? undefined,
-    }),
-  );
-}
+  const csv = await leaderboardCsv(viewer, {
+    classSlug: params.slug,
+    mode: query.get("mode") ?? undefined,
+    rankBy: query.get("rankBy") ?? undefined,
+  });
+  return csvResponse(`${params.slug}-leaderboard.csv`, csv);
+});

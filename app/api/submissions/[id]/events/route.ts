@@ -1,27 +1,14 @@
-import type { NextRequest } from "next/server";
-import { AppError, HTTP_STATUS } from "@/lib/server/errors";
-import { viewerFromRequest } from "@/lib/server/request-viewer";
-import { type SubmissionUpdate, watchSubmission } from "@/lib/server/services/submissions";
+import { AppError } from "@/lib/server/errors";
+import { route } from "@/lib/server/route";
+import { watchSubmission } from "@/lib/server/services/submissions";
 
 // Server-sent events for live pages: `progress` on every change, `done` at a terminal status.
 // GraphQL's `submission { status progress }` is the polling equivalent for scripts.
-export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const { id } = await params;
+export const GET = route<{ id: string }>(async ({ request, viewer, params }) => {
   const encoder = new TextEncoder();
-  let updates: AsyncGenerator<SubmissionUpdate>;
-  let first: IteratorResult<SubmissionUpdate>;
-  try {
-    updates = watchSubmission(await viewerFromRequest(request), id, request.signal);
-    first = await updates.next(); // runs the access check before we commit to a stream
-  } catch (error) {
-    if (error instanceof AppError) {
-      return Response.json(
-        { error: { code: error.code, message: error.message } },
-        { status: HTTP_STATUS[error.code] },
-      );
-    }
-    throw error;
-  }
+  const updates = watchSubmission(viewer, params.id, request.signal);
+  // Runs the access check before committing to a stream, so a refusal is a plain HTTP error.
+  const first = await updates.next();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (event: string, data: unknown) =>
@@ -53,4 +40,4 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
       "x-accel-buffering": "no",
     },
   });
-}
+});
