@@ -33,7 +33,7 @@ async function main() {
   const { getBoss } = await import("../lib/server/queue/boss");
   const { benchNoop } = await import("../lib/server/queue/jobs");
   const { createClass, joinClass } = await import("../lib/server/services/classes");
-  const { createSubmission } = await import("../lib/server/services/submissions");
+  const { createSubmission } = await import("../lib/server/services/submissions/create-submission");
   const { makeUser } = await import("../tests/helpers/fixtures");
   const { startWorker, stopAllWorkers, waitFor } = await import("../tests/helpers/workers");
   const boss = await getBoss();

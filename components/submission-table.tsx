@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { SubmissionView } from "@/lib/server/services/submissions";
+import type { SubmissionView } from "@/lib/server/services/submissions/view";
 import { formatDate, formatPercent, StatusBadge } from "./ui";
 
 export function SubmissionTable({ submissions, showAuthor }: { submissions: SubmissionView[]; showAuthor: boolean }) {

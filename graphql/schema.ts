@@ -1,26 +1,19 @@
 import "server-only";
 import type { GraphQLResolveInfo } from "graphql";
 import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/services/classes";
-import {
-  getPredictionExamples,
-  leaderboardCsv,
-  listRoster,
-  removeMember,
-  rescoreSubmission,
-  resultsCsv,
-  revealPrivateLeaderboard,
-  searchSubmissions,
-  setMemberRole,
-  updateClassSettings,
-} from "@/lib/server/services/grading";
+import { leaderboardCsv, resultsCsv } from "@/lib/server/services/grading/csv";
+import { getPredictionExamples } from "@/lib/server/services/grading/prediction-examples";
+import { rescoreSubmission } from "@/lib/server/services/grading/rescore-submission";
+import { removeMember, setMemberRole } from "@/lib/server/services/grading/roles";
+import { listRoster } from "@/lib/server/services/grading/roster";
+import { searchSubmissions } from "@/lib/server/services/grading/search-submissions";
+import { revealPrivateLeaderboard, updateClassSettings } from "@/lib/server/services/grading/settings";
 import { readLeaderboard } from "@/lib/server/services/leaderboard";
-import {
-  cancelSubmission,
-  createSubmission,
-  getQuota,
-  getSubmission,
-  listSubmissions,
-} from "@/lib/server/services/submissions";
+import { cancelSubmission } from "@/lib/server/services/submissions/cancel-submission";
+import { createSubmission } from "@/lib/server/services/submissions/create-submission";
+import { getSubmission } from "@/lib/server/services/submissions/get-submission";
+import { listSubmissions } from "@/lib/server/services/submissions/list-submissions";
+import { getQuota } from "@/lib/server/services/submissions/quota";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/server/services/tokens";
 import { getUser } from "@/lib/server/services/users";
 import { builder } from "./builder";

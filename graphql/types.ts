@@ -1,19 +1,21 @@
+import { Role, SubmissionStatus, TokenScope } from "@/generated/prisma/enums";
 import "server-only";
 import type { EpochRecord, TrainingProgress } from "@/lib/progress";
 import type { ClassDetail, ClassSummary } from "@/lib/server/services/classes";
-import type { PredictionExamples, RosterMember, SubmissionPage } from "@/lib/server/services/grading";
+import type { PredictionExamples } from "@/lib/server/services/grading/prediction-examples";
+import type { RosterMember } from "@/lib/server/services/grading/roster";
+import type { SubmissionPage } from "@/lib/server/services/grading/search-submissions";
 import type { LeaderboardRow } from "@/lib/server/services/leaderboard";
-import type { Quota, ResultView, SubmissionView } from "@/lib/server/services/submissions";
+import type { Quota } from "@/lib/server/services/submissions/quota";
+import type { ResultView, SubmissionView } from "@/lib/server/services/submissions/view";
 import type { CreatedToken, TokenSummary } from "@/lib/server/services/tokens";
 import type { PublicUser } from "@/lib/server/services/users";
 import type { ClassMetrics } from "@/trainer/train/scoring";
 import { builder } from "./builder";
 
-export const RoleEnum = builder.enumType("Role", { values: ["STUDENT", "GRADER", "OWNER"] as const });
+export const RoleEnum = builder.enumType("Role", { values: Object.values(Role) });
 
-export const SubmissionStatusEnum = builder.enumType("SubmissionStatus", {
-  values: ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] as const,
-});
+export const SubmissionStatusEnum = builder.enumType("SubmissionStatus", { values: Object.values(SubmissionStatus) });
 
 export const UserType = builder.objectRef<PublicUser>("User").implement({
   description: "The signed-in user.",
@@ -219,7 +221,7 @@ export const RankByEnum = builder.enumType("RankBy", {
   } as const,
 });
 
-export const TokenScopeEnum = builder.enumType("TokenScope", { values: ["READ", "WRITE"] as const });
+export const TokenScopeEnum = builder.enumType("TokenScope", { values: Object.values(TokenScope) });
 
 export const RosterMemberType = builder.objectRef<RosterMember>("RosterMember").implement({
   description: "A member of a class as graders see them.",

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { type FormState, formStateFromError, formValues } from "@/lib/server/action-state";
 import { viewerFromSession } from "@/lib/server/request-viewer";
 import { createClass, joinClass } from "@/lib/server/services/classes";
-import { createSubmission } from "@/lib/server/services/submissions";
+import { createSubmission } from "@/lib/server/services/submissions/create-submission";
 
 // Thin transport: read the form, call one service with the session's viewer, map the outcome.
 

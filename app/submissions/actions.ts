@@ -1,7 +1,7 @@
 "use server";
 import { type FormState, formStateFromError, formValues } from "@/lib/server/action-state";
 import { viewerFromSession } from "@/lib/server/request-viewer";
-import { cancelSubmission } from "@/lib/server/services/submissions";
+import { cancelSubmission } from "@/lib/server/services/submissions/cancel-submission";
 
 export async function cancelSubmissionAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["id"]);

@@ -138,3 +138,47 @@ export function visibility(
     architectures: access.isGrader || klass.showArchitectures,
   };
 }
+
+/** What the viewer may do in a class, for pages to show or hide controls; the services check again. */
+export interface ClassCapabilities extends Visibility {
+  /** Settings, the roster, every submission, re-scoring and the private reveal: graders and owners. */
+  manage: boolean;
+  /** Roles and removals: owners. */
+  manageMembers: boolean;
+  /** Every member's submissions, not only one's own. */
+  seeAllSubmissions: boolean;
+  /** Submitting without the daily quota or the deadline. */
+  submitWithoutQuota: boolean;
+}
+
+export function classCapabilities(access: Pick<ClassAccess, "role" | "isGrader" | "can">): ClassCapabilities {
+  return {
+    ...access.can,
+    manage: access.isGrader,
+    manageMembers: access.role === "OWNER",
+    seeAllSubmissions: access.isGrader,
+    submitWithoutQuota: access.isGrader,
+  };
+}
+
+/** What the viewer may do with one submission they can open. */
+export interface SubmissionCapabilities {
+  /** Stop it while queued or running: its author or a grader. */
+  cancel: boolean;
+  /** Train it again once finished: graders. */
+  rescore: boolean;
+  /** Its private-half and full-test-set numbers. */
+  privateScores: boolean;
+}
+
+export function submissionCapabilities(
+  access: Pick<ClassAccess, "viewer" | "isGrader">,
+  submission: { authorId: string },
+  can: Visibility,
+): SubmissionCapabilities {
+  return {
+    cancel: access.isGrader || submission.authorId === access.viewer.userId,
+    rescore: access.isGrader,
+    privateScores: can.privateScores,
+  };
+}

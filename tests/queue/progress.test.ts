@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { GET as submissionEvents } from "@/app/api/submissions/[id]/events/route";
 import { createClass, joinClass } from "@/lib/server/services/classes";
-import { createSubmission } from "@/lib/server/services/submissions";
+import { createSubmission } from "@/lib/server/services/submissions/create-submission";
 import { createApiToken } from "@/lib/server/services/tokens";
 import { gql, makeUser } from "../helpers/fixtures";
 import { startWorker, stopAllWorkers, waitFor } from "../helpers/workers";

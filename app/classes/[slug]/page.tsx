@@ -7,7 +7,7 @@ import { Card, PageHeader } from "@/components/ui";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getBoard } from "@/lib/server/services/board";
 import { getClass } from "@/lib/server/services/classes";
-import { listSubmissions } from "@/lib/server/services/submissions";
+import { listSubmissions } from "@/lib/server/services/submissions/list-submissions";
 
 export const metadata: Metadata = { title: "Class" };
 

@@ -9,7 +9,7 @@ import { CLASS_NAMES } from "@/lib/fashion-mnist";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { getVisibleScores } from "@/lib/server/services/gallery";
-import { getSubmission } from "@/lib/server/services/submissions";
+import { getSubmission } from "@/lib/server/services/submissions/get-submission";
 import { parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
 import { cancelSubmissionAction } from "../actions";
 

@@ -1,7 +1,6 @@
 import "server-only";
-import { requireClassAccess } from "../access";
 import type { Viewer } from "../viewer";
-import { getLeaderboard, type LeaderboardRow } from "./leaderboard";
+import { type LeaderboardRow, readLeaderboard } from "./leaderboard";
 
 // The leaderboard as the class page shows it: best per student or every succeeded submission
 // (both from services/leaderboard.ts), serialisable for the client, with the private column only
@@ -16,9 +15,9 @@ export interface BoardView {
 }
 
 export async function getBoard(viewer: Viewer, classSlug: string, mode: BoardMode): Promise<BoardView> {
-  const access = await requireClassAccess(viewer, { slug: classSlug });
+  // One access check: readLeaderboard's own, whose result also says what the viewer may see.
+  const { access, rows } = await readLeaderboard(viewer, classSlug, { mode: mode === "all" ? "ALL" : "BEST" });
   const showPrivate = access.can.privateScores;
-  const rows = await getLeaderboard(viewer, classSlug, { mode: mode === "all" ? "ALL" : "BEST" });
   return {
     mode,
     showPrivate,

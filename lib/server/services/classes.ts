@@ -2,7 +2,13 @@ import "server-only";
 import { randomInt } from "node:crypto";
 import { z } from "zod";
 import type { Role } from "@/generated/prisma/enums";
-import { requireClassAccess, requireSignedIn, requireUnscopedReach } from "../access";
+import {
+  type ClassCapabilities,
+  classCapabilities,
+  requireClassAccess,
+  requireSignedIn,
+  requireUnscopedReach,
+} from "../access";
 import { db } from "../db";
 import { badInput } from "../errors";
 import { parseInput } from "../input";
@@ -59,6 +65,8 @@ export interface ClassDetail extends ClassSummary {
   privateRevealed: boolean;
   /** Whether students see other students' architectures on the leaderboard. */
   showArchitectures: boolean;
+  /** What the viewer may do here (pages show controls from this; services check again). */
+  viewerCan: ClassCapabilities;
 }
 
 export async function createClass(viewer: Viewer, input: unknown): Promise<ClassDetail> {
@@ -146,6 +154,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
     deadline: c.deadline,
     privateRevealed: c.privateRevealed,
     showArchitectures: c.showArchitectures,
+    viewerCan: classCapabilities(access),
   };
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { TokenScope } from "@/generated/prisma/enums";
+import { TokenScope } from "@/generated/prisma/enums";
 import { requireClassAccess, requireSession } from "../access";
 import { db } from "../db";
 import { notFound } from "../errors";
@@ -18,10 +18,7 @@ export function hashToken(secret: string): string {
 
 export const createTokenSchema = z.object({
   name: z.string().trim().min(1, "Name the token.").max(100),
-  scopes: z
-    .array(z.enum(["READ", "WRITE"]))
-    .min(1, "Pick at least one scope.")
-    .default(["READ"]),
+  scopes: z.array(z.enum(TokenScope)).min(1, "Pick at least one scope.").default(["READ"]),
   classSlug: z.string().min(1).nullish(),
 });
 

@@ -2,14 +2,10 @@
 import { revalidatePath } from "next/cache";
 import { type FormState, formStateFromError, formValues } from "@/lib/server/action-state";
 import { viewerFromSession } from "@/lib/server/request-viewer";
-import {
-  removeMember,
-  rescoreSubmission,
-  revealPrivateLeaderboard,
-  setMemberRole,
-  updateClassSettings,
-} from "@/lib/server/services/grading";
-import { cancelSubmission } from "@/lib/server/services/submissions";
+import { rescoreSubmission } from "@/lib/server/services/grading/rescore-submission";
+import { removeMember, setMemberRole } from "@/lib/server/services/grading/roles";
+import { revealPrivateLeaderboard, updateClassSettings } from "@/lib/server/services/grading/settings";
+import { cancelSubmission } from "@/lib/server/services/submissions/cancel-submission";
 
 // The grader page's server actions: read the form, call one service with the session's viewer
 // (which checks access itself), map the outcome, and refresh the page's data.

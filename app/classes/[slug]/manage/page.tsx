@@ -9,7 +9,8 @@ import { Card, FormError, formatDate, formatPercent, PageHeader, StatusBadge } f
 import { AppError } from "@/lib/server/errors";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
-import { listRoster, type SubmissionPage, searchSubmissions } from "@/lib/server/services/grading";
+import { listRoster } from "@/lib/server/services/grading/roster";
+import { type SubmissionPage, searchSubmissions } from "@/lib/server/services/grading/search-submissions";
 import {
   cancelAction,
   removeMemberAction,

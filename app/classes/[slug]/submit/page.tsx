@@ -6,7 +6,8 @@ import { readLimits } from "@/lib/server/env";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { getTrainingThroughput } from "@/lib/server/services/estimate";
-import { getQuota, getSubmission } from "@/lib/server/services/submissions";
+import { getSubmission } from "@/lib/server/services/submissions/get-submission";
+import { getQuota } from "@/lib/server/services/submissions/quota";
 import { getPreset, parseTrainingConfig } from "@/trainer/arch";
 import { submitAction } from "../../actions";
 

@@ -1,5 +1,5 @@
 import { csvResponse, route } from "@/lib/server/route";
-import { leaderboardCsv } from "@/lib/server/services/grading";
+import { leaderboardCsv } from "@/lib/server/services/grading/csv";
 
 // GET /api/classes/<slug>/leaderboard.csv[?mode=ALL&rankBy=PRIVATE] — cookie or Bearer token.
 export const GET = route<{ slug: string }>(async ({ request, viewer, params }) => {

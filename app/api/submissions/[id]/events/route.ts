@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/server/errors";
 import { route } from "@/lib/server/route";
-import { watchSubmission } from "@/lib/server/services/submissions";
+import { watchSubmission } from "@/lib/server/services/submissions/watch-submission";
 
 // Server-sent events for live pages: `progress` on every change, `done` at a terminal status.
 // GraphQL's `submission { status progress }` is the polling equivalent for scripts.

@@ -1,0 +1,90 @@
+import "server-only";
+import type { ClassMetrics } from "@/trainer";
+import { type ClassAccess, submissionCapabilities, visibility } from "./access";
+import { db } from "./db";
+import type { ResultView, SubmissionRow, SubmissionView } from "./services/submissions/view";
+import { scoreOn } from "./test-set";
+
+// How much of each result a viewer sees: the private half of the test set is part of the access
+// rules (access.ts `visibility`), so hiding it lives beside them. Callers have checked access to
+// the rows; this only decides what of each row to show.
+
+/**
+ * Shapes rows for one viewer. Public-half metrics for viewers who may not see private scores are
+ * computed from the stored predictions, in one extra query for all rows.
+ */
+export async function toSubmissionViews(
+  rows: SubmissionRow[],
+  access: Pick<ClassAccess, "viewer" | "isGrader">,
+): Promise<SubmissionView[]> {
+  const restricted = rows.filter((r) => r.result && !visibility(access, r.class).privateScores).map((r) => r.id);
+  const predictions = new Map<string, Uint8Array | null>();
+  if (restricted.length) {
+    const stored = await db.result.findMany({
+      where: { submissionId: { in: restricted } },
+      select: { submissionId: true, predictions: true },
+    });
+    for (const r of stored) predictions.set(r.submissionId, r.predictions);
+  }
+  return Promise.all(
+    rows.map(async (row) => {
+      const can = visibility(access, row.class);
+      const result = row.result
+        ? can.privateScores
+          ? fullResult(row.result)
+          : await publicHalfResult(row.result, predictions.get(row.id) ?? null)
+        : null;
+      return {
+        id: row.id,
+        name: row.name,
+        status: row.status,
+        failureReason: row.failureReason,
+        createdAt: row.createdAt,
+        startedAt: row.startedAt,
+        finishedAt: row.finishedAt,
+        author: row.author,
+        classSlug: row.class.slug,
+        architecture: row.architecture,
+        training: row.training,
+        progress: row.progress,
+        attempts: row.attempts,
+        cancelRequested: row.cancelRequestedAt !== null,
+        result,
+        viewerCan: submissionCapabilities(access, { authorId: row.author.id }, can),
+      };
+    }),
+  );
+}
+
+type StoredResult = NonNullable<SubmissionRow["result"]>;
+
+function fullResult(r: StoredResult): ResultView {
+  return {
+    ...r,
+    scope: "FULL_TEST_SET",
+    confusionMatrix: r.confusionMatrix as number[][],
+    perClass: (r.perClass as ClassMetrics[] | null) ?? null,
+  };
+}
+
+/** The public half only: no private accuracy, no full-set loss, aggregates recomputed on the half. */
+async function publicHalfResult(r: StoredResult, predictions: Uint8Array | null): Promise<ResultView> {
+  const half = predictions ? await scoreOn(predictions, "public") : null;
+  // Without a split (older runs), the leaderboard ranks by the full accuracy; so does this.
+  const publicAccuracy = r.publicAccuracy ?? r.testAccuracy;
+  return {
+    scope: "PUBLIC_HALF",
+    testAccuracy: publicAccuracy,
+    testLoss: null,
+    publicAccuracy,
+    privateAccuracy: null,
+    confusionMatrix: half?.confusionMatrix ?? null,
+    perClass: half?.perClass ?? null,
+    history: r.history,
+    paramCount: r.paramCount,
+    epochs: r.epochs,
+    backend: r.backend,
+    trainDurationMs: r.trainDurationMs,
+    evalDurationMs: r.evalDurationMs,
+  };
+}

@@ -1,0 +1,43 @@
+import "server-only";
+import { z } from "zod";
+import { Prisma } from "@/generated/prisma/client";
+import { requireSubmissionAccess } from "../../access";
+import { db } from "../../db";
+import { badInput } from "../../errors";
+import { idSchema, parseInput } from "../../input";
+import { getBoss, sendJob } from "../../queue/boss";
+import { trainSubmission } from "../../queue/jobs";
+import type { Viewer } from "../../viewer";
+import { getSubmission } from "../submissions/get-submission";
+import type { SubmissionView } from "../submissions/view";
+
+/**
+ * Trains a finished submission again (grader only): the old result is dropped and a fresh job is
+ * queued in the same transaction as the reset, exactly like a new submission. Quotas don't apply.
+ */
+export async function rescoreSubmission(viewer: Viewer, input: unknown): Promise<SubmissionView> {
+  const { submissionId } = parseInput(z.object({ submissionId: idSchema }), input);
+  const access = await requireSubmissionAccess(viewer, submissionId, { intent: "write", who: "grader" });
+  await getBoss();
+  await db.$transaction(async (tx) => {
+    const reset = await tx.submission.updateMany({
+      where: { id: submissionId, status: { in: ["SUCCEEDED", "FAILED", "CANCELLED"] } },
+      data: {
+        status: "QUEUED",
+        failureReason: null,
+        progress: Prisma.DbNull,
+        startedAt: null,
+        finishedAt: null,
+        cancelRequestedAt: null,
+        workerId: null,
+        attempts: 0,
+      },
+    });
+    if (reset.count !== 1)
+      throw badInput("Only a finished submission can be re-scored; cancel a queued or running one first.");
+    await tx.result.deleteMany({ where: { submissionId } });
+    const jobId = await sendJob(trainSubmission, { submissionId }, { tx, group: { id: access.authorId } });
+    await tx.submission.update({ where: { id: submissionId }, data: { jobId }, select: { id: true } });
+  });
+  return getSubmission(viewer, submissionId);
+}

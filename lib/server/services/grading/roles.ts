@@ -1,0 +1,59 @@
+import "server-only";
+import { z } from "zod";
+import { Role } from "@/generated/prisma/enums";
+import { requireClassAccess } from "../../access";
+import { db } from "../../db";
+import { badInput, notFound } from "../../errors";
+import { classSlugSchema, idSchema, parseInput } from "../../input";
+import type { Viewer } from "../../viewer";
+import { type RosterMember, rosterMember } from "./roster";
+
+export const setRoleSchema = z.object({
+  classSlug: classSlugSchema,
+  userId: idSchema,
+  role: z.enum(Role),
+});
+
+/** Owner only. A class always keeps at least one owner: the last owner cannot step down. */
+export async function setMemberRole(viewer: Viewer, input: unknown): Promise<RosterMember> {
+  const data = parseInput(setRoleSchema, input);
+  const access = await requireClassAccess(viewer, { slug: data.classSlug }, { minRole: "OWNER", intent: "write" });
+  await db.$transaction(async (tx) => {
+    // Locks the class's owner rows so two owners demoting each other at once can't both succeed.
+    const owners = await tx.$queryRaw<Array<{ userId: string }>>`
+      SELECT "userId" FROM "Membership" WHERE "classId" = ${access.classId} AND role = 'OWNER' FOR UPDATE`;
+    const member = await tx.membership.findUnique({
+      where: { userId_classId: { userId: data.userId, classId: access.classId } },
+      select: { role: true },
+    });
+    if (!member) throw notFound("The member");
+    if (member.role === "OWNER" && data.role !== "OWNER" && owners.length <= 1) {
+      throw badInput("A class needs an owner: make someone else owner before stepping down.", [
+        { path: "role", message: "This is the class's only owner." },
+      ]);
+    }
+    await tx.membership.update({
+      where: { userId_classId: { userId: data.userId, classId: access.classId } },
+      data: { role: data.role },
+      select: { role: true },
+    });
+  });
+  // From the row, not the roster view: an owner who just stepped down may no longer see the roster.
+  return rosterMember(access.classId, data.userId);
+}
+
+/** Owner only; removes a member (their submissions stay). The last owner cannot be removed. */
+export async function removeMember(viewer: Viewer, input: unknown): Promise<boolean> {
+  const data = parseInput(z.object({ classSlug: classSlugSchema, userId: idSchema }), input);
+  const access = await requireClassAccess(viewer, { slug: data.classSlug }, { minRole: "OWNER", intent: "write" });
+  await db.$transaction(async (tx) => {
+    const owners = await tx.$queryRaw<Array<{ userId: string }>>`
+      SELECT "userId" FROM "Membership" WHERE "classId" = ${access.classId} AND role = 'OWNER' FOR UPDATE`;
+    if (owners.length <= 1 && owners[0]?.userId === data.userId) {
+      throw badInput("A class needs an owner: make someone else owner first.");
+    }
+    const removed = await tx.membership.deleteMany({ where: { classId: access.classId, userId: data.userId } });
+    if (removed.count === 0) throw notFound("The member");
+  });
+  return true;
+}

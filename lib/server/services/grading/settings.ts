@@ -1,0 +1,39 @@
+import "server-only";
+import { z } from "zod";
+import { requireClassAccess } from "../../access";
+import { db } from "../../db";
+import { classSlugSchema, parseInput } from "../../input";
+import type { Viewer } from "../../viewer";
+import { type ClassDetail, getClass } from "../classes";
+
+export const classSettingsSchema = z.object({
+  classSlug: classSlugSchema,
+  dailyQuota: z.number().int().min(0, "The quota cannot be negative.").max(1000, "At most 1000 a day.").optional(),
+  /** null clears the deadline. */
+  deadline: z.coerce.date().nullable().optional(),
+  showArchitectures: z.boolean().optional(),
+  privateRevealed: z.boolean().optional(),
+});
+
+/** Graders set the daily quota, deadline and what students see. Omitted fields stay as they are. */
+export async function updateClassSettings(viewer: Viewer, input: unknown): Promise<ClassDetail> {
+  const data = parseInput(classSettingsSchema, input);
+  const access = await requireClassAccess(viewer, { slug: data.classSlug }, { minRole: "GRADER", intent: "write" });
+  await db.class.update({
+    where: { id: access.classId },
+    data: {
+      ...(data.dailyQuota !== undefined ? { dailyQuota: data.dailyQuota } : {}),
+      ...(data.deadline !== undefined ? { deadline: data.deadline } : {}),
+      ...(data.showArchitectures !== undefined ? { showArchitectures: data.showArchitectures } : {}),
+      ...(data.privateRevealed !== undefined ? { privateRevealed: data.privateRevealed } : {}),
+    },
+    select: { id: true },
+  });
+  return getClass(viewer, data.classSlug);
+}
+
+/** Shows (or hides again) the private half's scores to students. */
+export async function revealPrivateLeaderboard(viewer: Viewer, input: unknown): Promise<ClassDetail> {
+  const data = parseInput(z.object({ classSlug: classSlugSchema, revealed: z.boolean().default(true) }), input);
+  return updateClassSettings(viewer, { classSlug: data.classSlug, privateRevealed: data.revealed });
+}

@@ -1,0 +1,91 @@
+import "server-only";
+import type { Prisma } from "@/generated/prisma/client";
+import type { SubmissionStatus } from "@/generated/prisma/enums";
+import type { ClassMetrics } from "@/trainer";
+import type { SubmissionCapabilities } from "../../access";
+
+// What a submission looks like to a viewer, and the one select every read of it goes through;
+// lib/server/redaction.ts turns rows into these views for the viewer's visibility.
+
+export type ResultScope = "FULL_TEST_SET" | "PUBLIC_HALF";
+
+export interface ResultView {
+  /**
+   * Which part of the test set `testAccuracy`, `confusionMatrix` and `perClass` describe. Students
+   * see the public half until the grader reveals the private leaderboard: the full-set numbers
+   * would give the private half's accuracy away.
+   */
+  scope: ResultScope;
+  testAccuracy: number;
+  /** Loss over the full test set; null while it would leak the private half. */
+  testLoss: number | null;
+  publicAccuracy: number | null;
+  privateAccuracy: number | null;
+  /** 10x10 counts over `scope`; null when the public half cannot be scored (no stored predictions). */
+  confusionMatrix: number[][] | null;
+  perClass: ClassMetrics[] | null;
+  history: unknown;
+  paramCount: number;
+  epochs: number;
+  backend: string;
+  trainDurationMs: number;
+  evalDurationMs: number;
+}
+
+export interface SubmissionView {
+  id: string;
+  name: string;
+  status: SubmissionStatus;
+  failureReason: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  author: { id: string; name: string };
+  classSlug: string;
+  architecture: unknown;
+  training: unknown;
+  progress: unknown;
+  attempts: number;
+  cancelRequested: boolean;
+  result: ResultView | null;
+  /** What the viewer may do with it (pages show controls from this; services check again). */
+  viewerCan: SubmissionCapabilities;
+}
+
+export const submissionSelect = {
+  id: true,
+  name: true,
+  status: true,
+  failureReason: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  architecture: true,
+  training: true,
+  progress: true,
+  attempts: true,
+  cancelRequestedAt: true,
+  classId: true,
+  author: { select: { id: true, name: true } },
+  class: { select: { slug: true, privateRevealed: true, showArchitectures: true } },
+  result: {
+    select: {
+      testAccuracy: true,
+      testLoss: true,
+      publicAccuracy: true,
+      privateAccuracy: true,
+      confusionMatrix: true,
+      perClass: true,
+      history: true,
+      paramCount: true,
+      epochs: true,
+      backend: true,
+      trainDurationMs: true,
+      evalDurationMs: true,
+    },
+  },
+} as const satisfies Prisma.SubmissionSelect;
+
+export type SubmissionRow = Prisma.SubmissionGetPayload<{ select: typeof submissionSelect }>;
+
+export const TERMINAL_STATUSES: readonly SubmissionStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
