@@ -1,7 +1,5 @@
-import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { fromNormalized, newLayer, toBuilderModel } from "@/components/builder/model";
-import { encodeGrayscalePng } from "@/lib/server/png";
 import { parseArchitecture, presets, summarize } from "@/trainer/arch";
 
 describe("layer builder state ↔ trainer formats", () => {
@@ -33,21 +31,5 @@ describe("layer builder state ↔ trainer formats", () => {
       poolSize: 2,
       padding: "valid",
     });
-  });
-});
-
-describe("encodeGrayscalePng", () => {
-  it("writes a valid 8-bit grayscale PNG whose pixels inflate back", () => {
-    const pixels = Uint8Array.from({ length: 28 * 28 }, (_, i) => i % 256);
-    const png = encodeGrayscalePng(pixels, 28, 28);
-    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    expect(png.toString("ascii", 12, 16)).toBe("IHDR");
-    expect(png.readUInt32BE(16)).toBe(28);
-    const idatLength = png.readUInt32BE(33);
-    expect(png.toString("ascii", 37, 41)).toBe("IDAT");
-    const raw = inflateSync(png.subarray(41, 41 + idatLength));
-    expect(raw.length).toBe(29 * 28);
-    expect(raw[0]).toBe(0); // filter byte
-    expect([...raw.subarray(1, 29)]).toEqual([...pixels.subarray(0, 28)]);
   });
 });

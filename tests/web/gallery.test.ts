@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { decode } from "fast-png";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { createClass, joinClass } from "@/lib/server/services/classes";
@@ -10,6 +11,7 @@ import { createScoredSubmission, makeUser } from "../helpers/fixtures";
 
 // The gallery's visibility rule against a real database and the committed test subset.
 const labels = parseIdx(readFileSync(join(process.env.FASHION_MNIST_DIR!, "t10k-labels-idx1-ubyte.gz"))).data;
+const images = parseIdx(readFileSync(join(process.env.FASHION_MNIST_DIR!, "t10k-images-idx3-ubyte.gz"))).data;
 // A model that confuses every Shirt (6) with T-shirt/top (0) and gets everything else right.
 const predictions = Uint8Array.from(labels, (l) => (l === 6 ? 0 : l));
 const split = publicPrivateSplit(predictions.length);
@@ -51,7 +53,10 @@ describe("confusion-matrix gallery", () => {
 
   it("serves a private-half image to the grader only, and nothing to other students", async () => {
     const png = await getTestImagePng(grader.viewer, submissionId, privateShirt);
-    expect(png.subarray(1, 4).toString("ascii")).toBe("PNG");
+    // Read back by a decoder we didn't write: 8-bit grayscale, exactly the test set's pixels.
+    const decoded = decode(png);
+    expect(decoded).toMatchObject({ width: 28, height: 28, channels: 1, depth: 8 });
+    expect([...decoded.data]).toEqual([...images.subarray(privateShirt * 784, (privateShirt + 1) * 784)]);
     await expect(getTestImagePng(student.viewer, submissionId, privateShirt)).rejects.toMatchObject({
       code: "FORBIDDEN",
     });

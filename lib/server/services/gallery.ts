@@ -1,8 +1,8 @@
+import { encode } from "fast-png";
 import "server-only";
 import { requireSubmissionAccess } from "../access";
 import { db } from "../db";
 import { AppError, badInput, forbidden, notFound } from "../errors";
-import { encodeGrayscalePng } from "../png";
 import { cellMembers, isPublicIndex, type ScopedMetrics, scoreOn, type TestScope, testImage } from "../test-set";
 import type { Viewer } from "../viewer";
 
@@ -77,7 +77,7 @@ export async function getTestImagePng(viewer: Viewer, submissionId: string, inde
   }
   const pixels = await testImage(index);
   if (!pixels) throw notFound("The test image");
-  return encodeGrayscalePng(pixels, 28, 28);
+  return Buffer.from(encode({ width: 28, height: 28, data: pixels, depth: 8, channels: 1 }));
 }
 
 /** 'all': every test image; 'public': recomputed on the public half only. */
