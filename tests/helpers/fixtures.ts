@@ -46,9 +46,18 @@ export function errorCode(result: GqlResult): unknown {
   return result.errors?.[0]?.extensions?.code;
 }
 
+export interface ScoredSubmission {
+  id: string;
+  testAccuracy: number;
+  publicAccuracy: number;
+  privateAccuracy: number;
+  testLoss: number;
+}
+
 /**
  * A SUCCEEDED submission whose result is scored from `predictions` the way the trainer scores a
- * run (accuracy on all, public and private halves; confusion matrix; per-class metrics).
+ * run (accuracy on all, public and private halves; confusion matrix; per-class metrics). The one
+ * fixture for stored results: tests that need particular numbers pass their own predictions.
  */
 export async function createScoredSubmission(opts: {
   authorId: string;
@@ -56,40 +65,48 @@ export async function createScoredSubmission(opts: {
   name: string;
   labels: Uint8Array;
   predictions: Uint8Array;
-}): Promise<string> {
+  architecture?: Prisma.InputJsonObject;
+  testLoss?: number;
+  history?: Prisma.InputJsonArray;
+}): Promise<ScoredSubmission> {
   const { labels, predictions } = opts;
-  const split = publicPrivateSplit(labels.length);
-  const everything = Uint32Array.from(labels, (_, i) => i);
-  const matrix = confusionMatrix(labels, predictions);
+  const split = publicPrivateSplit(predictions.length);
+  const everything = Uint32Array.from(predictions, (_, i) => i);
+  const matrix = confusionMatrix(labels.subarray(0, predictions.length), predictions);
+  const scores = {
+    testAccuracy: accuracyOn(labels, predictions, everything),
+    publicAccuracy: accuracyOn(labels, predictions, split.public),
+    privateAccuracy: accuracyOn(labels, predictions, split.private),
+    testLoss: opts.testLoss ?? 1.5,
+  };
   const created = await db.submission.create({
     data: {
       name: opts.name,
       authorId: opts.authorId,
       classId: opts.classId,
-      architecture: { layers: [{ type: "Flatten" }, { type: "Dense", units: 10, activation: "softmax" }] },
+      architecture: opts.architecture ?? {
+        layers: [{ type: "Flatten" }, { type: "Dense", units: 10, activation: "softmax" }],
+      },
       training: {},
       status: "SUCCEEDED",
       startedAt: new Date(),
       finishedAt: new Date(),
       result: {
         create: {
-          testAccuracy: accuracyOn(labels, predictions, everything),
-          testLoss: 1.5,
-          publicAccuracy: accuracyOn(labels, predictions, split.public),
-          privateAccuracy: accuracyOn(labels, predictions, split.private),
+          ...scores,
           confusionMatrix: matrix,
           perClass: perClassMetrics(matrix) as unknown as Prisma.InputJsonValue,
-          history: [],
+          history: opts.history ?? [],
           predictions: Buffer.from(predictions),
           paramCount: 7850,
           epochs: 1,
           backend: "cpu",
-          trainDurationMs: 1,
-          evalDurationMs: 1,
+          trainDurationMs: 900,
+          evalDurationMs: 50,
         },
       },
     },
     select: { id: true },
   });
-  return created.id;
+  return { id: created.id, ...scores };
 }

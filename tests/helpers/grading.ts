@@ -2,10 +2,9 @@ import { db } from "@/lib/server/db";
 import { getBoss } from "@/lib/server/queue/boss";
 import { trainSubmission } from "@/lib/server/queue/jobs";
 import { createApiToken, viewerFromToken } from "@/lib/server/services/tokens";
-import { splitFor, testLabels } from "@/lib/server/test-set";
+import { testLabels } from "@/lib/server/test-set";
 import type { Viewer } from "@/lib/server/viewer";
-import { accuracyOn, confusionMatrix } from "@/trainer/train/scoring";
-import { gql } from "./fixtures";
+import { createScoredSubmission, gql, type ScoredSubmission } from "./fixtures";
 
 export const MLP = {
   class_name: "Sequential",
@@ -70,66 +69,34 @@ export async function makePredictions(every: number): Promise<Buffer> {
   return Buffer.from(labels.map((label, i) => (i % every === 0 ? label : (label + 1) % 10)));
 }
 
-/** A SUCCEEDED submission with a result scored the way the trainer scores it. */
+/** A scored submission (fixtures.ts createScoredSubmission) right on every `every`-th test image. */
 export async function addScoredSubmission(
   authorId: string,
   classId: string,
   name: string,
   every = 2,
-): Promise<{ id: string; testAccuracy: number; publicAccuracy: number; privateAccuracy: number; testLoss: number }> {
-  const labels = (await testLabels())!;
-  const predictions = await makePredictions(every);
-  const split = splitFor(predictions.length);
-  const all = Uint32Array.from({ length: predictions.length }, (_, i) => i);
-  const scores = {
-    testAccuracy: accuracyOn(labels, predictions, all),
-    publicAccuracy: accuracyOn(labels, predictions, split.public),
-    privateAccuracy: accuracyOn(labels, predictions, split.private),
+): Promise<ScoredSubmission> {
+  return createScoredSubmission({
+    authorId,
+    classId,
+    name,
+    labels: (await testLabels())!,
+    predictions: await makePredictions(every),
+    architecture: MLP,
     testLoss: 0.123456789,
-  };
-  const submission = await db.submission.create({
-    data: {
-      authorId,
-      classId,
-      name,
-      architecture: MLP,
-      training: {},
-      status: "SUCCEEDED",
-      startedAt: new Date(),
-      finishedAt: new Date(),
-      workerId: null,
-    },
-    select: { id: true },
+    history: [
+      {
+        epoch: 1,
+        loss: 0.5,
+        accuracy: 0.8,
+        valLoss: 0.6,
+        valAccuracy: 0.78,
+        samplesPerSec: 1000,
+        durationMs: 900,
+        etaMs: 0,
+      },
+    ],
   });
-  const cm = confusionMatrix(labels.subarray(0, predictions.length), predictions);
-  await db.result.create({
-    data: {
-      submissionId: submission.id,
-      ...scores,
-      confusionMatrix: cm,
-      perClass: [],
-      history: [
-        {
-          epoch: 1,
-          loss: 0.5,
-          accuracy: 0.8,
-          valLoss: 0.6,
-          valAccuracy: 0.78,
-          samplesPerSec: 1000,
-          durationMs: 900,
-          etaMs: 0,
-        },
-      ],
-      predictions: new Uint8Array(predictions),
-      paramCount: 25_450,
-      epochs: 1,
-      backend: "wasm",
-      trainDurationMs: 900,
-      evalDurationMs: 50,
-    },
-    select: { id: true },
-  });
-  return { id: submission.id, ...scores };
 }
 
 export async function addPlainSubmission(

@@ -33,13 +33,15 @@ beforeAll(async () => {
   classId = klass.id;
   await joinClass(student.viewer, klass.joinCode);
   await joinClass(other.viewer, klass.joinCode);
-  submissionId = await createScoredSubmission({
-    authorId: student.id,
-    classId: classId,
-    name: "shirt confuser",
-    labels,
-    predictions,
-  });
+  submissionId = (
+    await createScoredSubmission({
+      authorId: student.id,
+      classId: classId,
+      name: "shirt confuser",
+      labels,
+      predictions,
+    })
+  ).id;
 });
 
 describe("confusion-matrix gallery", () => {

@@ -37,13 +37,15 @@ beforeAll(async () => {
   student = await makeUser("Agree Student");
   const klass = await createClass(grader.viewer, { name: `Agreement ${Date.now()}` });
   await joinClass(student.viewer, klass.joinCode);
-  submissionId = await createScoredSubmission({
-    authorId: student.id,
-    classId: klass.id,
-    name: "spread errors",
-    labels,
-    predictions,
-  });
+  submissionId = (
+    await createScoredSubmission({
+      authorId: student.id,
+      classId: klass.id,
+      name: "spread errors",
+      labels,
+      predictions,
+    })
+  ).id;
 });
 
 /** Every cell as the gallery and as the API list it for one viewer; asserts they match cell by cell. */
