@@ -85,11 +85,6 @@ function store(read: BoardRead, request: string, result: FormattedExecutionResul
   responseCacheStats.stores++;
 }
 
-/** Forgets every cached answer (tests). */
-export function clearResponseCache(): void {
-  answers.clear();
-}
-
 /**
  * The class slug of a leaderboard-only query operation, and the request's identity (query,
  * operation, coerced variables); null for anything else, or for variables that don't coerce

@@ -26,7 +26,7 @@ export const UserType = builder.objectRef<PublicUser>("User").implement({
   }),
 });
 
-export const PersonType = builder.objectRef<{ id: string; name: string }>("Person").implement({
+const PersonType = builder.objectRef<{ id: string; name: string }>("Person").implement({
   description: "Another member of a class, as other members see them.",
   fields: (t) => ({ id: t.exposeID("id"), name: t.exposeString("name") }),
 });
@@ -55,7 +55,7 @@ export const ClassType = builder.objectRef<ClassSummary & Partial<ClassDetail>>(
   }),
 });
 
-export const EpochMetricsType = builder.objectRef<EpochRecord>("EpochMetrics").implement({
+const EpochMetricsType = builder.objectRef<EpochRecord>("EpochMetrics").implement({
   description: "One epoch of training, as Keras prints it.",
   fields: (t) => ({
     epoch: t.exposeInt("epoch"),
@@ -68,7 +68,7 @@ export const EpochMetricsType = builder.objectRef<EpochRecord>("EpochMetrics").i
   }),
 });
 
-export const ResultScopeEnum = builder.enumType("ResultScope", {
+const ResultScopeEnum = builder.enumType("ResultScope", {
   description: "The part of the 10k test set a result's metrics describe.",
   values: {
     FULL_TEST_SET: { description: "All test images (graders; everyone once the private leaderboard is revealed)." },
@@ -76,7 +76,7 @@ export const ResultScopeEnum = builder.enumType("ResultScope", {
   } as const,
 });
 
-export const ClassMetricsType = builder.objectRef<ClassMetrics>("ClassMetrics").implement({
+const ClassMetricsType = builder.objectRef<ClassMetrics>("ClassMetrics").implement({
   description: "Precision, recall and F1 of one Fashion-MNIST class (index = label).",
   fields: (t) => ({
     precision: t.exposeFloat("precision"),
@@ -86,7 +86,7 @@ export const ClassMetricsType = builder.objectRef<ClassMetrics>("ClassMetrics").
   }),
 });
 
-export const ResultType = builder.objectRef<ResultView>("Result").implement({
+const ResultType = builder.objectRef<ResultView>("Result").implement({
   fields: (t) => ({
     scope: t.field({ type: ResultScopeEnum, resolve: (r) => r.scope }),
     testAccuracy: t.exposeFloat("testAccuracy", { description: "Accuracy on `scope`." }),
@@ -125,7 +125,7 @@ export const ResultType = builder.objectRef<ResultView>("Result").implement({
   }),
 });
 
-export const ProgressType = builder.objectRef<TrainingProgress>("TrainingProgress").implement({
+const ProgressType = builder.objectRef<TrainingProgress>("TrainingProgress").implement({
   description: "Live progress, written by the worker at least once a second while training.",
   fields: (t) => ({
     phase: t.string({ resolve: (p) => p.phase ?? "starting" }),

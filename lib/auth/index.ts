@@ -6,7 +6,7 @@ import { clientIp } from "@/lib/server/rate-limit";
 import { verifyCredentials } from "@/lib/server/services/users";
 
 /** Sign-in refused by the rate limit; the sign-in form tells the user to wait (see `code`). */
-export class RateLimitedSignIn extends CredentialsSignin {
+class RateLimitedSignIn extends CredentialsSignin {
   code = "rate_limited";
 }
 

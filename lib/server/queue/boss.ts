@@ -48,7 +48,7 @@ export function getBoss(): Promise<PgBoss> {
   return globalForBoss.catwalkBoss;
 }
 
-export async function ensureQueues(boss: PgBoss): Promise<void> {
+async function ensureQueues(boss: PgBoss): Promise<void> {
   const platformLimits = readLimits();
   for (const job of ALL_JOBS) {
     const policy = job.queue(platformLimits);

@@ -19,13 +19,13 @@ import { isUniqueViolation } from "./users";
 const JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 const JOIN_CODE_LENGTH = 8;
 
-export function newJoinCode(): string {
+function newJoinCode(): string {
   let code = "";
   for (let i = 0; i < JOIN_CODE_LENGTH; i++) code += JOIN_ALPHABET[randomInt(JOIN_ALPHABET.length)];
   return code;
 }
 
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const slug = name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -37,11 +37,11 @@ export function slugify(name: string): string {
   return slug || "class";
 }
 
-export const createClassSchema = z.object({
+const createClassSchema = z.object({
   name: z.string().trim().min(2, "Give the class a name of at least 2 characters.").max(100),
 });
 
-export const joinCodeSchema = z
+const joinCodeSchema = z
   .string()
   .trim()
   .toUpperCase()

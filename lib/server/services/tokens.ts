@@ -16,7 +16,7 @@ export function hashToken(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
-export const createTokenSchema = z.object({
+const createTokenSchema = z.object({
   name: z.string().trim().min(1, "Name the token.").max(100),
   scopes: z.array(z.enum(TokenScope)).min(1, "Pick at least one scope.").default(["READ"]),
   classSlug: z.string().min(1).nullish(),

@@ -6,20 +6,18 @@ import { badInput } from "../errors";
 import { parseInput } from "../input";
 import { hitRateLimit, rateRules } from "../rate-limit";
 
-export const emailSchema = z
+const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
   .pipe(z.email({ message: "Enter a valid email address." }))
   .pipe(z.string().max(254));
 
-export const signUpSchema = z.object({
+const signUpSchema = z.object({
   email: emailSchema,
   name: z.string().trim().min(1, "Enter your name.").max(100, "Keep the name under 100 characters."),
   password: z.string().min(8, "Use at least 8 characters.").max(200, "Keep the password under 200 characters."),
 });
-
-export type SignUpInput = z.input<typeof signUpSchema>;
 
 export interface PublicUser {
   id: string;

@@ -6,7 +6,7 @@ import { idSchema, parseInput } from "../../input";
 import { cellMembers } from "../../test-set";
 import type { Viewer } from "../../viewer";
 
-export const examplesSchema = z.object({
+const examplesSchema = z.object({
   submissionId: idSchema,
   trueClass: z.number().int().min(0).max(9),
   predictedClass: z.number().int().min(0).max(9),

@@ -8,7 +8,7 @@ import { classSlugSchema, idSchema, parseInput } from "../../input";
 import type { Viewer } from "../../viewer";
 import { type RosterMember, rosterMember } from "./roster";
 
-export const setRoleSchema = z.object({
+const setRoleSchema = z.object({
   classSlug: classSlugSchema,
   userId: idSchema,
   role: z.enum(Role),

@@ -10,10 +10,10 @@ import { toSubmissionViews } from "../../redaction";
 import type { Viewer } from "../../viewer";
 import { type SubmissionView, submissionSelect } from "../submissions/view";
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 25;
+const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 25;
 
-export const searchSubmissionsSchema = z
+const searchSubmissionsSchema = z
   .object({
     classSlug: classSlugSchema,
     studentId: idSchema.nullish(),

@@ -6,7 +6,7 @@ import { classSlugSchema, parseInput } from "../../input";
 import type { Viewer } from "../../viewer";
 import { type ClassDetail, getClass } from "../classes";
 
-export const classSettingsSchema = z.object({
+const classSettingsSchema = z.object({
   classSlug: classSlugSchema,
   dailyQuota: z.number().int().min(0, "The quota cannot be negative.").max(1000, "At most 1000 a day.").optional(),
   /** null clears the deadline. */

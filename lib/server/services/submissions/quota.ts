@@ -14,7 +14,7 @@ export interface Quota {
   unlimited: boolean;
 }
 
-export function startOfUtcDay(now = new Date()): Date {
+function startOfUtcDay(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }
 

@@ -9,8 +9,8 @@ import { badInput, type FieldIssue } from "../../errors";
 // JSON text or object), then the trainer's own parser, so a model that cannot train is rejected
 // now, with the layer and field named, instead of failing in the queue later.
 
-export const MAX_ARCHITECTURE_BYTES = 256 * 1024;
-export const MAX_JSON_DEPTH = 32;
+const MAX_ARCHITECTURE_BYTES = 256 * 1024;
+const MAX_JSON_DEPTH = 32;
 
 function jsonDepth(value: unknown, depth = 0): number {
   if (depth > MAX_JSON_DEPTH) return depth;
