@@ -3,6 +3,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { TrainingProgress } from "@/lib/progress";
 import { db } from "@/lib/server/db";
 import { trainSubmission } from "@/lib/server/queue/jobs";
+import { ACTIVE_STATUSES, isTerminal } from "@/lib/submission-status";
 import { type EpochMetrics, type ProgressEvent, runTraining, TrainerError } from "@/trainer";
 import type { WorkerContext } from "./context";
 import { withDbRetry } from "./retry";
@@ -30,7 +31,7 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
   const claimed = await withDbRetry("claim", () =>
     db.submission.updateMany({
       // RUNNING is claimable too: that is a retry after a worker died holding it.
-      where: { id: submissionId, status: { in: ["QUEUED", "RUNNING"] }, cancelRequestedAt: null },
+      where: { id: submissionId, status: { in: [...ACTIVE_STATUSES] }, cancelRequestedAt: null },
       data: {
         status: "RUNNING",
         startedAt: new Date(),
@@ -177,7 +178,7 @@ async function finishWithoutTraining(submissionId: string): Promise<object> {
   const row = await withDbRetry("read", () =>
     db.submission.findUnique({ where: { id: submissionId }, select: { status: true, cancelRequestedAt: true } }),
   );
-  if (row?.cancelRequestedAt && row.status !== "CANCELLED" && row.status !== "SUCCEEDED" && row.status !== "FAILED") {
+  if (row?.cancelRequestedAt && !isTerminal(row.status)) {
     await markCancelled(submissionId);
     return { status: "CANCELLED" };
   }
@@ -189,7 +190,7 @@ class LostClaimError extends Error {}
 async function markCancelled(submissionId: string): Promise<void> {
   await withDbRetry("cancel", () =>
     db.submission.updateMany({
-      where: { id: submissionId, status: { in: ["QUEUED", "RUNNING"] } },
+      where: { id: submissionId, status: { in: [...ACTIVE_STATUSES] } },
       data: { status: "CANCELLED", finishedAt: new Date(), workerId: null },
     }),
   );

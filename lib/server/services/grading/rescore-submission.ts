@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
+import { TERMINAL_STATUSES } from "@/lib/submission-status";
 import { requireSubmissionAccess } from "../../access";
 import { db } from "../../db";
 import { badInput } from "../../errors";
@@ -21,7 +22,7 @@ export async function rescoreSubmission(viewer: Viewer, input: unknown): Promise
   await getBoss();
   await db.$transaction(async (tx) => {
     const reset = await tx.submission.updateMany({
-      where: { id: submissionId, status: { in: ["SUCCEEDED", "FAILED", "CANCELLED"] } },
+      where: { id: submissionId, status: { in: [...TERMINAL_STATUSES] } },
       data: {
         status: "QUEUED",
         failureReason: null,

@@ -87,5 +87,3 @@ export const submissionSelect = {
 } as const satisfies Prisma.SubmissionSelect;
 
 export type SubmissionRow = Prisma.SubmissionGetPayload<{ select: typeof submissionSelect }>;
-
-export const TERMINAL_STATUSES: readonly SubmissionStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED"];

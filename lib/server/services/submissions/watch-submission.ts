@@ -1,9 +1,9 @@
 import "server-only";
 import type { SubmissionStatus } from "@/generated/prisma/enums";
+import { isTerminal } from "@/lib/submission-status";
 import { db } from "../../db";
 import type { Viewer } from "../../viewer";
 import { getSubmission } from "./get-submission";
-import { TERMINAL_STATUSES } from "./view";
 
 export interface SubmissionUpdate {
   status: SubmissionStatus;
@@ -34,7 +34,7 @@ export async function* watchSubmission(
       last = row.updatedAt.getTime();
       yield row;
     }
-    if (TERMINAL_STATUSES.includes(row.status)) return;
+    if (isTerminal(row.status)) return;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
