@@ -6,7 +6,8 @@
 //   npm run seed                          the demo class and accounts (scripts/seed.ts)
 
 import { runPrisma } from "../prisma/run.mjs";
-import { migrateDeploy, resolveDatabase } from "./database";
+import { resolveDatabase } from "./database";
+import { migrateDeploy } from "./migrations";
 import { defaultLogger } from "./paths";
 import { onShutdownSignal } from "./processes";
 
