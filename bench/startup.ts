@@ -8,10 +8,10 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { migrateDeploy, resolveDatabase } from "../scripts/platform/database";
+import { resolveDatabase } from "../scripts/platform/database";
+import { migrateDeploy } from "../scripts/platform/migrations";
 import { projectRoot } from "../scripts/platform/paths";
-import { runToCompletion } from "../scripts/platform/processes";
-import { prismaInvocation } from "../scripts/prisma/run.mjs";
+import { runPrismaCli } from "../scripts/platform/prisma-cli";
 
 const WARM_RUNS = 5;
 const quiet = () => {};
@@ -23,13 +23,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function cliDeploy(url: string): Promise<void> {
-  const invocation = prismaInvocation(["migrate", "deploy"], { ...process.env, DATABASE_URL: url });
-  const status = await runToCompletion(
-    invocation.command,
-    invocation.args,
-    { cwd: invocation.cwd, env: invocation.env },
-    quiet,
-  );
+  const status = await runPrismaCli(["migrate", "deploy"], { ...process.env, DATABASE_URL: url }, quiet);
   if (status.code !== 0) throw new Error(`prisma migrate deploy exited ${status.code}`);
 }
 

@@ -18,8 +18,8 @@ import {
   parseArchitecture,
   runTraining,
   selectBackend,
+  summarize,
 } from "../trainer";
-import { summarize } from "../trainer/arch/summary";
 import { trainingThreads } from "../trainer/train/run";
 
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { signUp as signUpAs } from "./helpers";
+import { createClass, joinClass, signUp as signUpAs } from "./helpers";
 
 const unique = Date.now().toString(36);
 
@@ -14,18 +14,12 @@ test("sign up, create a class, a second user joins by code and submits, and sees
   browser,
 }) => {
   const owner = await signUp(browser, "Olivia Owner");
-  await owner.getByLabel("Class name").fill(`Vision Lab ${unique}`);
-  await owner.getByRole("button", { name: "Create class" }).click();
-  await expect(owner.getByRole("heading", { level: 1 })).toHaveText(`Vision Lab ${unique}`);
-  const classUrl = owner.url();
-  const joinCode = (await owner.getByTestId("join-code").textContent())!.trim();
+  const { classUrl, joinCode } = await createClass(owner, `Vision Lab ${unique}`);
   expect(joinCode).toMatch(/^[A-Z0-9]{8}$/);
   await owner.screenshot({ path: "e2e/artifacts/class-page-owner.png", fullPage: true });
 
   const student = await signUp(browser, "Stella Student");
-  await student.getByLabel("Join code").fill(joinCode.toLowerCase());
-  await student.getByRole("button", { name: "Join class" }).click();
-  await expect(student).toHaveURL(classUrl);
+  await joinClass(student, joinCode.toLowerCase(), classUrl);
   await expect(student.getByTestId("join-code")).toHaveCount(0); // students don't see it
 
   await student.getByRole("link", { name: "New submission" }).click();

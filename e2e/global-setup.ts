@@ -1,34 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { SERVER_NODE_ARGS } from "../lib/node-args";
 import { createTestDatabase } from "../tests/helpers/database";
+import { spawnWorker } from "../tests/helpers/worker-process";
 import { E2E_SIGNIN_LIMIT } from "./helpers";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 /** The committed 2,000 + 1,000 image subset: a submission trains on it in seconds. */
 const FIXTURE_DIR = fileURLToPath(new URL("../trainer/fixtures/fashion-mnist", import.meta.url));
 
-/** A real trainer worker (worker/process.ts) on the e2e database, as tests/helpers/workers.ts starts one. */
+/** A real trainer worker on the e2e database, in its own process group (stopped with a group signal). */
 async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, "worker/process.ts"], {
-    env,
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-    detached: true,
-  });
-  let log = "";
-  child.stdout!.on("data", (chunk) => (log += chunk));
-  child.stderr!.on("data", (chunk) => (log += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not become ready:\n${log}`)), 90_000);
-    child.on("message", (message: { type?: string }) => {
-      if (message?.type === "ready") {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`worker exited early (code ${code}):\n${log}`)));
-  });
+  const { child } = await spawnWorker({ env, readyTimeoutMs: 90_000, detached: true });
   // Keep echoing the worker's log after start-up: a failed training run is easier to read then.
   child.stdout!.on("data", (chunk) => process.stdout.write(chunk));
   child.stderr!.on("data", (chunk) => process.stderr.write(chunk));

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { type Browser, expect, test } from "@playwright/test";
-import { signUp as signUpAs } from "./helpers";
+import { createClass, joinClass, signUp as signUpAs } from "./helpers";
 
 // A grader runs a class: a student submits a tiny model that a real worker trains on the
 // committed Fashion-MNIST subset; the grader finds it on the manage page, filters, reveals the
@@ -27,16 +27,10 @@ test("a grader manages a class: sees a submission, reveals the private board, do
   test.setTimeout(180_000);
   const className = `Grading ${unique}`;
   const owner = await signUp(browser, "Olive Owner");
-  await owner.getByLabel("Class name").fill(className);
-  await owner.getByRole("button", { name: "Create class" }).click();
-  await expect(owner.getByRole("heading", { level: 1 })).toHaveText(className);
-  const classUrl = owner.url();
-  const joinCode = (await owner.getByTestId("join-code").textContent())!.trim();
+  const { classUrl, joinCode } = await createClass(owner, className);
 
   const student = await signUp(browser, "Stella Student");
-  await student.getByLabel("Join code").fill(joinCode);
-  await student.getByRole("button", { name: "Join class" }).click();
-  await expect(student).toHaveURL(classUrl);
+  await joinClass(student, joinCode, classUrl);
   await expect(student.getByRole("link", { name: "Manage class" })).toHaveCount(0);
   // Students are turned away by the services' own access check.
   const denied = await student.goto(`${classUrl}/manage`);

@@ -23,3 +23,20 @@ export async function signUp(browser: Browser, name: string, tag: string): Promi
   await expect(page.getByTestId("signed-in-as")).toHaveText(name);
   return page;
 }
+
+/** Creates a class from /classes as `owner`, who lands on its page; returns that page's URL and the join code. */
+export async function createClass(owner: Page, name: string): Promise<{ classUrl: string; joinCode: string }> {
+  await owner.getByLabel("Class name").fill(name);
+  await owner.getByRole("button", { name: "Create class" }).click();
+  await expect(owner.getByRole("heading", { level: 1 })).toHaveText(name);
+  const classUrl = owner.url();
+  const joinCode = (await owner.getByTestId("join-code").textContent())!.trim();
+  return { classUrl, joinCode };
+}
+
+/** Joins a class from /classes by its code (as typed: codes are case-insensitive) and lands on its page. */
+export async function joinClass(student: Page, code: string, classUrl: string): Promise<void> {
+  await student.getByLabel("Join code").fill(code);
+  await student.getByRole("button", { name: "Join class" }).click();
+  await expect(student).toHaveURL(classUrl);
+}

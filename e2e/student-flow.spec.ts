@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { signUp as signUpAs } from "./helpers";
+import { createClass, joinClass, signUp as signUpAs } from "./helpers";
 
 // A student builds the course report's CNN layer by layer, submits it, watches a real worker
 // train it on the committed Fashion-MNIST subset, and explores the confusion matrix.
@@ -22,16 +22,10 @@ async function addLayer(page: Page, type: string, fields: Record<string, string>
 test("a student builds the report's CNN, watches it train, and opens a confusion-matrix cell", async ({ browser }) => {
   test.setTimeout(180_000);
   const owner = await signUp(browser, "Grace Grader");
-  await owner.getByLabel("Class name").fill(`Fashion ${unique}`);
-  await owner.getByRole("button", { name: "Create class" }).click();
-  await expect(owner.getByRole("heading", { level: 1 })).toHaveText(`Fashion ${unique}`);
-  const classUrl = owner.url();
-  const joinCode = (await owner.getByTestId("join-code").textContent())!.trim();
+  const { classUrl, joinCode } = await createClass(owner, `Fashion ${unique}`);
 
   const student = await signUp(browser, "Sam Student");
-  await student.getByLabel("Join code").fill(joinCode);
-  await student.getByRole("button", { name: "Join class" }).click();
-  await expect(student).toHaveURL(classUrl);
+  await joinClass(student, joinCode, classUrl);
   await student.getByRole("link", { name: "New submission" }).click();
   await expect(student.getByTestId("quota")).toHaveText(/5 of 5 submissions left today/);
 

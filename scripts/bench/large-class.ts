@@ -4,7 +4,8 @@ import type { PrismaClient } from "@/generated/prisma/client";
 // A class the size the issue asks the leaderboard to handle (200 students × 20 submissions), written
 // with a handful of bulk inserts: used by the N+1 test and by `npm run bench:api`.
 
-const MLP = {
+/** A small MLP (Dense 128 tanh → Dense 10 softmax) in Keras's JSON form; the GraphQL API tests submit it too. */
+export const MLP = {
   class_name: "Sequential",
   config: {
     name: "mlp",

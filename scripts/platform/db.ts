@@ -4,9 +4,14 @@
 //   npm run db:migrate                    apply pending migrations (prisma migrate deploy)
 //   npm run db:migrate:dev [-- --name x]  create a migration from schema changes (prisma migrate dev)
 //   npm run seed                          the demo class and accounts (scripts/seed.ts)
+//
+// `migrate dev` refuses destructive changes without a terminal (Prisma's own rule); where there is
+// none, write such a migration's SQL with
+//   npm run prisma -- migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --script
 
 import { runPrisma } from "../prisma/run.mjs";
-import { migrateDeploy, resolveDatabase } from "./database";
+import { resolveDatabase } from "./database";
+import { migrateDeploy } from "./migrations";
 import { defaultLogger } from "./paths";
 import { onShutdownSignal } from "./processes";
 

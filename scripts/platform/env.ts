@@ -1,4 +1,6 @@
-// The environment `npm start` gives the app: what the user set, plus local defaults.
+// The launcher's settings, declared and validated in this one module: the environment `npm start`
+// gives the app (what the user set, plus local defaults), and the variables that choose its
+// PostgreSQL server (read by database.ts).
 //
 // A missing AUTH_SECRET is generated once per checkout and kept in the git-ignored
 // .local/auth-secret, so sessions survive restarts and no secret is ever hard-coded or committed.
@@ -6,7 +8,7 @@
 
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { defaultLogger, type EnvVars, type Logger, localDir } from "./paths";
 
@@ -38,6 +40,30 @@ export function parsePlatformEnv(env: EnvVars): z.infer<typeof platformEnvSchema
     throw new EnvError(`Invalid environment:\n${problems.join("\n")}`);
   }
   return parsed.data;
+}
+
+const databaseUrlSchema = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
+    message: "DATABASE_URL must be a postgresql:// URL",
+  });
+
+export const databaseEnvSchema = z.object({
+  DATABASE_URL: z.preprocess(emptyAsUnset, databaseUrlSchema.optional()),
+  CATWALK_EMBEDDED_PG_PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(65535).optional()),
+  // An absolute cluster directory instead of .data/postgres (tests run a throwaway cluster).
+  CATWALK_EMBEDDED_PG_DIR: z.preprocess(
+    emptyAsUnset,
+    z.string().refine(isAbsolute, "CATWALK_EMBEDDED_PG_DIR must be an absolute path").optional(),
+  ),
+});
+
+export type DatabaseEnv = z.infer<typeof databaseEnvSchema>;
+
+/** The variables that choose the database; a bad one throws zod's own error, naming it. */
+export function parseDatabaseEnv(env: EnvVars): DatabaseEnv {
+  return databaseEnvSchema.parse(env);
 }
 
 export interface LocalEnvOptions {

@@ -9,13 +9,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join, relative } from "node:path";
 import { SERVER_NODE_ARGS } from "../../lib/node-args";
-import { prismaInvocation } from "../prisma/run.mjs";
-import { type Database, migrateDeploy, resolveDatabase } from "./database";
+import { resolveDatabase } from "./database";
 import { ensureLocalEnv } from "./env";
+import { migrateDeploy } from "./migrations";
 import { defaultLogger, type Logger, projectRoot } from "./paths";
+import { isPortFree } from "./ports";
+import type { Database } from "./postgres-server";
+import { runPrismaCli } from "./prisma-cli";
 import {
   type ExitStatus,
   exited,
@@ -110,14 +112,6 @@ function prefixer(name: string): (line: string) => void {
   return (line) => process.stdout.write(`${label}${line}\n`);
 }
 
-function isPortFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once("error", () => resolve(false));
-    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
-  });
-}
-
 async function waitForHttp(url: string, isStopping: () => boolean): Promise<boolean> {
   for (let attempt = 0; attempt < 600 && !isStopping(); attempt++) {
     try {
@@ -148,7 +142,7 @@ class Platform {
 
   async start(): Promise<void> {
     const env = await ensureLocalEnv({ log: this.log });
-    if (!(await isPortFree(env.HOSTNAME, Number(env.PORT)))) {
+    if (!(await isPortFree(Number(env.PORT), env.HOSTNAME))) {
       throw new Error(`Port ${env.PORT} on ${env.HOSTNAME} is already in use. Stop whatever uses it, or set PORT.`);
     }
     this.databaseStarting = resolveDatabase({ env, log: this.log });
@@ -176,13 +170,7 @@ class Platform {
     const schema = join(projectRoot, "prisma", "schema.prisma");
     if (existsSync(client) && statSync(client).mtimeMs >= statSync(schema).mtimeMs) return;
     this.log("Generating the Prisma client (missing or older than prisma/schema.prisma) ...");
-    const invocation = prismaInvocation(["generate"]);
-    const status = await runToCompletion(
-      invocation.command,
-      invocation.args,
-      { cwd: invocation.cwd, env: invocation.env },
-      prefixer("prisma"),
-    );
+    const status = await runPrismaCli(["generate"], process.env, prefixer("prisma"));
     if (status.code !== 0) throw new Error(`prisma generate failed (exit ${status.code ?? status.signal}).`);
   }
 

@@ -5,6 +5,8 @@
 // uses it as usual. Everywhere else (offline machines, or installs that deny Prisma's download
 // script) PRISMA_SCHEMA_ENGINE_BINARY points at our wasm-engine shim. The choice looks only at
 // the file system, never the network, so the same machine always makes the same choice.
+// package.json's allowScripts denies the install scripts of `prisma` and `@prisma/engines`: their
+// engine download fails silently where Prisma's binary host is unreachable.
 //
 // Plain JavaScript: it runs from `postinstall`, before anything is built.
 

@@ -1,18 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
+import { MLP } from "@/scripts/bench/large-class";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";
-
-const MLP = {
-  class_name: "Sequential",
-  config: {
-    name: "mlp",
-    layers: [
-      { class_name: "InputLayer", config: { batch_input_shape: [null, 784], name: "input_1" } },
-      { class_name: "Dense", config: { name: "dense_1", units: 128, activation: "tanh" } },
-      { class_name: "Dense", config: { name: "dense_2", units: 10, activation: "softmax" } },
-    ],
-  },
-};
 
 const CREATE = `mutation($name: String!) { createClass(name: $name) { id slug name myRole joinCode memberCount } }`;
 const JOIN = `mutation($code: String!) { joinClass(code: $code) { slug myRole joinCode } }`;

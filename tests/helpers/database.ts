@@ -4,14 +4,14 @@
 // CHECK constraints included.
 
 import { randomBytes } from "node:crypto";
+import { migrateDeploy } from "../../scripts/platform/migrations";
+import type { Logger } from "../../scripts/platform/paths";
 import {
   databaseNameOf,
   ensureDatabaseExists,
-  migrateDeploy,
   withDatabaseName,
   withServerClient,
-} from "../../scripts/platform/database";
-import type { Logger } from "../../scripts/platform/paths";
+} from "../../scripts/platform/postgres-server";
 
 export const DEFAULT_TEST_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 

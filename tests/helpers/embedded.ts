@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../generated/prisma/client";
-import { type Database, migrateDeploy, resolveDatabase } from "../../scripts/platform/database";
+import { resolveDatabase } from "../../scripts/platform/database";
+import { migrateDeploy } from "../../scripts/platform/migrations";
+import type { Database } from "../../scripts/platform/postgres-server";
 
 export interface EmbeddedPlatform {
   database: Database;

@@ -2,9 +2,8 @@
 // reading the database directly, for tests of the migration machinery.
 
 import pg from "pg";
-import { withServerClient } from "../../scripts/platform/database";
-import { runToCompletion } from "../../scripts/platform/processes";
-import { prismaInvocation } from "../../scripts/prisma/run.mjs";
+import { withServerClient } from "../../scripts/platform/postgres-server";
+import { runPrismaCli } from "../../scripts/platform/prisma-cli";
 
 export interface PrismaRun {
   code: number | null;
@@ -12,14 +11,8 @@ export interface PrismaRun {
 }
 
 export async function prisma(args: string[], url: string): Promise<PrismaRun> {
-  const invocation = prismaInvocation(args, { ...process.env, DATABASE_URL: url });
   const lines: string[] = [];
-  const status = await runToCompletion(
-    invocation.command,
-    invocation.args,
-    { cwd: invocation.cwd, env: invocation.env },
-    (line) => lines.push(line),
-  );
+  const status = await runPrismaCli(args, { ...process.env, DATABASE_URL: url }, (line) => lines.push(line));
   return { code: status.code, output: lines.join("\n") };
 }
 

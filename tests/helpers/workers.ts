@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { SERVER_NODE_ARGS } from "@/lib/node-args";
+import type { ChildProcess } from "node:child_process";
 import { db } from "@/lib/server/db";
-
-const ENTRY = fileURLToPath(new URL("../../worker/process.ts", import.meta.url));
+import { spawnWorker } from "./worker-process";
 
 export interface WorkerHandle {
   process: ChildProcess;
@@ -17,30 +14,11 @@ const running = new Set<WorkerHandle>();
 
 /** Starts a real worker process (worker/process.ts) against the test database. */
 export async function startWorker(extraEnv: Record<string, string> = {}): Promise<WorkerHandle> {
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ENTRY], {
-    env: { ...process.env, ...extraEnv },
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-  });
-  let log = "";
-  child.stdout!.on("data", (chunk) => (log += chunk));
-  child.stderr!.on("data", (chunk) => (log += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not become ready:\n${log}`)), 60_000);
-    child.on("message", (message: { type?: string }) => {
-      if (message?.type === "ready") {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then(({ code }) => reject(new Error(`worker exited early (code ${code}):\n${log}`)));
-  });
+  const { child, output, exited } = await spawnWorker({ env: { ...process.env, ...extraEnv }, readyTimeoutMs: 60_000 });
   const handle: WorkerHandle = {
     process: child,
     pid: child.pid!,
-    output: () => log,
+    output,
     exited,
     stop: async (signal = "SIGTERM") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

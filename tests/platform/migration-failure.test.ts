@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrationsDirectory } from "../../scripts/platform/database";
+import { migrationsDirectory } from "../../scripts/platform/migrations";
 import { projectRoot } from "../../scripts/platform/paths";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { PRISMA_TIMEOUT, prisma, query } from "../helpers/prisma-cli";

@@ -10,7 +10,7 @@ import {
   migrateDeploy,
   migrationsAreCurrent,
   migrationsDirectory as migrationsDir,
-} from "../../scripts/platform/database";
+} from "../../scripts/platform/migrations";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { PRISMA_TIMEOUT, prisma, query, shadowDatabases } from "../helpers/prisma-cli";
 
