@@ -80,7 +80,9 @@ const NOT_BUILD_INPUTS = new Set([
   "prisma",
   "README.md",
   "ARCHITECTURE.md",
-  "DEVELOPERS.md",
+  "CONTRIBUTING.md",
+  "docs",
+  "biome.jsonc",
 ]);
 
 async function newestMtime(directory: string, topLevel: boolean): Promise<number> {
