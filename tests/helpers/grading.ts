@@ -4,19 +4,12 @@ import { trainSubmission } from "@/lib/server/queue/jobs";
 import { createApiToken, viewerFromToken } from "@/lib/server/services/tokens";
 import { testLabels } from "@/lib/server/test-set";
 import type { Viewer } from "@/lib/server/viewer";
-import { createScoredSubmission, gql, type ScoredSubmission } from "./fixtures";
+import { MLP } from "@/scripts/bench/large-class";
 
-export const MLP = {
-  class_name: "Sequential",
-  config: {
-    name: "mlp",
-    layers: [
-      { class_name: "InputLayer", config: { batch_input_shape: [null, 784], name: "input_1" } },
-      { class_name: "Dense", config: { name: "dense_1", units: 32, activation: "relu" } },
-      { class_name: "Dense", config: { name: "dense_2", units: 10, activation: "softmax" } },
-    ],
-  },
-};
+// The tests' small MLP is the one the API tests and the large-class benchmark submit.
+export { MLP };
+
+import { createScoredSubmission, gql, type ScoredSubmission } from "./fixtures";
 
 const createdClasses = new Set<string>();
 

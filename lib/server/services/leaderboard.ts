@@ -72,19 +72,8 @@ function cached(classId: string, version: number, variant: string, load: () => P
   return rows;
 }
 
-interface Row {
-  submissionId: string;
-  submissionName: string;
-  authorId: string;
-  authorName: string;
-  publicAccuracy: number;
-  privateAccuracy: number | null;
-  architecture: unknown;
-  paramCount: number;
-  epochs: number;
-  trainDurationMs: number;
-  submittedAt: Date;
-}
+/** A leaderboard row as the query returns it, before ranking and masking. */
+type Row = Omit<LeaderboardRow, "rank" | "student"> & { authorId: string; authorName: string };
 
 /**
  * The class leaderboard, best first (ties: earlier submission wins). Two queries whatever the
