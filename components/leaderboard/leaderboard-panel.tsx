@@ -7,7 +7,7 @@ import { cx, formatDuration, formatPercent } from "../ui";
 type Row = BoardView["rows"][number];
 type SortKey = "rank" | "student" | "submission" | "public" | "private" | "params" | "epochs" | "time" | "submitted";
 
-/** The course report's models (../shared/report.md): reference rows, never ranked. */
+/** The course report's three reference models (shipped as the presets too): shown on the board, never ranked. */
 const BASELINES = [
   { name: "Report: one hidden layer, 512 sigmoid", publicAccuracy: 0.7356, paramCount: 407_050, epochs: null },
   { name: "Report: MLP 128 tanh / 64 sigmoid", publicAccuracy: 0.8807, paramCount: 109_386, epochs: 14 },
