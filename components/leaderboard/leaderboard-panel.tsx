@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import type { BoardMode, BoardView } from "@/lib/server/services/board";
-import { cx, formatDuration, formatPercent } from "../ui";
+import { cx, formatCount, formatDuration, formatPercent } from "../ui";
 
 type Row = BoardView["rows"][number];
 type SortKey = "rank" | "student" | "submission" | "public" | "private" | "params" | "epochs" | "time" | "submitted";
@@ -217,7 +217,7 @@ export function LeaderboardPanel({
                       {formatPercent(line.b.publicAccuracy)}
                     </td>
                   )}
-                  <td className="px-3 py-2 text-right tabular-nums">{line.b.paramCount.toLocaleString("en-US")}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{formatCount(line.b.paramCount)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{line.b.epochs ?? "—"}</td>
                   <td className="px-3 py-2 text-right">—</td>
                   <td className="pl-3 pr-5 py-2 text-right sm:pr-6">report</td>
@@ -250,7 +250,7 @@ export function LeaderboardPanel({
                       {formatPercent(line.row.privateAccuracy)}
                     </td>
                   )}
-                  <td className="px-3 py-2.5 text-right tabular-nums">{line.row.paramCount.toLocaleString("en-US")}</td>
+                  <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(line.row.paramCount)}</td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{line.row.epochs}</td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{formatDuration(line.row.trainDurationMs)}</td>
                   <td className="pl-3 pr-5 py-2.5 text-right tabular-nums whitespace-nowrap sm:pr-6">

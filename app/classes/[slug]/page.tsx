@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { LeaderboardPanel } from "@/components/leaderboard/leaderboard-panel";
 import { SubmissionTable } from "@/components/submission-table";
-import { Card, PageHeader } from "@/components/ui";
+import { Card, PageHeader, pluralize } from "@/components/ui";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getBoard } from "@/lib/server/services/board";
 import { getClass } from "@/lib/server/services/classes";
@@ -28,7 +28,7 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
         title={klass.name}
         subtitle={
           <>
-            {klass.memberCount} {klass.memberCount === 1 ? "member" : "members"}
+            {pluralize(klass.memberCount, "member")}
             {klass.joinCode && (
               <>
                 {" · "}Join code{" "}

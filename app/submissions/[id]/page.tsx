@@ -4,7 +4,17 @@ import { type EpochPoint, LearningCurves } from "@/components/charts/learning-cu
 import { ModelSummaryTable } from "@/components/model-summary";
 import { CellExplorer } from "@/components/submission/cell-explorer";
 import { LiveStatus, type Progress } from "@/components/submission/live-status";
-import { Card, formatDate, formatDuration, formatPercent, PageHeader, StatusBadge } from "@/components/ui";
+import {
+  Card,
+  formatCount,
+  formatDate,
+  formatDuration,
+  formatPercent,
+  PageHeader,
+  pluralize,
+  StatusBadge,
+  TableHead,
+} from "@/components/ui";
 import { CLASS_NAMES } from "@/lib/fashion-mnist";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
@@ -14,6 +24,14 @@ import { parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arc
 import { cancelSubmissionAction } from "../actions";
 
 export const metadata: Metadata = { title: "Submission" };
+
+const PER_CLASS_COLUMNS = [
+  { label: "Class", className: "text-left" },
+  { label: "Precision" },
+  { label: "Recall" },
+  { label: "F1" },
+  { label: "Images" },
+];
 
 function Stat({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -99,7 +117,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           <Card>
             <p className="text-slate-600">
               This submission was cancelled
-              {history.length ? ` after ${history.length} epoch${history.length === 1 ? "" : "s"}` : ""}.
+              {history.length ? ` after ${pluralize(history.length, "epoch")}` : ""}.
             </p>
           </Card>
         )}
@@ -122,7 +140,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               {seesPrivate && <Stat label="Public accuracy">{formatPercent(result.publicAccuracy)}</Stat>}
               {seesPrivate && <Stat label="Private accuracy">{formatPercent(result.privateAccuracy)}</Stat>}
               {seesPrivate && <Stat label="Test loss">{result.testLoss?.toFixed(4) ?? "—"}</Stat>}
-              <Stat label="Parameters">{result.paramCount.toLocaleString("en-US")}</Stat>
+              <Stat label="Parameters">{formatCount(result.paramCount)}</Stat>
               <Stat label="Epochs">
                 {result.epochs} of {maxEpochs}
               </Stat>
@@ -145,33 +163,19 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
             </h2>
             <p className="mb-3 text-xs text-slate-500">
               {scores.scope === "all"
-                ? `All ${scores.images.toLocaleString("en-US")} test images.`
-                : `The ${scores.images.toLocaleString("en-US")} images of the public half of the test set; the private half is shown once the grader reveals it.`}
+                ? `All ${formatCount(scores.images)} test images.`
+                : `The ${formatCount(scores.images)} images of the public half of the test set; the private half is shown once the grader reveals it.`}
             </p>
             <CellExplorer submissionId={submission.id} matrix={scores.confusionMatrix} />
             <h3 className="mt-6 mb-2 text-sm font-semibold">Per class</h3>
             <div className="overflow-x-auto">
               <table className="min-w-full text-right text-sm tabular-nums" data-testid="per-class">
                 <caption className="sr-only">Precision, recall and F1 per class</caption>
-                <thead className="border-b border-slate-200 text-xs text-slate-500">
-                  <tr>
-                    <th scope="col" className="px-2 py-1.5 text-left font-medium">
-                      Class
-                    </th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">
-                      Precision
-                    </th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">
-                      Recall
-                    </th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">
-                      F1
-                    </th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">
-                      Images
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={PER_CLASS_COLUMNS}
+                  className="border-b border-slate-200 text-xs text-slate-500"
+                  cellClassName="px-2 py-1.5 font-medium"
+                />
                 <tbody className="divide-y divide-slate-100 font-mono">
                   {scores.perClass.map((m, c) => (
                     <tr key={CLASS_NAMES[c]}>
