@@ -2,10 +2,9 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
 import type { TrainingProgress } from "@/lib/progress";
-import type { FormState } from "@/lib/server/action-state";
 import { LearningCurves } from "../charts/learning-curves";
 import { SubmitButton } from "../submit-button";
-import { formatDuration, StatusBadge } from "../ui";
+import { type FormAction, formatCount, formatDuration, StatusBadge } from "../ui";
 
 /** What the worker writes into Submission.progress. */
 export type Progress = TrainingProgress;
@@ -37,7 +36,7 @@ export function LiveStatus({
   maxEpochs: number;
   cancelRequested: boolean;
   canCancel: boolean;
-  cancelAction: (prev: FormState, formData: FormData) => Promise<FormState>;
+  cancelAction: FormAction;
 }) {
   const router = useRouter();
   const [status, setStatus] = useState(initialStatus);
@@ -105,7 +104,7 @@ export function LiveStatus({
         </div>
         {canCancel && !TERMINAL.includes(status) && (
           <form action={cancel}>
-            <input type="hidden" name="id" value={submissionId} />
+            <input type="hidden" name="submissionId" value={submissionId} />
             {cancelRequested || cancelState.values?.cancelRequested === "true" ? (
               <span className="text-sm text-amber-700">Cancelling…</span>
             ) : (
@@ -147,7 +146,7 @@ export function LiveStatus({
           <div>
             <dt className="text-xs text-slate-500">Samples/s</dt>
             <dd className="font-mono tabular-nums">
-              {progress.samplesPerSec ? Math.round(progress.samplesPerSec).toLocaleString("en-US") : "—"}
+              {progress.samplesPerSec ? formatCount(Math.round(progress.samplesPerSec)) : "—"}
             </dd>
           </div>
           <div>

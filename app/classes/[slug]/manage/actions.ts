@@ -5,10 +5,10 @@ import { viewerFromSession } from "@/lib/server/request-viewer";
 import { rescoreSubmission } from "@/lib/server/services/grading/rescore-submission";
 import { removeMember, setMemberRole } from "@/lib/server/services/grading/roles";
 import { revealPrivateLeaderboard, updateClassSettings } from "@/lib/server/services/grading/settings";
-import { cancelSubmission } from "@/lib/server/services/submissions/cancel-submission";
 
 // The grader page's server actions: read the form, call one service with the session's viewer
-// (which checks access itself), map the outcome, and refresh the page's data.
+// (which checks access itself), map the outcome, and refresh the page's data. Cancelling is
+// shared with the submission's own page: `cancelSubmissionAction` in app/submissions/actions.ts.
 
 const managePath = (slug: string | undefined) => `/classes/${slug ?? ""}/manage`;
 
@@ -80,17 +80,6 @@ export async function rescoreAction(_prev: FormState, formData: FormData): Promi
   const values = formValues(formData, ["classSlug", "submissionId"]);
   try {
     await rescoreSubmission(await viewerFromSession(), { submissionId: values.submissionId });
-  } catch (error) {
-    return formStateFromError(error, values);
-  }
-  revalidatePath(managePath(values.classSlug));
-  return { values: { done: String(Date.now()) } };
-}
-
-export async function cancelAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["classSlug", "submissionId"]);
-  try {
-    await cancelSubmission(await viewerFromSession(), values.submissionId ?? "");
   } catch (error) {
     return formStateFromError(error, values);
   }

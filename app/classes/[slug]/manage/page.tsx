@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cancelSubmissionAction } from "@/app/submissions/actions";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { ConfirmAction } from "@/components/grading/confirm-action";
 import { RoleForm } from "@/components/grading/role-form";
@@ -11,14 +12,7 @@ import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { listRoster } from "@/lib/server/services/grading/roster";
 import { type SubmissionPage, searchSubmissions } from "@/lib/server/services/grading/search-submissions";
-import {
-  cancelAction,
-  removeMemberAction,
-  rescoreAction,
-  revealAction,
-  setRoleAction,
-  updateSettingsAction,
-} from "./actions";
+import { removeMemberAction, rescoreAction, revealAction, setRoleAction, updateSettingsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Manage class" };
 
@@ -395,7 +389,7 @@ export default async function ManageClassPage({
                             />
                           ) : s.cancelRequested ? null : (
                             <ConfirmAction
-                              action={cancelAction}
+                              action={cancelSubmissionAction}
                               fields={{ classSlug: slug, submissionId: s.id }}
                               label="Cancel"
                               accessibleLabel={`Cancel ${s.name} by ${s.author.name}`}
