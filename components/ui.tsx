@@ -31,12 +31,28 @@ export function Button({
   );
 }
 
-export function Card({ className, ...props }: ComponentProps<"section">) {
+/** A white panel. With `heading` it is a region named by its <h2>, which `headingId` links it to. */
+export function Card({
+  className,
+  heading,
+  headingId,
+  headingClassName,
+  children,
+  ...props
+}: ComponentProps<"section"> & { heading?: ReactNode; headingId?: string; headingClassName?: string }) {
   return (
     <section
+      aria-labelledby={heading ? headingId : undefined}
       className={cx("min-w-0 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:p-6", className)}
       {...props}
-    />
+    >
+      {heading && (
+        <h2 id={headingId} className={cx(headingClassName, "font-semibold")}>
+          {heading}
+        </h2>
+      )}
+      {children}
+    </section>
   );
 }
 

@@ -6,9 +6,6 @@ import { LayerRow } from "./layer-row";
 import { INPUT_SHAPES, LAYER_TYPES, type LayerType } from "./model";
 import type { Builder } from "./use-builder";
 
-const selectClass =
-  "mt-1 rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600";
-
 /** The layer builder's tab: the input shape, the layers in order, and the row that adds one. */
 export function LayerList({
   state,
@@ -26,23 +23,14 @@ export function LayerList({
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-end gap-3">
-        <div>
-          <label htmlFor="input-shape" className="block text-xs font-medium text-slate-700">
-            Input shape
-          </label>
-          <select
-            id="input-shape"
-            value={JSON.stringify(state.inputShape)}
-            onChange={(e) => actions.setInputShape(JSON.parse(e.target.value) as number[])}
-            className={selectClass}
-          >
-            {INPUT_SHAPES.map((s) => (
-              <option key={s.label} value={JSON.stringify(s.value)}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LabeledSelect
+          id="input-shape"
+          label="Input shape"
+          // A shape is an array: the option values are its JSON.
+          value={JSON.stringify(state.inputShape)}
+          options={INPUT_SHAPES.map((s) => ({ value: JSON.stringify(s.value), label: s.label }))}
+          onChange={(value) => actions.setInputShape(JSON.parse(value) as number[])}
+        />
       </div>
       {layers.length === 0 && <p className="text-sm text-slate-500">No layers yet: add one below.</p>}
       <ol className="space-y-2" aria-label="Layers">
@@ -61,27 +49,51 @@ export function LayerList({
         ))}
       </ol>
       <div className="flex flex-wrap items-end gap-2 border-t border-slate-100 pt-3">
-        <div>
-          <label htmlFor="add-layer-type" className="block text-xs font-medium text-slate-700">
-            New layer
-          </label>
-          <select
-            id="add-layer-type"
-            value={state.addType}
-            onChange={(e) => actions.setAddType(e.target.value as LayerType)}
-            className={selectClass}
-          >
-            {LAYER_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LabeledSelect
+          id="add-layer-type"
+          label="New layer"
+          value={state.addType}
+          options={LAYER_TYPES.map((t) => ({ value: t, label: t }))}
+          onChange={(value) => actions.setAddType(value as LayerType)}
+        />
         <Button type="button" variant="secondary" onClick={actions.addLayer}>
           Add layer
         </Button>
       </div>
+    </div>
+  );
+}
+
+function LabeledSelect({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  options: Array<{ value: string; label: string }>;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-xs font-medium text-slate-700">
+        {label}
+      </label>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className="mt-1 rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600"
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

@@ -5,10 +5,7 @@ import { Card, formatCount, formatPercent } from "../ui";
 /** The course report's models, one button each: loading one replaces the model and the training settings. */
 export function PresetPicker({ onPick }: { onPick: (presetId: string) => void }) {
   return (
-    <Card aria-labelledby="presets-heading">
-      <h2 id="presets-heading" className="mb-2 font-semibold">
-        Presets
-      </h2>
+    <Card headingId="presets-heading" heading="Presets" headingClassName="mb-2">
       <ul className="grid gap-2 sm:grid-cols-2">
         {presets.map((p) => (
           <li key={p.id}>

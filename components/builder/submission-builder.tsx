@@ -84,10 +84,7 @@ export function SubmissionBuilder({
           )}
         </ModelTabs>
 
-        <Card aria-labelledby="training-heading">
-          <h2 id="training-heading" className="mb-3 font-semibold">
-            Training settings
-          </h2>
+        <Card headingId="training-heading" heading="Training settings" headingClassName="mb-3">
           <TrainingForm
             values={state.training}
             onChange={actions.setTraining}

@@ -29,10 +29,7 @@ export function SummaryPanel({
 }) {
   const keys = errorKeys(modelErrors);
   return (
-    <Card aria-labelledby="summary-heading">
-      <h2 id="summary-heading" className="mb-3 font-semibold">
-        Summary
-      </h2>
+    <Card headingId="summary-heading" heading="Summary" headingClassName="mb-3">
       <div id="model-errors" aria-live="polite">
         {modelErrors.length > 0 && (
           <ul

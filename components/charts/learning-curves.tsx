@@ -117,10 +117,7 @@ const num = (v: number | null) => (v === null ? "—" : v.toFixed(4));
 
 const EPOCH_COLUMNS = [
   { label: "Epoch", className: "text-left" },
-  { label: "Loss" },
-  { label: "Val loss" },
-  { label: "Accuracy" },
-  { label: "Val accuracy" },
+  ...["Loss", "Val loss", "Accuracy", "Val accuracy"].map((label) => ({ label })),
 ];
 
 export function LearningCurves({ history, maxEpochs }: { history: EpochPoint[]; maxEpochs: number }) {

@@ -1,43 +1,21 @@
-import { Card, type FormAction } from "../ui";
+import type { ComponentProps } from "react";
+import { Card } from "../ui";
 import { ClassSettingsForm } from "./settings-form";
 
 // The manage page's smaller sections: what a grader sets, tells students, or downloads.
 
-export function SettingsCard({
-  action,
-  classSlug,
-  dailyQuota,
-  deadline,
-  showArchitectures,
-}: {
-  action: FormAction;
-  classSlug: string;
-  dailyQuota: number;
-  deadline: Date | null;
-  showArchitectures: boolean;
-}) {
+/** The settings form in its card; the form's own props pass straight through. */
+export function SettingsCard(props: ComponentProps<typeof ClassSettingsForm>) {
   return (
-    <Card aria-labelledby="settings-heading" className="lg:col-span-2">
-      <h2 id="settings-heading" className="mb-4 font-semibold">
-        Settings
-      </h2>
-      <ClassSettingsForm
-        action={action}
-        classSlug={classSlug}
-        dailyQuota={dailyQuota}
-        deadline={deadline}
-        showArchitectures={showArchitectures}
-      />
+    <Card headingId="settings-heading" heading="Settings" headingClassName="mb-4" className="lg:col-span-2">
+      <ClassSettingsForm {...props} />
     </Card>
   );
 }
 
 export function JoinCodeCard({ joinCode }: { joinCode: string | null }) {
   return (
-    <Card aria-labelledby="join-heading">
-      <h2 id="join-heading" className="font-semibold">
-        Join code
-      </h2>
+    <Card headingId="join-heading" heading="Join code">
       <p className="mt-1 text-sm text-slate-600">Students enter it on “My classes” to join.</p>
       <p className="mt-3">
         <code
@@ -60,10 +38,7 @@ const EXPORTS = [
 export function ExportsCard({ classSlug }: { classSlug: string }) {
   const base = `/api/classes/${encodeURIComponent(classSlug)}`;
   return (
-    <Card aria-labelledby="exports-heading">
-      <h2 id="exports-heading" className="font-semibold">
-        Exports
-      </h2>
+    <Card headingId="exports-heading" heading="Exports">
       <ul className="mt-3 space-y-2 text-sm">
         {EXPORTS.map((e) => (
           <li key={e.file}>

@@ -27,10 +27,7 @@ export function RosterTable({
   removeMemberAction: FormAction;
 }) {
   return (
-    <Card aria-labelledby="roster-heading">
-      <h2 id="roster-heading" className="mb-3 font-semibold">
-        Roster
-      </h2>
+    <Card headingId="roster-heading" heading="Roster" headingClassName="mb-3">
       {!canManageMembers && <p className="mb-3 text-sm text-slate-500">Only owners change roles or remove members.</p>}
       <DataTable
         columns={[

@@ -62,16 +62,14 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
         }
       />
       <div className="space-y-6">
-        <Card aria-labelledby="leaderboard-heading">
-          <h2 id="leaderboard-heading" className="mb-3 font-semibold">
-            Leaderboard
-          </h2>
+        <Card headingId="leaderboard-heading" heading="Leaderboard" headingClassName="mb-3">
           <LeaderboardPanel classSlug={slug} initial={leaderboard} viewerId={viewer.userId} isGrader={isGrader} />
         </Card>
-        <Card aria-labelledby="submissions-heading">
-          <h2 id="submissions-heading" className="mb-3 font-semibold">
-            {isGrader ? "All submissions" : "My submissions"}
-          </h2>
+        <Card
+          headingId="submissions-heading"
+          heading={isGrader ? "All submissions" : "My submissions"}
+          headingClassName="mb-3"
+        >
           <SubmissionTable submissions={submissions} showAuthor={isGrader} />
         </Card>
       </div>

@@ -25,12 +25,10 @@ import { cancelSubmissionAction } from "../actions";
 
 export const metadata: Metadata = { title: "Submission" };
 
+// The class names are row headers, on the left; the numbers are right-aligned with the table.
 const PER_CLASS_COLUMNS = [
   { label: "Class", className: "text-left" },
-  { label: "Precision" },
-  { label: "Recall" },
-  { label: "F1" },
-  { label: "Images" },
+  ...["Precision", "Recall", "F1", "Images"].map((label) => ({ label })),
 ];
 
 function Stat({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -89,10 +87,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       />
       <div className="space-y-6">
         {active && (
-          <Card aria-labelledby="progress-heading">
-            <h2 id="progress-heading" className="mb-3 font-semibold">
-              Training
-            </h2>
+          <Card headingId="progress-heading" heading="Training" headingClassName="mb-3">
             <LiveStatus
               submissionId={submission.id}
               initialStatus={submission.status}
@@ -122,10 +117,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           </Card>
         )}
         {result && (
-          <Card aria-labelledby="outcome-heading">
-            <h2 id="outcome-heading" className="mb-3 font-semibold">
-              Outcome
-            </h2>
+          <Card headingId="outcome-heading" heading="Outcome" headingClassName="mb-3">
             <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm sm:grid-cols-4">
               <Stat
                 label={seesPrivate ? "Test accuracy (10,000 images)" : "Test accuracy (public half)"}
@@ -157,10 +149,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           </Card>
         )}
         {result && scores && (
-          <Card aria-labelledby="confusion-heading">
-            <h2 id="confusion-heading" className="font-semibold">
-              Where it goes wrong
-            </h2>
+          <Card headingId="confusion-heading" heading="Where it goes wrong">
             <p className="mb-3 text-xs text-slate-500">
               {scores.scope === "all"
                 ? `All ${formatCount(scores.images)} test images.`
@@ -194,18 +183,12 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           </Card>
         )}
         {!active && history.length > 0 && (
-          <Card aria-labelledby="curves-heading">
-            <h2 id="curves-heading" className="mb-3 font-semibold">
-              Learning curves
-            </h2>
+          <Card headingId="curves-heading" heading="Learning curves" headingClassName="mb-3">
             <LearningCurves history={history} maxEpochs={maxEpochs} />
           </Card>
         )}
         <div className="grid gap-6 lg:grid-cols-2">
-          <Card aria-labelledby="model-heading">
-            <h2 id="model-heading" className="mb-3 font-semibold">
-              Model
-            </h2>
+          <Card headingId="model-heading" heading="Model" headingClassName="mb-3">
             {summary ? (
               <ModelSummaryTable summary={summary} />
             ) : (
@@ -218,10 +201,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               </pre>
             </details>
           </Card>
-          <Card aria-labelledby="config-heading">
-            <h2 id="config-heading" className="mb-3 font-semibold">
-              Training configuration
-            </h2>
+          <Card headingId="config-heading" heading="Training configuration" headingClassName="mb-3">
             {training.ok ? (
               <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
                 <Stat label="Optimizer">{training.config.optimizer}</Stat>
