@@ -41,7 +41,7 @@ export function useBuilder(
   const [state, dispatch] = useReducer(builderReducer, initial, initialBuilderState);
   const { mode, layers, inputShape } = state;
 
-  // Parsing pasted JSON on every keystroke would make typing lag on a large model.
+  // Validating a large pasted model takes a while: typing stays responsive, the check follows.
   const deferredJson = useDeferredValue(state.json);
   const builderModel = useMemo(() => toBuilderModel(layers, inputShape), [layers, inputShape]);
   const parsed = useMemo(
