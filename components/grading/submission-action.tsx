@@ -1,8 +1,7 @@
 import type { SubmissionView } from "@/lib/server/services/submissions/view";
+import { isTerminal } from "@/lib/submission-status";
 import type { FormAction } from "../ui";
 import { ConfirmAction } from "./confirm-action";
-
-const FINISHED = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 
 /**
  * What a grader can do to one submission, asked first in a dialog: a finished one can be re-scored
@@ -20,7 +19,7 @@ export function SubmissionAction({
   rescoreAction: FormAction;
   cancelAction: FormAction;
 }) {
-  const finished = FINISHED.has(s.status);
+  const finished = isTerminal(s.status);
   if (!finished && s.cancelRequested) return null;
   const confirm = finished
     ? {

@@ -1,15 +1,15 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
+import type { SubmissionStatus } from "@/generated/prisma/enums";
 import type { TrainingProgress } from "@/lib/progress";
+import { isTerminal } from "@/lib/submission-status";
 import { LearningCurves } from "../charts/learning-curves";
 import { SubmitButton } from "../submit-button";
 import { type FormAction, formatCount, formatDuration, StatusBadge } from "../ui";
 
 /** What the worker writes into Submission.progress. */
 export type Progress = TrainingProgress;
-
-const TERMINAL = ["SUCCEEDED", "FAILED", "CANCELLED"];
 
 function fraction(p: Progress, maxEpochs: number): number {
   const epochs = p.maxEpochs ?? maxEpochs;
@@ -30,7 +30,7 @@ export function LiveStatus({
   cancelAction,
 }: {
   submissionId: string;
-  initialStatus: string;
+  initialStatus: SubmissionStatus;
   initialProgress: Progress | null;
   startedAt: string | null;
   maxEpochs: number;
@@ -47,10 +47,13 @@ export function LiveStatus({
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
-    if (TERMINAL.includes(initialStatus)) return;
+    if (isTerminal(initialStatus)) return;
     const source = new EventSource(`/api/submissions/${submissionId}/events`);
     source.addEventListener("progress", (e) => {
-      const update = JSON.parse((e as MessageEvent<string>).data) as { status: string; progress: Progress | null };
+      const update = JSON.parse((e as MessageEvent<string>).data) as {
+        status: SubmissionStatus;
+        progress: Progress | null;
+      };
       setStatus(update.status);
       setProgress(update.progress ?? {});
       setConnection("live");
@@ -99,10 +102,10 @@ export function LiveStatus({
         <div className="flex items-center gap-2" aria-live="polite">
           <StatusBadge status={status} />
           <span className="text-sm text-slate-600" data-testid="progress-text">
-            {TERMINAL.includes(status) ? "Finished; loading the results…" : valueText}
+            {isTerminal(status) ? "Finished; loading the results…" : valueText}
           </span>
         </div>
-        {canCancel && !TERMINAL.includes(status) && (
+        {canCancel && !isTerminal(status) && (
           <form action={cancel}>
             <input type="hidden" name="submissionId" value={submissionId} />
             {cancelRequested || cancelState.values?.cancelRequested === "true" ? (

@@ -8,6 +8,7 @@ import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getBoard } from "@/lib/server/services/board";
 import { getClass } from "@/lib/server/services/classes";
 import { listSubmissions } from "@/lib/server/services/submissions/list-submissions";
+import { isActive } from "@/lib/submission-status";
 
 export const metadata: Metadata = { title: "Class" };
 
@@ -20,7 +21,7 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
     listSubmissions(viewer, slug, { take: 50 }),
   ]);
   const isGrader = klass.role !== "STUDENT";
-  const active = submissions.some((s) => s.status === "QUEUED" || s.status === "RUNNING");
+  const active = submissions.some((s) => isActive(s.status));
   return (
     <>
       <AutoRefresh active={active} intervalMs={3000} />

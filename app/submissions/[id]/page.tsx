@@ -20,6 +20,7 @@ import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { getVisibleScores } from "@/lib/server/services/gallery";
 import { getSubmission } from "@/lib/server/services/submissions/get-submission";
+import { isActive } from "@/lib/submission-status";
 import { parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
 import { cancelSubmissionAction } from "../actions";
 
@@ -57,7 +58,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const progress = (submission.progress ?? null) as Progress | null;
   const history = ((result?.history as EpochPoint[] | undefined) ?? progress?.history ?? []) as EpochPoint[];
   const maxEpochs = training.ok ? training.config.maxEpochs : (progress?.maxEpochs ?? 1);
-  const active = submission.status === "QUEUED" || submission.status === "RUNNING";
+  const active = isActive(submission.status);
   const canCancel = isGrader || submission.author.id === viewer.userId;
 
   return (

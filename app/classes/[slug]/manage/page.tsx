@@ -13,12 +13,13 @@ import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { listRoster } from "@/lib/server/services/grading/roster";
 import { type SubmissionPage, searchSubmissions } from "@/lib/server/services/grading/search-submissions";
+import { ACTIVE_STATUSES, isActive, TERMINAL_STATUSES } from "@/lib/submission-status";
 import { removeMemberAction, rescoreAction, revealAction, setRoleAction, updateSettingsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Manage class" };
 
 const PAGE_SIZE = 20;
-const STATUSES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] as const;
+const STATUSES = [...ACTIVE_STATUSES, ...TERMINAL_STATUSES];
 const DAY = /^\d{4}-\d\d-\d\d$/;
 
 type SearchParams = Record<string, string | string[] | undefined>;
@@ -74,7 +75,7 @@ export default async function ManageClassPage({
     searchError = error.message;
   }
 
-  const active = page.nodes.some((s) => s.status === "QUEUED" || s.status === "RUNNING");
+  const active = page.nodes.some((s) => isActive(s.status));
   const base = `/classes/${slug}/manage`;
 
   return (
