@@ -48,8 +48,8 @@ export default async function ManageClassPage({
   const sp = await searchParams;
   const viewer = await requirePageViewer(`/classes/${slug}/manage`);
   const klass = await loadForPage(() => getClass(viewer, slug));
-  // What this viewer may do here, decided once; the sections get it as plain flags.
-  const canManageMembers = klass.role === "OWNER";
+  // What this viewer may do here, as the service decided it; the sections get plain flags.
+  const canManageMembers = klass.viewerCan.manageMembers;
   // The roster is for graders only: the service's own check turns a student away with a 403.
   const roster = await loadForPage(() => listRoster(viewer, { classSlug: slug }));
 
