@@ -1,8 +1,14 @@
 import { formatFlops, type Summary } from "@/trainer/arch";
-import { formatDuration } from "./ui";
+import { formatCount, formatDuration, TableHead } from "./ui";
 
 const shape = (s: (number | null)[]) => `(${s.map((d) => (d === null ? "None" : d)).join(", ")})`;
-const n = (x: number) => x.toLocaleString("en-US");
+
+const COLUMNS = [
+  { label: "Layer (type)" },
+  { label: "Output shape" },
+  { label: "Param #", className: "text-right" },
+  { label: "FLOPs", className: "text-right" },
+];
 
 /** Keras's `model.summary()` as a table (works in server and client components). */
 export function ModelSummaryTable({
@@ -21,22 +27,11 @@ export function ModelSummaryTable({
       <div className="-mx-1 overflow-x-auto">
         <table className="min-w-full text-left text-xs">
           <caption className="sr-only">Model summary: layers, output shapes, parameters and FLOPs</caption>
-          <thead className="border-b border-slate-300 text-xs text-slate-500">
-            <tr>
-              <th scope="col" className="px-1 py-1.5 font-medium">
-                Layer (type)
-              </th>
-              <th scope="col" className="px-1 py-1.5 font-medium">
-                Output shape
-              </th>
-              <th scope="col" className="px-1 py-1.5 text-right font-medium">
-                Param #
-              </th>
-              <th scope="col" className="px-1 py-1.5 text-right font-medium">
-                FLOPs
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={COLUMNS}
+            className="border-b border-slate-300 text-xs text-slate-500"
+            cellClassName="px-1 py-1.5 font-medium"
+          />
           <tbody className="divide-y divide-slate-100 font-mono">
             {summary.rows.map((r) => (
               <tr key={r.name} className={highlightIndex === r.index ? "bg-rose-50" : undefined}>
@@ -44,7 +39,7 @@ export function ModelSummaryTable({
                   {r.name} <span className="block text-xs text-slate-500">{r.className}</span>
                 </td>
                 <td className="px-1 py-1 whitespace-nowrap">{shape(r.outputShape)}</td>
-                <td className="px-1 py-1 text-right tabular-nums">{n(r.params)}</td>
+                <td className="px-1 py-1 text-right tabular-nums">{formatCount(r.params)}</td>
                 <td className="px-1 py-1 text-right tabular-nums whitespace-nowrap text-slate-600">
                   {formatFlops(r.flops)}
                 </td>
@@ -56,11 +51,11 @@ export function ModelSummaryTable({
       <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-500">Total params</dt>
         <dd className="font-mono font-semibold tabular-nums" data-testid="total-params">
-          {n(summary.totalParams)}
+          {formatCount(summary.totalParams)}
         </dd>
         <dt className="text-slate-500">Trainable / non-trainable</dt>
         <dd className="font-mono tabular-nums">
-          {n(summary.trainableParams)} / {n(summary.nonTrainableParams)}
+          {formatCount(summary.trainableParams)} / {formatCount(summary.nonTrainableParams)}
         </dd>
         <dt className="text-slate-500">FLOPs per image (forward)</dt>
         <dd className="font-mono tabular-nums">{formatFlops(summary.flopsPerSample)}</dd>

@@ -1,53 +1,65 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { SubmissionView } from "@/lib/server/services/submissions/view";
-import { formatDate, formatPercent, StatusBadge } from "./ui";
+import { cx, DataTable, dataCell, formatDate, formatPercent, StatusBadge } from "./ui";
 
-export function SubmissionTable({ submissions, showAuthor }: { submissions: SubmissionView[]; showAuthor: boolean }) {
+/**
+ * Submissions, newest first, one row each. The class page lists them as they are; the graders'
+ * manage page (`triage`) adds why a run failed, that a cancel is on its way, and a column of
+ * actions.
+ */
+export function SubmissionTable({
+  submissions,
+  showAuthor,
+  triage = false,
+  actions,
+  rowTestId = "submission-row",
+  className,
+}: {
+  submissions: SubmissionView[];
+  showAuthor: boolean;
+  triage?: boolean;
+  actions?: (submission: SubmissionView) => ReactNode;
+  rowTestId?: string;
+  className?: string;
+}) {
   if (submissions.length === 0) {
     return <p className="text-sm text-slate-500">No submissions yet.</p>;
   }
+  // Without an actions column, the date is the column at the card's edge.
+  const last = actions ? dataCell.inner : dataCell.edge;
   return (
-    <div className="-mx-5 overflow-x-auto sm:-mx-6">
-      <table className="min-w-full text-left text-sm">
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-5 py-2 font-medium sm:px-6">
-              Name
-            </th>
-            {showAuthor && (
-              <th scope="col" className="px-3 py-2 font-medium">
-                Student
-              </th>
+    <DataTable
+      className={className}
+      columns={[
+        { label: "Name" },
+        showAuthor && { label: "Student" },
+        { label: "Status" },
+        { label: "Test accuracy", numeric: true },
+        { label: "Submitted", edge: !actions },
+        actions !== undefined && { label: "Actions", hidden: true, edge: true },
+      ]}
+    >
+      {submissions.map((s) => (
+        <tr key={s.id} data-testid={rowTestId}>
+          <td className={cx(triage && "min-w-40", dataCell.edge, "py-2.5")}>
+            <Link href={`/submissions/${s.id}`} className="font-medium text-brand-600 hover:text-brand-700">
+              {s.name}
+            </Link>
+            {triage && s.failureReason && <div className="max-w-xs text-xs text-rose-700">{s.failureReason}</div>}
+          </td>
+          {showAuthor && <td className={cx(triage && "min-w-32", "px-3 py-2.5")}>{s.author.name}</td>}
+          <td className={cx(triage && "whitespace-nowrap", "px-3 py-2.5")}>
+            <StatusBadge status={s.status} />
+            {triage && s.cancelRequested && s.status === "RUNNING" && (
+              <span className="ml-1 text-xs text-amber-700">cancelling…</span>
             )}
-            <th scope="col" className="px-3 py-2 font-medium">
-              Status
-            </th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">
-              Test accuracy
-            </th>
-            <th scope="col" className="px-5 py-2 font-medium sm:px-6">
-              Submitted
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {submissions.map((s) => (
-            <tr key={s.id} data-testid="submission-row">
-              <td className="px-5 py-2.5 sm:px-6">
-                <Link href={`/submissions/${s.id}`} className="font-medium text-brand-600 hover:text-brand-700">
-                  {s.name}
-                </Link>
-              </td>
-              {showAuthor && <td className="px-3 py-2.5">{s.author.name}</td>}
-              <td className="px-3 py-2.5">
-                <StatusBadge status={s.status} />
-              </td>
-              <td className="px-3 py-2.5 text-right font-mono tabular-nums">{formatPercent(s.result?.testAccuracy)}</td>
-              <td className="whitespace-nowrap px-5 py-2.5 text-slate-500 sm:px-6">{formatDate(s.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </td>
+          <td className="px-3 py-2.5 text-right font-mono tabular-nums">{formatPercent(s.result?.testAccuracy)}</td>
+          <td className={cx("whitespace-nowrap py-2.5 text-slate-500", last)}>{formatDate(s.createdAt)}</td>
+          {actions && <td className={cx(dataCell.edge, "py-2.5 text-right")}>{actions(s)}</td>}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

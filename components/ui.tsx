@@ -1,4 +1,8 @@
 import type { ComponentProps, ReactNode } from "react";
+import type { FormState } from "@/lib/server/action-state";
+
+/** A server action as a form posts to it with `useActionState`. */
+export type FormAction = (prev: FormState, formData: FormData) => Promise<FormState>;
 
 export function cx(...classes: Array<string | false | null | undefined>): string {
   return classes.filter(Boolean).join(" ");
@@ -27,12 +31,28 @@ export function Button({
   );
 }
 
-export function Card({ className, ...props }: ComponentProps<"section">) {
+/** A white panel. With `heading` it is a region named by its <h2>, which `headingId` links it to. */
+export function Card({
+  className,
+  heading,
+  headingId,
+  headingClassName,
+  children,
+  ...props
+}: ComponentProps<"section"> & { heading?: ReactNode; headingId?: string; headingClassName?: string }) {
   return (
     <section
+      aria-labelledby={heading ? headingId : undefined}
       className={cx("min-w-0 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:p-6", className)}
       {...props}
-    />
+    >
+      {heading && (
+        <h2 id={headingId} className={cx(headingClassName, "font-semibold")}>
+          {heading}
+        </h2>
+      )}
+      {children}
+    </section>
   );
 }
 
@@ -101,7 +121,7 @@ export function StatusBadge({ status }: { status: string }) {
         statusStyles[status] ?? statusStyles.QUEUED,
       )}
     >
-      {status.charAt(0) + status.slice(1).toLowerCase()}
+      {sentenceCase(status)}
     </span>
   );
 }
@@ -140,4 +160,92 @@ export function formatDuration(ms: number): string {
 
 export function formatDate(date: Date): string {
   return `${new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date)} UTC`;
+}
+
+/** Numbers people read (parameters, images): grouped by thousands the same way on server and client. */
+export function formatCount(value: number): string {
+  return value.toLocaleString("en-US");
+}
+
+/** "3 members", "1 member": the count and the noun, which takes an "s" unless there is exactly one. */
+export function pluralize(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}
+
+/** An enum's name as a word: "QUEUED" → "Queued", "GRADER" → "Grader". */
+export function sentenceCase(name: string): string {
+  return name.charAt(0) + name.slice(1).toLowerCase();
+}
+
+export interface Column {
+  label: string;
+  /** Named for screen readers only (a column of buttons). */
+  hidden?: boolean;
+  className?: string;
+}
+
+/** A header row of `<th scope="col">` cells: the table's cell style, then each column's own. */
+export function TableHead({
+  columns,
+  className,
+  cellClassName,
+}: {
+  /** `false` leaves a column out (one only some viewers get). */
+  columns: ReadonlyArray<Column | false>;
+  className?: string;
+  cellClassName?: string;
+}) {
+  return (
+    <thead className={className}>
+      <tr>
+        {columns
+          .filter((c) => c !== false)
+          .map((c) => (
+            <th key={c.label} scope="col" className={cx(cellClassName, c.className)}>
+              {c.hidden ? <span className="sr-only">{c.label}</span> : c.label}
+            </th>
+          ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** Padding of a data table's cells: the first and last columns line up with the card's own padding. */
+export const dataCell = { edge: "px-5 sm:px-6", inner: "px-3" } as const;
+
+export interface DataColumn extends Column {
+  /** Right-aligned (numbers). */
+  numeric?: boolean;
+  /** At the card's edge (the first column always is). */
+  edge?: boolean;
+}
+
+/** A card's full-width table (bleeding to the card's edges), scrolling sideways where it is too wide. */
+export function DataTable({
+  columns,
+  className,
+  children,
+}: {
+  columns: ReadonlyArray<DataColumn | false>;
+  className?: string;
+  children: ReactNode;
+}) {
+  const heads = columns.map(
+    (c, i) =>
+      c && { ...c, className: cx(i === 0 || c.edge ? dataCell.edge : dataCell.inner, c.numeric && "text-right") },
+  );
+  return (
+    // `relative`: sr-only headers and labels are absolutely positioned and would otherwise escape
+    // the scroll container and widen the page at phone width.
+    <div className={cx("relative -mx-5 overflow-x-auto sm:-mx-6", className)}>
+      <table className="min-w-full text-left text-sm">
+        <TableHead
+          columns={heads}
+          className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500"
+          cellClassName="py-2 font-medium"
+        />
+        <tbody className="divide-y divide-slate-100">{children}</tbody>
+      </table>
+    </div>
+  );
 }

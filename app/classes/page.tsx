@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateClassForm, JoinClassForm } from "@/components/class-forms";
-import { Card, PageHeader } from "@/components/ui";
+import { Card, PageHeader, pluralize } from "@/components/ui";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { listMyClasses } from "@/lib/server/services/classes";
 import { createClassAction, joinClassAction } from "./actions";
@@ -36,7 +36,7 @@ export default async function ClassesPage() {
                   >
                     <p className="font-semibold text-slate-900">{c.name}</p>
                     <p className="mt-1 text-sm text-slate-500">
-                      {roleLabel[c.role]} · {c.memberCount} {c.memberCount === 1 ? "member" : "members"}
+                      {roleLabel[c.role]} · {pluralize(c.memberCount, "member")}
                     </p>
                   </Link>
                 </li>

@@ -1,15 +1,30 @@
 "use server";
+import { revalidatePath } from "next/cache";
 import { type FormState, formStateFromError, formValues } from "@/lib/server/action-state";
 import { viewerFromSession } from "@/lib/server/request-viewer";
 import { cancelSubmission } from "@/lib/server/services/submissions/cancel-submission";
+import type { SubmissionView } from "@/lib/server/services/submissions/view";
 
+/**
+ * Asks a queued or running submission to stop: from its own page (the live status panel) and from
+ * the graders' manage page, which sends its class's slug so that its list is rendered again.
+ * The submission's page follows the status by its event stream and needs no refresh.
+ */
 export async function cancelSubmissionAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["id"]);
+  const values = formValues(formData, ["submissionId", "classSlug"]);
+  let submission: SubmissionView;
   try {
-    const submission = await cancelSubmission(await viewerFromSession(), values.id ?? "");
-    // The page's event stream shows the status change; this only confirms the request.
-    return { values: { status: submission.status, cancelRequested: String(submission.cancelRequested) } };
+    submission = await cancelSubmission(await viewerFromSession(), values.submissionId ?? "");
   } catch (error) {
     return formStateFromError(error, values);
   }
+  if (values.classSlug) revalidatePath(`/classes/${values.classSlug}/manage`);
+  return {
+    values: {
+      // `done` closes the manage page's confirmation dialog; the other two are what the live panel shows.
+      done: String(Date.now()),
+      status: submission.status,
+      cancelRequested: String(submission.cancelRequested),
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // Validation, shapes and counts are NOT computed here: the builder emits the trainer's builder
 // format ({layers: [{type, ...camelCase fields}]}) and `parseArchitecture` from trainer/arch
 // (the code the worker runs) judges it.
-import { ACTIVATIONS, type BuilderModel, camelToSnake, type NormalizedModel } from "@/trainer/arch";
+import { ACTIVATIONS, type ArchError, type BuilderModel, camelToSnake, type NormalizedModel } from "@/trainer/arch";
 
 export const LAYER_TYPES = [
   "Dense",
@@ -160,4 +160,23 @@ export function fromNormalized(model: NormalizedModel): { layers: BuilderLayer[]
 /** Error fields come back snake_case (`kernel_size`); the inputs are keyed camelCase. */
 export function fieldMatches(spec: FieldSpec, errorField: string | null): boolean {
   return errorField !== null && camelToSnake(spec.key) === errorField;
+}
+
+/** How the builder words a trainer error: the trainer's message, which already names the value and the limit. */
+export function describeArchError(error: ArchError): string {
+  return error.message;
+}
+
+/**
+ * React keys for a list of errors, from what they say (numbered when one repeats): positions would
+ * hand one error's row to another as the list changes while the student types.
+ */
+export function errorKeys(errors: readonly ArchError[]): string[] {
+  const seen = new Map<string, number>();
+  return errors.map((e) => {
+    const key = `${e.layerIndex ?? ""}|${e.field ?? ""}|${e.message}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return n === 0 ? key : `${key}#${n}`;
+  });
 }

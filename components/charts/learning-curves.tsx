@@ -4,6 +4,7 @@ import { GridRows } from "@visx/grid";
 import { Group } from "@visx/group";
 import { scaleLinear } from "@visx/scale";
 import { LinePath } from "@visx/shape";
+import { formatPercent, TableHead } from "../ui";
 
 export interface EpochPoint {
   epoch: number;
@@ -112,8 +113,12 @@ function Chart({
   );
 }
 
-const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(2)} %`);
 const num = (v: number | null) => (v === null ? "—" : v.toFixed(4));
+
+const EPOCH_COLUMNS = [
+  { label: "Epoch", className: "text-left" },
+  ...["Loss", "Val loss", "Accuracy", "Val accuracy"].map((label) => ({ label })),
+];
 
 export function LearningCurves({ history, maxEpochs }: { history: EpochPoint[]; maxEpochs: number }) {
   if (history.length === 0) {
@@ -153,25 +158,7 @@ export function LearningCurves({ history, maxEpochs }: { history: EpochPoint[]; 
         <summary className="cursor-pointer text-slate-600">Numbers per epoch</summary>
         <div className="overflow-x-auto">
           <table className="mt-2 min-w-full text-right font-mono text-xs tabular-nums">
-            <thead className="text-slate-500">
-              <tr>
-                <th scope="col" className="px-2 py-1 text-left">
-                  Epoch
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Loss
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Val loss
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Accuracy
-                </th>
-                <th scope="col" className="px-2 py-1">
-                  Val accuracy
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={EPOCH_COLUMNS} className="text-slate-500" cellClassName="px-2 py-1" />
             <tbody>
               {history.map((h) => (
                 <tr key={h.epoch} className="border-t border-slate-100">
@@ -180,8 +167,8 @@ export function LearningCurves({ history, maxEpochs }: { history: EpochPoint[]; 
                   </th>
                   <td className="px-2 py-1">{num(h.loss)}</td>
                   <td className="px-2 py-1">{num(h.valLoss)}</td>
-                  <td className="px-2 py-1">{pct(h.accuracy)}</td>
-                  <td className="px-2 py-1">{pct(h.valAccuracy)}</td>
+                  <td className="px-2 py-1">{formatPercent(h.accuracy)}</td>
+                  <td className="px-2 py-1">{formatPercent(h.valAccuracy)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,10 +1,7 @@
 "use client";
 import { useActionState, useEffect, useId, useRef } from "react";
-import type { FormState } from "@/lib/server/action-state";
 import { SubmitButton } from "../submit-button";
-import { Button, cx } from "../ui";
-
-type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
+import { Button, cx, type FormAction } from "../ui";
 
 /**
  * A button that asks first: it opens a modal `<dialog>` (focus moves into it, Escape closes it,
@@ -22,7 +19,7 @@ export function ConfirmAction({
   variant = "secondary",
   size = "md",
 }: {
-  action: Action;
+  action: FormAction;
   fields: Record<string, string>;
   label: string;
   /** A fuller name for screen readers when `label` is short ("Cancel" in a table row). */

@@ -1,9 +1,7 @@
 "use client";
 import { useActionState } from "react";
-import type { FormState } from "@/lib/server/action-state";
 import { SubmitButton } from "../submit-button";
-
-type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
+import { type FormAction, sentenceCase } from "../ui";
 
 const ROLES = ["STUDENT", "GRADER", "OWNER"] as const;
 
@@ -14,7 +12,7 @@ export function RoleForm({
   name,
   role,
 }: {
-  action: Action;
+  action: FormAction;
   classSlug: string;
   userId: string;
   name: string;
@@ -41,7 +39,7 @@ export function RoleForm({
       >
         {ROLES.map((r) => (
           <option key={r} value={r}>
-            {r.charAt(0) + r.slice(1).toLowerCase()}
+            {sentenceCase(r)}
           </option>
         ))}
       </select>

@@ -1,10 +1,7 @@
 "use client";
 import { useActionState } from "react";
-import type { FormState } from "@/lib/server/action-state";
 import { SubmitButton } from "../submit-button";
-import { Field, FormError } from "../ui";
-
-type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
+import { Field, type FormAction, FormError } from "../ui";
 
 /** "YYYY-MM-DDTHH:mm" in UTC, what `<input type="datetime-local">` shows. */
 function toLocalInput(date: Date | null): string {
@@ -18,7 +15,7 @@ export function ClassSettingsForm({
   deadline,
   showArchitectures,
 }: {
-  action: Action;
+  action: FormAction;
   classSlug: string;
   dailyQuota: number;
   deadline: Date | null;

@@ -1,10 +1,27 @@
 import Link from "next/link";
+import { sentenceCase } from "../ui";
 
 export interface Filters {
   student: string;
   status: string;
   from: string;
   to: string;
+}
+
+/** The id of the submissions' heading, which links to a filtered view scroll to. */
+export const SUBMISSIONS_ANCHOR = "submissions-heading";
+
+export function isFiltered(filters: Filters): boolean {
+  return Object.values(filters).some(Boolean);
+}
+
+/** The page's URL with these filters (and a cursor), scrolled to the submissions; what the form below writes. */
+export function submissionsHref(base: string, filters: Filters, after?: string): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  if (after) params.set("after", after);
+  const query = params.toString();
+  return `${base}${query ? `?${query}` : ""}#${SUBMISSIONS_ANCHOR}`;
 }
 
 const control =
@@ -22,7 +39,6 @@ export function SubmissionFilters({
   students: Array<{ id: string; name: string }>;
   statuses: readonly string[];
 }) {
-  const any = Object.values(filters).some(Boolean);
   return (
     <form
       method="get"
@@ -51,7 +67,7 @@ export function SubmissionFilters({
           <option value="">Any status</option>
           {statuses.map((s) => (
             <option key={s} value={s}>
-              {s.charAt(0) + s.slice(1).toLowerCase()}
+              {sentenceCase(s)}
             </option>
           ))}
         </select>
@@ -75,7 +91,7 @@ export function SubmissionFilters({
         >
           Apply filters
         </button>
-        {any && (
+        {isFiltered(filters) && (
           <Link href={action} className="text-sm font-medium text-slate-600 hover:text-slate-900">
             Clear
           </Link>

@@ -2,12 +2,12 @@
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import type { BoardMode, BoardView } from "@/lib/server/services/board";
-import { cx, formatDuration, formatPercent } from "../ui";
+import { cx, formatCount, formatDuration, formatPercent } from "../ui";
 
 type Row = BoardView["rows"][number];
 type SortKey = "rank" | "student" | "submission" | "public" | "private" | "params" | "epochs" | "time" | "submitted";
 
-/** The course report's models (../shared/report.md): reference rows, never ranked. */
+/** The course report's three reference models (shipped as the presets too): shown on the board, never ranked. */
 const BASELINES = [
   { name: "Report: one hidden layer, 512 sigmoid", publicAccuracy: 0.7356, paramCount: 407_050, epochs: null },
   { name: "Report: MLP 128 tanh / 64 sigmoid", publicAccuracy: 0.8807, paramCount: 109_386, epochs: 14 },
@@ -217,7 +217,7 @@ export function LeaderboardPanel({
                       {formatPercent(line.b.publicAccuracy)}
                     </td>
                   )}
-                  <td className="px-3 py-2 text-right tabular-nums">{line.b.paramCount.toLocaleString("en-US")}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{formatCount(line.b.paramCount)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{line.b.epochs ?? "—"}</td>
                   <td className="px-3 py-2 text-right">—</td>
                   <td className="pl-3 pr-5 py-2 text-right sm:pr-6">report</td>
@@ -250,7 +250,7 @@ export function LeaderboardPanel({
                       {formatPercent(line.row.privateAccuracy)}
                     </td>
                   )}
-                  <td className="px-3 py-2.5 text-right tabular-nums">{line.row.paramCount.toLocaleString("en-US")}</td>
+                  <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(line.row.paramCount)}</td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{line.row.epochs}</td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{formatDuration(line.row.trainDurationMs)}</td>
                   <td className="pl-3 pr-5 py-2.5 text-right tabular-nums whitespace-nowrap sm:pr-6">

@@ -1,16 +1,15 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
+import type { SubmissionStatus } from "@/generated/prisma/enums";
 import type { TrainingProgress } from "@/lib/progress";
-import type { FormState } from "@/lib/server/action-state";
+import { isTerminal } from "@/lib/submission-status";
 import { LearningCurves } from "../charts/learning-curves";
 import { SubmitButton } from "../submit-button";
-import { formatDuration, StatusBadge } from "../ui";
+import { type FormAction, formatCount, formatDuration, StatusBadge } from "../ui";
 
 /** What the worker writes into Submission.progress. */
 export type Progress = TrainingProgress;
-
-const TERMINAL = ["SUCCEEDED", "FAILED", "CANCELLED"];
 
 function fraction(p: Progress, maxEpochs: number): number {
   const epochs = p.maxEpochs ?? maxEpochs;
@@ -31,13 +30,13 @@ export function LiveStatus({
   cancelAction,
 }: {
   submissionId: string;
-  initialStatus: string;
+  initialStatus: SubmissionStatus;
   initialProgress: Progress | null;
   startedAt: string | null;
   maxEpochs: number;
   cancelRequested: boolean;
   canCancel: boolean;
-  cancelAction: (prev: FormState, formData: FormData) => Promise<FormState>;
+  cancelAction: FormAction;
 }) {
   const router = useRouter();
   const [status, setStatus] = useState(initialStatus);
@@ -48,10 +47,13 @@ export function LiveStatus({
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
-    if (TERMINAL.includes(initialStatus)) return;
+    if (isTerminal(initialStatus)) return;
     const source = new EventSource(`/api/submissions/${submissionId}/events`);
     source.addEventListener("progress", (e) => {
-      const update = JSON.parse((e as MessageEvent<string>).data) as { status: string; progress: Progress | null };
+      const update = JSON.parse((e as MessageEvent<string>).data) as {
+        status: SubmissionStatus;
+        progress: Progress | null;
+      };
       setStatus(update.status);
       setProgress(update.progress ?? {});
       setConnection("live");
@@ -100,12 +102,12 @@ export function LiveStatus({
         <div className="flex items-center gap-2" aria-live="polite">
           <StatusBadge status={status} />
           <span className="text-sm text-slate-600" data-testid="progress-text">
-            {TERMINAL.includes(status) ? "Finished; loading the results…" : valueText}
+            {isTerminal(status) ? "Finished; loading the results…" : valueText}
           </span>
         </div>
-        {canCancel && !TERMINAL.includes(status) && (
+        {canCancel && !isTerminal(status) && (
           <form action={cancel}>
-            <input type="hidden" name="id" value={submissionId} />
+            <input type="hidden" name="submissionId" value={submissionId} />
             {cancelRequested || cancelState.values?.cancelRequested === "true" ? (
               <span className="text-sm text-amber-700">Cancelling…</span>
             ) : (
@@ -147,7 +149,7 @@ export function LiveStatus({
           <div>
             <dt className="text-xs text-slate-500">Samples/s</dt>
             <dd className="font-mono tabular-nums">
-              {progress.samplesPerSec ? Math.round(progress.samplesPerSec).toLocaleString("en-US") : "—"}
+              {progress.samplesPerSec ? formatCount(Math.round(progress.samplesPerSec)) : "—"}
             </dd>
           </div>
           <div>

@@ -3,11 +3,12 @@ import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { LeaderboardPanel } from "@/components/leaderboard/leaderboard-panel";
 import { SubmissionTable } from "@/components/submission-table";
-import { Card, PageHeader } from "@/components/ui";
+import { Card, PageHeader, pluralize } from "@/components/ui";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getBoard } from "@/lib/server/services/board";
 import { getClass } from "@/lib/server/services/classes";
 import { listSubmissions } from "@/lib/server/services/submissions/list-submissions";
+import { isActive } from "@/lib/submission-status";
 
 export const metadata: Metadata = { title: "Class" };
 
@@ -20,7 +21,7 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
     listSubmissions(viewer, slug, { take: 50 }),
   ]);
   const isGrader = klass.role !== "STUDENT";
-  const active = submissions.some((s) => s.status === "QUEUED" || s.status === "RUNNING");
+  const active = submissions.some((s) => isActive(s.status));
   return (
     <>
       <AutoRefresh active={active} intervalMs={3000} />
@@ -28,7 +29,7 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
         title={klass.name}
         subtitle={
           <>
-            {klass.memberCount} {klass.memberCount === 1 ? "member" : "members"}
+            {pluralize(klass.memberCount, "member")}
             {klass.joinCode && (
               <>
                 {" · "}Join code{" "}
@@ -62,16 +63,14 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
         }
       />
       <div className="space-y-6">
-        <Card aria-labelledby="leaderboard-heading">
-          <h2 id="leaderboard-heading" className="mb-3 font-semibold">
-            Leaderboard
-          </h2>
+        <Card headingId="leaderboard-heading" heading="Leaderboard" headingClassName="mb-3">
           <LeaderboardPanel classSlug={slug} initial={leaderboard} viewerId={viewer.userId} isGrader={isGrader} />
         </Card>
-        <Card aria-labelledby="submissions-heading">
-          <h2 id="submissions-heading" className="mb-3 font-semibold">
-            {isGrader ? "All submissions" : "My submissions"}
-          </h2>
+        <Card
+          headingId="submissions-heading"
+          heading={isGrader ? "All submissions" : "My submissions"}
+          headingClassName="mb-3"
+        >
           <SubmissionTable submissions={submissions} showAuthor={isGrader} />
         </Card>
       </div>

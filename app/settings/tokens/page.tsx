@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Card, formatDate, PageHeader } from "@/components/ui";
+import { Card, formatDate, PageHeader, TableHead } from "@/components/ui";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { listMyClasses } from "@/lib/server/services/classes";
 import { listApiTokens } from "@/lib/server/services/tokens";
@@ -7,6 +7,11 @@ import { createTokenAction, revokeTokenAction } from "./actions";
 import { CreateTokenForm } from "./token-forms";
 
 export const metadata: Metadata = { title: "API tokens" };
+
+const COLUMNS = [
+  ...["Name", "Token", "Access", "Classes", "Last used"].map((label) => ({ label, className: "pr-3" })),
+  { label: "Actions", hidden: true },
+];
 
 export default async function TokensPage() {
   const viewer = await requirePageViewer("/settings/tokens");
@@ -33,28 +38,7 @@ export default async function TokensPage() {
           ) : (
             <div className="overflow-x-auto">
               <table className="w-full text-left text-sm" aria-label="API tokens">
-                <thead className="text-xs uppercase text-slate-500">
-                  <tr>
-                    <th scope="col" className="py-2 pr-3">
-                      Name
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Token
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Access
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Classes
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Last used
-                    </th>
-                    <th scope="col" className="py-2">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead columns={COLUMNS} className="text-xs uppercase text-slate-500" cellClassName="py-2" />
                 <tbody className="divide-y divide-slate-100">
                   {tokens.map((t) => (
                     <tr key={t.id} className={t.revokedAt ? "text-slate-400" : undefined}>

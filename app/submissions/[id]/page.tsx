@@ -4,16 +4,33 @@ import { type EpochPoint, LearningCurves } from "@/components/charts/learning-cu
 import { ModelSummaryTable } from "@/components/model-summary";
 import { CellExplorer } from "@/components/submission/cell-explorer";
 import { LiveStatus, type Progress } from "@/components/submission/live-status";
-import { Card, formatDate, formatDuration, formatPercent, PageHeader, StatusBadge } from "@/components/ui";
+import {
+  Card,
+  formatCount,
+  formatDate,
+  formatDuration,
+  formatPercent,
+  PageHeader,
+  pluralize,
+  StatusBadge,
+  TableHead,
+} from "@/components/ui";
 import { CLASS_NAMES } from "@/lib/fashion-mnist";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { getVisibleScores } from "@/lib/server/services/gallery";
 import { getSubmission } from "@/lib/server/services/submissions/get-submission";
+import { isActive } from "@/lib/submission-status";
 import { parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
 import { cancelSubmissionAction } from "../actions";
 
 export const metadata: Metadata = { title: "Submission" };
+
+// The class names are row headers, on the left; the numbers are right-aligned with the table.
+const PER_CLASS_COLUMNS = [
+  { label: "Class", className: "text-left" },
+  ...["Precision", "Recall", "F1", "Images"].map((label) => ({ label })),
+];
 
 function Stat({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -41,7 +58,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const progress = (submission.progress ?? null) as Progress | null;
   const history = ((result?.history as EpochPoint[] | undefined) ?? progress?.history ?? []) as EpochPoint[];
   const maxEpochs = training.ok ? training.config.maxEpochs : (progress?.maxEpochs ?? 1);
-  const active = submission.status === "QUEUED" || submission.status === "RUNNING";
+  const active = isActive(submission.status);
   const canCancel = isGrader || submission.author.id === viewer.userId;
 
   return (
@@ -71,10 +88,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       />
       <div className="space-y-6">
         {active && (
-          <Card aria-labelledby="progress-heading">
-            <h2 id="progress-heading" className="mb-3 font-semibold">
-              Training
-            </h2>
+          <Card headingId="progress-heading" heading="Training" headingClassName="mb-3">
             <LiveStatus
               submissionId={submission.id}
               initialStatus={submission.status}
@@ -99,15 +113,12 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           <Card>
             <p className="text-slate-600">
               This submission was cancelled
-              {history.length ? ` after ${history.length} epoch${history.length === 1 ? "" : "s"}` : ""}.
+              {history.length ? ` after ${pluralize(history.length, "epoch")}` : ""}.
             </p>
           </Card>
         )}
         {result && (
-          <Card aria-labelledby="outcome-heading">
-            <h2 id="outcome-heading" className="mb-3 font-semibold">
-              Outcome
-            </h2>
+          <Card headingId="outcome-heading" heading="Outcome" headingClassName="mb-3">
             <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm sm:grid-cols-4">
               <Stat
                 label={seesPrivate ? "Test accuracy (10,000 images)" : "Test accuracy (public half)"}
@@ -122,7 +133,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               {seesPrivate && <Stat label="Public accuracy">{formatPercent(result.publicAccuracy)}</Stat>}
               {seesPrivate && <Stat label="Private accuracy">{formatPercent(result.privateAccuracy)}</Stat>}
               {seesPrivate && <Stat label="Test loss">{result.testLoss?.toFixed(4) ?? "—"}</Stat>}
-              <Stat label="Parameters">{result.paramCount.toLocaleString("en-US")}</Stat>
+              <Stat label="Parameters">{formatCount(result.paramCount)}</Stat>
               <Stat label="Epochs">
                 {result.epochs} of {maxEpochs}
               </Stat>
@@ -139,39 +150,22 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           </Card>
         )}
         {result && scores && (
-          <Card aria-labelledby="confusion-heading">
-            <h2 id="confusion-heading" className="font-semibold">
-              Where it goes wrong
-            </h2>
+          <Card headingId="confusion-heading" heading="Where it goes wrong">
             <p className="mb-3 text-xs text-slate-500">
               {scores.scope === "all"
-                ? `All ${scores.images.toLocaleString("en-US")} test images.`
-                : `The ${scores.images.toLocaleString("en-US")} images of the public half of the test set; the private half is shown once the grader reveals it.`}
+                ? `All ${formatCount(scores.images)} test images.`
+                : `The ${formatCount(scores.images)} images of the public half of the test set; the private half is shown once the grader reveals it.`}
             </p>
             <CellExplorer submissionId={submission.id} matrix={scores.confusionMatrix} />
             <h3 className="mt-6 mb-2 text-sm font-semibold">Per class</h3>
             <div className="overflow-x-auto">
               <table className="min-w-full text-right text-sm tabular-nums" data-testid="per-class">
                 <caption className="sr-only">Precision, recall and F1 per class</caption>
-                <thead className="border-b border-slate-200 text-xs text-slate-500">
-                  <tr>
-                    <th scope="col" className="px-2 py-1.5 text-left font-medium">
-                      Class
-                    </th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">
-                      Precision
-                    </th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">
-                      Recall
-                    </th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">
-                      F1
-                    </th>
-                    <th scope="col" className="px-2 py-1.5 font-medium">
-                      Images
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={PER_CLASS_COLUMNS}
+                  className="border-b border-slate-200 text-xs text-slate-500"
+                  cellClassName="px-2 py-1.5 font-medium"
+                />
                 <tbody className="divide-y divide-slate-100 font-mono">
                   {scores.perClass.map((m, c) => (
                     <tr key={CLASS_NAMES[c]}>
@@ -190,18 +184,12 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           </Card>
         )}
         {!active && history.length > 0 && (
-          <Card aria-labelledby="curves-heading">
-            <h2 id="curves-heading" className="mb-3 font-semibold">
-              Learning curves
-            </h2>
+          <Card headingId="curves-heading" heading="Learning curves" headingClassName="mb-3">
             <LearningCurves history={history} maxEpochs={maxEpochs} />
           </Card>
         )}
         <div className="grid gap-6 lg:grid-cols-2">
-          <Card aria-labelledby="model-heading">
-            <h2 id="model-heading" className="mb-3 font-semibold">
-              Model
-            </h2>
+          <Card headingId="model-heading" heading="Model" headingClassName="mb-3">
             {summary ? (
               <ModelSummaryTable summary={summary} />
             ) : (
@@ -214,10 +202,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               </pre>
             </details>
           </Card>
-          <Card aria-labelledby="config-heading">
-            <h2 id="config-heading" className="mb-3 font-semibold">
-              Training configuration
-            </h2>
+          <Card headingId="config-heading" heading="Training configuration" headingClassName="mb-3">
             {training.ok ? (
               <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
                 <Stat label="Optimizer">{training.config.optimizer}</Stat>

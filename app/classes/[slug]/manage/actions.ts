@@ -5,12 +5,35 @@ import { viewerFromSession } from "@/lib/server/request-viewer";
 import { rescoreSubmission } from "@/lib/server/services/grading/rescore-submission";
 import { removeMember, setMemberRole } from "@/lib/server/services/grading/roles";
 import { revealPrivateLeaderboard, updateClassSettings } from "@/lib/server/services/grading/settings";
-import { cancelSubmission } from "@/lib/server/services/submissions/cancel-submission";
+import type { Viewer } from "@/lib/server/viewer";
 
 // The grader page's server actions: read the form, call one service with the session's viewer
-// (which checks access itself), map the outcome, and refresh the page's data.
+// (which checks access itself), map the outcome, and refresh the page's data. Cancelling is
+// shared with the submission's own page: `cancelSubmissionAction` in app/submissions/actions.ts.
 
 const managePath = (slug: string | undefined) => `/classes/${slug ?? ""}/manage`;
+
+/**
+ * The part every action here shares. On success the manage page (and `alsoRevalidate`) is
+ * rendered again and the form gets `result`: a fresh timestamp under the key it watches tells it
+ * the call went through, even when the same values are sent twice.
+ */
+async function perform(
+  values: Record<string, string>,
+  call: (viewer: Viewer) => Promise<unknown>,
+  { result, alsoRevalidate = [] }: { result: () => Record<string, string>; alsoRevalidate?: string[] },
+): Promise<FormState> {
+  try {
+    await call(await viewerFromSession());
+  } catch (error) {
+    return formStateFromError(error, values);
+  }
+  revalidatePath(managePath(values.classSlug));
+  for (const path of alsoRevalidate) revalidatePath(path);
+  return { values: result() };
+}
+
+const done = () => ({ done: String(Date.now()) });
 
 /** `<input type="datetime-local">` gives "YYYY-MM-DDTHH:mm" with no zone; the form says UTC. */
 function deadlineFromForm(value: string | undefined): string | null | undefined {
@@ -23,77 +46,46 @@ function deadlineFromForm(value: string | undefined): string | null | undefined 
 export async function updateSettingsAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["classSlug", "dailyQuota", "deadline"]);
   values.showArchitectures = formData.get("showArchitectures") === "on" ? "on" : "";
-  try {
-    const quota = values.dailyQuota?.trim();
-    await updateClassSettings(await viewerFromSession(), {
-      classSlug: values.classSlug,
-      // An empty or non-numeric quota reaches the service as NaN and is rejected there, by field.
-      dailyQuota: quota === undefined ? undefined : quota === "" ? Number.NaN : Number(quota),
-      deadline: deadlineFromForm(values.deadline),
-      showArchitectures: values.showArchitectures === "on",
-    });
-  } catch (error) {
-    return formStateFromError(error, values);
-  }
-  revalidatePath(managePath(values.classSlug));
-  return { values: { ...values, saved: String(Date.now()) } };
+  const quota = values.dailyQuota?.trim();
+  return perform(
+    values,
+    (viewer) =>
+      updateClassSettings(viewer, {
+        classSlug: values.classSlug,
+        // An empty or non-numeric quota reaches the service as NaN and is rejected there, by field.
+        dailyQuota: quota === undefined ? undefined : quota === "" ? Number.NaN : Number(quota),
+        deadline: deadlineFromForm(values.deadline),
+        showArchitectures: values.showArchitectures === "on",
+      }),
+    // The form shows what was saved (the inputs are uncontrolled and keep it).
+    { result: () => ({ ...values, saved: String(Date.now()) }) },
+  );
 }
 
 export async function revealAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["classSlug", "revealed"]);
-  try {
-    await revealPrivateLeaderboard(await viewerFromSession(), {
-      classSlug: values.classSlug,
-      revealed: values.revealed !== "false",
-    });
-  } catch (error) {
-    return formStateFromError(error, values);
-  }
-  revalidatePath(managePath(values.classSlug));
-  revalidatePath(`/classes/${values.classSlug}`);
-  return { values: { done: String(Date.now()) } };
+  return perform(
+    values,
+    (viewer) =>
+      revealPrivateLeaderboard(viewer, { classSlug: values.classSlug, revealed: values.revealed !== "false" }),
+    // The class page's leaderboard gains or loses its private column.
+    { result: done, alsoRevalidate: [`/classes/${values.classSlug}`] },
+  );
 }
 
 export async function setRoleAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["classSlug", "userId", "role"]);
-  try {
-    await setMemberRole(await viewerFromSession(), values);
-  } catch (error) {
-    return formStateFromError(error, values);
-  }
-  revalidatePath(managePath(values.classSlug));
-  return { values: { ...values, done: String(Date.now()) } };
+  return perform(values, (viewer) => setMemberRole(viewer, values), { result: () => ({ ...values, ...done() }) });
 }
 
 export async function removeMemberAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["classSlug", "userId"]);
-  try {
-    await removeMember(await viewerFromSession(), values);
-  } catch (error) {
-    return formStateFromError(error, values);
-  }
-  revalidatePath(managePath(values.classSlug));
-  return { values: { done: String(Date.now()) } };
+  return perform(values, (viewer) => removeMember(viewer, values), { result: done });
 }
 
 export async function rescoreAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["classSlug", "submissionId"]);
-  try {
-    await rescoreSubmission(await viewerFromSession(), { submissionId: values.submissionId });
-  } catch (error) {
-    return formStateFromError(error, values);
-  }
-  revalidatePath(managePath(values.classSlug));
-  return { values: { done: String(Date.now()) } };
-}
-
-export async function cancelAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["classSlug", "submissionId"]);
-  try {
-    await cancelSubmission(await viewerFromSession(), values.submissionId ?? "");
-  } catch (error) {
-    return formStateFromError(error, values);
-  }
-  revalidatePath(managePath(values.classSlug));
-  return { values: { done: String(Date.now()) } };
+  return perform(values, (viewer) => rescoreSubmission(viewer, { submissionId: values.submissionId }), {
+    result: done,
+  });
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { type BuilderInitial, SubmissionBuilder } from "@/components/builder/submission-builder";
+import type { BuilderInitial } from "@/components/builder/builder-state";
+import { SubmissionBuilder } from "@/components/builder/submission-builder";
 import { PageHeader } from "@/components/ui";
 import { readLimits } from "@/lib/server/env";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
