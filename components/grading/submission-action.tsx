@@ -14,13 +14,13 @@ export function SubmissionAction({
   rescoreAction,
   cancelAction,
 }: {
-  submission: Pick<SubmissionView, "id" | "name" | "status" | "cancelRequested" | "author">;
+  submission: Pick<SubmissionView, "id" | "name" | "status" | "cancelRequested" | "author" | "viewerCan">;
   classSlug: string;
   rescoreAction: FormAction;
   cancelAction: FormAction;
 }) {
   const finished = isTerminal(s.status);
-  if (!finished && s.cancelRequested) return null;
+  if (finished ? !s.viewerCan.rescore : s.cancelRequested || !s.viewerCan.cancel) return null;
   const confirm = finished
     ? {
         action: rescoreAction,

@@ -55,13 +55,14 @@ export function LeaderboardPanel({
   classSlug,
   initial,
   viewerId,
-  isGrader,
+  opensEverySubmission,
   pollMs = 4000,
 }: {
   classSlug: string;
   initial: BoardView;
   viewerId: string;
-  isGrader: boolean;
+  /** The viewer may open any row's submission (graders); others open only their own. */
+  opensEverySubmission: boolean;
   pollMs?: number;
 }) {
   const [board, setBoard] = useState(initial);
@@ -231,7 +232,7 @@ export function LeaderboardPanel({
                   <td className="pl-5 pr-2 py-2.5 font-semibold tabular-nums sm:pl-6">{line.row.rank}</td>
                   <td className="px-3 py-2.5">{line.row.student.name}</td>
                   <td className="px-3 py-2.5 text-slate-600">
-                    {isGrader || line.row.student.id === viewerId ? (
+                    {opensEverySubmission || line.row.student.id === viewerId ? (
                       <Link
                         href={`/submissions/${line.row.submissionId}`}
                         className="text-brand-600 hover:text-brand-700"

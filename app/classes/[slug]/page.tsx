@@ -20,7 +20,7 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
     getBoard(viewer, slug, "best"),
     listSubmissions(viewer, slug, { take: 50 }),
   ]);
-  const isGrader = klass.role !== "STUDENT";
+  const can = klass.viewerCan;
   const active = submissions.some((s) => isActive(s.status));
   return (
     <>
@@ -45,7 +45,7 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
         }
         actions={
           <>
-            {isGrader && (
+            {can.manage && (
               <Link
                 href={`/classes/${slug}/manage`}
                 className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
@@ -64,14 +64,19 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
       />
       <div className="space-y-6">
         <Card headingId="leaderboard-heading" heading="Leaderboard" headingClassName="mb-3">
-          <LeaderboardPanel classSlug={slug} initial={leaderboard} viewerId={viewer.userId} isGrader={isGrader} />
+          <LeaderboardPanel
+            classSlug={slug}
+            initial={leaderboard}
+            viewerId={viewer.userId}
+            opensEverySubmission={can.seeAllSubmissions}
+          />
         </Card>
         <Card
           headingId="submissions-heading"
-          heading={isGrader ? "All submissions" : "My submissions"}
+          heading={can.seeAllSubmissions ? "All submissions" : "My submissions"}
           headingClassName="mb-3"
         >
-          <SubmissionTable submissions={submissions} showAuthor={isGrader} />
+          <SubmissionTable submissions={submissions} showAuthor={can.seeAllSubmissions} />
         </Card>
       </div>
     </>

@@ -48,8 +48,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const viewer = await requirePageViewer(`/submissions/${id}`);
   const submission = await loadForPage(() => getSubmission(viewer, id));
   const klass = await loadForPage(() => getClass(viewer, submission.classSlug));
-  const isGrader = klass.role !== "STUDENT";
-  const seesPrivate = isGrader || klass.privateRevealed;
+  const seesPrivate = submission.viewerCan.privateScores;
   const { result } = submission;
   const scores = result ? await getVisibleScores(viewer, id) : null;
   const arch = parseArchitecture(submission.architecture);
@@ -59,7 +58,6 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const history = ((result?.history as EpochPoint[] | undefined) ?? progress?.history ?? []) as EpochPoint[];
   const maxEpochs = training.ok ? training.config.maxEpochs : (progress?.maxEpochs ?? 1);
   const active = isActive(submission.status);
-  const canCancel = isGrader || submission.author.id === viewer.userId;
 
   return (
     <>
@@ -96,7 +94,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               startedAt={submission.startedAt?.toISOString() ?? null}
               maxEpochs={maxEpochs}
               cancelRequested={submission.cancelRequested}
-              canCancel={canCancel}
+              canCancel={submission.viewerCan.cancel}
               cancelAction={cancelSubmissionAction}
             />
           </Card>
