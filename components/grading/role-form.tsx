@@ -1,9 +1,8 @@
 "use client";
 import { useActionState } from "react";
+import { Role } from "@/generated/prisma/enums";
 import { SubmitButton } from "../submit-button";
 import { type FormAction, sentenceCase } from "../ui";
-
-const ROLES = ["STUDENT", "GRADER", "OWNER"] as const;
 
 export function RoleForm({
   action,
@@ -37,7 +36,7 @@ export function RoleForm({
         aria-describedby={state.error ? `${selectId}-error` : undefined}
         className="rounded-md border-0 py-1 pl-2 pr-8 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600"
       >
-        {ROLES.map((r) => (
+        {Object.values(Role).map((r) => (
           <option key={r} value={r}>
             {sentenceCase(r)}
           </option>
