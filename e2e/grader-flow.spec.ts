@@ -123,12 +123,31 @@ test("a grader manages a class: sees a submission, reveals the private board, do
 
   // Re-score: the confirmation names the submission, the row goes back to the queue and the
   // page follows it until the worker has trained it again.
+  // The tiny model can train again before the page re-renders, so "it went back to the queue" is
+  // checked on the run itself (a new finish time), not on a status the row may never show.
+  const submissionId = (await row.getByRole("link", { name: "Tiny dense" }).getAttribute("href"))!.split("/").at(-1)!;
+  const finishedAt = async () => {
+    const response = await owner.request.post("/api/graphql", {
+      data: { query: "query($id: ID!) { submission(id: $id) { status finishedAt } }", variables: { id: submissionId } },
+    });
+    return ((await response.json()) as { data: { submission: { status: string; finishedAt: string | null } } }).data
+      .submission;
+  };
+  const before = await finishedAt();
   await row.getByRole("button", { name: "Re-score Tiny dense by Stella Student" }).click();
   const rescore = owner.getByRole("dialog", { name: "Re-score “Tiny dense”?" });
   await rescore.getByRole("button", { name: "Re-score", exact: true }).click();
   await expect(rescore).toBeHidden();
-  await expect(row).toContainText(/Queued|Running/);
-  await expect(row).toContainText("Succeeded", { timeout: 90_000 });
+  await expect
+    .poll(
+      async () => {
+        const now = await finishedAt();
+        return now.status === "SUCCEEDED" && now.finishedAt !== before.finishedAt;
+      },
+      { timeout: 90_000 },
+    )
+    .toBe(true);
+  await expect(row).toContainText("Succeeded", { timeout: 30_000 });
   await expect(row).toContainText(/\d+\.\d\d %/);
 
   // A stale or hand-edited cursor is reported, not a crash.
