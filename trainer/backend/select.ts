@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
+import { readEnv } from "../env";
 import { TrainerError } from "../errors";
+import { BACKEND_NAMES, type BackendName } from "./names";
 
-export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
+export type { BackendName };
 export interface BackendInfo {
   /** What trained the model; stored with every result. */
   name: BackendName;
@@ -18,8 +20,6 @@ export interface BackendInfo {
   simdKernels?: string[];
   simdKernelsError?: string;
 }
-
-const ORDER: BackendName[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
 
 // tfjs-node-gpu falls back to the CPU silently when CUDA is absent, so only try it when the
 // NVIDIA driver exposes a GPU (that file exists whenever the kernel driver has one).
@@ -74,14 +74,17 @@ let simdFailure: string | null = null;
  * replaced kernels) → cpu. `CATWALK_BACKEND` or `prefer` forces one (and fails if it can't load).
  */
 export async function selectBackend(
-  prefer: BackendName | undefined = (process.env.CATWALK_BACKEND as BackendName | undefined) || undefined,
+  prefer: BackendName | undefined = readEnv("CATWALK_BACKEND"),
 ): Promise<BackendInfo> {
   if (current && (!prefer || current.name === prefer)) return current;
-  if (prefer && !ORDER.includes(prefer)) {
-    throw new TrainerError("BACKEND_UNAVAILABLE", `unknown backend '${prefer}' (choose from ${ORDER.join(", ")})`);
+  if (prefer && !BACKEND_NAMES.includes(prefer)) {
+    throw new TrainerError(
+      "BACKEND_UNAVAILABLE",
+      `unknown backend '${prefer}' (choose from ${BACKEND_NAMES.join(", ")})`,
+    );
   }
   const skipped: string[] = [];
-  for (const name of prefer ? [prefer] : ORDER) {
+  for (const name of prefer ? [prefer] : BACKEND_NAMES) {
     let why: string | null;
     try {
       why = await tryBackend(name);

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { EnvVars } from "../env";
 import { TrainerError } from "../errors";
 import { parseIdx } from "./idx";
 import { DEBIAN_DIR, defaultCacheDir, FILES, hasAllFiles, searchDirs } from "./paths";
@@ -62,7 +63,8 @@ export interface LoadOptions {
   /** The system-wide directory to look in (default Debian's); overridable for tests. */
   systemDir?: string;
   fetchImpl?: typeof fetch;
-  env?: NodeJS.ProcessEnv;
+  /** Instead of process.env (tests). */
+  env?: EnvVars;
 }
 
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
@@ -112,7 +114,7 @@ async function readSplit(dir: string, imagesFile: string, labelsFile: string, li
 }
 
 export async function loadFashionMnist(opts: LoadOptions = {}): Promise<FashionMnist> {
-  const env = opts.env ?? process.env;
+  const env = opts.env;
   const cacheDir = opts.cacheDir ?? defaultCacheDir(env);
   let dir: string | undefined;
   let source: string;

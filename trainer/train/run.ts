@@ -5,6 +5,7 @@ import { summarize } from "../arch/summary";
 import { parseTrainingConfig } from "../arch/training";
 import { type BackendInfo, type BackendName, selectBackend } from "../backend/select";
 import { type FashionMnist, loadFashionMnist, type Split } from "../data/fashionMnist";
+import { type EnvVars, readEnv } from "../env";
 import { TrainerError } from "../errors";
 import { buildModel } from "./model";
 import { DataParallel } from "./parallel";
@@ -117,18 +118,13 @@ export interface ThreadingInput {
  * by default one per core for full-size runs of compute-heavy models (convnets). Never more than
  * one per 8 samples of a batch (shards get too small), and 1 on native backends.
  */
-export function trainingThreads(
-  w: ThreadingInput,
-  requested?: number,
-  env: Record<string, string | undefined> = process.env,
-): number {
+export function trainingThreads(w: ThreadingInput, requested?: number, env?: EnvVars): number {
   if (w.backend === "tensorflow" || w.backend === "tensorflow-gpu") return 1;
-  const fromEnv = env.CATWALK_TRAIN_THREADS ? Number(env.CATWALK_TRAIN_THREADS) : NaN;
   const worthIt =
     w.trainSamples >= MIN_SAMPLES_FOR_THREADS &&
     (w.flopsPerSample * w.batchSize) / Math.max(1, w.params) >= MIN_FLOPS_PER_PARAM_STEP;
-  const wanted =
-    requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : worthIt ? availableParallelism() : 1);
+  // The variable is only read when nothing was asked for: an explicit request never fails on it.
+  const wanted = requested ?? readEnv("CATWALK_TRAIN_THREADS", env) ?? (worthIt ? availableParallelism() : 1);
   return Math.max(1, Math.min(wanted, 16, Math.floor(w.batchSize / 8)));
 }
 
