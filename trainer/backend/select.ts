@@ -13,7 +13,7 @@ export interface BackendInfo {
   version: string;
   /** Why the faster ones were skipped, in order tried. */
   skipped: string[];
-  /** Kernels replaced on wasm (see wasmKernels.ts). */
+  /** Kernels replaced on wasm (see kernels/index.ts). */
   patchedKernels: string[];
   simd?: boolean;
   /** Our own wasm SIMD kernels (trainer/backend/simd/kernels.wat) that loaded. */
@@ -53,7 +53,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   if (!(await tf.setBackend(tfjsName))) return `tf.setBackend('${tfjsName}') failed`;
   await tf.ready();
   if (name === "wasm") {
-    const { installWasmKernels } = await import("./wasmKernels");
+    const { installWasmKernels } = await import("./kernels");
     installWasmKernels();
     try {
       const { loadSimdKernels } = await import("./simd");
@@ -96,18 +96,17 @@ export async function selectBackend(
           : (e as Error).message.split("\n")[0];
     }
     if (why === null) {
-      const { REPLACED_KERNELS } =
-        name === "wasm" ? await import("./wasmKernels") : { REPLACED_KERNELS: [] as readonly string[] };
+      const kernels = name === "wasm" ? await import("./kernels") : null;
       current = {
         name,
         tfjsBackend: tf.getBackend(),
         version: tf.version.tfjs,
         skipped,
-        patchedKernels: [...REPLACED_KERNELS],
-        ...(name === "wasm"
+        patchedKernels: kernels ? [...kernels.REPLACED_KERNELS] : [],
+        ...(kernels
           ? {
               simd: tf.env().getBool("WASM_HAS_SIMD_SUPPORT"),
-              simdKernels: simdFailure === null ? ["CatwalkConv2DMaxPoolGrad"] : [],
+              simdKernels: simdFailure === null ? [kernels.CONV_POOL_GRAD] : [],
               ...(simdFailure ? { simdKernelsError: simdFailure } : {}),
             }
           : {}),
