@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type * as tf from "@tensorflow/tfjs";
-import type { NormalizedModel } from "../arch/parse";
+import type { NormalizedModel } from "../arch/model";
 import type { TrainingConfig } from "../arch/training";
 import type { BackendName } from "../backend/select";
 import { simdKernels, simdModule } from "../backend/simd";

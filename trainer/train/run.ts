@@ -1,6 +1,8 @@
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { type NormalizedModel, type ParseOptions, parseArchitecture } from "../arch/parse";
+import type { ParseOptions } from "../arch/limits";
+import type { NormalizedModel } from "../arch/model";
+import { parseArchitecture } from "../arch/parse";
 import { summarize } from "../arch/summary";
 import { parseTrainingConfig } from "../arch/training";
 import { type BackendInfo, type BackendName, selectBackend } from "../backend/select";
