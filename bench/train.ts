@@ -18,9 +18,9 @@ import {
   parseArchitecture,
   runTraining,
   selectBackend,
+  summarize,
+  trainingThreads,
 } from "../trainer";
-import { summarize } from "../trainer/arch/summary";
-import { trainingThreads } from "../trainer/train/run";
 
 const { values } = parseArgs({
   options: {

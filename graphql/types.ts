@@ -5,7 +5,7 @@ import type { LeaderboardRow } from "@/lib/server/services/leaderboard";
 import type { Quota, ResultView, SubmissionView } from "@/lib/server/services/submissions";
 import type { CreatedToken, TokenSummary } from "@/lib/server/services/tokens";
 import type { PublicUser } from "@/lib/server/services/users";
-import type { ClassMetrics } from "@/trainer/train/scoring";
+import type { ClassMetrics } from "@/trainer/data";
 import { builder } from "./builder";
 
 export const RoleEnum = builder.enumType("Role", { values: ["STUDENT", "GRADER", "OWNER"] as const });

@@ -4,7 +4,7 @@ import { trainSubmission } from "@/lib/server/queue/jobs";
 import { createApiToken, viewerFromToken } from "@/lib/server/services/tokens";
 import { splitFor, testLabels } from "@/lib/server/test-set";
 import type { Viewer } from "@/lib/server/viewer";
-import { accuracyOn, confusionMatrix } from "@/trainer/train/scoring";
+import { accuracyOn, confusionMatrix } from "@/trainer/data";
 import { gql } from "./fixtures";
 
 export const MLP = {

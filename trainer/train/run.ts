@@ -7,10 +7,6 @@ import { summarize } from "../arch/summary";
 import { parseTrainingConfig } from "../arch/training";
 import { type BackendInfo, type BackendName, selectBackend } from "../backend/select";
 import { type FashionMnist, loadFashionMnist, type Split } from "../data/fashionMnist";
-import { type EnvVars, readEnv } from "../env";
-import { TrainerError } from "../errors";
-import { buildModel } from "./model";
-import { DataParallel } from "./parallel";
 import {
   accuracyOn,
   type ClassMetrics,
@@ -18,7 +14,11 @@ import {
   perClassMetrics,
   permutation,
   publicPrivateSplit,
-} from "./scoring";
+} from "../data/scoring";
+import { type EnvVars, readEnv } from "../env";
+import { TrainerError } from "../errors";
+import { buildModel } from "./model";
+import { DataParallel } from "./parallel";
 import { makeBatch, makeOptimizer, type StepStats, scoreLogits, trainableVariables, trainingLoss } from "./step";
 
 export interface EpochMetrics {
@@ -98,13 +98,13 @@ export interface RunTrainingOptions {
 
 // Starting a replica thread costs ~1–3 s (loading tfjs and compiling wasm in it): below this many
 // training images per epoch a run is over before the threads pay for themselves.
-export const MIN_SAMPLES_FOR_THREADS = 10_000;
+const MIN_SAMPLES_FOR_THREADS = 10_000;
 // Per step, each replica's extra work grows with the parameter count (reading its gradients out,
 // the sum, and the optimizer update every replica repeats), while the work that gets split grows
 // with FLOPs × batch size. Below this ratio splitting doesn't pay: measured side by side, the
 // report's MLP (ratio 64) trains at 0.55–0.72× on 2 threads, its CNN (682 at batch 32) at 1.1–1.4×
 // (bench/README.md).
-export const MIN_FLOPS_PER_PARAM_STEP = 300;
+const MIN_FLOPS_PER_PARAM_STEP = 300;
 
 export interface ThreadingInput {
   backend: BackendName;

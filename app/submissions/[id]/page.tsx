@@ -5,12 +5,11 @@ import { ModelSummaryTable } from "@/components/model-summary";
 import { CellExplorer } from "@/components/submission/cell-explorer";
 import { LiveStatus, type Progress } from "@/components/submission/live-status";
 import { Card, formatDate, formatDuration, formatPercent, PageHeader, StatusBadge } from "@/components/ui";
-import { CLASS_NAMES } from "@/lib/fashion-mnist";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { getVisibleScores } from "@/lib/server/services/gallery";
 import { getSubmission } from "@/lib/server/services/submissions";
-import { parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
+import { CLASS_NAMES, parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
 import { cancelSubmissionAction } from "../actions";
 
 export const metadata: Metadata = { title: "Submission" };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import type { SubmissionStatus } from "@/generated/prisma/enums";
 import { type ArchError, parseArchitecture, parseTrainingConfig, type TrainingConfig } from "@/trainer/arch";
-import type { ClassMetrics } from "@/trainer/train/scoring";
+import type { ClassMetrics } from "@/trainer/data";
 import { type ClassAccess, requireClassAccess, requireSubmissionAccess, visibility } from "../access";
 import { db } from "../db";
 import { badInput, type FieldIssue } from "../errors";
