@@ -27,8 +27,8 @@ const VARIABLES = {
   XDG_CACHE_HOME: { schema: z.string(), code: "DATA_UNAVAILABLE" },
 } as const satisfies Record<string, { schema: z.ZodType; code: TrainerErrorCode }>;
 
-export type TrainerEnvName = keyof typeof VARIABLES;
-export type TrainerEnv = { [K in TrainerEnvName]?: z.output<(typeof VARIABLES)[K]["schema"]> };
+type TrainerEnvName = keyof typeof VARIABLES;
+type TrainerEnv = { [K in TrainerEnvName]?: z.output<(typeof VARIABLES)[K]["schema"]> };
 
 /**
  * One variable, validated: undefined when unset or empty (as a shell's `VAR=` means), otherwise

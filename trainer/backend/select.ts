@@ -117,7 +117,3 @@ export async function selectBackend(
   }
   throw new TrainerError("BACKEND_UNAVAILABLE", `no TensorFlow.js backend could be loaded (${skipped.join("; ")})`);
 }
-
-export function currentBackend(): BackendInfo | null {
-  return current;
-}

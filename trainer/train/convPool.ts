@@ -50,7 +50,7 @@ type ConvArgs = ConstructorParameters<typeof tf.layers.Layer>[0] & Record<string
  * Keras `Conv2D(activation='linear', strides=1) → MaxPooling2D(2)` as one layer with the same
  * weights (created by a real Conv2D's initializers, so seeds give the same values).
  */
-export class Conv2DMaxPool extends tf.layers.Layer {
+class Conv2DMaxPool extends tf.layers.Layer {
   static className = "CatwalkConv2DMaxPool";
   private readonly convArgs: ConvArgs;
   private readonly inner: tf.layers.Layer;

@@ -7,7 +7,7 @@ import type { Shape } from "../shape";
 /** A layer's Keras config (snake_case keys). */
 export type Config = Record<string, unknown>;
 
-export interface LayerResult {
+interface LayerResult {
   out: Shape;
   params: number;
   /** Parameters not updated by the optimizer (BatchNormalization moving statistics). */

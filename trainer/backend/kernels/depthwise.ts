@@ -4,7 +4,7 @@ import { type ConvInfo, forEachTap } from "./conv";
 import { view, zeros } from "./heap";
 
 /** Adds one tap's contribution for channels 0..C-1, each with M filters (the depth multiplier). */
-export type DepthwiseTap = (
+type DepthwiseTap = (
   out: Float32Array,
   a: Float32Array,
   dy: Float32Array,

@@ -12,7 +12,7 @@ import type {
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /** tfjs's input types allow a missing tensor; the engine always passes the ones a kernel declares. */
-export type Present<I> = { [K in keyof I]-?: NonNullable<I[K]> };
+type Present<I> = { [K in keyof I]-?: NonNullable<I[K]> };
 
 export interface WasmKernelArgs<I, A> {
   inputs: Present<I>;
@@ -29,9 +29,9 @@ export interface StockKernels {
   sum(args: WasmKernelArgs<SumInputs, SumAttrs>): TensorInfo;
 }
 
-export type WasmKernelFunc<I, A> = (args: WasmKernelArgs<I, A>, stock: StockKernels) => TensorInfo | TensorInfo[];
+type WasmKernelFunc<I, A> = (args: WasmKernelArgs<I, A>, stock: StockKernels) => TensorInfo | TensorInfo[];
 
-export interface WasmKernelConfig<N extends string = string> {
+interface WasmKernelConfig<N extends string = string> {
   kernelName: N;
   /** The config tfjs registers, bound to one install's stock kernels. */
   bind(stock: StockKernels): KernelConfig;
