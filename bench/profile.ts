@@ -1,7 +1,6 @@
 // Per-kernel time of training steps: `npx tsx bench/profile.ts [preset] [batch] [steps]`.
 import * as tf from "@tensorflow/tfjs";
-import { getPreset, parseArchitecture, selectBackend } from "../trainer";
-import { buildModel } from "../trainer/train/model";
+import { buildModel, getPreset, parseArchitecture, selectBackend } from "../trainer";
 
 const [presetId = "report-cnn", bsArg = "32", stepsArg = "40"] = process.argv.slice(2);
 const bs = Number(bsArg);

@@ -19,8 +19,8 @@ import {
   runTraining,
   selectBackend,
   summarize,
+  trainingThreads,
 } from "../trainer";
-import { trainingThreads } from "../trainer/train/run";
 
 const { values } = parseArgs({
   options: {

@@ -10,7 +10,7 @@ import type { Quota } from "@/lib/server/services/submissions/quota";
 import type { ResultView, SubmissionView } from "@/lib/server/services/submissions/view";
 import type { CreatedToken, TokenSummary } from "@/lib/server/services/tokens";
 import type { PublicUser } from "@/lib/server/services/users";
-import type { ClassMetrics } from "@/trainer/train/scoring";
+import type { ClassMetrics } from "@/trainer/data";
 import { builder } from "./builder";
 
 export const RoleEnum = builder.enumType("Role", { values: Object.values(Role) });

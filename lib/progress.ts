@@ -1,7 +1,7 @@
 // The shape of Submission.progress: written by the worker (worker/train-submission.ts), read by
 // GraphQL (graphql/types.ts) and the live submission page. Browser-safe: types only.
 
-import type { EpochMetrics } from "@/trainer/train/run";
+import type { EpochMetrics } from "@/trainer";
 
 /** One finished epoch, exactly as the trainer reports it. A type-only import: erased at build. */
 export type EpochRecord = EpochMetrics;

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   type ArchError,
+  CLASS_NAMES,
   formatSummary,
   getPreset,
   parseArchitecture,
@@ -121,7 +122,7 @@ async function cmdTrain(
     );
     return 2;
   }
-  const { loadFashionMnist, selectBackend, runTraining, CLASS_NAMES } = await heavy();
+  const { loadFashionMnist, selectBackend, runTraining } = await heavy();
   const subset =
     o.subset === undefined
       ? undefined

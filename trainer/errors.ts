@@ -7,7 +7,7 @@
  * - CANCELLED: someone asked to stop; not a failure of the submission.
  * - INTERNAL: a bug in the trainer; retry once, then report.
  */
-export const TRAINER_ERROR_CODES = [
+const TRAINER_ERROR_CODES = [
   "INVALID_ARCHITECTURE",
   "INVALID_CONFIG",
   "DATA_UNAVAILABLE",
@@ -31,8 +31,4 @@ export class TrainerError extends Error {
   get retryable(): boolean {
     return this.code === "DATA_UNAVAILABLE" || this.code === "BACKEND_UNAVAILABLE" || this.code === "INTERNAL";
   }
-}
-
-export function isTrainerError(e: unknown): e is TrainerError {
-  return e instanceof TrainerError;
 }

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { NormalizedModel } from "./arch/parse";
+import type { NormalizedModel } from "./arch/model";
 import type { TrainingConfig } from "./arch/training";
 import { selectBackend } from "./backend/select";
 import { buildModel } from "./train/model";

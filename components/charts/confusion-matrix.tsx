@@ -4,7 +4,7 @@ import { Group } from "@visx/group";
 import { HeatmapRect } from "@visx/heatmap";
 import { scaleBand, scaleLinear } from "@visx/scale";
 import { type KeyboardEvent, useId, useMemo, useRef, useState } from "react";
-import { CLASS_NAMES } from "@/lib/fashion-mnist";
+import { CLASS_NAMES } from "@/trainer/arch";
 import { cx } from "../ui";
 
 // ColorBrewer "Blues": single-hue sequential, readable with every colour-vision deficiency and in

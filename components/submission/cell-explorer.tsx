@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
-import { CLASS_NAMES } from "@/lib/fashion-mnist";
 import type { CellImages } from "@/lib/server/services/gallery";
+import { CLASS_NAMES } from "@/trainer/arch";
 import { ConfusionMatrix } from "../charts/confusion-matrix";
 
 type Cell = { trueLabel: number; predicted: number };

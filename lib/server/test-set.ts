@@ -1,9 +1,15 @@
 import "server-only";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseIdx } from "@/trainer/data/idx";
-import { FILES, findDataDir } from "@/trainer/data/paths";
-import { type ClassMetrics, confusionMatrix, perClassMetrics, publicPrivateSplit } from "@/trainer/train/scoring";
+import {
+  type ClassMetrics,
+  confusionMatrix,
+  FILES,
+  findDataDir,
+  parseIdx,
+  perClassMetrics,
+  publicPrivateSplit,
+} from "@/trainer/data";
 
 // The Fashion-MNIST test set on the web server: the one place that reads its labels and images,
 // splits it into the leaderboard's public and private halves and scores stored predictions on

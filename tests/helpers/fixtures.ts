@@ -6,7 +6,7 @@ import { createApolloServer } from "@/graphql/server";
 import { db } from "@/lib/server/db";
 import { registerUser } from "@/lib/server/services/users";
 import { anonymous, type Viewer } from "@/lib/server/viewer";
-import { accuracyOn, confusionMatrix, perClassMetrics, publicPrivateSplit } from "@/trainer/train/scoring";
+import { accuracyOn, confusionMatrix, perClassMetrics, publicPrivateSplit } from "@/trainer/data";
 
 export async function makeUser(
   name = "Test User",

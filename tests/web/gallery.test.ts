@@ -5,8 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { createClass, joinClass } from "@/lib/server/services/classes";
 import { getCellImages, getTestImagePng, getVisibleScores } from "@/lib/server/services/gallery";
-import { parseIdx } from "@/trainer/data/idx";
-import { publicPrivateSplit } from "@/trainer/train/scoring";
+import { parseIdx, publicPrivateSplit } from "@/trainer/data";
 import { createScoredSubmission, makeUser } from "../helpers/fixtures";
 
 // The gallery's visibility rule against a real database and the committed test subset.

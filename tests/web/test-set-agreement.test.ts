@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createClass, joinClass } from "@/lib/server/services/classes";
 import { getCellImages, getVisibleScores } from "@/lib/server/services/gallery";
-import { parseIdx } from "@/trainer/data/idx";
-import { accuracyOn, confusionMatrix, perClassMetrics, publicPrivateSplit } from "@/trainer/train/scoring";
+import { accuracyOn, confusionMatrix, parseIdx, perClassMetrics, publicPrivateSplit } from "@/trainer/data";
 import { createScoredSubmission, gql, makeUser } from "../helpers/fixtures";
 
 // The web gallery (services/gallery.ts) and the graders' API (GraphQL: submission.result and

@@ -1,5 +1,7 @@
-// The course report's three models (../shared/report.md) with its training recipes, plus one
-// stronger CNN. `architecture` is real Keras JSON, the same format students paste.
+// The course report's three models with its training recipes, plus one stronger CNN. The report
+// measured: one hidden layer of 512 sigmoid units, 73.56 % test accuracy; the MLP 128 tanh /
+// 64 sigmoid, 109,386 parameters, 88.07 %; the small CNN, 106,202 parameters, 91.24 % (each
+// preset's `reference`). `architecture` is real Keras JSON, the same format students paste.
 import { type KerasModelJson, k, sequential } from "./keras";
 import { type TrainingConfig, type TrainingConfigInput, trainingConfigSchema } from "./training";
 

@@ -1,4 +1,4 @@
-import type { NormalizedModel } from "./parse";
+import type { NormalizedModel } from "./model";
 
 export interface SummaryRow {
   index: number;

@@ -4,7 +4,7 @@ export const OPTIMIZERS = ["sgd", "momentum", "adam", "rmsprop", "adagrad"] as c
 
 const finitePositive = z.number().finite().positive();
 
-export const earlyStoppingSchema = z.object({
+const earlyStoppingSchema = z.object({
   monitor: z.enum(["val_loss", "val_accuracy"]).default("val_loss"),
   /** Epochs without improvement before stopping (Keras semantics). */
   patience: z.number().int().min(0).max(100).default(3),
@@ -48,8 +48,6 @@ export const trainingConfigSchema = z
 
 export type TrainingConfig = z.output<typeof trainingConfigSchema>;
 export type TrainingConfigInput = z.input<typeof trainingConfigSchema>;
-
-export const DEFAULT_TRAINING: TrainingConfig = trainingConfigSchema.parse({});
 
 /** Validates a training config; errors name the field path. */
 export function parseTrainingConfig(

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
+import { readEnv } from "../env";
 import { TrainerError } from "../errors";
+import { BACKEND_NAMES, type BackendName } from "./names";
 
-export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
+export type { BackendName };
 export interface BackendInfo {
   /** What trained the model; stored with every result. */
   name: BackendName;
@@ -11,15 +13,13 @@ export interface BackendInfo {
   version: string;
   /** Why the faster ones were skipped, in order tried. */
   skipped: string[];
-  /** Kernels replaced on wasm (see wasmKernels.ts). */
+  /** Kernels replaced on wasm (see kernels/index.ts). */
   patchedKernels: string[];
   simd?: boolean;
   /** Our own wasm SIMD kernels (trainer/backend/simd/kernels.wat) that loaded. */
   simdKernels?: string[];
   simdKernelsError?: string;
 }
-
-const ORDER: BackendName[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
 
 // tfjs-node-gpu falls back to the CPU silently when CUDA is absent, so only try it when the
 // NVIDIA driver exposes a GPU (that file exists whenever the kernel driver has one).
@@ -53,7 +53,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   if (!(await tf.setBackend(tfjsName))) return `tf.setBackend('${tfjsName}') failed`;
   await tf.ready();
   if (name === "wasm") {
-    const { installWasmKernels } = await import("./wasmKernels");
+    const { installWasmKernels } = await import("./kernels");
     installWasmKernels();
     try {
       const { loadSimdKernels } = await import("./simd");
@@ -74,14 +74,17 @@ let simdFailure: string | null = null;
  * replaced kernels) → cpu. `CATWALK_BACKEND` or `prefer` forces one (and fails if it can't load).
  */
 export async function selectBackend(
-  prefer: BackendName | undefined = (process.env.CATWALK_BACKEND as BackendName | undefined) || undefined,
+  prefer: BackendName | undefined = readEnv("CATWALK_BACKEND"),
 ): Promise<BackendInfo> {
   if (current && (!prefer || current.name === prefer)) return current;
-  if (prefer && !ORDER.includes(prefer)) {
-    throw new TrainerError("BACKEND_UNAVAILABLE", `unknown backend '${prefer}' (choose from ${ORDER.join(", ")})`);
+  if (prefer && !BACKEND_NAMES.includes(prefer)) {
+    throw new TrainerError(
+      "BACKEND_UNAVAILABLE",
+      `unknown backend '${prefer}' (choose from ${BACKEND_NAMES.join(", ")})`,
+    );
   }
   const skipped: string[] = [];
-  for (const name of prefer ? [prefer] : ORDER) {
+  for (const name of prefer ? [prefer] : BACKEND_NAMES) {
     let why: string | null;
     try {
       why = await tryBackend(name);
@@ -93,18 +96,17 @@ export async function selectBackend(
           : (e as Error).message.split("\n")[0];
     }
     if (why === null) {
-      const { REPLACED_KERNELS } =
-        name === "wasm" ? await import("./wasmKernels") : { REPLACED_KERNELS: [] as readonly string[] };
+      const kernels = name === "wasm" ? await import("./kernels") : null;
       current = {
         name,
         tfjsBackend: tf.getBackend(),
         version: tf.version.tfjs,
         skipped,
-        patchedKernels: [...REPLACED_KERNELS],
-        ...(name === "wasm"
+        patchedKernels: kernels ? [...kernels.REPLACED_KERNELS] : [],
+        ...(kernels
           ? {
               simd: tf.env().getBool("WASM_HAS_SIMD_SUPPORT"),
-              simdKernels: simdFailure === null ? ["CatwalkConv2DMaxPoolGrad"] : [],
+              simdKernels: simdFailure === null ? [kernels.CONV_POOL_GRAD] : [],
               ...(simdFailure ? { simdKernelsError: simdFailure } : {}),
             }
           : {}),
@@ -114,8 +116,4 @@ export async function selectBackend(
     skipped.push(`${name}: ${why}`);
   }
   throw new TrainerError("BACKEND_UNAVAILABLE", `no TensorFlow.js backend could be loaded (${skipped.join("; ")})`);
-}
-
-export function currentBackend(): BackendInfo | null {
-  return current;
 }

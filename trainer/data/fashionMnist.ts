@@ -3,35 +3,21 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { EnvVars } from "../env";
 import { TrainerError } from "../errors";
 import { parseIdx } from "./idx";
-import { DEBIAN_DIR, defaultCacheDir, FILES, hasAllFiles, searchDirs } from "./paths";
-
-export { DEBIAN_DIR, defaultCacheDir, FILES, searchDirs };
-
-export const CLASS_NAMES = [
-  "T-shirt/top",
-  "Trouser",
-  "Pullover",
-  "Dress",
-  "Coat",
-  "Sandal",
-  "Shirt",
-  "Sneaker",
-  "Bag",
-  "Ankle boot",
-] as const;
+import { defaultCacheDir, FILES, hasAllFiles, searchDirs } from "./paths";
 
 type FileKey = keyof typeof FILES;
 
 /** MD5s of the official gzipped files (zalandoresearch/fashion-mnist README). */
-export const OFFICIAL_MD5: Record<FileKey, string> = {
+const OFFICIAL_MD5: Record<FileKey, string> = {
   trainImages: "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
   trainLabels: "25c81989df183df01b3e8a0aad5dffbe",
   testImages: "bef4ecab320f06d8554ea6380940ec79",
   testLabels: "bb300cfdad3c16e7a12a480ee83cd310",
 };
-export const OFFICIAL_BASE_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
+const OFFICIAL_BASE_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
 
 /** The committed 2,000 train + 1,000 test subset used by tests (first images of each official file). */
 export const FIXTURE_DIR = fileURLToPath(new URL("../fixtures/fashion-mnist", import.meta.url));
@@ -62,7 +48,8 @@ export interface LoadOptions {
   /** The system-wide directory to look in (default Debian's); overridable for tests. */
   systemDir?: string;
   fetchImpl?: typeof fetch;
-  env?: NodeJS.ProcessEnv;
+  /** Instead of process.env (tests). */
+  env?: EnvVars;
 }
 
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
@@ -112,7 +99,7 @@ async function readSplit(dir: string, imagesFile: string, labelsFile: string, li
 }
 
 export async function loadFashionMnist(opts: LoadOptions = {}): Promise<FashionMnist> {
-  const env = opts.env ?? process.env;
+  const env = opts.env;
   const cacheDir = opts.cacheDir ?? defaultCacheDir(env);
   let dir: string | undefined;
   let source: string;

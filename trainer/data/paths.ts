@@ -1,9 +1,9 @@
-// Where Fashion-MNIST is looked for. Kept free of relative imports (only node: built-ins) so that
-// the web app, which Next bundles and which cannot follow the trainer's `.js` specifiers, reads the
-// test set from the very directory the worker trained and scored on.
+// Where Fashion-MNIST is looked for. The web server reads the test set through this same search
+// (via trainer/data/index.ts), so it sees the very directory the worker trained and scored on.
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { type EnvVars, readEnv } from "../env";
 
 export const FILES = {
   trainImages: "train-images-idx3-ubyte.gz",
@@ -14,8 +14,8 @@ export const FILES = {
 
 export const DEBIAN_DIR = "/usr/share/datasets/fashion-mnist";
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
+export function defaultCacheDir(env?: EnvVars): string {
+  const base = readEnv("XDG_CACHE_HOME", env) ?? join(homedir(), ".cache");
   return join(base, "catwalk", "fashion-mnist");
 }
 
@@ -24,20 +24,17 @@ export function hasAllFiles(dir: string): boolean {
 }
 
 /** Directories searched in order; the first holding all four files wins. */
-export function searchDirs(
-  env: NodeJS.ProcessEnv = process.env,
-  cacheDir = defaultCacheDir(env),
-  systemDir = DEBIAN_DIR,
-): string[] {
+export function searchDirs(env?: EnvVars, cacheDir = defaultCacheDir(env), systemDir = DEBIAN_DIR): string[] {
   const dirs: string[] = [];
-  if (env.FASHION_MNIST_DIR) dirs.push(env.FASHION_MNIST_DIR);
+  const fromEnv = readEnv("FASHION_MNIST_DIR", env);
+  if (fromEnv) dirs.push(fromEnv);
   dirs.push(systemDir, cacheDir);
   return dirs;
 }
 
 /** The directory `loadFashionMnist` reads without downloading: the first of `searchDirs` holding all four files. */
 export function findDataDir(
-  env: NodeJS.ProcessEnv = process.env,
+  env?: EnvVars,
   cacheDir = defaultCacheDir(env),
   systemDir = DEBIAN_DIR,
 ): string | undefined {

@@ -3,8 +3,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { FILES, FIXTURE_DIR, loadFashionMnist } from "../data/fashionMnist";
+import { FIXTURE_DIR, loadFashionMnist } from "../data/fashionMnist";
 import { encodeIdx } from "../data/idx";
+import { FILES } from "../data/paths";
 
 const data = await loadFashionMnist({ subset: { train: 2000, test: 1000 } });
 mkdirSync(FIXTURE_DIR, { recursive: true });

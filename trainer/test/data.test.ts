@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { FILES, FIXTURE_DIR, loadFashionMnist, searchDirs } from "../data/fashionMnist";
+import { FIXTURE_DIR, loadFashionMnist } from "../data/fashionMnist";
 import { encodeIdx, parseIdx } from "../data/idx";
-import { findDataDir } from "../data/paths";
+import { FILES, findDataDir, searchDirs } from "../data/paths";
 import { TrainerError } from "../errors";
 
 describe("IDX reader", () => {

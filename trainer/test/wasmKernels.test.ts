@@ -3,9 +3,9 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CONV_POOL_GRAD, convPoolGrad, installWasmKernels } from "../backend/kernels";
 import { loadSimdKernels, simdKernels } from "../backend/simd";
-import { installWasmKernels } from "../backend/wasmKernels";
-import { CONV_POOL_GRAD, conv2dMaxPool, convPoolGrad } from "../train/convPool";
+import { conv2dMaxPool } from "../train/convPool";
 
 beforeAll(async () => {
   await tf.setBackend("wasm");

@@ -1,195 +1,15 @@
 // The network's first Conv2D and the 2×2 max-pooling after it, as one layer with one gradient
-// kernel (wasm backend only).
-//
-// Why: in a CNN the first conv's output is the largest tensor of the step (report CNN: 32×28×28×64
-// = 1.6 M floats per batch of 32), and backpropagating through conv → pool separately streams it
-// four times: MaxPoolGrad writes a dense gradient that is ¾ zeros, the bias gradient sums it, the
-// filter gradient transposes it for a matmul, and the input gradient is computed for the images
-// (the fused conv op's gradient always returns all three). That was 47 % of the report CNN's
-// step on wasm. Fused, each pooled gradient goes straight to the one conv output that won its
-// window: the filter and bias gradients become a single pass over the pooled gradient, and no
-// input gradient is made because nothing before the first weighted layer has weights.
-//
-// The gradient is exactly that of Conv2D followed by MaxPooling2D with tfjs's first-maximum rule
-// (checked against the cpu backend in wasmKernels.test.ts).
+// kernel (wasm backend only). Why, and the kernel itself: trainer/backend/kernels/Conv2DMaxPoolGrad.ts.
 import * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapOffset, simdKernels } from "../backend/simd";
-
-export const CONV_POOL_GRAD = "CatwalkConv2DMaxPoolGrad";
-
-interface Geometry {
-  batch: number;
-  inH: number;
-  inW: number;
-  ci: number;
-  /** conv output = pool input */
-  outH: number;
-  outW: number;
-  co: number;
-  fh: number;
-  fw: number;
-  padTop: number;
-  padLeft: number;
-}
-
-function geometry(xShape: number[], filterShape: number[], pad: "same" | "valid"): Geometry {
-  const info = tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    1,
-    1,
-    pad,
-  );
-  return {
-    batch: info.batchSize,
-    inH: info.inHeight,
-    inW: info.inWidth,
-    ci: info.inChannels,
-    outH: info.outHeight,
-    outW: info.outWidth,
-    co: info.outChannels,
-    fh: info.filterHeight,
-    fw: info.filterWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  };
-}
-
-/**
- * dW[fh,fw,ci,co] and db[co] of y = maxPool2x2(conv(x, W) + b), given x, z = conv(x, W) + b and dy.
- * Exported for the kernel test; works on plain arrays.
- */
-export function convPoolGrad(
-  x: Float32Array,
-  z: Float32Array,
-  dy: Float32Array,
-  g: Geometry,
-  dW: Float32Array,
-  db: Float32Array | null,
-): void {
-  const { batch, inH, inW, ci: CI, outH, outW, co: CO, fh: FH, fw: FW, padTop, padLeft } = g;
-  const OH = Math.floor(outH / 2);
-  const OW = Math.floor(outW / 2);
-  // Every channel's winner in a window reads taps from the same (FH+1)×(FW+1)×CI patch of x:
-  // gathering it once per window (zeros outside the image) takes the bounds checks and the
-  // index arithmetic out of the per-channel loop, which is what JS spends its time on here.
-  const T = FH * FW * CI;
-  const PW = (FW + 1) * CI;
-  const patch = new Float64Array((FH + 1) * PW);
-  const tapOff = new Int32Array(T);
-  for (let kh = 0; kh < FH; kh++)
-    for (let kw = 0; kw < FW; kw++)
-      for (let k = 0; k < CI; k++) tapOff[(kh * FW + kw) * CI + k] = kh * PW + kw * CI + k;
-  const winnerOff = [0, CI, PW, PW + CI];
-  // Double accumulators: each weight sums up to batch·OH·OW terms.
-  const accW = new Float64Array(T * CO);
-  const accB = new Float64Array(CO);
-  const row = outW * CO;
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let oh = 0; oh < OH; oh++) {
-      for (let ow = 0; ow < OW; ow++) {
-        for (let ph = 0; ph <= FH; ph++) {
-          const ih = 2 * oh + ph - padTop;
-          for (let pw = 0; pw <= FW; pw++) {
-            const iw = 2 * ow + pw - padLeft;
-            const d = ph * PW + pw * CI;
-            if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) for (let k = 0; k < CI; k++) patch[d + k] = 0;
-            else {
-              const xo = ((b * inH + ih) * inW + iw) * CI;
-              for (let k = 0; k < CI; k++) patch[d + k] = x[xo + k];
-            }
-          }
-        }
-        const p00 = ((b * outH + 2 * oh) * outW + 2 * ow) * CO;
-        for (let c = 0; c < CO; c++, o++) {
-          const gv = dy[o];
-          // First maximum wins, as in tfjs's MaxPoolGrad; `m !== m` moves off a NaN.
-          let at = 0;
-          let m = z[p00 + c];
-          let v = z[p00 + CO + c];
-          if (v > m || m !== m) {
-            m = v;
-            at = 1;
-          }
-          v = z[p00 + row + c];
-          if (v > m || m !== m) {
-            m = v;
-            at = 2;
-          }
-          v = z[p00 + row + CO + c];
-          if (v > m || m !== m) at = 3;
-          accB[c] += gv;
-          const base = winnerOff[at];
-          for (let t = 0; t < T; t++) accW[t * CO + c] += gv * patch[base + tapOff[t]];
-        }
-      }
-    }
-  }
-  dW.set(accW);
-  db?.set(accB);
-}
-
-function wasmKernel(args: {
-  inputs: Record<string, tf.TensorInfo>;
-  backend: BackendWasm;
-  attrs?: Record<string, unknown>;
-}): tf.TensorInfo[] {
-  const { inputs, backend, attrs } = args;
-  const { x, z, dy } = inputs;
-  const filterShape = attrs!.filterShape as number[];
-  const g = geometry(x.shape, filterShape, attrs!.pad as "same" | "valid");
-  const dW = backend.makeOutput(filterShape, "float32");
-  const db = backend.makeOutput([g.co], "float32");
-  const simd = simdKernels();
-  if (simd && g.co % 4 === 0) {
-    // Scratch for the per-window candidate vectors: T taps × 4 winners × 4 lanes.
-    const cand = backend.makeOutput([g.fh * g.fw * g.ci * 16], "float32");
-    (backend.typedArrayFromHeap(dW) as Float32Array).fill(0);
-    (backend.typedArrayFromHeap(db) as Float32Array).fill(0);
-    const at = (t: tf.TensorInfo) => heapOffset(backend, t.dataId);
-    simd.convPoolGrad(
-      at(x),
-      at(z),
-      at(dy),
-      at(dW),
-      at(db),
-      at(cand),
-      g.batch,
-      g.inH,
-      g.inW,
-      g.ci,
-      g.outH,
-      g.outW,
-      g.co,
-      g.fh,
-      g.fw,
-      g.padTop,
-      g.padLeft,
-    );
-    backend.disposeData(cand.dataId);
-    return [dW, db];
-  }
-  // Views are taken after both allocations: an allocation may grow (and move) the wasm heap.
-  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
-  convPoolGrad(view(x), view(z), view(dy), g, view(dW), view(db));
-  return [dW, db];
-}
-
-export function registerConvPoolKernel(): void {
-  if (tf.getKernel(CONV_POOL_GRAD, "wasm")) return;
-  tf.registerKernel({
-    kernelName: CONV_POOL_GRAD,
-    backendName: "wasm",
-    kernelFunc: wasmKernel as unknown as tf.KernelFunc,
-  });
-}
+import { CONV_POOL_GRAD, type ConvPoolGradAttrs, type ConvPoolGradInputs } from "../backend/kernels";
 
 export const convPoolAvailable = (): boolean =>
   tf.getBackend() === "wasm" && tf.getKernel(CONV_POOL_GRAD, "wasm") !== undefined;
 
-/** y = maxPool2x2(conv(x, W) + b) with the fused gradient; x gets a zero gradient (see top). */
+/**
+ * y = maxPool2x2(conv(x, W) + b) with the fused gradient. x gets a zero gradient: the layer is
+ * only swapped in as the first weighted one, so nothing before it needs one.
+ */
 export function conv2dMaxPool(
   x: tf.Tensor4D,
   w: tf.Tensor4D,
@@ -200,11 +20,10 @@ export function conv2dMaxPool(
     const [xs, z] = saved;
     const [dW, db] = tf
       .engine()
-      .runKernel(
-        CONV_POOL_GRAD,
-        { x: xs, z, dy } as unknown as tf.NamedTensorMap,
-        { filterShape: w.shape, pad } as unknown as tf.NamedAttrMap,
-      ) as unknown as tf.Tensor[];
+      .runKernel(CONV_POOL_GRAD, { x: xs, z, dy } satisfies Record<keyof ConvPoolGradInputs, tf.Tensor>, {
+        filterShape: w.shape,
+        pad,
+      } satisfies ConvPoolGradAttrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
     const dx = tf.zerosLike(xs);
     if (b) return [dx, dW, db];
     db.dispose();
@@ -231,7 +50,7 @@ type ConvArgs = ConstructorParameters<typeof tf.layers.Layer>[0] & Record<string
  * Keras `Conv2D(activation='linear', strides=1) → MaxPooling2D(2)` as one layer with the same
  * weights (created by a real Conv2D's initializers, so seeds give the same values).
  */
-export class Conv2DMaxPool extends tf.layers.Layer {
+class Conv2DMaxPool extends tf.layers.Layer {
   static className = "CatwalkConv2DMaxPool";
   private readonly convArgs: ConvArgs;
   private readonly inner: tf.layers.Layer;

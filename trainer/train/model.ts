@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { ACTIVATIONS } from "../arch/layers";
-import type { NormalizedModel } from "../arch/parse";
+import type { NormalizedModel } from "../arch/model";
 import { TrainerError } from "../errors";
 import { convPoolAvailable, fuseFirstConvPool } from "./convPool";
 

@@ -1,11 +1,11 @@
 // Synchronous data-parallel training over worker threads (what PyTorch's DDP does across
-// processes). tfjs's wasm backend is single-threaded in Node (NOTES §2), so one process uses one
-// core; here every thread holds a replica of the model and its optimizer, each step's batch is
-// split across the replicas, and the gradients are summed through shared memory before every
-// replica applies the same sum. Replicas start from the same weights and apply bit-identical
-// updates (the sum is taken in one fixed order everywhere), so they never drift apart and there
-// is no weight broadcast. The batch size, learning rate and optimizer are the student's: the
-// summed gradient is that of the whole batch's mean loss.
+// processes). tfjs's wasm backend is single-threaded in Node (tfjs turns its threads off there),
+// so one process uses one core; here every thread holds a replica of the model and its
+// optimizer, each step's batch is split across the replicas, and the gradients are summed
+// through shared memory before every replica applies the same sum. Replicas start from the same
+// weights and apply bit-identical updates (the sum is taken in one fixed order everywhere), so
+// they never drift apart and there is no weight broadcast. The batch size, learning rate and
+// optimizer are the student's: the summed gradient is that of the whole batch's mean loss.
 //
 // Only per-batch statistics differ from one thread: BatchNormalization normalises each shard by
 // its own mean and variance, and its moving averages are those of the main thread's shards
@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type * as tf from "@tensorflow/tfjs";
-import type { NormalizedModel } from "../arch/parse";
+import type { NormalizedModel } from "../arch/model";
 import type { TrainingConfig } from "../arch/training";
 import type { BackendName } from "../backend/select";
 import { simdKernels, simdModule } from "../backend/simd";

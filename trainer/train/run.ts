@@ -1,13 +1,12 @@
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { type NormalizedModel, type ParseOptions, parseArchitecture } from "../arch/parse";
+import type { ParseOptions } from "../arch/limits";
+import type { NormalizedModel } from "../arch/model";
+import { parseArchitecture } from "../arch/parse";
 import { summarize } from "../arch/summary";
 import { parseTrainingConfig } from "../arch/training";
 import { type BackendInfo, type BackendName, selectBackend } from "../backend/select";
 import { type FashionMnist, loadFashionMnist, type Split } from "../data/fashionMnist";
-import { TrainerError } from "../errors";
-import { buildModel } from "./model";
-import { DataParallel } from "./parallel";
 import {
   accuracyOn,
   type ClassMetrics,
@@ -15,7 +14,11 @@ import {
   perClassMetrics,
   permutation,
   publicPrivateSplit,
-} from "./scoring";
+} from "../data/scoring";
+import { type EnvVars, readEnv } from "../env";
+import { TrainerError } from "../errors";
+import { buildModel } from "./model";
+import { DataParallel } from "./parallel";
 import { makeBatch, makeOptimizer, type StepStats, scoreLogits, trainableVariables, trainingLoss } from "./step";
 
 export interface EpochMetrics {
@@ -95,13 +98,13 @@ export interface RunTrainingOptions {
 
 // Starting a replica thread costs ~1–3 s (loading tfjs and compiling wasm in it): below this many
 // training images per epoch a run is over before the threads pay for themselves.
-export const MIN_SAMPLES_FOR_THREADS = 10_000;
+const MIN_SAMPLES_FOR_THREADS = 10_000;
 // Per step, each replica's extra work grows with the parameter count (reading its gradients out,
 // the sum, and the optimizer update every replica repeats), while the work that gets split grows
 // with FLOPs × batch size. Below this ratio splitting doesn't pay: measured side by side, the
 // report's MLP (ratio 64) trains at 0.55–0.72× on 2 threads, its CNN (682 at batch 32) at 1.1–1.4×
 // (bench/README.md).
-export const MIN_FLOPS_PER_PARAM_STEP = 300;
+const MIN_FLOPS_PER_PARAM_STEP = 300;
 
 export interface ThreadingInput {
   backend: BackendName;
@@ -117,18 +120,13 @@ export interface ThreadingInput {
  * by default one per core for full-size runs of compute-heavy models (convnets). Never more than
  * one per 8 samples of a batch (shards get too small), and 1 on native backends.
  */
-export function trainingThreads(
-  w: ThreadingInput,
-  requested?: number,
-  env: Record<string, string | undefined> = process.env,
-): number {
+export function trainingThreads(w: ThreadingInput, requested?: number, env?: EnvVars): number {
   if (w.backend === "tensorflow" || w.backend === "tensorflow-gpu") return 1;
-  const fromEnv = env.CATWALK_TRAIN_THREADS ? Number(env.CATWALK_TRAIN_THREADS) : NaN;
   const worthIt =
     w.trainSamples >= MIN_SAMPLES_FOR_THREADS &&
     (w.flopsPerSample * w.batchSize) / Math.max(1, w.params) >= MIN_FLOPS_PER_PARAM_STEP;
-  const wanted =
-    requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : worthIt ? availableParallelism() : 1);
+  // The variable is only read when nothing was asked for: an explicit request never fails on it.
+  const wanted = requested ?? readEnv("CATWALK_TRAIN_THREADS", env) ?? (worthIt ? availableParallelism() : 1);
   return Math.max(1, Math.min(wanted, 16, Math.floor(w.batchSize / 8)));
 }
 

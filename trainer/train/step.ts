@@ -78,7 +78,7 @@ export function makeOptimizer(c: TrainingConfig): tf.Optimizer {
  * model has none. Added to the training loss, as Keras does: tfjs-layers registers them on the
  * layers but only its own fit() adds them, and this project has its own training loop.
  */
-export function regularizationLoss(model: tf.LayersModel): tf.Scalar | null {
+function regularizationLoss(model: tf.LayersModel): tf.Scalar | null {
   const terms = model.layers.flatMap((l) => (l as unknown as { calculateLosses(): tf.Scalar[] }).calculateLosses());
   return terms.length ? (tf.addN(terms) as tf.Scalar) : null;
 }

@@ -15,13 +15,12 @@ import {
   StatusBadge,
   TableHead,
 } from "@/components/ui";
-import { CLASS_NAMES } from "@/lib/fashion-mnist";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { getVisibleScores } from "@/lib/server/services/gallery";
 import { getSubmission } from "@/lib/server/services/submissions/get-submission";
 import { isActive } from "@/lib/submission-status";
-import { parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
+import { CLASS_NAMES, parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
 import { cancelSubmissionAction } from "../actions";
 
 export const metadata: Metadata = { title: "Submission" };

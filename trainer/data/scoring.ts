@@ -28,7 +28,7 @@ export function perClassMetrics(cm: number[][]): ClassMetrics[] {
 }
 
 /** mulberry32: small, fast, good enough for shuffling; identical in every JS engine. */
-export function rng(seed: number): () => number {
+function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -53,7 +53,7 @@ export function permutation(n: number, seed: number): Uint32Array {
 }
 
 /** The leaderboard's fixed split of the test set; never change it once results exist. */
-export const PUBLIC_SPLIT_SEED = 20_261_125;
+const PUBLIC_SPLIT_SEED = 20_261_125;
 
 /**
  * Splits test indices 0..n-1 into a public and a private half (sorted index lists). Fixed seed:
