@@ -1,5 +1,5 @@
 import "server-only";
-import type { ClassMetrics } from "@/trainer";
+import type { ClassMetrics } from "@/trainer/data";
 import { type ClassAccess, submissionCapabilities, visibility } from "./access";
 import { db } from "./db";
 import type { ResultView, SubmissionRow, SubmissionView } from "./services/submissions/view";

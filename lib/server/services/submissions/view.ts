@@ -1,7 +1,7 @@
 import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
 import type { SubmissionStatus } from "@/generated/prisma/enums";
-import type { ClassMetrics } from "@/trainer";
+import type { ClassMetrics } from "@/trainer/data";
 import type { SubmissionCapabilities } from "../../access";
 
 // What a submission looks like to a viewer, and the one select every read of it goes through;
