@@ -139,6 +139,16 @@ describe("named errors", () => {
     expect(errs[1]).toMatchObject({ layerIndex: 3, layerName: "frob", field: "class_name" });
     expect(errs[1].message).toMatch(/supported: .*Conv2D.*Dense/);
   });
+  it("a class name that is a property of every object is an unknown class, not a crash", () => {
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const j = cnn();
+      j.config.layers[1] = { class_name: name, config: { name: "odd" } };
+      const errs = fail(j);
+      expect(errs).toHaveLength(1);
+      expect(errs[0]).toMatchObject({ layerIndex: 1, layerName: "odd", field: "class_name" });
+      expect(errs[0].message).toContain(`unsupported layer class '${name}'`);
+    }
+  });
   it("kernel larger than the current shape (valid padding)", () => {
     const j = sequential(
       [keras.conv2d(8, 5), keras.maxPool2d(8), keras.conv2d(4, 4), keras.flatten(), keras.dense(10, "softmax")],

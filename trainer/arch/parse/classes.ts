@@ -4,13 +4,17 @@ import { ArchIssue, archError } from "../errors";
 import { CLASS_ALIASES, KNOWN_UNSUPPORTED, LAYERS, SUPPORTED_LAYERS } from "../layers";
 import { layerName, type RawLayer } from "./raw";
 
+/** An own key only: class names are untrusted, and "constructor" or "toString" are on every object's prototype. */
+const own = <T>(table: Record<string, T>, key: string): T | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
 /** Rewrites aliases in place. */
 export function resolveClasses(raw: RawLayer[]): void {
   const errors = [];
   for (const r of raw) {
-    r.className = CLASS_ALIASES[r.className] ?? r.className;
-    if (r.className === "InputLayer" || LAYERS[r.className]) continue;
-    const why = KNOWN_UNSUPPORTED[r.className];
+    r.className = own(CLASS_ALIASES, r.className) ?? r.className;
+    if (r.className === "InputLayer" || own(LAYERS, r.className)) continue;
+    const why = own(KNOWN_UNSUPPORTED, r.className);
     errors.push(
       archError(
         `unsupported layer class '${r.className}'${why ? `: ${why}` : ""} (supported: ${SUPPORTED_LAYERS.join(", ")})`,
