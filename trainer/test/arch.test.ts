@@ -204,6 +204,17 @@ describe("named errors", () => {
       message: expect.stringMatching(/unknown activation 'leaky_relu'/),
     });
   });
+  it("an activation named after an object property is unknown, not accepted (it would fail in the worker)", () => {
+    for (const name of ["toString", "constructor", "__proto__", "valueOf"]) {
+      const j = cnn();
+      j.config.layers[0].config.activation = name;
+      expect(fail(j)[0]).toMatchObject({
+        layerIndex: 0,
+        field: "activation",
+        message: expect.stringContaining(`unknown activation '${name}'`),
+      });
+    }
+  });
   it("non-finite numbers, in objects and in Python-style JSON text", () => {
     const j = cnn();
     j.config.layers[0].config.filters = Number.POSITIVE_INFINITY;

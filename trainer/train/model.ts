@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { ACTIVATIONS } from "../arch/layers";
+import { lookup } from "../arch/lookup";
 import type { NormalizedModel } from "../arch/model";
 import { TrainerError } from "../errors";
 import { convPoolAvailable, fuseFirstConvPool } from "./convPool";
@@ -67,7 +68,7 @@ export async function buildModel(
   layers.forEach((l, i) => {
     const c = l.config;
     for (const key of ["activation"]) {
-      if (typeof c[key] === "string") c[key] = ACTIVATIONS[c[key] as string] ?? c[key];
+      if (typeof c[key] === "string") c[key] = lookup(ACTIVATIONS, c[key] as string) ?? c[key];
     }
     if (HAS_KERNEL.has(l.class_name)) {
       INITIALIZER_KEYS.forEach((key, j) => {

@@ -1,5 +1,6 @@
 // Activation layers, and the activation names every layer's `activation` field may hold.
 import { fieldIssue } from "../errors";
+import { lookup } from "../lookup";
 import { prod } from "../shape";
 import { readNumber } from "./fields";
 import type { Config, LayerSpec } from "./types";
@@ -30,7 +31,7 @@ export const ACTIVATIONS: Record<string, string> = {
 export function readActivation(cfg: Config, field = "activation"): string {
   const v = cfg[field] ?? "linear";
   if (typeof v !== "string") throw fieldIssue(field, `must be an activation name, got ${JSON.stringify(v)}`);
-  if (!(v in ACTIVATIONS)) {
+  if (lookup(ACTIVATIONS, v) === undefined) {
     const names = [...new Set(Object.keys(ACTIVATIONS))].sort().join(", ");
     throw fieldIssue(field, `unknown activation '${v}' (supported: ${names})`);
   }

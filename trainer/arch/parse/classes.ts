@@ -2,19 +2,16 @@
 // unknown classes are reported at once (with the supported list, and why for known ones).
 import { ArchIssue, archError } from "../errors";
 import { CLASS_ALIASES, KNOWN_UNSUPPORTED, LAYERS, SUPPORTED_LAYERS } from "../layers";
+import { lookup } from "../lookup";
 import { layerName, type RawLayer } from "./raw";
-
-/** An own key only: class names are untrusted, and "constructor" or "toString" are on every object's prototype. */
-const own = <T>(table: Record<string, T>, key: string): T | undefined =>
-  Object.hasOwn(table, key) ? table[key] : undefined;
 
 /** Rewrites aliases in place. */
 export function resolveClasses(raw: RawLayer[]): void {
   const errors = [];
   for (const r of raw) {
-    r.className = own(CLASS_ALIASES, r.className) ?? r.className;
-    if (r.className === "InputLayer" || own(LAYERS, r.className)) continue;
-    const why = own(KNOWN_UNSUPPORTED, r.className);
+    r.className = lookup(CLASS_ALIASES, r.className) ?? r.className;
+    if (r.className === "InputLayer" || lookup(LAYERS, r.className)) continue;
+    const why = lookup(KNOWN_UNSUPPORTED, r.className);
     errors.push(
       archError(
         `unsupported layer class '${r.className}'${why ? `: ${why}` : ""} (supported: ${SUPPORTED_LAYERS.join(", ")})`,
