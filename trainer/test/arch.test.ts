@@ -49,6 +49,27 @@ describe("summary: parameter counts equal Keras", () => {
     expect(c.flopsPerSample).toBeGreaterThan(2_200_000);
     expect(c.flopsPerSample).toBeLessThan(2_400_000);
   });
+  it("sizes Conv2DTranspose as Keras does, also when the kernel is smaller than the stride", () => {
+    const out = (kernel: number, strides: number, padding: string) => {
+      const m = ok(
+        sequential(
+          [
+            { class_name: "Conv2DTranspose", config: { filters: 1, kernel_size: kernel, strides, padding } },
+            keras.flatten(),
+            keras.dense(10, "softmax"),
+          ],
+          { inputShape: [28, 28, 1] },
+        ),
+      ).model;
+      return m.layers[0]!.outputShape;
+    };
+    // deconv_output_length: valid → n·s + max(k − s, 0); same → n·s.
+    expect(out(1, 2, "valid")).toEqual([56, 56, 1]);
+    expect(out(3, 2, "valid")).toEqual([57, 57, 1]);
+    expect(out(2, 2, "valid")).toEqual([56, 56, 1]);
+    expect(out(3, 1, "valid")).toEqual([30, 30, 1]);
+    expect(out(3, 2, "same")).toEqual([56, 56, 1]);
+  });
   it("counts BatchNormalization moving statistics as non-trainable, like Keras", () => {
     const s = summarize(
       ok(

@@ -6,7 +6,19 @@ import { TrainerError } from "../errors";
 import { convPoolAvailable, fuseFirstConvPool } from "./convPool";
 
 const INITIALIZER_KEYS = ["kernel_initializer", "depthwise_initializer", "pointwise_initializer"];
-const HAS_KERNEL = new Set(["Dense", "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D"]);
+/**
+ * The weight initialisers each class has, which get a seed (Keras's default, Glorot uniform, when
+ * none is given). tfjs refuses a `kernel_initializer` on SeparableConv2D, which has depthwise and
+ * pointwise kernels instead.
+ */
+const KERNELS: Record<string, string[]> = {
+  Dense: ["kernel_initializer"],
+  Conv1D: ["kernel_initializer"],
+  Conv2D: ["kernel_initializer"],
+  Conv2DTranspose: ["kernel_initializer"],
+  DepthwiseConv2D: ["depthwise_initializer"],
+  SeparableConv2D: ["depthwise_initializer", "pointwise_initializer"],
+};
 
 /** Deterministic per-layer seed so the same (architecture, seed) starts from the same weights. */
 const layerSeed = (seed: number, i: number, j: number) =>
@@ -70,22 +82,36 @@ export async function buildModel(
     for (const key of ["activation"]) {
       if (typeof c[key] === "string") c[key] = lookup(ACTIVATIONS, c[key] as string) ?? c[key];
     }
-    if (HAS_KERNEL.has(l.class_name)) {
-      INITIALIZER_KEYS.forEach((key, j) => {
-        const present = key in c || key === "kernel_initializer";
-        if (!present) return;
-        const init = c[key];
-        if (init && typeof init === "object" && "config" in init) {
-          const cfg = { ...((init as { config: Record<string, unknown> }).config ?? {}) };
-          if (cfg.seed === null || cfg.seed === undefined) cfg.seed = layerSeed(seed, i, j);
-          c[key] = { ...(init as object), config: cfg };
-        } else if (init === undefined || init === null) {
-          c[key] = { class_name: "GlorotUniform", config: { seed: layerSeed(seed, i, j) } };
-        }
-      });
+    for (const key of lookup(KERNELS, l.class_name) ?? []) {
+      // The key's position in INITIALIZER_KEYS keeps every layer's seed what it has always been.
+      const j = INITIALIZER_KEYS.indexOf(key);
+      const init = c[key];
+      if (init && typeof init === "object" && "config" in init) {
+        const cfg = { ...((init as { config: Record<string, unknown> }).config ?? {}) };
+        if (cfg.seed === null || cfg.seed === undefined) cfg.seed = layerSeed(seed, i, j);
+        c[key] = { ...(init as object), config: cfg };
+      } else if (init === undefined || init === null) {
+        c[key] = { class_name: "GlorotUniform", config: { seed: layerSeed(seed, i, j) } };
+      }
     }
     // Keras writes dtype policies tfjs doesn't model; training is float32 throughout.
     delete c.dtype;
+    // Keras lets Flatten pass an already flat input through; tfjs-layers refuses anything under
+    // two dimensions per sample. A reshape to the same shape is the same layer (no weights).
+    // tfjs's UpSampling2D, unlike Keras's and tfjs's own conv layers, doesn't expand `size: 2`,
+    // and its Cropping2D has no default (Keras crops nothing).
+    if (l.class_name === "UpSampling2D" && typeof c.size === "number") c.size = [c.size, c.size];
+    if (l.class_name === "Cropping2D" && (c.cropping === undefined || c.cropping === null)) {
+      c.cropping = [
+        [0, 0],
+        [0, 0],
+      ];
+    }
+    const inputShape = nm.layers[i]?.inputShape;
+    if (l.class_name === "Flatten" && inputShape?.length === 1) {
+      l.class_name = "Reshape";
+      c.target_shape = [...inputShape];
+    }
   });
   commuteActivationAndMaxPool(layers);
   const fused: string[] = [];

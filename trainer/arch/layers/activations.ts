@@ -54,7 +54,15 @@ export const ACTIVATION_LAYERS: Record<string, LayerSpec> = {
     if (cfg.alpha !== undefined) readNumber(cfg, "alpha", {});
     if (cfg.negative_slope !== undefined) readNumber(cfg, "negative_slope", {});
   }),
-  ELU: elementwise((cfg) => void (cfg.alpha !== undefined && readNumber(cfg, "alpha", {}))),
+  ELU: elementwise((cfg) => {
+    // tfjs-layers' ELU implements only Keras's default; anything else fails when the model is built.
+    if (cfg.alpha !== undefined && readNumber(cfg, "alpha", {}) !== 1) {
+      throw fieldIssue(
+        "alpha",
+        `must be 1.0: TensorFlow.js's ELU layer supports only the default alpha, got ${cfg.alpha}`,
+      );
+    }
+  }),
   ThresholdedReLU: elementwise((cfg) => void (cfg.theta !== undefined && readNumber(cfg, "theta", {}))),
   Softmax: elementwise(),
   PReLU: {

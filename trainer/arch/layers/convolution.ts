@@ -25,7 +25,12 @@ function conv(rank: 1 | 2, kind: "conv" | "depthwise" | "separable" | "transpose
       const axes = rank === 2 ? ["height", "width"] : ["length"];
       let outSpatial: number[];
       if (kind === "transpose") {
-        outSpatial = spatial.map((n, i) => (padding === "same" ? n * s[i] : (n - 1) * s[i] + k[i]));
+        // Keras's deconv_output_length (and tfjs's): 'valid' adds only what of the kernel sticks out
+        // past the stride, so a kernel smaller than the stride still gives n × stride.
+        outSpatial = spatial.map((n, i) => {
+          const kd = k[i]! + (k[i]! - 1) * (d[i]! - 1);
+          return padding === "same" ? n * s[i]! : n * s[i]! + Math.max(kd - s[i]!, 0);
+        });
       } else {
         outSpatial = spatial.map((n, i) => windowOut(n, k[i], s[i], d[i], padding, "kernel_size", axes[i]));
       }

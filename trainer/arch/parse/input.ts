@@ -36,7 +36,9 @@ export function resolveInput(
     const s = shapeFrom(body[0].config);
     if (s) found = { ...s, layer: body[0] };
   }
-  for (const l of body.slice(1)) {
+  // After a leading InputLayer is taken off, none may remain (a second one would reach the layer
+  // table, which has no entry for it).
+  for (const l of body) {
     if (l.className === "InputLayer")
       throw issue("InputLayer is only allowed first", {
         layerIndex: l.index,
