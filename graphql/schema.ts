@@ -2,7 +2,10 @@ import "server-only";
 import type { GraphQLResolveInfo } from "graphql";
 import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/services/classes";
 import { leaderboardCsv, resultsCsv } from "@/lib/server/services/grading/csv";
+import { rotateJoinCode } from "@/lib/server/services/grading/join-code";
 import { getPredictionExamples } from "@/lib/server/services/grading/prediction-examples";
+import { readmitMember } from "@/lib/server/services/grading/readmit-member";
+import { listRemovedMembers } from "@/lib/server/services/grading/removed-members";
 import { rescoreSubmission } from "@/lib/server/services/grading/rescore-submission";
 import { removeMember, setMemberRole } from "@/lib/server/services/grading/roles";
 import { listRoster } from "@/lib/server/services/grading/roster";
@@ -26,6 +29,7 @@ import {
   PredictionExamplesType,
   QuotaType,
   RankByEnum,
+  RemovedMemberType,
   RoleEnum,
   RosterMemberType,
   SubmissionPageType,
@@ -129,6 +133,13 @@ builder.queryType({
       args: { classSlug: t.arg.string({ required: true }) },
       resolve: (_root, args, { viewer }) => listRoster(viewer, args),
     }),
+    removedMembers: t.field({
+      type: [RemovedMemberType],
+      description:
+        "People removed from the class, latest first (graders). The join code no longer admits them; `readmitMember` does.",
+      args: { classSlug: t.arg.string({ required: true }) },
+      resolve: (_root, args, { viewer }) => listRemovedMembers(viewer, args),
+    }),
     searchSubmissions: t.field({
       type: SubmissionPageType,
       description: "Submissions with filters and cursor pagination, newest first. Students get only their own.",
@@ -174,7 +185,8 @@ builder.mutationType({
     }),
     joinClass: t.field({
       type: ClassType,
-      description: "Joins a class as a student, by the code its grader shared.",
+      description:
+        "Joins a class as a student, by the code its grader shared. Refused once the code has expired, or if an owner removed you.",
       args: { code: t.arg.string({ required: true }) },
       resolve: (_root, { code }, { viewer }) => joinClass(viewer, code),
     }),
@@ -205,19 +217,25 @@ builder.mutationType({
     updateClassSettings: t.field({
       type: ClassType,
       description:
-        "Sets the daily quota, deadline (null clears it) and architecture visibility (graders). Omitted fields stay.",
+        "Sets the daily quota, deadline, join code expiry (null clears either) and architecture visibility (graders). Omitted fields stay.",
       args: {
         classSlug: t.arg.string({ required: true }),
         dailyQuota: t.arg.int(),
         deadline: t.arg({ type: "DateTime" }),
+        joinCodeExpiresAt: t.arg({
+          type: "DateTime",
+          description: "After this the join code admits nobody new (members stay); a past time closes joining now.",
+        }),
         showArchitectures: t.arg.boolean(),
       },
       resolve: (_root, args, { viewer }) => {
-        // An explicit `deadline: null` clears it; an omitted one (or an unset variable) leaves it alone.
-        const deadlineGiven = Object.hasOwn(args, "deadline");
+        // An explicit null clears a date; an omitted one (or an unset variable) leaves it alone.
+        const date = (name: "deadline" | "joinCodeExpiresAt") =>
+          Object.hasOwn(args, name) ? (args[name] ?? null) : undefined;
         return updateClassSettings(viewer, {
           ...defined(args),
-          deadline: deadlineGiven ? (args.deadline ?? null) : undefined,
+          deadline: date("deadline"),
+          joinCodeExpiresAt: date("joinCodeExpiresAt"),
         });
       },
     }),
@@ -238,9 +256,23 @@ builder.mutationType({
       resolve: (_root, args, { viewer }) => setMemberRole(viewer, { ...args, userId: String(args.userId) }),
     }),
     removeMember: t.boolean({
-      description: "Removes a member from the class; their submissions stay (owner only).",
+      description:
+        "Removes a member (owner only): the join code no longer admits them until `readmitMember`. Their submissions stay.",
       args: { classSlug: t.arg.string({ required: true }), userId: t.arg.id({ required: true }) },
       resolve: (_root, args, { viewer }) => removeMember(viewer, { ...args, userId: String(args.userId) }),
+    }),
+    readmitMember: t.field({
+      type: RosterMemberType,
+      description: "Re-admits someone removed from the class, as a student whatever their former role (owner only).",
+      args: { classSlug: t.arg.string({ required: true }), userId: t.arg.id({ required: true }) },
+      resolve: (_root, args, { viewer }) => readmitMember(viewer, { ...args, userId: String(args.userId) }),
+    }),
+    rotateJoinCode: t.field({
+      type: ClassType,
+      description:
+        "Replaces the join code; the old one stops working at once. A future expiry is kept, a passed one cleared (graders).",
+      args: { classSlug: t.arg.string({ required: true }) },
+      resolve: (_root, args, { viewer }) => rotateJoinCode(viewer, args),
     }),
     createApiToken: t.field({
       type: CreatedApiTokenType,

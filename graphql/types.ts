@@ -3,6 +3,7 @@ import "server-only";
 import type { EpochRecord, TrainingProgress } from "@/lib/progress";
 import type { ClassDetail, ClassSummary } from "@/lib/server/services/classes";
 import type { PredictionExamples } from "@/lib/server/services/grading/prediction-examples";
+import type { RemovedMember } from "@/lib/server/services/grading/removed-members";
 import type { RosterMember } from "@/lib/server/services/grading/roster";
 import type { SubmissionPage } from "@/lib/server/services/grading/search-submissions";
 import type { LeaderboardRow } from "@/lib/server/services/leaderboard";
@@ -43,6 +44,12 @@ export const ClassType = builder.objectRef<ClassSummary & Partial<ClassDetail>>(
       nullable: true,
       description: "Only graders and owners see the join code.",
       resolve: (c) => c.joinCode ?? null,
+    }),
+    joinCodeExpiresAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the join code stops admitting new members; null if never (or not a grader).",
+      resolve: (c) => c.joinCodeExpiresAt ?? null,
     }),
     dailyQuota: t.int({ nullable: true, resolve: (c) => c.dailyQuota ?? null }),
     deadline: t.field({ type: "DateTime", nullable: true, resolve: (c) => c.deadline ?? null }),
@@ -232,6 +239,28 @@ export const RosterMemberType = builder.objectRef<RosterMember>("RosterMember").
     role: t.field({ type: RoleEnum, resolve: (m) => m.role }),
     joinedAt: t.expose("joinedAt", { type: "DateTime" }),
     submissionCount: t.exposeInt("submissionCount"),
+  }),
+});
+
+export const RemovedMemberType = builder.objectRef<RemovedMember>("RemovedMember").implement({
+  description: "Someone an owner removed: the join code no longer admits them until an owner re-admits them.",
+  fields: (t) => ({
+    userId: t.exposeID("userId"),
+    name: t.exposeString("name"),
+    email: t.exposeString("email"),
+    formerRole: t.field({
+      type: RoleEnum,
+      description: "Their role when removed; re-admission restores a student.",
+      resolve: (m) => m.formerRole,
+    }),
+    removedAt: t.expose("removedAt", { type: "DateTime" }),
+    removedBy: t.field({
+      type: PersonType,
+      nullable: true,
+      description: "Null once that account is gone.",
+      resolve: (m) => m.removedBy,
+    }),
+    submissionCount: t.exposeInt("submissionCount", { description: "Their submissions, which stay in the class." }),
   }),
 });
 

@@ -76,7 +76,7 @@ export function RosterTable({
                   label="Remove"
                   accessibleLabel={`Remove ${m.name}`}
                   title={`Remove ${m.name} from the class?`}
-                  message="They lose access to the class. Their submissions and results stay, and they can rejoin with the join code."
+                  message="They lose access to the class, and the join code no longer admits them until an owner re-admits them (under Removed, below). Their submissions and results stay."
                   confirmLabel="Remove"
                   pendingText="Removing…"
                   variant="danger"

@@ -13,12 +13,14 @@ export function ClassSettingsForm({
   classSlug,
   dailyQuota,
   deadline,
+  joinCodeExpiresAt,
   showArchitectures,
 }: {
   action: FormAction;
   classSlug: string;
   dailyQuota: number;
   deadline: Date | null;
+  joinCodeExpiresAt: Date | null;
   showArchitectures: boolean;
 }) {
   const [state, formAction] = useActionState(action, {});
@@ -27,7 +29,13 @@ export function ClassSettingsForm({
   return (
     <form action={formAction} className="space-y-4" aria-label="Class settings" noValidate>
       <input type="hidden" name="classSlug" value={classSlug} />
-      <FormError message={state.fieldErrors?.dailyQuota || state.fieldErrors?.deadline ? undefined : state.error} />
+      <FormError
+        message={
+          state.fieldErrors?.dailyQuota || state.fieldErrors?.deadline || state.fieldErrors?.joinCodeExpiresAt
+            ? undefined
+            : state.error
+        }
+      />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
           label="Daily quota"
@@ -49,6 +57,14 @@ export function ClassSettingsForm({
           hint="Leave empty for no deadline."
           defaultValue={v?.deadline ?? toLocalInput(deadline)}
           error={state.fieldErrors?.deadline}
+        />
+        <Field
+          label="Join code expires (UTC)"
+          name="joinCodeExpiresAt"
+          type="datetime-local"
+          hint="After this the code admits nobody new; members stay. Leave empty for no expiry."
+          defaultValue={v?.joinCodeExpiresAt ?? toLocalInput(joinCodeExpiresAt)}
+          error={state.fieldErrors?.joinCodeExpiresAt}
         />
       </div>
       <div className="flex items-start gap-3">

@@ -2,7 +2,7 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import type { Role } from "@/generated/prisma/enums";
 import { db } from "./db";
-import { forbidden, notFound, unauthenticated } from "./errors";
+import { badInput, forbidden, notFound, unauthenticated } from "./errors";
 import type { SignedInViewer, Viewer } from "./viewer";
 
 // The one place that decides who may do what in a class. Every service that touches
@@ -141,9 +141,13 @@ export function visibility(
 
 /** What the viewer may do in a class, for pages to show or hide controls; the services check again. */
 export interface ClassCapabilities extends Visibility {
-  /** Settings, the roster, every submission, re-scoring and the private reveal: graders and owners. */
+  /**
+   * Settings, the roster (and who was removed), every submission, re-scoring, the private reveal,
+   * and the join code (rotating it, its expiry): graders and owners. Graders hand the code out, so
+   * they can stop a leaked one at once.
+   */
   manage: boolean;
-  /** Roles and removals: owners. */
+  /** Roles, removals and re-admissions (a re-admission undoes a removal): owners. */
   manageMembers: boolean;
   /** Every member's submissions, not only one's own. */
   seeAllSubmissions: boolean;
@@ -159,6 +163,35 @@ export function classCapabilities(access: Pick<ClassAccess, "role" | "isGrader" 
     seeAllSubmissions: access.isGrader,
     submitWithoutQuota: access.isGrader,
   };
+}
+
+/** What `joinClass` found, under its lock, about the person joining and the class's code. */
+export interface JoinState {
+  className: string;
+  joinCodeExpiresAt: Date | null;
+  isMember: boolean;
+  /** Set while an owner's removal stands. */
+  removedAt: Date | null;
+}
+
+/**
+ * Whether a person may join a class by its code. A member is already in (joining again grants
+ * nothing, so neither an expired code nor anything else refuses them); a removed member stays out
+ * until an owner re-admits them; an expired code admits nobody new. The removal is checked first:
+ * a new code would not help a removed member, so telling them to ask for one would mislead.
+ */
+export function requireMayJoin(state: JoinState, now: Date = new Date()): "already-member" | "admit" {
+  if (state.isMember) return "already-member";
+  if (state.removedAt) {
+    throw forbidden(
+      `You were removed from “${state.className}”, so its join code no longer admits you. Ask the instructor to re-admit you.`,
+    );
+  }
+  if (state.joinCodeExpiresAt && now >= state.joinCodeExpiresAt) {
+    const message = "This join code has expired. Ask your instructor for a new one.";
+    throw badInput(message, [{ path: "code", message }]);
+  }
+  return "admit";
 }
 
 /** What the viewer may do with one submission they can open. */

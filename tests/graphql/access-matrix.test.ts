@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
+import { removeMember } from "@/lib/server/services/grading/roles";
 import type { Viewer } from "@/lib/server/viewer";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";
 import {
@@ -15,7 +16,16 @@ import {
 // Every GraphQL operation against every kind of caller. The expected outcome is written out in
 // full for each cell, so adding an operation means deciding who may run it, here, in the open.
 
-const VIEWERS = ["anonymous", "student", "otherStudent", "grader", "owner", "readToken", "otherClassToken"] as const;
+const VIEWERS = [
+  "anonymous",
+  "student",
+  "otherStudent",
+  "grader",
+  "owner",
+  "readToken",
+  "writeToken",
+  "otherClassToken",
+] as const;
 type ViewerName = (typeof VIEWERS)[number];
 type Outcome = "ok" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND";
 
@@ -30,7 +40,7 @@ interface Operation {
   /** Fresh variables per call: mutations that change state get their own row to act on. */
   vars: () => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Outcomes in the order of VIEWERS. */
-  expect: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
+  expect: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
 }
 
 afterAll(discardQueuedWork);
@@ -39,7 +49,7 @@ describe("access matrix: every operation × every kind of caller", () => {
   const viewers = {} as Record<ViewerName, Viewer>;
   let slug: string;
   let classId: string;
-  let joinCode: string;
+  let ownerViewer: Viewer;
   let studentId: string;
   let classmateId: string;
   let ownSubmission: string;
@@ -56,7 +66,8 @@ describe("access matrix: every operation × every kind of caller", () => {
     ]);
     const a = await createClassAs(owner.viewer, "Matrix A");
     const b = await createClassAs(owner.viewer, "Matrix B");
-    ({ slug, id: classId, joinCode } = a);
+    ({ slug, id: classId } = a);
+    ownerViewer = owner.viewer;
     await addMember(classId, grader.id, "GRADER");
     await addMember(classId, student.id);
     await addMember(classId, classmate.id);
@@ -67,6 +78,7 @@ describe("access matrix: every operation × every kind of caller", () => {
     classmateSubmission = (await addScoredSubmission(classmate.id, classId, "theirs", 3)).id;
     // The tokens belong to the owner, so whatever they are refused is refused by the token's limits.
     const read = await tokenViewer(owner.viewer, { name: "read", scopes: ["READ"] });
+    const write = await tokenViewer(owner.viewer, { name: "write", scopes: ["READ", "WRITE"] });
     const otherClass = await tokenViewer(owner.viewer, {
       name: "class B",
       scopes: ["READ", "WRITE"],
@@ -80,6 +92,7 @@ describe("access matrix: every operation × every kind of caller", () => {
       grader: grader.viewer,
       owner: owner.viewer,
       readToken: read.viewer,
+      writeToken: write.viewer,
       otherClassToken: otherClass.viewer,
     } satisfies Record<ViewerName, Viewer>);
   });
@@ -90,124 +103,130 @@ describe("access matrix: every operation × every kind of caller", () => {
       name: "class",
       query: `query($slug: String!) { class(slug: $slug) { id } }`,
       vars: () => ({ slug }),
-      expect: [U, OK, F, OK, OK, OK, F],
+      expect: [U, OK, F, OK, OK, OK, OK, F],
     },
-    { name: "classes", query: `{ classes { id } }`, vars: () => ({}), expect: [U, OK, OK, OK, OK, OK, OK] },
+    { name: "classes", query: `{ classes { id } }`, vars: () => ({}), expect: [U, OK, OK, OK, OK, OK, OK, OK] },
     {
       name: "quota",
       query: `query($slug: String!) { quota(classSlug: $slug) { remaining } }`,
       vars: () => ({ slug }),
-      expect: [U, OK, F, OK, OK, OK, F],
+      expect: [U, OK, F, OK, OK, OK, OK, F],
     },
     {
       name: "submissions (own or all)",
       query: `query($slug: String!) { submissions(classSlug: $slug) { id } }`,
       vars: () => ({ slug }),
-      expect: [U, OK, F, OK, OK, OK, F],
+      expect: [U, OK, F, OK, OK, OK, OK, F],
     },
     {
       name: "searchSubmissions (own or all)",
       query: `query($slug: String!) { searchSubmissions(classSlug: $slug) { totalCount } }`,
       vars: () => ({ slug }),
-      expect: [U, OK, F, OK, OK, OK, F],
+      expect: [U, OK, F, OK, OK, OK, OK, F],
     },
     {
       name: "searchSubmissions of a classmate",
       query: `query($slug: String!, $s: ID) { searchSubmissions(classSlug: $slug, studentId: $s) { totalCount } }`,
       vars: () => ({ slug, s: classmateId }),
-      expect: [U, F, F, OK, OK, OK, F],
+      expect: [U, F, F, OK, OK, OK, OK, F],
     },
     {
       name: "submission (own)",
       query: `query($id: ID!) { submission(id: $id) { id result { testAccuracy } } }`,
       vars: () => ({ id: ownSubmission }),
-      expect: [U, OK, F, OK, OK, OK, F],
+      expect: [U, OK, F, OK, OK, OK, OK, F],
     },
     {
       name: "submission (classmate's)",
       query: `query($id: ID!) { submission(id: $id) { id } }`,
       vars: () => ({ id: classmateSubmission }),
-      expect: [U, F, F, OK, OK, OK, F],
+      expect: [U, F, F, OK, OK, OK, OK, F],
     },
     {
       name: "leaderboard",
       query: `query($slug: String!) { leaderboard(classSlug: $slug) { rank } }`,
       vars: () => ({ slug }),
-      expect: [U, OK, F, OK, OK, OK, F],
+      expect: [U, OK, F, OK, OK, OK, OK, F],
     },
     {
       name: "leaderboard ranked by the private half",
       query: `query($slug: String!) { leaderboard(classSlug: $slug, rankBy: PRIVATE) { rank } }`,
       vars: () => ({ slug }),
-      expect: [U, F, F, OK, OK, OK, F],
+      expect: [U, F, F, OK, OK, OK, OK, F],
     },
     {
       name: "leaderboardCsv",
       query: `query($slug: String!) { leaderboardCsv(classSlug: $slug) }`,
       vars: () => ({ slug }),
-      expect: [U, OK, F, OK, OK, OK, F],
+      expect: [U, OK, F, OK, OK, OK, OK, F],
     },
     {
       name: "resultsCsv",
       query: `query($slug: String!) { resultsCsv(classSlug: $slug) }`,
       vars: () => ({ slug }),
-      expect: [U, F, F, OK, OK, OK, F],
+      expect: [U, F, F, OK, OK, OK, OK, F],
     },
     {
       name: "roster",
       query: `query($slug: String!) { roster(classSlug: $slug) { email role } }`,
       vars: () => ({ slug }),
-      expect: [U, F, F, OK, OK, OK, F],
+      expect: [U, F, F, OK, OK, OK, OK, F],
     },
     {
       name: "predictionExamples (own)",
       query: `query($id: ID!) { predictionExamples(submissionId: $id, trueClass: 0, predictedClass: 1) { total } }`,
       vars: () => ({ id: ownSubmission }),
-      expect: [U, OK, F, OK, OK, OK, F],
+      expect: [U, OK, F, OK, OK, OK, OK, F],
     },
     {
       name: "predictionExamples (classmate's)",
       query: `query($id: ID!) { predictionExamples(submissionId: $id, trueClass: 0, predictedClass: 1) { total } }`,
       vars: () => ({ id: classmateSubmission }),
-      expect: [U, F, F, OK, OK, OK, F],
+      expect: [U, F, F, OK, OK, OK, OK, F],
     },
-    { name: "apiTokens", query: `{ apiTokens { id } }`, vars: () => ({}), expect: [U, OK, OK, OK, OK, F, F] },
+    {
+      name: "removedMembers",
+      query: `query($slug: String!) { removedMembers(classSlug: $slug) { userId formerRole } }`,
+      vars: () => ({ slug }),
+      expect: [U, F, F, OK, OK, OK, OK, F],
+    },
+    { name: "apiTokens", query: `{ apiTokens { id } }`, vars: () => ({}), expect: [U, OK, OK, OK, OK, F, F, F] },
     // ---- mutations
     {
       name: "submit",
       query: `mutation($slug: String!, $arch: JSON!) { submit(classSlug: $slug, name: "matrix", architecture: $arch) { id } }`,
       vars: () => ({ slug, arch: MLP }),
-      expect: [U, OK, F, OK, OK, F, F],
+      expect: [U, OK, F, OK, OK, F, OK, F],
     },
     {
       name: "cancelSubmission (the student's queued run)",
       query: `mutation($id: ID!) { cancelSubmission(id: $id) { status } }`,
       vars: async () => ({ id: await addPlainSubmission(studentId, classId, "QUEUED") }),
-      expect: [U, OK, F, OK, OK, F, F],
+      expect: [U, OK, F, OK, OK, F, OK, F],
     },
     {
       name: "rescoreSubmission (the student's failed run)",
       query: `mutation($id: ID!) { rescoreSubmission(id: $id) { status } }`,
       vars: async () => ({ id: await addPlainSubmission(studentId, classId, "FAILED") }),
-      expect: [U, F, F, OK, OK, F, F],
+      expect: [U, F, F, OK, OK, F, OK, F],
     },
     {
       name: "updateClassSettings",
       query: `mutation($slug: String!) { updateClassSettings(classSlug: $slug, dailyQuota: 50) { dailyQuota } }`,
       vars: () => ({ slug }),
-      expect: [U, F, F, OK, OK, F, F],
+      expect: [U, F, F, OK, OK, F, OK, F],
     },
     {
       name: "revealPrivateLeaderboard",
       query: `mutation($slug: String!) { revealPrivateLeaderboard(classSlug: $slug, revealed: false) { privateRevealed } }`,
       vars: () => ({ slug }),
-      expect: [U, F, F, OK, OK, F, F],
+      expect: [U, F, F, OK, OK, F, OK, F],
     },
     {
       name: "setMemberRole",
       query: `mutation($slug: String!, $u: ID!) { setMemberRole(classSlug: $slug, userId: $u, role: STUDENT) { role } }`,
       vars: () => ({ slug, u: classmateId }),
-      expect: [U, F, F, F, OK, F, F],
+      expect: [U, F, F, F, OK, F, OK, F],
     },
     {
       name: "removeMember",
@@ -217,31 +236,51 @@ describe("access matrix: every operation × every kind of caller", () => {
         await addMember(classId, extra.id);
         return { slug, u: extra.id };
       },
-      expect: [U, F, F, F, OK, F, F],
+      expect: [U, F, F, F, OK, F, OK, F],
+    },
+    {
+      name: "readmitMember (someone the owner removed)",
+      query: `mutation($slug: String!, $u: ID!) { readmitMember(classSlug: $slug, userId: $u) { role } }`,
+      vars: async () => {
+        const extra = await makeUser("Matrix Removed");
+        await addMember(classId, extra.id);
+        await removeMember(ownerViewer, { classSlug: slug, userId: extra.id });
+        return { slug, u: extra.id };
+      },
+      expect: [U, F, F, F, OK, F, OK, F],
+    },
+    {
+      name: "rotateJoinCode",
+      query: `mutation($slug: String!) { rotateJoinCode(classSlug: $slug) { joinCode } }`,
+      vars: () => ({ slug }),
+      expect: [U, F, F, OK, OK, F, OK, F],
     },
     {
       name: "createClass",
       query: `mutation { createClass(name: "Matrix extra class") { id } }`,
       vars: () => ({}),
-      expect: [U, OK, OK, OK, OK, F, F],
+      expect: [U, OK, OK, OK, OK, F, OK, F],
     },
     {
       name: "joinClass",
       query: `mutation($code: String!) { joinClass(code: $code) { id } }`,
-      vars: () => ({ code: joinCode }),
-      expect: [U, OK, OK, OK, OK, F, F],
+      // Read at each call: rotateJoinCode above replaced the code the class was created with.
+      vars: async () => ({
+        code: (await db.class.findUniqueOrThrow({ where: { id: classId }, select: { joinCode: true } })).joinCode,
+      }),
+      expect: [U, OK, OK, OK, OK, F, OK, F],
     },
     {
       name: "createApiToken",
       query: `mutation { createApiToken(name: "matrix") { token } }`,
       vars: () => ({}),
-      expect: [U, OK, OK, OK, OK, F, F],
+      expect: [U, OK, OK, OK, OK, F, F, F],
     },
     {
       name: "revokeApiToken (the owner's)",
       query: `mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`,
       vars: () => ({ id: ownerDummyToken }),
-      expect: [U, N, N, N, OK, F, F],
+      expect: [U, N, N, N, OK, F, F, F],
     },
   ];
 

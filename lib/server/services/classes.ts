@@ -6,6 +6,7 @@ import {
   type ClassCapabilities,
   classCapabilities,
   requireClassAccess,
+  requireMayJoin,
   requireSignedIn,
   requireUnscopedReach,
 } from "../access";
@@ -13,13 +14,14 @@ import { db } from "../db";
 import { badInput } from "../errors";
 import { parseInput } from "../input";
 import type { Viewer } from "../viewer";
+import { lockMembership } from "./membership-lock";
 import { isUniqueViolation } from "./users";
 
 // Join codes avoid look-alike characters (0/O, 1/I/L) because people read them aloud in class.
 const JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 const JOIN_CODE_LENGTH = 8;
 
-function newJoinCode(): string {
+export function newJoinCode(): string {
   let code = "";
   for (let i = 0; i < JOIN_CODE_LENGTH; i++) code += JOIN_ALPHABET[randomInt(JOIN_ALPHABET.length)];
   return code;
@@ -60,6 +62,8 @@ export interface ClassSummary {
 export interface ClassDetail extends ClassSummary {
   /** Only graders and owners see the join code. */
   joinCode: string | null;
+  /** When the join code stops admitting new members (graders and owners; null otherwise or never). */
+  joinCodeExpiresAt: Date | null;
   dailyQuota: number;
   deadline: Date | null;
   privateRevealed: boolean;
@@ -135,6 +139,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
       slug: true,
       createdAt: true,
       joinCode: true,
+      joinCodeExpiresAt: true,
       dailyQuota: true,
       deadline: true,
       privateRevealed: true,
@@ -150,6 +155,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
     role: access.role,
     memberCount: c._count.memberships,
     joinCode: access.isGrader ? c.joinCode : null,
+    joinCodeExpiresAt: access.isGrader ? c.joinCodeExpiresAt : null,
     dailyQuota: c.dailyQuota,
     deadline: c.deadline,
     privateRevealed: c.privateRevealed,
@@ -158,22 +164,41 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
   };
 }
 
+/**
+ * Joins a class as a student by its code. The class row is read with FOR KEY SHARE, so a rotation
+ * committing meanwhile leaves the old code finding nothing, and the membership is decided under
+ * the member lock that removals and re-admissions take too (`requireMayJoin` decides).
+ */
 export async function joinClass(viewer: Viewer, codeInput: unknown): Promise<ClassDetail> {
   const user = requireSignedIn(viewer, "write");
   const code = parseInput(joinCodeSchema, codeInput);
-  const klass = await db.class.findUnique({ where: { joinCode: code }, select: { id: true, slug: true } });
-  if (!klass) {
-    throw badInput("No class has this join code. Check it with your instructor.", [
-      { path: "code", message: "No class has this join code." },
-    ]);
-  }
-  requireUnscopedReach(viewer, "write", klass.id);
-  // Joining twice is harmless, and must never demote a grader to student.
-  await db.membership.upsert({
-    where: { userId_classId: { userId: user.userId, classId: klass.id } },
-    create: { userId: user.userId, classId: klass.id, role: "STUDENT" },
-    update: {},
-    select: { role: true },
+  const slug = await db.$transaction(async (tx) => {
+    const [klass] = await tx.$queryRaw<{ id: string; slug: string; name: string; joinCodeExpiresAt: Date | null }[]>`
+      SELECT id, slug, name, "joinCodeExpiresAt" FROM "Class" WHERE "joinCode" = ${code} FOR KEY SHARE`;
+    if (!klass) {
+      throw badInput("No class has this join code. Check it with your instructor.", [
+        { path: "code", message: "No class has this join code." },
+      ]);
+    }
+    requireUnscopedReach(viewer, "write", klass.id);
+    await lockMembership(tx, klass.id, user.userId);
+    const where = { userId_classId: { userId: user.userId, classId: klass.id } };
+    const member = await tx.membership.findUnique({ where, select: { role: true } });
+    const removal = member ? null : await tx.memberRemoval.findUnique({ where, select: { removedAt: true } });
+    const decision = requireMayJoin({
+      className: klass.name,
+      joinCodeExpiresAt: klass.joinCodeExpiresAt,
+      isMember: member !== null,
+      removedAt: removal?.removedAt ?? null,
+    });
+    // Joining twice is harmless, and must never demote a grader to student.
+    if (decision === "admit") {
+      await tx.membership.create({
+        data: { userId: user.userId, classId: klass.id, role: "STUDENT" },
+        select: { role: true },
+      });
+    }
+    return klass.slug;
   });
-  return getClass(viewer, klass.slug);
+  return getClass(viewer, slug);
 }

@@ -2,6 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { type FormState, formStateFromError, formValues } from "@/lib/server/action-state";
 import { viewerFromSession } from "@/lib/server/request-viewer";
+import { rotateJoinCode } from "@/lib/server/services/grading/join-code";
+import { readmitMember } from "@/lib/server/services/grading/readmit-member";
 import { rescoreSubmission } from "@/lib/server/services/grading/rescore-submission";
 import { removeMember, setMemberRole } from "@/lib/server/services/grading/roles";
 import { revealPrivateLeaderboard, updateClassSettings } from "@/lib/server/services/grading/settings";
@@ -36,7 +38,7 @@ async function perform(
 const done = () => ({ done: String(Date.now()) });
 
 /** `<input type="datetime-local">` gives "YYYY-MM-DDTHH:mm" with no zone; the form says UTC. */
-function deadlineFromForm(value: string | undefined): string | null | undefined {
+function dateFromForm(value: string | undefined): string | null | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (!trimmed) return null;
@@ -44,7 +46,7 @@ function deadlineFromForm(value: string | undefined): string | null | undefined 
 }
 
 export async function updateSettingsAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["classSlug", "dailyQuota", "deadline"]);
+  const values = formValues(formData, ["classSlug", "dailyQuota", "deadline", "joinCodeExpiresAt"]);
   values.showArchitectures = formData.get("showArchitectures") === "on" ? "on" : "";
   const quota = values.dailyQuota?.trim();
   return perform(
@@ -54,7 +56,8 @@ export async function updateSettingsAction(_prev: FormState, formData: FormData)
         classSlug: values.classSlug,
         // An empty or non-numeric quota reaches the service as NaN and is rejected there, by field.
         dailyQuota: quota === undefined ? undefined : quota === "" ? Number.NaN : Number(quota),
-        deadline: deadlineFromForm(values.deadline),
+        deadline: dateFromForm(values.deadline),
+        joinCodeExpiresAt: dateFromForm(values.joinCodeExpiresAt),
         showArchitectures: values.showArchitectures === "on",
       }),
     // The form shows what was saved (the inputs are uncontrolled and keep it).
@@ -81,6 +84,20 @@ export async function setRoleAction(_prev: FormState, formData: FormData): Promi
 export async function removeMemberAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["classSlug", "userId"]);
   return perform(values, (viewer) => removeMember(viewer, values), { result: done });
+}
+
+export async function readmitMemberAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["classSlug", "userId"]);
+  return perform(values, (viewer) => readmitMember(viewer, values), { result: done });
+}
+
+export async function rotateJoinCodeAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["classSlug"]);
+  // The class page shows graders the code too.
+  return perform(values, (viewer) => rotateJoinCode(viewer, values), {
+    result: done,
+    alsoRevalidate: [`/classes/${values.classSlug}`],
+  });
 }
 
 export async function rescoreAction(_prev: FormState, formData: FormData): Promise<FormState> {

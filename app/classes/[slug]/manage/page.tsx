@@ -2,8 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { cancelSubmissionAction } from "@/app/submissions/actions";
 import { AutoRefresh } from "@/components/auto-refresh";
-import { ExportsCard, JoinCodeCard, SettingsCard } from "@/components/grading/class-cards";
+import { ExportsCard, SettingsCard } from "@/components/grading/class-cards";
+import { JoinCodeCard } from "@/components/grading/join-code-card";
 import { PrivateBoardCard } from "@/components/grading/private-board-card";
+import { RemovedMembersCard } from "@/components/grading/removed-members-card";
 import { RosterTable } from "@/components/grading/roster-table";
 import { type Filters, submissionsHref } from "@/components/grading/submission-filters";
 import { SubmissionsCard } from "@/components/grading/submissions-card";
@@ -11,10 +13,19 @@ import { PageHeader, pluralize } from "@/components/ui";
 import { AppError } from "@/lib/server/errors";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
+import { listRemovedMembers } from "@/lib/server/services/grading/removed-members";
 import { listRoster } from "@/lib/server/services/grading/roster";
 import { type SubmissionPage, searchSubmissions } from "@/lib/server/services/grading/search-submissions";
 import { ACTIVE_STATUSES, isActive, TERMINAL_STATUSES } from "@/lib/submission-status";
-import { removeMemberAction, rescoreAction, revealAction, setRoleAction, updateSettingsAction } from "./actions";
+import {
+  readmitMemberAction,
+  removeMemberAction,
+  rescoreAction,
+  revealAction,
+  rotateJoinCodeAction,
+  setRoleAction,
+  updateSettingsAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Manage class" };
 
@@ -51,7 +62,9 @@ export default async function ManageClassPage({
   // What this viewer may do here, as the service decided it; the sections get plain flags.
   const canManageMembers = klass.viewerCan.manageMembers;
   // The roster is for graders only: the service's own check turns a student away with a 403.
-  const roster = await loadForPage(() => listRoster(viewer, { classSlug: slug }));
+  const [roster, removed] = await loadForPage(() =>
+    Promise.all([listRoster(viewer, { classSlug: slug }), listRemovedMembers(viewer, { classSlug: slug })]),
+  );
 
   const filters = readFilters(sp);
   const after = one(sp.after) || undefined;
@@ -104,10 +117,17 @@ export default async function ManageClassPage({
             classSlug={slug}
             dailyQuota={klass.dailyQuota}
             deadline={klass.deadline}
+            joinCodeExpiresAt={klass.joinCodeExpiresAt}
             showArchitectures={klass.showArchitectures}
           />
           <div className="space-y-6">
-            <JoinCodeCard joinCode={klass.joinCode} />
+            <JoinCodeCard
+              classSlug={slug}
+              joinCode={klass.joinCode}
+              expiresAt={klass.joinCodeExpiresAt}
+              now={new Date()}
+              rotateAction={rotateJoinCodeAction}
+            />
             <ExportsCard classSlug={slug} />
           </div>
         </div>
@@ -120,6 +140,12 @@ export default async function ManageClassPage({
           submissionsHref={(userId) => submissionsHref(base, { student: userId, status: "", from: "", to: "" })}
           setRoleAction={setRoleAction}
           removeMemberAction={removeMemberAction}
+        />
+        <RemovedMembersCard
+          classSlug={slug}
+          removed={removed}
+          canManageMembers={canManageMembers}
+          readmitAction={readmitMemberAction}
         />
         <SubmissionsCard
           base={base}

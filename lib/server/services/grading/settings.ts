@@ -11,11 +11,16 @@ const classSettingsSchema = z.object({
   dailyQuota: z.number().int().min(0, "The quota cannot be negative.").max(1000, "At most 1000 a day.").optional(),
   /** null clears the deadline. */
   deadline: z.coerce.date().nullable().optional(),
+  /** When the join code stops admitting new members; null: never. A past time closes joining now. */
+  joinCodeExpiresAt: z.coerce.date().nullable().optional(),
   showArchitectures: z.boolean().optional(),
   privateRevealed: z.boolean().optional(),
 });
 
-/** Graders set the daily quota, deadline and what students see. Omitted fields stay as they are. */
+/**
+ * Graders set the daily quota, deadline, the join code's expiry and what students see. Omitted
+ * fields stay as they are.
+ */
 export async function updateClassSettings(viewer: Viewer, input: unknown): Promise<ClassDetail> {
   const data = parseInput(classSettingsSchema, input);
   const access = await requireClassAccess(viewer, { slug: data.classSlug }, { minRole: "GRADER", intent: "write" });
@@ -24,6 +29,7 @@ export async function updateClassSettings(viewer: Viewer, input: unknown): Promi
     data: {
       ...(data.dailyQuota !== undefined ? { dailyQuota: data.dailyQuota } : {}),
       ...(data.deadline !== undefined ? { deadline: data.deadline } : {}),
+      ...(data.joinCodeExpiresAt !== undefined ? { joinCodeExpiresAt: data.joinCodeExpiresAt } : {}),
       ...(data.showArchitectures !== undefined ? { showArchitectures: data.showArchitectures } : {}),
       ...(data.privateRevealed !== undefined ? { privateRevealed: data.privateRevealed } : {}),
     },
