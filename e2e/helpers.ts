@@ -8,6 +8,18 @@ import { type Browser, expect, type Page } from "@playwright/test";
 export const E2E_SIGNIN_LIMIT = 4;
 
 /**
+ * The one proxy the e2e server trusts (CATWALK_TRUSTED_PROXIES): the browser's own address. A
+ * context with an X-Forwarded-For header then looks like a client behind that proxy.
+ */
+export const E2E_TRUSTED_PROXY = "127.0.0.1";
+
+/** A browser context whose requests come, through the trusted proxy, from `address`. */
+export async function contextFrom(browser: Browser, address: string): Promise<Page> {
+  const context = await browser.newContext({ extraHTTPHeaders: { "X-Forwarded-For": address } });
+  return context.newPage();
+}
+
+/**
  * Signs a new user up in a fresh browser context and returns its page on /classes.
  * `tag` keeps emails unique across spec files that run against the same database.
  */

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/lib/auth";
 import { type FormState, formStateFromError, formValues } from "@/lib/server/action-state";
-import { clientIp } from "@/lib/server/rate-limit";
+import { clientIp } from "@/lib/server/client-address";
 import { registerUser } from "@/lib/server/services/users";
 
 function safeNext(value: FormDataEntryValue | null): string {

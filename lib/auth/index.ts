@@ -1,8 +1,8 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { clientIp } from "@/lib/server/client-address";
 import { AppError } from "@/lib/server/errors";
-import { clientIp } from "@/lib/server/rate-limit";
 import { verifyCredentials } from "@/lib/server/services/users";
 
 /** Sign-in refused by the rate limit; the sign-in form tells the user to wait (see `code`). */
