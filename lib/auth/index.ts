@@ -5,9 +5,15 @@ import { clientIp } from "@/lib/server/client-address";
 import { AppError } from "@/lib/server/errors";
 import { verifyCredentials } from "@/lib/server/services/users";
 
-/** Sign-in refused by the rate limit; the sign-in form tells the user to wait (see `code`). */
-class RateLimitedSignIn extends CredentialsSignin {
-  code = "rate_limited";
+/**
+ * Sign-in refused by a rate limit. Auth.js appends a documentation link to `message`, so the
+ * sign-in form shows `userMessage` (how long to wait) instead; `code` survives minification.
+ */
+export class RateLimitedSignIn extends CredentialsSignin {
+  override code = "rate_limited";
+  constructor(readonly userMessage: string) {
+    super(userMessage);
+  }
 }
 
 // Credentials sign-in needs JWT sessions (there is no adapter session table); the token
@@ -18,11 +24,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
   pages: { signIn: "/signin" },
   logger: {
-    // A wrong password is an expected outcome, shown to the user; not an error for the log.
-    // Auth.js's `type` survives minification (class names don't: in a production build the name is "j").
+    // A wrong password or a rate-limited attempt is an expected outcome, shown to the user; not
+    // an error for the log. `type` and `code` survive minification (class names don't).
     error(error) {
       const type = (error as { type?: string }).type ?? error.name;
-      if (type !== "CredentialsSignin" && error.name !== "RateLimitedSignIn") console.error("[auth]", error);
+      if (type !== "CredentialsSignin") console.error("[auth]", error);
     },
   },
   providers: [

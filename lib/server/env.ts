@@ -76,8 +76,12 @@ const schema = z.object({
    * linklocal, uniquelocal), comma-separated. Default none: the client is the socket's peer.
    */
   CATWALK_TRUSTED_PROXIES: trustList,
-  CATWALK_RATE_SIGNIN_PER_15MIN: int(1, 10),
-  CATWALK_RATE_SIGNIN_IP_PER_15MIN: int(1, 100),
+  /** Failed sign-ins in a row for one account from one address before each further one waits. */
+  CATWALK_RATE_SIGNIN_FREE_FAILURES: int(1, 5),
+  /** The longest wait between failed sign-ins (the wait doubles from 1 s up to this). */
+  CATWALK_RATE_SIGNIN_MAX_DELAY_SECONDS: int(1, 900),
+  /** Failed sign-ins from one address per day, over all accounts, before it is refused until the day is over. */
+  CATWALK_RATE_SIGNIN_FAILURES_PER_ADDRESS_PER_DAY: int(1, 100),
   CATWALK_RATE_SIGNUP_PER_HOUR: int(1, 20),
   CATWALK_RATE_SUBMIT_PER_MINUTE: int(1, 10),
 
