@@ -4,6 +4,7 @@ import { z } from "zod";
 import { db } from "../db";
 import { badInput } from "../errors";
 import { parseInput } from "../input";
+import { newPasswordSchema, passwordIssues } from "../password-policy";
 import { hitRateLimit, rateRules } from "../rate-limit";
 import { limitPasswordCheck } from "../sign-in-limit";
 
@@ -14,11 +15,17 @@ const emailSchema = z
   .pipe(z.email({ message: "Enter a valid email address." }))
   .pipe(z.string().max(254));
 
-const signUpSchema = z.object({
-  email: emailSchema,
-  name: z.string().trim().min(1, "Enter your name.").max(100, "Keep the name under 100 characters."),
-  password: z.string().min(8, "Use at least 8 characters.").max(200, "Keep the password under 200 characters."),
-});
+const signUpSchema = z
+  .object({
+    email: emailSchema,
+    name: z.string().trim().min(1, "Enter your name.").max(100, "Keep the name under 100 characters."),
+    password: newPasswordSchema,
+  })
+  .superRefine(({ email, password }, ctx) => {
+    for (const issue of passwordIssues(password, email)) {
+      ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
+    }
+  });
 
 export interface PublicUser {
   id: string;
