@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { auth } from "@/lib/auth";
+import { sessionUser } from "@/lib/server/request-viewer";
 import { signOutAction } from "./(auth)/actions";
 import "./globals.css";
 
@@ -13,8 +13,8 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const session = await auth();
-  const user = session?.user;
+  // The session as the server sees it: a cookie whose session has ended shows "Sign in".
+  const user = await sessionUser();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
@@ -48,6 +48,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <span className="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
                   {user.name}
                 </span>
+                <Link
+                  href="/settings/account"
+                  className="rounded-md px-2 py-1 font-medium text-slate-700 hover:bg-slate-100"
+                >
+                  Account
+                </Link>
                 <form action={signOutAction}>
                   <button type="submit" className="rounded-md px-2 py-1 font-medium text-slate-700 hover:bg-slate-100">
                     Sign out

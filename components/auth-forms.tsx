@@ -30,9 +30,11 @@ export function SignInForm({ action, next }: { action: Action; next?: string }) 
 
 export function SignUpForm({ action, next }: { action: Action; next?: string }) {
   const [state, formAction] = useActionState(action, {});
+  // Field errors stand beside their fields; the summary is for errors that belong to none.
+  const hasFieldError = Object.keys(state.fieldErrors ?? {}).length > 0;
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormError message={state.error} />
+      <FormError message={hasFieldError ? undefined : state.error} />
       <input type="hidden" name="next" value={next ?? "/classes"} />
       <Field
         label="Name"
@@ -58,7 +60,7 @@ export function SignUpForm({ action, next }: { action: Action; next?: string }) 
         autoComplete="new-password"
         required
         minLength={8}
-        hint="At least 8 characters."
+        hint="At least 8 characters, and not a common password."
         error={state.fieldErrors?.password}
       />
       <SubmitButton pendingText="Creating account…" className="w-full">

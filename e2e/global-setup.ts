@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "../tests/helpers/database";
 import { spawnWorker } from "../tests/helpers/worker-process";
-import { E2E_SIGNIN_LIMIT } from "./helpers";
+import { E2E_LIMITS, E2E_TRUSTED_PROXY } from "./helpers";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 /** The committed 2,000 + 1,000 image subset: a submission trains on it in seconds. */
@@ -22,7 +22,7 @@ async function waitForServer(url: string, timeoutMs: number, exited: () => strin
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const exit = exited();
-    if (exit) throw new Error(`next start exited before answering: ${exit}`);
+    if (exit) throw new Error(`the web server exited before answering: ${exit}`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -47,14 +47,21 @@ export default async function globalSetup() {
     NEXT_TELEMETRY_DISABLED: "1",
     // The web app renders gallery images from the same test file the worker scores on.
     FASHION_MNIST_DIR: FIXTURE_DIR,
-    // A small sign-in limit (the default stays 10) so sign-in-limit.spec.ts reaches it quickly.
-    CATWALK_RATE_SIGNIN_PER_15MIN: String(E2E_SIGNIN_LIMIT),
+    // Loopback's 127.0.0.1 plays a proxy in front of the app (browser contexts send the
+    // X-Forwarded-For it would add); other loopback addresses are untrusted direct clients.
+    CATWALK_TRUSTED_PROXIES: E2E_TRUSTED_PROXY,
+    // Small sign-in limits (defaults 5 and 100) so the specs reach them in a few attempts.
+    CATWALK_RATE_SIGNIN_FREE_FAILURES: String(E2E_LIMITS.freeFailures),
+    CATWALK_RATE_SIGNIN_FAILURES_PER_ADDRESS_PER_DAY: String(E2E_LIMITS.failuresPerAddress),
   };
-  const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(PORT)], {
-    env,
-    stdio: ["ignore", "inherit", "inherit"],
-    detached: true,
-  });
+  // The platform's own web server (what `npm start` runs), not `next start`: it hands the app each
+  // request's socket address, which the forwarded-for and sign-in specs depend on.
+  const server = spawn(
+    process.execPath,
+    ["--import", "tsx", "scripts/platform/web-server.ts", "-H", "127.0.0.1", "-p", String(PORT)],
+    // `next start` sets NODE_ENV itself; a custom server is told (React's production build).
+    { env: { ...env, NODE_ENV: "production" as const }, stdio: ["ignore", "inherit", "inherit"], detached: true },
+  );
   let exitInfo: string | null = null;
   server.on("exit", (code, signal) => (exitInfo = `code ${code}, signal ${signal}`));
   let worker: ChildProcess | null = null;

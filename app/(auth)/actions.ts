@@ -1,9 +1,9 @@
 "use server";
 import { headers } from "next/headers";
 import { AuthError, CredentialsSignin } from "next-auth";
-import { signIn, signOut } from "@/lib/auth";
+import { type RateLimitedSignIn, signIn, signOut } from "@/lib/auth";
 import { type FormState, formStateFromError, formValues } from "@/lib/server/action-state";
-import { clientIp } from "@/lib/server/rate-limit";
+import { clientIp } from "@/lib/server/client-address";
 import { registerUser } from "@/lib/server/services/users";
 
 function safeNext(value: FormDataEntryValue | null): string {
@@ -22,7 +22,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
   } catch (error) {
     // signIn throws Next's redirect on success: only Auth.js errors are failures.
     if (error instanceof CredentialsSignin && error.code === "rate_limited") {
-      return { error: "Too many sign-in attempts. Wait a few minutes and try again.", values };
+      return { error: (error as RateLimitedSignIn).userMessage, values };
     }
     if (error instanceof AuthError) return { error: "Wrong email or password.", values };
     throw error;

@@ -1,28 +1,43 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { clientIp } from "@/lib/server/client-address";
 import { AppError } from "@/lib/server/errors";
-import { clientIp } from "@/lib/server/rate-limit";
+import { endSession, SESSION_MAX_AGE_SECONDS, startSession } from "@/lib/server/services/sessions";
 import { verifyCredentials } from "@/lib/server/services/users";
 
-/** Sign-in refused by the rate limit; the sign-in form tells the user to wait (see `code`). */
-class RateLimitedSignIn extends CredentialsSignin {
-  code = "rate_limited";
+declare module "next-auth" {
+  interface Session {
+    /** The Session row this cookie stands for (services/sessions.ts). */
+    sessionId?: string;
+  }
 }
 
-// Credentials sign-in needs JWT sessions (there is no adapter session table); the token
-// carries only the user id, and roles are read from memberships per request, so a role
-// change takes effect immediately rather than at the next sign-in.
+/**
+ * Sign-in refused by a rate limit. Auth.js appends a documentation link to `message`, so the
+ * sign-in form shows `userMessage` (how long to wait) instead; `code` survives minification.
+ */
+export class RateLimitedSignIn extends CredentialsSignin {
+  override code = "rate_limited";
+  constructor(readonly userMessage: string) {
+    super(userMessage);
+  }
+}
+
+// Credentials sign-in needs JWT sessions (there is no adapter session table). The token carries
+// the user id and the id of a Session row; lib/server/request-viewer.ts checks per request that
+// the row still exists, which is what makes sign-out and "sign out everywhere" real. Roles are
+// read from memberships per request, so a role change takes effect immediately.
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
-  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/signin" },
   logger: {
-    // A wrong password is an expected outcome, shown to the user; not an error for the log.
-    // Auth.js's `type` survives minification (class names don't: in a production build the name is "j").
+    // A wrong password or a rate-limited attempt is an expected outcome, shown to the user; not
+    // an error for the log. `type` and `code` survive minification (class names don't).
     error(error) {
       const type = (error as { type?: string }).type ?? error.name;
-      if (type !== "CredentialsSignin" && error.name !== "RateLimitedSignIn") console.error("[auth]", error);
+      if (type !== "CredentialsSignin") console.error("[auth]", error);
     },
   },
   providers: [
@@ -41,13 +56,25 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+    async jwt({ token, user, trigger }) {
+      if (trigger === "signIn" && user?.id) {
+        token.sub = user.id;
+        token.sid = await startSession(user.id);
+      }
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      if (typeof token.sid === "string") session.sessionId = token.sid;
       return session;
+    },
+  },
+  events: {
+    // Sign-out (the header's button, or a POST to /api/auth/signout) ends this session on the
+    // server too, so a copy of the cookie stops working.
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") await endSession(sid);
     },
   },
 });

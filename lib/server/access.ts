@@ -80,9 +80,16 @@ export async function requireClassAccess(
 }
 
 /** Token management needs a signed-in person: a token must not mint or revoke tokens (no escalation). */
-export function requireSession(viewer: Viewer): SignedInViewer {
+/**
+ * What only a person signed in on the website may do (tokens, sessions, the password): a token
+ * must not mint tokens or change the credentials it was made under. `what` completes the refusal.
+ */
+export function requireSession(
+  viewer: Viewer,
+  what = "manage API tokens",
+): Extract<SignedInViewer, { via: "session" }> {
   const signedIn = requireSignedIn(viewer, "write");
-  if (signedIn.via !== "session") throw forbidden("API tokens cannot manage API tokens; sign in on the website.");
+  if (signedIn.via !== "session") throw forbidden(`API tokens cannot ${what}; sign in on the website.`);
   return signedIn;
 }
 

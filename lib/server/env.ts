@@ -1,4 +1,5 @@
 import "server-only";
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 import { DEFAULT_LIMITS } from "@/trainer/arch";
 
@@ -19,6 +20,31 @@ const flag = (fallback: boolean) =>
   z
     .preprocess(unset, z.enum(["0", "1", "true", "false"]).default(fallback ? "1" : "0"))
     .transform((v) => v === "1" || v === "true");
+
+/** A comma-separated list of proxy addresses, each checked the way proxy-addr will read it. */
+const trustList = z.preprocess(
+  (value) => (typeof value === "string" ? value : ""),
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        try {
+          proxyaddr.compile(entry);
+        } catch {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${entry}" is not an IP address, a CIDR range or a proxy-addr name`,
+          });
+        }
+      }
+    }),
+);
 
 const schema = z.object({
   /** PostgreSQL for the app, the queue and the rate limits. Needed at first query, not at build. */
@@ -45,8 +71,17 @@ const schema = z.object({
   /** How often pg-boss looks for dead workers' jobs. */
   CATWALK_QUEUE_MONITOR_SECONDS: z.preprocess(unset, z.coerce.number().min(1).default(15)),
 
-  CATWALK_RATE_SIGNIN_PER_15MIN: int(1, 10),
-  CATWALK_RATE_SIGNIN_IP_PER_15MIN: int(1, 100),
+  /**
+   * Proxies whose X-Forwarded-For is believed: addresses, CIDRs or proxy-addr's names (loopback,
+   * linklocal, uniquelocal), comma-separated. Default none: the client is the socket's peer.
+   */
+  CATWALK_TRUSTED_PROXIES: trustList,
+  /** Failed sign-ins in a row for one account from one address before each further one waits. */
+  CATWALK_RATE_SIGNIN_FREE_FAILURES: int(1, 5),
+  /** The longest wait between failed sign-ins (the wait doubles from 1 s up to this). */
+  CATWALK_RATE_SIGNIN_MAX_DELAY_SECONDS: int(1, 900),
+  /** Failed sign-ins from one address per day, over all accounts, before it is refused until the day is over. */
+  CATWALK_RATE_SIGNIN_FAILURES_PER_ADDRESS_PER_DAY: int(1, 100),
   CATWALK_RATE_SIGNUP_PER_HOUR: int(1, 20),
   CATWALK_RATE_SUBMIT_PER_MINUTE: int(1, 10),
 

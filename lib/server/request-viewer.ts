@@ -1,14 +1,25 @@
 import "server-only";
+import { cache } from "react";
 import { auth } from "@/lib/auth";
 import { unauthenticated } from "./errors";
+import { resolveSession, type SessionUser } from "./services/sessions";
 import { viewerFromToken } from "./services/tokens";
 import { anonymous, type Viewer } from "./viewer";
 
+/**
+ * The signed-in user behind this request's session cookie, or null when there is none or its
+ * session has ended (signed out, ended elsewhere, password changed). One query, and once per
+ * request: React's `cache` shares it between the layout and the page of one render.
+ */
+export const sessionUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await auth();
+  return resolveSession({ userId: session?.user?.id, sessionId: session?.sessionId });
+});
+
 /** The viewer behind the current session cookie (pages and server actions). */
 export async function viewerFromSession(): Promise<Viewer> {
-  const session = await auth();
-  const userId = session?.user?.id;
-  return userId ? { kind: "user", via: "session", userId } : anonymous;
+  const user = await sessionUser();
+  return user ? { kind: "user", via: "session", userId: user.id, sessionId: user.sessionId } : anonymous;
 }
 
 /**

@@ -5,7 +5,13 @@ import type { TokenScope } from "@/generated/prisma/enums";
 // and handed to every service function. Services never look at requests themselves.
 export type Viewer =
   | { kind: "anonymous" }
-  | { kind: "user"; userId: string; via: "session" }
+  | {
+      kind: "user";
+      userId: string;
+      via: "session";
+      /** The Session row behind the cookie; absent for viewers made outside a request (tests, scripts). */
+      sessionId?: string;
+    }
   | {
       kind: "user";
       userId: string;

@@ -38,14 +38,18 @@ export interface ServiceSpec {
 }
 
 const nextCli = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
+const webServerEntry = join(projectRoot, "scripts", "platform", "web-server.ts");
 const workerEntry = join(projectRoot, "worker", "main.ts");
 
 export function platformServices(env: { HOSTNAME: string; PORT: string }): ServiceSpec[] {
   return [
     {
+      // Next's request handler behind our own HTTP server, which tells the app each request's
+      // socket address (web-server.ts): `next start` can't, and per-address limits need it.
+      // Without the react-server condition: Next loads React for itself.
       name: "web",
       command: process.execPath,
-      args: [nextCli, "start", "-H", env.HOSTNAME, "-p", env.PORT],
+      args: ["--import", "tsx", webServerEntry, "-H", env.HOSTNAME, "-p", env.PORT],
     },
     {
       name: "worker",

@@ -4,7 +4,9 @@ import { z } from "zod";
 import { db } from "../db";
 import { badInput } from "../errors";
 import { parseInput } from "../input";
+import { newPasswordSchema, passwordIssues } from "../password-policy";
 import { hitRateLimit, rateRules } from "../rate-limit";
+import { limitPasswordCheck } from "../sign-in-limit";
 
 const emailSchema = z
   .string()
@@ -13,11 +15,17 @@ const emailSchema = z
   .pipe(z.email({ message: "Enter a valid email address." }))
   .pipe(z.string().max(254));
 
-const signUpSchema = z.object({
-  email: emailSchema,
-  name: z.string().trim().min(1, "Enter your name.").max(100, "Keep the name under 100 characters."),
-  password: z.string().min(8, "Use at least 8 characters.").max(200, "Keep the password under 200 characters."),
-});
+const signUpSchema = z
+  .object({
+    email: emailSchema,
+    name: z.string().trim().min(1, "Enter your name.").max(100, "Keep the name under 100 characters."),
+    password: newPasswordSchema,
+  })
+  .superRefine(({ email, password }, ctx) => {
+    for (const issue of passwordIssues(password, email)) {
+      ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
+    }
+  });
 
 export interface PublicUser {
   id: string;
@@ -34,7 +42,7 @@ export interface RequestOrigin {
 
 export async function registerUser(input: unknown, origin?: RequestOrigin): Promise<PublicUser> {
   const { email, name, password } = parseInput(signUpSchema, input);
-  if (origin) await hitRateLimit(`signup:ip:${origin.ip ?? "unknown"}`, rateRules().signUpPerIp);
+  if (origin) await hitRateLimit(rateRules().signUpPerAddress, origin.ip ?? "unknown");
   // argon2id with the library's defaults (OWASP's minimum: m=19 MiB, t=2, p=1).
   const passwordHash = await hash(password);
   try {
@@ -51,8 +59,8 @@ export async function registerUser(input: unknown, origin?: RequestOrigin): Prom
 
 /**
  * Returns the user when the password matches, else null; never says which part was wrong.
- * Attempts are rate-limited per email (password guessing) and per network (credential stuffing):
- * past the limit this throws RATE_LIMITED without checking the password.
+ * Attempts are limited per (email, address) and per address (sign-in-limit.ts): when an attempt
+ * is not allowed yet this throws RATE_LIMITED without checking the password.
  */
 export async function verifyCredentials(
   emailInput: unknown,
@@ -61,20 +69,22 @@ export async function verifyCredentials(
 ): Promise<PublicUser | null> {
   const email = emailSchema.safeParse(emailInput);
   if (!email.success || typeof password !== "string" || password.length > 200) return null;
-  const rules = rateRules();
-  if (origin.ip) await hitRateLimit(`signin:ip:${origin.ip}`, rules.signInPerIp);
-  await hitRateLimit(`signin:email:${email.data}`, rules.signInPerEmail);
-  const user = await db.user.findUnique({
-    where: { email: email.data },
-    select: { ...publicUser, passwordHash: true },
+  let found: PublicUser | null = null;
+  await limitPasswordCheck(email.data, origin.ip ?? null, async () => {
+    const user = await db.user.findUnique({
+      where: { email: email.data },
+      select: { ...publicUser, passwordHash: true },
+    });
+    if (!user) {
+      // Spend the same time as a real check so response times don't reveal which emails exist.
+      await verify(DUMMY_HASH, password).catch(() => false);
+      return false;
+    }
+    if (!(await verify(user.passwordHash, password).catch(() => false))) return false;
+    found = { id: user.id, email: user.email, name: user.name };
+    return true;
   });
-  if (!user) {
-    // Spend the same time as a real check so response times don't reveal which emails exist.
-    await verify(DUMMY_HASH, password).catch(() => false);
-    return null;
-  }
-  const ok = await verify(user.passwordHash, password).catch(() => false);
-  return ok ? { id: user.id, email: user.email, name: user.name } : null;
+  return found;
 }
 
 export async function getUser(id: string): Promise<PublicUser | null> {

@@ -23,7 +23,7 @@ export async function createSubmission(viewer: Viewer, input: unknown): Promise<
   const { training } = validateModelInput(data.architecture, data.training);
   const authorId = access.viewer.userId;
   // After validation: a typo'd architecture fixed and resent shouldn't use up the allowance.
-  await hitRateLimit(`submit:user:${authorId}`, rateRules().submitPerUser);
+  await hitRateLimit(rateRules().submitPerUser, authorId);
   // Start the pg-boss instance outside the transaction: its first start installs its schema.
   await getBoss();
   const id = await db.$transaction(async (tx) => {
