@@ -7,12 +7,14 @@ import { PrivateBoardCard } from "@/components/grading/private-board-card";
 import { RosterTable } from "@/components/grading/roster-table";
 import { type Filters, submissionsHref } from "@/components/grading/submission-filters";
 import { SubmissionsCard } from "@/components/grading/submissions-card";
+import { TrainersCard } from "@/components/grading/trainers-card";
 import { PageHeader, pluralize } from "@/components/ui";
 import { AppError } from "@/lib/server/errors";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { listRoster } from "@/lib/server/services/grading/roster";
 import { type SubmissionPage, searchSubmissions } from "@/lib/server/services/grading/search-submissions";
+import { getTrainerHealth } from "@/lib/server/services/trainers";
 import { ACTIVE_STATUSES, isActive, TERMINAL_STATUSES } from "@/lib/submission-status";
 import { removeMemberAction, rescoreAction, revealAction, setRoleAction, updateSettingsAction } from "./actions";
 
@@ -52,6 +54,8 @@ export default async function ManageClassPage({
   const canManageMembers = klass.viewerCan.manageMembers;
   // The roster is for graders only: the service's own check turns a student away with a 403.
   const roster = await loadForPage(() => listRoster(viewer, { classSlug: slug }));
+  // After the roster's check: only graders get this far.
+  const trainers = await loadForPage(() => getTrainerHealth());
 
   const filters = readFilters(sp);
   const after = one(sp.after) || undefined;
@@ -75,7 +79,10 @@ export default async function ManageClassPage({
     searchError = error.message;
   }
 
-  const active = page.nodes.some((s) => isActive(s.status));
+  // Refreshes while runs are active, and while a trainer is starting or unhealthy (to show it recover).
+  const active =
+    page.nodes.some((s) => isActive(s.status)) ||
+    trainers.trainers.some((t) => t.state === "starting" || t.state === "unhealthy");
   const base = `/classes/${slug}/manage`;
 
   return (
@@ -112,6 +119,7 @@ export default async function ManageClassPage({
           </div>
         </div>
         <PrivateBoardCard action={revealAction} classSlug={slug} revealed={klass.privateRevealed} />
+        <TrainersCard health={trainers} />
         <RosterTable
           classSlug={slug}
           roster={roster}
