@@ -48,7 +48,7 @@ describe("a worker frozen with SIGSTOP", { timeout: 240_000 }, () => {
     const frozen = await startWorker();
     const claimed = await waitForEpoch(submission.id, 1);
     const frozenId = claimed.workerId!;
-    const other = await startWorker(); // idle: the run is the student's only job
+    await startWorker(); // another worker, idle: the run is the student's only job
     frozen.process.kill("SIGSTOP");
     const frozeAt = Date.now();
 
