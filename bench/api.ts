@@ -8,9 +8,9 @@
 //
 // Everything shares the machine's 2 cores: the load generator, Next and Postgres. So the run
 // first measures floors with the same clients — a bare node:http server and a trivial Next route
-// handler (/api/health) — which say what this box can serve at all. Two clients, side by side:
-// autocannon (the default; a lean HTTP/1.1 client) and the earlier fetch loops (undici), whose
-// own CPU cost on a shared 2-core box is much higher.
+// handler (/api/health/live, no database) — which say what this box can serve at all. Two
+// clients, side by side: autocannon (the default; a lean HTTP/1.1 client) and the earlier fetch
+// loops (undici), whose own CPU cost on a shared 2-core box is much higher.
 //
 // BENCH_ONLY=regex runs only the scenarios whose name matches it (quick iterations; the
 // result then goes to api.tmp.json). BENCH_CPU_PROF=dir starts the server with --cpu-prof.
@@ -245,7 +245,7 @@ async function main(): Promise<void> {
     });
     children.push(floor);
     const base = `http://127.0.0.1:${PORT}`;
-    await waitForServer(`${base}/api/health`, next);
+    await waitForServer(`${base}/api/health/live`, next);
     await waitForServer(`http://127.0.0.1:${PORT + 1}/`, floor);
 
     const healthy = (body: string) => body === '{"status":"ok"}';
@@ -279,11 +279,11 @@ async function main(): Promise<void> {
           verify: healthy,
         },
         {
-          name: `floor: trivial Next route handler, GET /api/health (${client})`,
+          name: `floor: trivial Next route handler, GET /api/health/live (${client})`,
           client,
           target: "next",
           method: "GET",
-          path: "/api/health",
+          path: "/api/health/live",
           verify: healthy,
         },
         // The same stack (HTTP, Apollo, Bearer lookup) with one tiny query.

@@ -57,6 +57,14 @@ test("a grader manages a class: sees a submission, reveals the private board, do
   await expect(row).toContainText("Stella Student");
   await expect(row).toContainText("Succeeded");
   await expect(row.getByRole("button", { name: "Re-score Tiny dense by Stella Student" })).toBeVisible();
+  // The trainers: the set-up's one worker, healthy on wasm, with its heartbeat.
+  const trainers = owner.getByRole("region", { name: "Trainers" });
+  await expect(trainers.getByTestId("trainers-summary")).toContainText(
+    "start as soon as a trainer is free (1 healthy)",
+  );
+  await expect(trainers.getByTestId("trainer-row")).toHaveCount(1);
+  await expect(trainers.getByTestId("trainer-row")).toContainText("Healthy");
+  await expect(trainers.getByTestId("trainer-row")).toContainText("wasm");
 
   // Filters live in the URL: a status with no match, then the student's own.
   await owner.getByLabel("Status", { exact: true }).selectOption("FAILED");

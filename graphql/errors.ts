@@ -1,7 +1,9 @@
 import "server-only";
+import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
-import { AppError, ERROR_CODES, type ErrorCode } from "@/lib/server/errors";
+import { ERROR_CODES, type ErrorCode, HTTP_STATUS, RETRY_AFTER_SECONDS } from "@/lib/server/errors";
+import { asAppError, isDatabaseUnavailable } from "@/lib/server/unavailable";
 
 // Codes Apollo itself assigns to malformed requests; they describe the client's query, so
 // they pass through. Anything else that is not an AppError is our bug: masked and logged.
@@ -16,8 +18,8 @@ const PASS_THROUGH = new Set([
 ]);
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  if (original instanceof AppError) {
+  const original = asAppError(unwrapResolverError(error));
+  if (original) {
     return {
       message: original.message,
       locations: formatted.locations,
@@ -30,6 +32,25 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (typeof code === "string" && (PASS_THROUGH.has(code) || ERROR_CODES.includes(code as ErrorCode))) {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
-  console.error("[graphql] internal error:", original);
+  console.error("[graphql] internal error:", unwrapResolverError(error));
   return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+}
+
+/**
+ * A database outage is the server's state, not the query's: the whole answer becomes a 503 with
+ * Retry-After (its errors say UNAVAILABLE), so clients and proxies retry it like any other 503
+ * instead of reading a 200 with an `errors` array as a verdict on their query.
+ */
+export function unavailableStatus<Context extends object>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, errors }) {
+          if (!errors?.some((e) => isDatabaseUnavailable(unwrapResolverError(e)))) return;
+          response.http.status = HTTP_STATUS.UNAVAILABLE;
+          response.http.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+        },
+      };
+    },
+  };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLContext } from "./builder";
-import { formatError } from "./errors";
+import { formatError, unavailableStatus } from "./errors";
 import { queryLimitsRule } from "./limits";
 import { leaderboardResponseCache, stringifyResult } from "./response-cache";
 import { schema } from "./schema";
@@ -33,7 +33,7 @@ export function createApolloServer(): ApolloServer<GraphQLContext> {
     includeStacktraceInErrorResponses: false,
     validationRules: [queryLimitsRule()],
     introspection: true,
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, leaderboardResponseCache()],
+    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, unavailableStatus(), leaderboardResponseCache()],
     stringifyResult,
   });
 }

@@ -7,7 +7,10 @@ export interface WorkerContext {
   workerId: string;
   limits: Limits;
   listener: CancelListener;
-  /** Loaded once per process: 60k + 10k images take a second to read and decompress. */
+  /**
+   * The data set the worker's checks loaded (worker/readiness.ts), kept for every job; rejects
+   * with DATA_UNAVAILABLE while the worker is not ready.
+   */
   data: () => Promise<FashionMnist>;
   /** Fires when the process is asked to stop; the running job is handed back to the queue. */
   shutdown: AbortSignal;

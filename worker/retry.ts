@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from "@/lib/server/unavailable";
+
 /**
  * Retries a database write while the database is unreachable (a restart, a dropped connection),
  * so that a finished training run is not thrown away because of a blip at the very end.
@@ -12,17 +14,11 @@ export async function withDbRetry<T>(
     try {
       return await run();
     } catch (error) {
-      if (attempt >= attempts || !isConnectionError(error)) throw error;
-      console.warn(`[worker] ${what}: database unavailable (${(error as Error).message}); retrying in ${delay} ms`);
+      if (attempt >= attempts || !isDatabaseUnavailable(error)) throw error;
+      const why = (error as Error).message.trim().split("\n").at(-1);
+      console.warn(`[worker] ${what}: database unavailable (${why}); retrying in ${delay} ms`);
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 10_000);
     }
   }
-}
-
-function isConnectionError(error: unknown): boolean {
-  const text = `${(error as { code?: string })?.code ?? ""} ${(error as Error)?.message ?? ""}`;
-  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P01|57P02|57P03|08006|08001|08003|terminat|Connection|connect|closed|the database system is/i.test(
-    text,
-  );
 }

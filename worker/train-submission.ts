@@ -1,14 +1,30 @@
 import type { Job } from "pg-boss";
-import type { Prisma } from "@/generated/prisma/client";
+import type { FailureKind, Prisma } from "@/generated/prisma/client";
 import type { TrainingProgress } from "@/lib/progress";
 import { db } from "@/lib/server/db";
 import { trainSubmission } from "@/lib/server/queue/jobs";
 import { ACTIVE_STATUSES, isTerminal } from "@/lib/submission-status";
 import { type EpochMetrics, type ProgressEvent, runTraining, TrainerError } from "@/trainer";
 import type { WorkerContext } from "./context";
+import { handBack } from "./hand-back";
 import { withDbRetry } from "./retry";
 
-type StopReason = "cancelled" | "time-limit" | "shutdown" | "job-aborted";
+/**
+ * Why a run was stopped from outside the trainer. "claim-lost": pg-boss says this attempt is no
+ * longer ours (it was retried elsewhere after this worker went silent, expired, or cancelled),
+ * or the row names another worker: whoever holds it now decides, and this worker writes nothing.
+ */
+type StopReason = "cancelled" | "time-limit" | "shutdown" | "claim-lost";
+
+/** What the handler returns when the machine, not the submission, failed (the worker goes unhealthy). */
+export interface HandedBack {
+  handedBack: string;
+}
+
+export const isHandedBack = (result: object): result is HandedBack => "handedBack" in result;
+
+/** The trainer's codes for a machine that can't train: the job goes back without using an attempt. */
+const MACHINE_FAULTS = new Set(["DATA_UNAVAILABLE", "BACKEND_UNAVAILABLE"]);
 
 /** Thrown to make pg-boss retry the job (it is counted, bounded and backed off by the queue). */
 class RequeueError extends Error {}
@@ -59,15 +75,16 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
   const unwatch = ctx.listener.watch(submissionId, () => stop("cancelled"));
   const onShutdown = () => stop("shutdown");
   ctx.shutdown.addEventListener("abort", onShutdown);
-  const onJobAbort = () => stop("job-aborted");
+  const onJobAbort = () => stop("claim-lost");
   job.signal.addEventListener("abort", onJobAbort);
   const timeLimit = setTimeout(() => stop("time-limit"), ctx.limits.maxTrainSeconds * 1000);
   // Backstop for a missed NOTIFY (listener reconnecting): look at the row every few seconds.
   const cancelPoll = setInterval(() => {
     db.submission
-      .findUnique({ where: { id: submissionId }, select: { cancelRequestedAt: true, status: true } })
+      .findUnique({ where: { id: submissionId }, select: { cancelRequestedAt: true, status: true, workerId: true } })
       .then((row) => {
-        if (!row || row.cancelRequestedAt || row.status !== "RUNNING") stop("cancelled");
+        if (row && row.status === "RUNNING" && row.workerId !== ctx.workerId) stop("claim-lost");
+        else if (!row || row.cancelRequestedAt || row.status !== "RUNNING") stop("cancelled");
       })
       .catch(() => undefined);
   }, CANCEL_CHECK_EVERY_MS);
@@ -187,22 +204,52 @@ async function finishWithoutTraining(submissionId: string): Promise<object> {
 
 class LostClaimError extends Error {}
 
-async function markCancelled(submissionId: string): Promise<void> {
+/** Cancels the submission; with `holder`, only while that worker holds it (a stopped attempt of ours). */
+async function markCancelled(submissionId: string, holder?: string): Promise<void> {
   await withDbRetry("cancel", () =>
     db.submission.updateMany({
-      where: { id: submissionId, status: { in: [...ACTIVE_STATUSES] } },
+      where: holder
+        ? { id: submissionId, status: "RUNNING", workerId: holder }
+        : { id: submissionId, status: { in: [...ACTIVE_STATUSES] } },
       data: { status: "CANCELLED", finishedAt: new Date(), workerId: null },
     }),
   );
 }
 
-async function markFailed(submissionId: string, workerId: string, reason: string): Promise<void> {
+async function markFailed(submissionId: string, workerId: string, reason: string, kind: FailureKind): Promise<void> {
   await withDbRetry("fail", () =>
     db.submission.updateMany({
       where: { id: submissionId, status: "RUNNING", workerId },
-      data: { status: "FAILED", finishedAt: new Date(), failureReason: reason, workerId: null },
+      data: { status: "FAILED", finishedAt: new Date(), failureReason: reason, failureKind: kind, workerId: null },
     }),
   );
+}
+
+/**
+ * pg-boss took this attempt away (this worker was silent past the heartbeat, or the job expired or
+ * was cancelled). Whoever holds the submission now decides its fate: a worker that was frozen and
+ * woke up must not cancel or overwrite the run another worker took over. Only a row still held by
+ * this worker is ours to settle: back to the queue (a cancel request, if any, is honoured).
+ */
+async function settleLostClaim(submissionId: string, ctx: WorkerContext): Promise<object> {
+  const row = await withDbRetry("read", () =>
+    db.submission.findUnique({ where: { id: submissionId }, select: { workerId: true, cancelRequestedAt: true } }),
+  );
+  if (row?.workerId !== ctx.workerId) {
+    console.warn(`[worker] submission ${submissionId}: this attempt was taken over; leaving it to ${row?.workerId}`);
+    return { skipped: "claim lost" };
+  }
+  if (row.cancelRequestedAt) {
+    await markCancelled(submissionId, ctx.workerId);
+    return { status: "CANCELLED" };
+  }
+  await withDbRetry("requeue", () =>
+    db.submission.updateMany({
+      where: { id: submissionId, status: "RUNNING", workerId: ctx.workerId },
+      data: { status: "QUEUED", workerId: null, progress: { phase: "requeued", reason: "the attempt timed out" } },
+    }),
+  );
+  return { skipped: "claim lost" };
 }
 
 /** Gives the submission back to the queue: pg-boss retries the job after its backoff. */
@@ -227,25 +274,40 @@ async function settleFailure(
   if (error instanceof TrainerError && error.code === "CANCELLED") {
     switch (stopReason) {
       case "cancelled":
-      case "job-aborted":
-        await markCancelled(submissionId);
+        await markCancelled(submissionId, ctx.workerId);
         return { status: "CANCELLED" };
+      case "claim-lost":
+        return settleLostClaim(submissionId, ctx);
       case "time-limit": {
         const minutes = Math.round(limits.maxTrainSeconds / 60);
         await markFailed(
           submissionId,
           ctx.workerId,
           `Training took longer than the ${minutes}-minute limit and was stopped. Try fewer epochs or a smaller model.`,
+          "MODEL",
         );
         return { status: "FAILED" };
       }
-      default: // "shutdown"
-        return requeue(submissionId, ctx.workerId, "the worker was stopped; the run will start again");
+      default: {
+        // "shutdown": a deploy or a restart, the platform's doing: it must not use up an attempt.
+        const reason = "the worker was stopped; the run will start again";
+        await handBack({ job, submissionId, claimedBy: ctx.workerId, reason });
+        return { status: "QUEUED", requeued: reason };
+      }
     }
+  }
+  if (error instanceof TrainerError && MACHINE_FAULTS.has(error.code)) {
+    // The machine's fault, found mid-job although its checks passed (files removed, a GPU lost):
+    // the job goes back without using an attempt, and this worker stops taking jobs until its
+    // checks pass again (worker/process.ts, on the HandedBack result).
+    const reason = `a trainer could not run it (${error.message}); it will start when a trainer is ready`;
+    console.error(`[worker] submission ${submissionId}: ${error.code}, handing the job back: ${error.message}`);
+    await handBack({ job, submissionId, claimedBy: ctx.workerId, reason });
+    return { handedBack: `${error.code}: ${error.message}` } satisfies HandedBack;
   }
   if (error instanceof TrainerError && !error.retryable) {
     // The submission's own fault (bad architecture, NaN loss): fail once, with the trainer's words.
-    await markFailed(submissionId, ctx.workerId, error.message);
+    await markFailed(submissionId, ctx.workerId, error.message, "MODEL");
     return { status: "FAILED", code: error.code };
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -255,6 +317,7 @@ async function settleFailure(
       submissionId,
       ctx.workerId,
       `The trainer failed ${job.retryCount + 1} times on this submission (last error: ${message}). It will not be retried; please tell your instructor.`,
+      "PLATFORM",
     );
     return { status: "FAILED" };
   }
@@ -278,7 +341,7 @@ export async function handleDeadTrainSubmission(job: Job<unknown>): Promise<obje
       db.$executeRaw`
       UPDATE "Submission"
       SET status = 'FAILED', "finishedAt" = now(), "startedAt" = COALESCE("startedAt", now()),
-          "workerId" = NULL, "failureReason" = ${reason}, "updatedAt" = now()
+          "workerId" = NULL, "failureReason" = ${reason}, "failureKind" = 'PLATFORM', "updatedAt" = now()
       WHERE id = ${submissionId} AND status IN ('QUEUED', 'RUNNING')`,
   );
   return { status: "FAILED" };

@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
 import type { SubmissionStatus } from "@/generated/prisma/enums";
 import type { TrainingProgress } from "@/lib/progress";
+import type { TrainerSummary } from "@/lib/server/services/trainers";
 import { isTerminal } from "@/lib/submission-status";
 import { LearningCurves } from "../charts/learning-curves";
 import { SubmitButton } from "../submit-button";
@@ -10,6 +11,18 @@ import { type FormAction, formatCount, formatDuration, StatusBadge } from "../ui
 
 /** What the worker writes into Submission.progress. */
 export type Progress = TrainingProgress;
+
+/** After the stream is refused (a 503 while the database restarts), how long until a new one. */
+const RECONNECT_MS = 5000;
+
+/** Why a queued run isn't starting, when no trainer can take it; null when one can. */
+function notReady(trainers: TrainerSummary | null): string | null {
+  if (!trainers || trainers.ready) return null;
+  if (trainers.reasons.length) return trainers.reasons.map((r) => r.reason).join("; ");
+  if (trainers.starting) return "a trainer is starting up (loading its backend and the data set).";
+  if (trainers.lost) return "the trainers stopped reporting (they may be restarting).";
+  return "no trainer is running.";
+}
 
 function fraction(p: Progress, maxEpochs: number): number {
   const epochs = p.maxEpochs ?? maxEpochs;
@@ -28,10 +41,13 @@ export function LiveStatus({
   cancelRequested,
   canCancel,
   cancelAction,
+  initialTrainers,
 }: {
   submissionId: string;
   initialStatus: SubmissionStatus;
   initialProgress: Progress | null;
+  /** While queued: the trainers' readiness when the page rendered (then live, from the stream). */
+  initialTrainers: TrainerSummary | null;
   startedAt: string | null;
   maxEpochs: number;
   cancelRequested: boolean;
@@ -43,29 +59,50 @@ export function LiveStatus({
   const [progress, setProgress] = useState<Progress>(initialProgress ?? {});
   const [started, setStarted] = useState<number | null>(startedAt ? Date.parse(startedAt) : null);
   const [cancelState, cancel] = useActionState(cancelAction, {});
+  const [trainers, setTrainers] = useState<TrainerSummary | null>(initialTrainers);
   const [connection, setConnection] = useState<"live" | "reconnecting" | "closed">("live");
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
     if (isTerminal(initialStatus)) return;
-    const source = new EventSource(`/api/submissions/${submissionId}/events`);
-    source.addEventListener("progress", (e) => {
-      const update = JSON.parse((e as MessageEvent<string>).data) as {
-        status: SubmissionStatus;
-        progress: Progress | null;
+    let source: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let finished = false;
+    const connect = () => {
+      const current = new EventSource(`/api/submissions/${submissionId}/events`);
+      source = current;
+      current.addEventListener("progress", (e) => {
+        const update = JSON.parse((e as MessageEvent<string>).data) as {
+          status: SubmissionStatus;
+          progress: Progress | null;
+          trainers: TrainerSummary | null;
+        };
+        setStatus(update.status);
+        setProgress(update.progress ?? {});
+        setTrainers(update.trainers);
+        setConnection("live");
+        if (update.status === "RUNNING") setStarted((s) => s ?? Date.now());
+      });
+      current.addEventListener("done", () => {
+        finished = true;
+        current.close();
+        setConnection("closed");
+        router.refresh(); // the server page now renders the results
+      });
+      current.onerror = () => {
+        if (current.readyState !== EventSource.CLOSED) return setConnection("reconnecting");
+        // The browser gives up on a stream answered with an error status (a 503 while the
+        // database restarts): open a new one a little later, for as long as the page is open.
+        setConnection("reconnecting");
+        if (!finished) retry = setTimeout(connect, RECONNECT_MS);
       };
-      setStatus(update.status);
-      setProgress(update.progress ?? {});
-      setConnection("live");
-      if (update.status === "RUNNING") setStarted((s) => s ?? Date.now());
-    });
-    source.addEventListener("done", () => {
-      source.close();
-      setConnection("closed");
-      router.refresh(); // the server page now renders the results
-    });
-    source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
-    return () => source.close();
+    };
+    connect();
+    return () => {
+      finished = true;
+      clearTimeout(retry);
+      source?.close();
+    };
   }, [initialStatus, submissionId, router]);
 
   useEffect(() => {
@@ -86,6 +123,8 @@ export function LiveStatus({
         ? (elapsed * (1 - f)) / f
         : null;
   const running = status === "RUNNING";
+  const waitingFor = status === "QUEUED" ? notReady(trainers) : null;
+  const handedBack = status === "QUEUED" && progress.phase === "requeued" ? progress.reason : undefined;
   const percent = Math.round(f * 100);
   const valueText =
     status === "QUEUED"
@@ -118,6 +157,22 @@ export function LiveStatus({
           </form>
         )}
       </div>
+      {waitingFor && (
+        <div role="status" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200">
+          <p className="font-medium" data-testid="trainer-not-ready">
+            The trainer isn&apos;t ready: {waitingFor}
+          </p>
+          <p className="mt-1">
+            Your submission stays in the queue and starts by itself as soon as a trainer is ready; nothing is lost and
+            it is not counted twice.
+          </p>
+        </div>
+      )}
+      {!waitingFor && handedBack && (
+        <p className="text-sm text-slate-600" data-testid="handed-back">
+          Back in the queue: {handedBack}.
+        </p>
+      )}
       {cancelState.error && (
         <p role="alert" className="text-sm text-rose-700">
           {cancelState.error}

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "./errors";
+import { asAppError } from "./unavailable";
 
 // What a server action hands back to its form: the one place AppErrors become form messages.
 export interface FormState {
@@ -9,8 +9,10 @@ export interface FormState {
   values?: Record<string, string>;
 }
 
-export function formStateFromError(error: unknown, values: Record<string, string> = {}): FormState {
-  if (error instanceof AppError) {
+export function formStateFromError(caught: unknown, values: Record<string, string> = {}): FormState {
+  // A database outage arrives as UNAVAILABLE ("try again in a few seconds"), what was typed kept.
+  const error = asAppError(caught);
+  if (error) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of error.issues) {
       const field = issue.path.split(".")[0];
@@ -19,7 +21,7 @@ export function formStateFromError(error: unknown, values: Record<string, string
     return { error: error.message, fieldErrors, values };
   }
   // Anything else is ours to fix: log it here, show nothing internal.
-  console.error("[action] internal error:", error);
+  console.error("[action] internal error:", caught);
   return { error: "Something went wrong on our side. Please try again.", values };
 }
 

@@ -66,8 +66,16 @@ const schema = z.object({
   CATWALK_MAX_FLOPS: int(1000, DEFAULT_LIMITS.maxFlops),
   /** Attempts of one job after the first (a worker died, or the machine failed). */
   CATWALK_JOB_RETRIES: int(0, 3, 20),
-  /** How long a silent worker keeps its job before another may take it. pg-boss minimum: 10. */
+  /**
+   * How long a silent worker keeps its job before another may take it (pg-boss minimum: 10), and
+   * how old a worker's last heartbeat may be before /api/health and the manage page call it lost.
+   */
   CATWALK_HEARTBEAT_SECONDS: int(10, 30),
+  /**
+   * Longest wait between an unhealthy worker's checks (backend, data set, a tiny training run): the
+   * first retry is after 1 s, each next one waits twice as long, up to this.
+   */
+  CATWALK_WORKER_RECHECK_SECONDS: int(1, 30, 3600),
   /** How often pg-boss looks for dead workers' jobs. */
   CATWALK_QUEUE_MONITOR_SECONDS: z.preprocess(unset, z.coerce.number().min(1).default(15)),
 

@@ -1,11 +1,25 @@
 import "server-only";
 import { forbidden, notFound, redirect } from "next/navigation";
+import { UNAVAILABLE_DIGEST } from "@/lib/page-errors";
 import { AppError } from "./errors";
 import { viewerFromSession } from "./request-viewer";
+import { isDatabaseUnavailable } from "./unavailable";
 import type { SignedInViewer } from "./viewer";
 
 // Pages' side of the error mapping: a page asks for its data through here, and our error
-// codes become Next's 404 / 403 / sign-in redirect instead of an error page.
+// codes become Next's 404 / 403 / sign-in redirect instead of an error page. A database outage
+// becomes an error that app/error.tsx recognises by its digest: Next 16 has no 503 for pages
+// (its HTTP fallbacks are 401, 403 and 404), so the response is a 500 whose page says the
+// database is restarting and retries by itself; route handlers and GraphQL answer 503.
+
+/** Thrown by loadForPage for a database outage; carries a digest Next passes to the error page. */
+class PageUnavailableError extends Error {
+  readonly digest = UNAVAILABLE_DIGEST;
+  constructor(cause: unknown) {
+    super("The database is unavailable.", { cause });
+    this.name = "PageUnavailableError";
+  }
+}
 
 export async function requirePageViewer(currentPath: string): Promise<SignedInViewer> {
   const viewer = await viewerFromSession();
@@ -22,6 +36,7 @@ export async function loadForPage<T>(load: () => Promise<T>): Promise<T> {
       if (error.code === "FORBIDDEN") forbidden();
       if (error.code === "UNAUTHENTICATED") redirect("/signin");
     }
+    if (isDatabaseUnavailable(error)) throw new PageUnavailableError(error);
     throw error;
   }
 }

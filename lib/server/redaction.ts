@@ -39,6 +39,7 @@ export async function toSubmissionViews(
         name: row.name,
         status: row.status,
         failureReason: row.failureReason,
+        failureKind: row.failureKind,
         createdAt: row.createdAt,
         startedAt: row.startedAt,
         finishedAt: row.finishedAt,

@@ -1,14 +1,17 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { AppError, HTTP_STATUS } from "./errors";
+import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "./errors";
 import { viewerFromRequest } from "./request-viewer";
+import { asAppError } from "./unavailable";
 import type { Viewer } from "./viewer";
 
 // Route handlers' side of the error mapping (GraphQL has graphql/errors.ts, pages lib/server/page.ts,
 // server actions lib/server/action-state.ts). A handler gets the request's viewer (cookie or Bearer
 // token, resolved once) and its params, calls one service and returns a Response; an AppError
 // becomes `{"error": {code, message}}` with its HTTP status here, and anything else stays a 500
-// that Next logs without showing the client a stack.
+// that Next logs without showing the client a stack. A database outage is not a bug: it becomes
+// UNAVAILABLE, a 503 with Retry-After, and the next request after the database is back succeeds
+// (the pools reconnect on their own).
 
 export interface RouteInput<Params> {
   request: NextRequest;
@@ -27,12 +30,14 @@ export function route<Params extends Record<string, string> = Record<string, nev
     try {
       const [viewer, params] = await Promise.all([viewerFromRequest(request), context.params]);
       response = await handler({ request, viewer, params });
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+    } catch (caught) {
+      const error = asAppError(caught);
+      if (!error) throw caught;
       response = Response.json(
         { error: { code: error.code, message: error.message } },
         { status: HTTP_STATUS[error.code] },
       );
+      if (error.code === "UNAVAILABLE") response.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
     }
     if (!response.headers.has("cache-control")) response.headers.set("cache-control", DEFAULT_CACHE_CONTROL);
     return response;

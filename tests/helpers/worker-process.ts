@@ -1,5 +1,6 @@
 // A real trainer worker (worker/process.ts) as a child process, resolved once it has sent its
-// "ready" message over IPC. Shared by the queue tests (workers.ts) and Playwright's set-up, which
+// "ready" message over IPC (its checks passed and it takes jobs), or "started" (it is registered
+// in the Worker table, checks still to come: for tests of unhealthy workers). Shared by the queue tests (workers.ts) and Playwright's set-up, which
 // must not load the app's database module that workers.ts brings along.
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -21,6 +22,8 @@ export interface SpawnWorkerOptions {
   readyTimeoutMs: number;
   /** Its own process group, so that the whole tree can be signalled at once. */
   detached?: boolean;
+  /** The message to wait for (default "ready"). */
+  until?: "ready" | "started";
 }
 
 export async function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedWorker> {
@@ -34,9 +37,13 @@ export async function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedW
   child.stderr!.on("data", (chunk) => (log += chunk));
   const done = exited(child);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not become ready:\n${log}`)), options.readyTimeoutMs);
+    const until = options.until ?? "ready";
+    const timer = setTimeout(
+      () => reject(new Error(`worker did not send "${until}":\n${log}`)),
+      options.readyTimeoutMs,
+    );
     child.on("message", (message: { type?: string }) => {
-      if (message?.type === "ready") {
+      if (message?.type === until) {
         clearTimeout(timer);
         resolve();
       }

@@ -12,9 +12,19 @@ export interface WorkerHandle {
 
 const running = new Set<WorkerHandle>();
 
-/** Starts a real worker process (worker/process.ts) against the test database. */
-export async function startWorker(extraEnv: Record<string, string> = {}): Promise<WorkerHandle> {
-  const { child, output, exited } = await spawnWorker({ env: { ...process.env, ...extraEnv }, readyTimeoutMs: 60_000 });
+/**
+ * Starts a real worker process (worker/process.ts) against the test database, resolved once it
+ * takes jobs (or, with `until: "started"`, once it has registered, before its checks).
+ */
+export async function startWorker(
+  extraEnv: Record<string, string> = {},
+  { until = "ready" }: { until?: "ready" | "started" } = {},
+): Promise<WorkerHandle> {
+  const { child, output, exited } = await spawnWorker({
+    env: { ...process.env, ...extraEnv },
+    readyTimeoutMs: 60_000,
+    until,
+  });
   const handle: WorkerHandle = {
     process: child,
     pid: child.pid!,

@@ -220,6 +220,11 @@ describe("training queue", () => {
     expect(failed.status).toBe("FAILED");
     expect(failed.failureReason).toMatch(/diverged/);
     expect(failed.attempts).toBe(1);
+    // The model's own failure, recorded as such (the platform's are PLATFORM).
+    expect(
+      (await db.submission.findUniqueOrThrow({ where: { id: diverging.id }, select: { failureKind: true } }))
+        .failureKind,
+    ).toBe("MODEL");
     await waitFor("the junk job to settle", async () => {
       const job = await boss.getJobById(trainSubmission.name, junkId!);
       return job && ["completed", "failed"].includes(job.state) ? job : null;

@@ -19,6 +19,7 @@ import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { getVisibleScores } from "@/lib/server/services/gallery";
 import { getSubmission } from "@/lib/server/services/submissions/get-submission";
+import { getTrainerSummary } from "@/lib/server/services/trainers";
 import { isActive } from "@/lib/submission-status";
 import { CLASS_NAMES, parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
 import { cancelSubmissionAction } from "../actions";
@@ -57,6 +58,8 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const history = ((result?.history as EpochPoint[] | undefined) ?? progress?.history ?? []) as EpochPoint[];
   const maxEpochs = training.ok ? training.config.maxEpochs : (progress?.maxEpochs ?? 1);
   const active = isActive(submission.status);
+  // While it waits, whether a trainer can take it (the live panel follows this over SSE).
+  const trainers = submission.status === "QUEUED" ? await loadForPage(() => getTrainerSummary()) : null;
 
   return (
     <>
@@ -95,6 +98,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               cancelRequested={submission.cancelRequested}
               canCancel={submission.viewerCan.cancel}
               cancelAction={cancelSubmissionAction}
+              initialTrainers={trainers}
             />
           </Card>
         )}
@@ -104,6 +108,12 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
             <p className="text-rose-700" role="alert">
               {submission.failureReason ?? "Training failed."}
             </p>
+            {submission.failureKind === "PLATFORM" && (
+              <p className="mt-2 text-sm text-slate-600" data-testid="platform-failure">
+                This was the platform&apos;s failure, not your model&apos;s: it does not count against your daily quota,
+                so you can submit it again.
+              </p>
+            )}
           </Card>
         )}
         {submission.status === "CANCELLED" && (

@@ -39,6 +39,17 @@ export async function createBoss({ supervise = false }: BossOptions = {}): Promi
   return boss;
 }
 
+/**
+ * A worker's instance (it supervises) made the process-wide one, so that what a job handler sends
+ * (sendJob: a job handed back, worker/hand-back.ts) goes through the same pool.
+ */
+export function startWorkerBoss(): Promise<PgBoss> {
+  if (globalForBoss.catwalkBoss) throw new Error("startWorkerBoss() must run before anything calls getBoss().");
+  const boss = createBoss({ supervise: true });
+  globalForBoss.catwalkBoss = boss;
+  return boss;
+}
+
 /** The process-wide instance, started on first use. */
 export function getBoss(): Promise<PgBoss> {
   globalForBoss.catwalkBoss ??= createBoss().catch((error) => {

@@ -9,6 +9,7 @@ import { RemovedMembersCard } from "@/components/grading/removed-members-card";
 import { RosterTable } from "@/components/grading/roster-table";
 import { type Filters, submissionsHref } from "@/components/grading/submission-filters";
 import { SubmissionsCard } from "@/components/grading/submissions-card";
+import { TrainersCard } from "@/components/grading/trainers-card";
 import { PageHeader, pluralize } from "@/components/ui";
 import { AppError } from "@/lib/server/errors";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
@@ -16,6 +17,7 @@ import { getClass } from "@/lib/server/services/classes";
 import { listRemovedMembers } from "@/lib/server/services/grading/removed-members";
 import { listRoster } from "@/lib/server/services/grading/roster";
 import { type SubmissionPage, searchSubmissions } from "@/lib/server/services/grading/search-submissions";
+import { getTrainerHealth } from "@/lib/server/services/trainers";
 import { ACTIVE_STATUSES, isActive, TERMINAL_STATUSES } from "@/lib/submission-status";
 import {
   readmitMemberAction,
@@ -65,6 +67,8 @@ export default async function ManageClassPage({
   const [roster, removed] = await loadForPage(() =>
     Promise.all([listRoster(viewer, { classSlug: slug }), listRemovedMembers(viewer, { classSlug: slug })]),
   );
+  // After the roster's check: only graders get this far.
+  const trainers = await loadForPage(() => getTrainerHealth());
 
   const filters = readFilters(sp);
   const after = one(sp.after) || undefined;
@@ -88,7 +92,10 @@ export default async function ManageClassPage({
     searchError = error.message;
   }
 
-  const active = page.nodes.some((s) => isActive(s.status));
+  // Refreshes while runs are active, and while a trainer is starting or unhealthy (to show it recover).
+  const active =
+    page.nodes.some((s) => isActive(s.status)) ||
+    trainers.trainers.some((t) => t.state === "starting" || t.state === "unhealthy");
   const base = `/classes/${slug}/manage`;
 
   return (
@@ -132,6 +139,7 @@ export default async function ManageClassPage({
           </div>
         </div>
         <PrivateBoardCard action={revealAction} classSlug={slug} revealed={klass.privateRevealed} />
+        <TrainersCard health={trainers} />
         <RosterTable
           classSlug={slug}
           roster={roster}

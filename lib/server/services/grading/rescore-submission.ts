@@ -26,6 +26,7 @@ export async function rescoreSubmission(viewer: Viewer, input: unknown): Promise
       data: {
         status: "QUEUED",
         failureReason: null,
+        failureKind: null,
         progress: Prisma.DbNull,
         startedAt: null,
         finishedAt: null,

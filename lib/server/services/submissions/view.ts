@@ -1,6 +1,6 @@
 import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
-import type { SubmissionStatus } from "@/generated/prisma/enums";
+import type { FailureKind, SubmissionStatus } from "@/generated/prisma/enums";
 import type { ClassMetrics } from "@/trainer/data";
 import type { SubmissionCapabilities } from "../../access";
 
@@ -37,6 +37,8 @@ export interface SubmissionView {
   name: string;
   status: SubmissionStatus;
   failureReason: string | null;
+  /** With FAILED: the model's fault or the platform's (neither counts against the quota). */
+  failureKind: FailureKind | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -57,6 +59,7 @@ export const submissionSelect = {
   name: true,
   status: true,
   failureReason: true,
+  failureKind: true,
   createdAt: true,
   startedAt: true,
   finishedAt: true,

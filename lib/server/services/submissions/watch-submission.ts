@@ -2,7 +2,9 @@ import "server-only";
 import type { SubmissionStatus } from "@/generated/prisma/enums";
 import { isTerminal } from "@/lib/submission-status";
 import { db } from "../../db";
+import { isDatabaseUnavailable } from "../../unavailable";
 import type { Viewer } from "../../viewer";
+import { getTrainerSummary, type TrainerSummary } from "../trainers";
 import { getSubmission } from "./get-submission";
 
 export interface SubmissionUpdate {
@@ -10,11 +12,22 @@ export interface SubmissionUpdate {
   progress: unknown;
   failureReason: string | null;
   updatedAt: Date;
+  /**
+   * While the run is QUEUED: whether any trainer can take it now and, if none can, why (the page
+   * says the trainer isn't ready and that the run will start when it is). Null otherwise.
+   */
+  trainers: TrainerSummary | null;
 }
+
+/** What, of the trainers' state, a waiting student is shown: an update is sent when it changes. */
+const readiness = (t: TrainerSummary | null) =>
+  t ? JSON.stringify([t.ready, t.starting, t.lost, t.reasons.map((r) => r.reason)]) : "";
 
 /**
  * Yields the submission's status and progress whenever they change (checked every `intervalMs`),
- * ending after a terminal status. Access is checked once, up front, like any other read.
+ * ending after a terminal status. Access is checked once, up front, like any other read. A
+ * database outage meanwhile pauses the updates instead of ending them: the stream resumes when
+ * the database is back, so an open page keeps following its run through a restart.
  */
 export async function* watchSubmission(
   viewer: Viewer,
@@ -24,17 +37,24 @@ export async function* watchSubmission(
 ): AsyncGenerator<SubmissionUpdate> {
   await getSubmission(viewer, id);
   let last = 0;
+  let lastReadiness = "";
   while (!signal.aborted) {
-    const row = await db.submission.findUnique({
-      where: { id },
-      select: { status: true, progress: true, failureReason: true, updatedAt: true },
-    });
-    if (!row) return;
-    if (row.updatedAt.getTime() !== last) {
-      last = row.updatedAt.getTime();
-      yield row;
+    try {
+      const row = await db.submission.findUnique({
+        where: { id },
+        select: { status: true, progress: true, failureReason: true, updatedAt: true },
+      });
+      if (!row) return;
+      const trainers = row.status === "QUEUED" ? await getTrainerSummary() : null;
+      if (row.updatedAt.getTime() !== last || readiness(trainers) !== lastReadiness) {
+        last = row.updatedAt.getTime();
+        lastReadiness = readiness(trainers);
+        yield { ...row, trainers };
+      }
+      if (isTerminal(row.status)) return;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
     }
-    if (isTerminal(row.status)) return;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
