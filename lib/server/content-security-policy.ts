@@ -22,22 +22,22 @@ export function createNonce(): string {
 
 export interface PolicyOptions {
   nonce: string;
-  /** `next dev` only: React rebuilds server error stacks with eval, and the dev overlay injects styles. */
+  /** `next dev` only, as Next's guide has it: React rebuilds server error stacks with eval, and dev tools inject styles. */
   development?: boolean;
 }
 
 /**
- * The page policy, one directive per entry (serialised by `serializePolicy`).
+ * The page policy, one directive per entry.
  *
  * - Scripts: only those carrying the nonce, and what they load ('strict-dynamic': Next's chunk
  *   loader inserts script elements). No 'unsafe-inline', no host allow-list to bypass.
  * - Style elements: ours are files ('self', Tailwind's one stylesheet); Next's inline ones carry
  *   the nonce. Style *attributes* are allowed ('unsafe-inline' in style-src-attr only): React
  *   server-renders `style` props as attributes (the progress bar's width; visx's <Text> wraps every
- *   axis label in <svg style="overflow:visible">, without which labels are clipped). A nonce cannot
- *   cover an attribute, and an attribute has no selectors, so it cannot read the page (the CSS
- *   exfiltration attacks need <style> or a stylesheet, both still nonce/'self'); whatever it
- *   could fetch through url() is held to img-src and font-src. Browsers without style-src-attr
+ *   axis label in <svg style="overflow:visible">): 50 refusals on one submission page without
+ *   this. A nonce cannot cover an attribute, and an attribute has no selectors, so it cannot read
+ *   the page (the CSS exfiltration attacks need <style> or a stylesheet, both still nonce/'self');
+ *   whatever it could fetch through url() is held to img-src and font-src. Browsers without style-src-attr
  *   (Safari < 15.4) fall back to style-src, which has no 'unsafe-inline': they drop those
  *   attributes rather than run anything.
  * - Images: our own routes (test images are PNGs from /api/submissions/…) and data: URLs.
@@ -52,7 +52,7 @@ export function pagePolicy({ nonce, development = false }: PolicyOptions): strin
     ["script-src", n, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
     ["default-src", "'none'"],
     ["style-src", "'self'", n],
-    // The dev overlay's <style> elements carry no nonce; a nonce would disable 'unsafe-inline'.
+    // In next dev, without the nonce: a nonce in the list would switch 'unsafe-inline' off.
     ["style-src-elem", "'self'", ...(development ? ["'unsafe-inline'"] : [n])],
     ["style-src-attr", "'unsafe-inline'"],
     ["img-src", "'self'", "data:"],
@@ -67,7 +67,7 @@ export function pagePolicy({ nonce, development = false }: PolicyOptions): strin
   ];
 }
 
-export function serializePolicy(directives: string[][]): string {
+function serializePolicy(directives: string[][]): string {
   return directives.map((d) => d.join(" ")).join("; ");
 }
 
