@@ -3,7 +3,7 @@ import { CANARY_HOST, isCanary, reportsSince, serverLogOffset, tripCanary, watch
 import { createClass, joinClass, signUp as signUpAs } from "./helpers";
 
 // The security headers (next.config.js, proxy.ts, lib/server/content-security-policy.ts) against
-// next start: what a page, a route handler and a build asset carry, and a walk through every page
+// the production server: what a page, a route handler and a build asset carry, and a walk through every page
 // with the policy enforced that fails on any violation, seen in the browser or reported to
 // /api/csp-report. The walk ends by breaking the policy on purpose (the canary): the browser must
 // see it and the server must log its report, so a silent collector can't pass the test.
@@ -216,6 +216,7 @@ test("every page, with the policy enforced: no violation in the browser or at th
   await expect(owner.getByTestId("manage-submission-row")).toHaveCount(1);
   for (const [button, dialog] of [
     [{ name: "Reveal private leaderboard" }, "Reveal the private leaderboard?"],
+    [{ name: "Rotate join code" }, "Replace the join code?"],
     [{ name: "Re-score Policy run by Sasha Student" }, "Re-score “Policy run”?"],
     [{ name: "Remove Sasha Student" }, "Remove Sasha Student from the class?"],
   ] as const) {
@@ -231,6 +232,11 @@ test("every page, with the policy enforced: no violation in the browser or at th
   // The class page as a grader sees it, with the leaderboard polling.
   await owner.goto(classUrl);
   await expect(owner.getByTestId("leaderboard-row").filter({ hasText: "Policy run" })).toBeVisible();
+  await settle(owner);
+
+  // The account page (password and sessions).
+  await owner.goto("/settings/account");
+  await expect(owner.getByRole("form", { name: "Change password" })).toBeVisible();
   await settle(owner);
 
   // API tokens: the list, and a new token shown once.
