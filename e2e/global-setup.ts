@@ -1,13 +1,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "../tests/helpers/database";
 import { spawnWorker } from "../tests/helpers/worker-process";
+import { isCanary, parseReportLines } from "./csp";
 import { E2E_LIMITS, E2E_TRUSTED_PROXY } from "./helpers";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 /** The committed 2,000 + 1,000 image subset: a submission trains on it in seconds. */
 const FIXTURE_DIR = fileURLToPath(new URL("../trainer/fixtures/fashion-mnist", import.meta.url));
+/** The web server's output, also echoed: e2e/csp.ts reads the CSP reports the server logged from it. */
+const SERVER_LOG = fileURLToPath(new URL("./artifacts/next-server.log", import.meta.url));
 
 /** A real trainer worker on the e2e database, in its own process group (stopped with a group signal). */
 async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
@@ -53,15 +56,28 @@ export default async function globalSetup() {
     // Small sign-in limits (defaults 5 and 100) so the specs reach them in a few attempts.
     CATWALK_RATE_SIGNIN_FREE_FAILURES: String(E2E_LIMITS.freeFailures),
     CATWALK_RATE_SIGNIN_FAILURES_PER_ADDRESS_PER_DAY: String(E2E_LIMITS.failuresPerAddress),
+    // Every CSP report is a log line (the default budget is 30 a minute): the log is the evidence.
+    CATWALK_CSP_REPORT_LOG_PER_MINUTE: "10000",
   };
+  mkdirSync(fileURLToPath(new URL("./artifacts/", import.meta.url)), { recursive: true });
+  const log = createWriteStream(SERVER_LOG);
+  process.env.E2E_SERVER_LOG = SERVER_LOG;
   // The platform's own web server (what `npm start` runs), not `next start`: it hands the app each
   // request's socket address, which the forwarded-for and sign-in specs depend on.
   const server = spawn(
     process.execPath,
     ["--import", "tsx", "scripts/platform/web-server.ts", "-H", "127.0.0.1", "-p", String(PORT)],
     // `next start` sets NODE_ENV itself; a custom server is told (React's production build).
-    { env: { ...env, NODE_ENV: "production" as const }, stdio: ["ignore", "inherit", "inherit"], detached: true },
+    { env: { ...env, NODE_ENV: "production" as const }, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
+  server.stdout!.on("data", (chunk) => {
+    process.stdout.write(chunk);
+    log.write(chunk);
+  });
+  server.stderr!.on("data", (chunk) => {
+    process.stderr.write(chunk);
+    log.write(chunk);
+  });
   let exitInfo: string | null = null;
   server.on("exit", (code, signal) => (exitInfo = `code ${code}, signal ${signal}`));
   let worker: ChildProcess | null = null;
@@ -81,6 +97,7 @@ export default async function globalSetup() {
     if (!exitInfo) process.kill(-server.pid!, "SIGTERM");
     await stopWorker().catch(() => undefined);
     await database.drop();
+    log.end();
     throw error;
   }
   return async () => {
@@ -91,5 +108,13 @@ export default async function globalSetup() {
       await exited;
     }
     await database.drop();
+    await new Promise((resolve) => log.end(resolve));
+    // Any page any spec opened that broke the policy fails the run (csp.spec.ts's canary aside).
+    const violations = parseReportLines(readFileSync(SERVER_LOG, "utf8")).filter((v) => !isCanary(v));
+    if (violations.length > 0) {
+      throw new Error(
+        `The server received ${violations.length} CSP violation reports:\n${violations.map((v) => JSON.stringify(v)).join("\n")}`,
+      );
+    }
   };
 }

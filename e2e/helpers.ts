@@ -1,4 +1,4 @@
-import { type Browser, expect, type Page } from "@playwright/test";
+import { type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
 
 /**
  * Sign-in limits on the e2e server (global-setup.ts): free failures in a row per (account,
@@ -30,15 +30,22 @@ export async function contextFrom(browser: Browser, address: string): Promise<Pa
 
 /**
  * Signs a new user up in a fresh browser context and returns its page on /classes.
- * `tag` keeps emails unique across spec files that run against the same database.
+ * `tag` keeps emails unique across spec files that run against the same database; `prepare`
+ * runs on the context before its first page opens (e.g. to install init scripts).
  */
-export async function signUp(browser: Browser, name: string, tag: string): Promise<Page> {
+export async function signUp(
+  browser: Browser,
+  name: string,
+  tag: string,
+  prepare?: (context: BrowserContext) => Promise<void>,
+): Promise<Page> {
   // Each person on a network of their own (through the trusted proxy), as in a real class: the
   // suite's sign-ups don't share one address's sign-up allowance.
   const context = await browser.newContext({
     acceptDownloads: true,
     extraHTTPHeaders: { "X-Forwarded-For": ownAddress() },
   });
+  await prepare?.(context);
   const page = await context.newPage();
   await page.goto("/signup");
   await page.getByLabel("Name").fill(name);

@@ -47,6 +47,12 @@ const trustList = z.preprocess(
 );
 
 const schema = z.object({
+  /**
+   * Set by Next (`next dev`: development; `next build` and `next start`: production). Only
+   * "development" changes anything (the CSP's allowances for the dev tools), so any other value is
+   * accepted rather than failing every request.
+   */
+  NODE_ENV: z.preprocess(unset, z.string().default("production")),
   /** PostgreSQL for the app, the queue and the rate limits. Needed at first query, not at build. */
   DATABASE_URL: z.preprocess(unset, z.string().min(1).optional()),
   /** Connections in this process's Prisma pool. */
@@ -92,6 +98,8 @@ const schema = z.object({
   CATWALK_RATE_SIGNIN_FAILURES_PER_ADDRESS_PER_DAY: int(1, 100),
   CATWALK_RATE_SIGNUP_PER_HOUR: int(1, 20),
   CATWALK_RATE_SUBMIT_PER_MINUTE: int(1, 10),
+  /** CSP violation reports logged per minute by one web process (the rest are counted, then summed up). */
+  CATWALK_CSP_REPORT_LOG_PER_MINUTE: int(0, 30, 10_000),
 
   /** Worker processes on this machine (default: one per GPU with tfjs-node-gpu, else one). */
   CATWALK_WORKER_CONCURRENCY: z.preprocess(unset, z.coerce.number().int().min(1).max(64).optional()),
