@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { sessionUser } from "@/lib/server/request-viewer";
+import { layoutUser } from "@/lib/server/page";
 import { signOutAction } from "./(auth)/actions";
 import "./globals.css";
 
@@ -14,7 +14,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // The session as the server sees it: a cookie whose session has ended shows "Sign in".
-  const user = await sessionUser();
+  const user = await layoutUser();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">

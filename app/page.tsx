@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { auth } from "@/lib/auth";
+import { layoutUser } from "@/lib/server/page";
 
 const references = [
   { name: "One hidden layer", detail: "512 sigmoid units", accuracy: "73.56 %" },
@@ -8,7 +8,8 @@ const references = [
 ];
 
 export default async function HomePage() {
-  const session = await auth();
+  // The server-side session, not just the cookie: a signed-out-everywhere cookie is nobody.
+  const user = await layoutUser();
   return (
     <div className="mx-auto max-w-3xl py-8">
       <h1 className="text-4xl font-bold tracking-tight text-slate-900 sm:text-5xl">
@@ -19,7 +20,7 @@ export default async function HomePage() {
         ranks them on your class leaderboard — with learning curves and the confusion matrix for every run.
       </p>
       <div className="mt-8 flex flex-wrap gap-3">
-        {session?.user ? (
+        {user ? (
           <Link
             href="/classes"
             className="rounded-md bg-brand-600 px-4 py-2.5 font-semibold text-white hover:bg-brand-700"

@@ -2,7 +2,8 @@ import "server-only";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { UNAVAILABLE_DIGEST } from "@/lib/page-errors";
 import { AppError } from "./errors";
-import { viewerFromSession } from "./request-viewer";
+import { sessionUser, viewerFromSession } from "./request-viewer";
+import type { SessionUser } from "./services/sessions";
 import { isDatabaseUnavailable } from "./unavailable";
 import type { SignedInViewer } from "./viewer";
 
@@ -21,8 +22,32 @@ class PageUnavailableError extends Error {
   }
 }
 
+/** A database outage while resolving who is asking becomes the outage page too. */
+async function outageAsPageError<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw new PageUnavailableError(error);
+    throw error;
+  }
+}
+
+/**
+ * Who is signed in, for the root layout's header. During a database outage: nobody, so the layout
+ * still renders and the page inside it shows the outage page (an error thrown in the root layout
+ * would skip app/error.tsx).
+ */
+export async function layoutUser(): Promise<SessionUser | null> {
+  try {
+    return await sessionUser();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return null;
+    throw error;
+  }
+}
+
 export async function requirePageViewer(currentPath: string): Promise<SignedInViewer> {
-  const viewer = await viewerFromSession();
+  const viewer = await outageAsPageError(viewerFromSession);
   if (viewer.kind === "anonymous") redirect(`/signin?next=${encodeURIComponent(currentPath)}`);
   return viewer;
 }
