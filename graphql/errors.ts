@@ -1,8 +1,8 @@
 import "server-only";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
-import { ERROR_CODES, type ErrorCode, HTTP_STATUS, RETRY_AFTER_SECONDS } from "@/lib/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { AppError, ERROR_CODES, type ErrorCode, HTTP_STATUS, RETRY_AFTER_SECONDS } from "@/lib/server/errors";
 import { asAppError, isDatabaseUnavailable } from "@/lib/server/unavailable";
 
 // Codes Apollo itself assigns to malformed requests; they describe the client's query, so
@@ -17,11 +17,35 @@ const PASS_THROUGH = new Set([
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 
+/**
+ * The AppError behind an error, if any. Resolvers' errors are wrapped once by graphql; a scalar's
+ * twice (variable coercion wraps the scalar's error, Apollo wraps that); so the chain is followed.
+ */
+function appErrorBehind(error: unknown): AppError | undefined {
+  let current: unknown = error;
+  for (let hops = 0; hops < 4 && current; hops++) {
+    if (current instanceof AppError) return current;
+    current = current instanceof GraphQLError ? current.originalError : undefined;
+  }
+  return undefined;
+}
+
+/** An AppError raised outside a resolver (a plugin hook), with the HTTP status its code maps to. */
+export function requestError(error: AppError): GraphQLError {
+  return new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { code: error.code, http: { status: HTTP_STATUS[error.code] } },
+  });
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = asAppError(unwrapResolverError(error));
+  // An AppError anywhere in the chain is the client's (or, for an outage, the database's) error.
+  const original = appErrorBehind(error) ?? asAppError(unwrapResolverError(error));
   if (original) {
     return {
-      message: original.message,
+      // A resolver's message is the AppError's own; a scalar's is prefixed by graphql with the
+      // variable or value it was found in, which says where the problem is.
+      message: formatted.message.endsWith(original.message) ? formatted.message : original.message,
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: original.code, ...(original.issues.length ? { issues: original.issues } : {}) },

@@ -4,6 +4,7 @@ import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/di
 import type { GraphQLContext } from "./builder";
 import { formatError, unavailableStatus } from "./errors";
 import { queryLimitsRule } from "./limits";
+import { requestChecks } from "./request-checks";
 import { leaderboardResponseCache, stringifyResult } from "./response-cache";
 import { schema } from "./schema";
 
@@ -33,7 +34,15 @@ export function createApolloServer(): ApolloServer<GraphQLContext> {
     includeStacktraceInErrorResponses: false,
     validationRules: [queryLimitsRule()],
     introspection: true,
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, unavailableStatus(), leaderboardResponseCache()],
+    // requestChecks refuses in didResolveOperation, which Apollo runs for every plugin before
+    // any plugin's responseForOperation (the cache's), so a refused request is never answered.
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      noStore,
+      unavailableStatus(),
+      requestChecks(),
+      leaderboardResponseCache(),
+    ],
     stringifyResult,
   });
 }
