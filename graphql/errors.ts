@@ -38,6 +38,16 @@ export function requestError(error: AppError): GraphQLError {
   });
 }
 
+// graphql's parser reports its token limit (graphql/limits.ts) as a syntax error: say what it is.
+const TOKEN_LIMIT = /^Syntax Error: Document contains more th(?:an|at) (\d+) tokens\. Parsing aborted\.$/;
+
+function clarify(message: string): string {
+  const tokens = TOKEN_LIMIT.exec(message);
+  return tokens
+    ? `Query is too large: at most ${tokens[1]} tokens (names, punctuation and values) are allowed. Split it into several requests.`
+    : message;
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   // An AppError anywhere in the chain is the client's (or, for an outage, the database's) error.
   const original = appErrorBehind(error) ?? asAppError(unwrapResolverError(error));
@@ -54,7 +64,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = formatted.extensions?.code;
   // Our own codes raised outside resolvers (the context function) arrive as GraphQLErrors.
   if (typeof code === "string" && (PASS_THROUGH.has(code) || ERROR_CODES.includes(code as ErrorCode))) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    const message = clarify(formatted.message);
+    return { message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
   console.error("[graphql] internal error:", unwrapResolverError(error));
   return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
