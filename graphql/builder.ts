@@ -1,6 +1,9 @@
 import "server-only";
 import SchemaBuilder from "@pothos/core";
+import { valueFromASTUntyped } from "graphql";
 import type { Visibility } from "@/lib/server/access";
+import { badInput } from "@/lib/server/errors";
+import { FORBIDDEN_KEY_MESSAGE, findUnsafe } from "@/lib/server/input";
 import type { Viewer } from "@/lib/server/viewer";
 
 export interface GraphQLContext {
@@ -27,10 +30,28 @@ export const builder = new SchemaBuilder<{
   };
 }>({ defaultFieldNullability: false });
 
+/**
+ * JSON arguments arrive as objects built from user input; a `__proto__` key in one would become
+ * a prototype wherever a service merged it into another object. Refused here, naming the key's
+ * path. (NUL characters are refused for every argument in request-checks.ts.)
+ */
+function checkedJson(value: unknown): unknown {
+  const spot = findUnsafe(value, { nul: false, keys: true });
+  if (spot) {
+    const path = spot.path.map(String).join(".");
+    const parent = spot.path.slice(0, -1).map(String).join(".");
+    throw badInput(`JSON key "${spot.path.at(-1)}"${parent ? ` at ${parent}` : ""}: ${FORBIDDEN_KEY_MESSAGE}`, [
+      { path, message: FORBIDDEN_KEY_MESSAGE },
+    ]);
+  }
+  return value;
+}
+
 builder.scalarType("JSON", {
   description: "Any JSON value.",
   serialize: (value) => value,
-  parseValue: (value) => value,
+  parseValue: checkedJson,
+  parseLiteral: (node, variables) => checkedJson(valueFromASTUntyped(node, variables)),
 });
 
 builder.scalarType("DateTime", {

@@ -94,7 +94,9 @@ function leaderboardRequest(
   ctx: GraphQLRequestContextResponseForOperation<GraphQLContext>,
 ): { slug: string; request: string } | null {
   const { operation, schema } = ctx;
-  if (operation.operation !== "query") return null;
+  // Apollo's types promise an operation here, but it calls this hook without one when the
+  // document's operation could not be chosen (several, and no `operationName`).
+  if (operation?.operation !== "query") return null;
   const field = schema.getQueryType()?.getFields().leaderboard;
   if (!field) return null;
   const selections = operation.selectionSet.selections;

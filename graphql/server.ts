@@ -3,7 +3,8 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLContext } from "./builder";
 import { formatError, unavailableStatus } from "./errors";
-import { queryLimitsRule } from "./limits";
+import { queryLimits } from "./limits";
+import { requestChecks } from "./request-checks";
 import { leaderboardResponseCache, stringifyResult } from "./response-cache";
 import { schema } from "./schema";
 
@@ -31,9 +32,17 @@ export function createApolloServer(): ApolloServer<GraphQLContext> {
     // preflight-requiring GET cross-site without CORS, so cookie-authenticated queries are safe.
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    validationRules: [queryLimitsRule()],
+    ...queryLimits(),
     introspection: true,
-    plugins: [ApolloServerPluginCacheControlDisabled(), noStore, unavailableStatus(), leaderboardResponseCache()],
+    // requestChecks refuses in didResolveOperation, which Apollo runs for every plugin before
+    // any plugin's responseForOperation (the cache's), so a refused request is never answered.
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      noStore,
+      unavailableStatus(),
+      requestChecks(),
+      leaderboardResponseCache(),
+    ],
     stringifyResult,
   });
 }

@@ -1,5 +1,4 @@
 import "server-only";
-import { NextRequest } from "next/server";
 
 /** Largest request body accepted: queries are small; architectures are capped at 256 KiB by the service. */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -19,14 +18,14 @@ function tooLarge(): Response {
 }
 
 /**
- * Reads at most MAX_BODY_BYTES before Apollo parses anything: the declared length is checked
- * first, and a chunked body without one is cut off while streaming, so neither can make the
- * server buffer an arbitrarily large request.
+ * The request's body, reading at most MAX_BODY_BYTES before anything parses it: the declared
+ * length is checked first, and a chunked body without one is cut off while streaming, so neither
+ * can make the server buffer an arbitrarily large request. Too large: the 413 response to send.
  */
-export async function limitBody(request: NextRequest): Promise<NextRequest | Response> {
+export async function readLimitedBody(request: Request): Promise<Uint8Array | Response> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > MAX_BODY_BYTES) return tooLarge();
-  if (!request.body) return request;
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -40,9 +39,5 @@ export async function limitBody(request: NextRequest): Promise<NextRequest | Res
     }
     chunks.push(value);
   }
-  return new NextRequest(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: Buffer.concat(chunks),
-  });
+  return Buffer.concat(chunks);
 }

@@ -4,6 +4,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { type ArchError, parseArchitecture, parseTrainingConfig, type TrainingConfig } from "@/trainer/arch";
 import { readLimits } from "../../env";
 import { badInput, type FieldIssue } from "../../errors";
+import { FORBIDDEN_KEY_MESSAGE, findUnsafe, NUL_MESSAGE } from "../../input";
 
 // The checks a submission passes before anything is stored: the request's shape (size, depth,
 // JSON text or object), then the trainer's own parser, so a model that cannot train is rejected
@@ -37,6 +38,17 @@ const jsonObject = (what: string) =>
       return value;
     })
     .refine((v) => v !== null && typeof v === "object" && !Array.isArray(v), `${what} must be a JSON object.`)
+    // Pasted text is parsed here, so its keys and its escaped NULs ("\u0000") are first seen here.
+    .superRefine((v, ctx) => {
+      const spot = findUnsafe(v, { nul: true, keys: true });
+      if (spot) {
+        ctx.addIssue({
+          code: "custom",
+          path: spot.path,
+          message: spot.problem === "nul" ? NUL_MESSAGE : FORBIDDEN_KEY_MESSAGE,
+        });
+      }
+    })
     .refine((v) => JSON.stringify(v).length <= MAX_ARCHITECTURE_BYTES, `${what} is larger than 256 KiB.`)
     .refine((v) => jsonDepth(v) <= MAX_JSON_DEPTH, `${what} is nested deeper than ${MAX_JSON_DEPTH} levels.`)
     .transform((v) => v as Prisma.InputJsonObject);
