@@ -5,6 +5,8 @@ import { db } from "./db";
 import { badInput, forbidden, notFound, unauthenticated } from "./errors";
 import type { SignedInViewer, Viewer } from "./viewer";
 
+const hasNul = (text: string) => text.includes("\u0000");
+
 // The one place that decides who may do what in a class. Every service that touches
 // class data calls `requireClassAccess` first; nothing else reads memberships for access.
 
@@ -49,6 +51,8 @@ export async function requireClassAccess(
   options: { minRole?: Role; intent?: Intent } = {},
 ): Promise<ClassAccess> {
   const signedIn = requireSignedIn(viewer, options.intent);
+  // A slug or id from a URL may hold anything; PostgreSQL refuses a NUL in text, and no class has one.
+  if (hasNul("slug" in classRef ? classRef.slug : classRef.id)) throw notFound("The class");
   // One statement: the class, its visibility switches and the caller's membership. (Prisma's
   // nested select would send two, and this runs on every class-scoped request.)
   const [klass] = await db.$queryRaw<
@@ -109,6 +113,7 @@ export async function requireSubmissionAccess(
   options: { intent?: Intent; who?: "author-or-grader" | "grader" } = {},
 ): Promise<SubmissionAccess> {
   requireSignedIn(viewer, options.intent);
+  if (hasNul(submissionId)) throw notFound("The submission");
   const row = await db.submission.findUnique({
     where: { id: submissionId },
     select: { classId: true, authorId: true },

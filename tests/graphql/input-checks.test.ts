@@ -218,3 +218,33 @@ describe("NUL characters in service input (server actions, forms): a field error
     expect(signUp).toMatchObject({ code: "BAD_USER_INPUT", issues: [{ path: "name", message: NUL }] });
   });
 });
+
+describe("NUL in a URL's slug or id", () => {
+  // Route handlers and pages take slugs and ids straight from the path: no such class or
+  // submission exists, so the answer is the client's error (a 404, or a 400 where the service
+  // validates the slug as input first), never PostgreSQL's refusal surfacing as a 500.
+  it("is a 4xx from the JSON, CSV and gallery routes, and NOT_FOUND from the services", async () => {
+    const { GET: leaderboard } = await import("@/app/api/classes/[slug]/leaderboard/route");
+    const { GET: resultsCsv } = await import("@/app/api/classes/[slug]/results.csv/route");
+    const { GET: cells } = await import("@/app/api/submissions/[id]/cells/route");
+    const request = (path: string) => new NextRequest(`http://127.0.0.1:3000${path}`, { headers: { authorization } });
+    const bad = `${slug}\u0000x`;
+    for (const response of [
+      await leaderboard(request("/api/classes/x/leaderboard"), { params: Promise.resolve({ slug: bad }) }),
+      await resultsCsv(request("/api/classes/x/results.csv"), { params: Promise.resolve({ slug: bad }) }),
+      await cells(request("/api/submissions/x/cells?true=1&predicted=1"), {
+        params: Promise.resolve({ id: "a\u0000b" }),
+      }),
+    ]) {
+      const { code } = ((await response.json()) as { error: { code: string } }).error;
+      expect([response.status, code]).toSatisfy(
+        ([status, c]: [number, string]) =>
+          (status === 404 && c === "NOT_FOUND") || (status === 400 && c === "BAD_USER_INPUT"),
+      );
+    }
+    const { getClass } = await import("@/lib/server/services/classes");
+    const { getSubmission } = await import("@/lib/server/services/submissions/get-submission");
+    await expect(getClass(owner.viewer, bad)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(getSubmission(owner.viewer, "a\u0000b")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
