@@ -1,6 +1,9 @@
 import "server-only";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import type { GraphQLContext } from "./builder";
 import { formatError, unavailableStatus } from "./errors";
 import { queryLimits } from "./limits";
@@ -38,6 +41,9 @@ export function createApolloServer(): ApolloServer<GraphQLContext> {
     // any plugin's responseForOperation (the cache's), so a refused request is never answered.
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads its explorer from Apollo's CDN: third-party scripts on our
+      // origin, which the CSP blocks anyway. Scripts use POST; the schema is graphql/schema.graphql.
+      ApolloServerPluginLandingPageDisabled(),
       noStore,
       unavailableStatus(),
       requestChecks(),

@@ -151,6 +151,12 @@ describe("GET", () => {
     expect(res.headers.get("allow")).toBe("POST");
   });
 
+  it("a browser visiting the endpoint gets no landing page (no third-party scripts on our origin)", async () => {
+    const res = await GET(new NextRequest(URL, { headers: { accept: "text/html", authorization } }));
+    expect(res.headers.get("content-type") ?? "").not.toContain("text/html");
+    expect(await res.text()).not.toMatch(/<script/i);
+  });
+
   it("variables that are not JSON, or not an object: 400", async () => {
     expectError(await get({ query: "{ __typename }", variables: "{" }), 400, "BAD_REQUEST", /contains invalid JSON/);
     expectError(await get({ query: "{ __typename }", variables: "[1]" }), 400, "BAD_REQUEST", /JSON-encoded object/);
