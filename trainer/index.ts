@@ -10,6 +10,8 @@ export type { TrainerErrorCode } from "./errors";
 export { TrainerError } from "./errors";
 export type { EpochEstimate } from "./estimate";
 export { estimateEpochTime } from "./estimate";
+export type { Evaluation } from "./evaluate";
+export { evaluateSavedModel } from "./evaluate";
 export type { SaveInfo } from "./export";
 export { loadModel, predictProbabilities, readModel, saveTrainedModel, writeModelDir } from "./export";
 export { buildModel } from "./train/model";
