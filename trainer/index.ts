@@ -10,8 +10,19 @@ export type { TrainerErrorCode } from "./errors";
 export { TrainerError } from "./errors";
 export type { EpochEstimate } from "./estimate";
 export { estimateEpochTime } from "./estimate";
-export type { SaveInfo } from "./export";
-export { loadModel, predictProbabilities, readModel, saveTrainedModel, writeModelDir } from "./export";
+export type { ExportLayer, ExportModel, ExportWeight, SaveInfo } from "./export";
+export {
+  exportKeras,
+  exportLayers,
+  kerasConfig,
+  kerasWeightPaths,
+  loadModel,
+  predictProbabilities,
+  readModel,
+  saveTrainedModel,
+  toSnakeCase,
+  writeModelDir,
+} from "./export";
 export { buildModel } from "./train/model";
 export type { EpochMetrics, ProgressEvent, RunTrainingOptions, TrainingOutcome } from "./train/run";
 export { runTraining, trainingThreads } from "./train/run";
