@@ -5,6 +5,7 @@
 // build_config} for the Sequential and each layer, with an explicit InputLayer first. Layer configs
 // hold only constructor arguments Keras 3 accepts (an unknown key fails `from_config`), with dtype
 // as the plain string every Keras 3 release reads (3.4+ write a DTypePolicy dict, 3.0–3.3 a string).
+// Which keys each class takes was read from Keras's source (trainer/scripts/keras-signatures.py).
 //
 // model.weights.h5 follows `_save_state` for an uncompiled Sequential: the model's own (empty)
 // `vars` group at the root, then for each layer of `model.layers` (the InputLayer excluded)
@@ -24,8 +25,10 @@ import type { SavedModel } from "./format";
 import { type ExportLayer, type ExportModel, exportLayers } from "./layers";
 
 // Keras doesn't read metadata.json when loading; this is the oldest release whose loader reads what
-// is written here (string dtypes, the InputLayer's keys, the root `vars` group 3.0 requires).
-const KERAS_VERSION = "3.0.0";
+// is written here: string dtypes, the root `vars` group 3.0's loader requires, and layer arguments
+// that 3.1 and 3.16 both accept (checked against their source: test/keras/keras3-layer-args.json;
+// 3.0 lacks AlphaDropout).
+export const KERAS_VERSION = "3.1.0";
 
 type Json = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 // writes, and — where Debian's python3-h5py is installed — read by h5py the way Keras's loader
 // walks it, then run in numpy and compared with tfjs (helpers/keras_reference.py).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
@@ -22,7 +22,10 @@ import {
   toSnakeCase,
   UnsupportedLayerError,
 } from "..";
+import { SUPPORTED_LAYERS } from "../arch/layers";
 import {
+  allLayersImage,
+  allLayersSequence,
   argmaxRows,
   bnPoolArchitecture,
   bnPoolTraining,
@@ -30,6 +33,7 @@ import {
   maxAbsDiff,
   PYTHON,
   preset,
+  savedUntrained,
   smallSet,
   trainShort,
 } from "./helpers/models";
@@ -173,6 +177,30 @@ print(json.dumps([f(c) for c in json.loads(sys.argv[1])]))`,
     if (py.status === 0) expect(ours).toEqual(JSON.parse(py.stdout));
   });
 
+  it("writes every layer class the trainer accepts with only arguments Keras 3.1 and 3.16 both take", async () => {
+    // Read from Keras's source by trainer/scripts/keras-signatures.py.
+    const args = JSON.parse(
+      readFileSync(join(import.meta.dirname, "keras", "keras3-layer-args.json"), "utf8"),
+    ) as Record<string, Record<string, string[]>>;
+    const versions = Object.values(args);
+    expect(Object.keys(args)).toEqual(["v3.1.0", "v3.16.0"]);
+    const takes = (cls: string, key: string) => versions.every((v) => v[cls]?.includes(key));
+    const seen = new Set<string>();
+    for (const arch of [allLayersImage, allLayersSequence]) {
+      const files = unzipSync(await exportKeras(await savedUntrained(arch)));
+      const config = JSON.parse(strFromU8(files["config.json"])) as Json;
+      for (const l of config.config.layers!) {
+        const cls = String(l.class_name);
+        seen.add(cls);
+        const refused = Object.keys(l.config).filter((k) => !takes(cls, k));
+        expect(refused, `${cls} '${String(l.config.name)}'`).toEqual([]);
+      }
+    }
+    // ThresholdedReLU left Keras 3: it is written as ReLU(threshold=θ).
+    expect(seen.has("ThresholdedReLU")).toBe(false);
+    expect([...seen].sort()).toEqual([...SUPPORTED_LAYERS.filter((c) => c !== "ThresholdedReLU"), "InputLayer"].sort());
+  });
+
   it("refuses hard_sigmoid, which Keras 3 redefined, naming the layer", async () => {
     const saved = await trainShort(
       sequential([keras.flatten(), keras.dense(16, "hard_sigmoid"), keras.dense(10, "softmax")], {
@@ -200,6 +228,23 @@ print(json.dumps([f(c) for c in json.loads(sys.argv[1])]))`,
         ["report MLP", await trainShort(preset("report-mlp"), small)],
         ["BN + pooling", await trainShort(bnPoolArchitecture, smallSet(data, 1000), bnPoolTraining)],
       ];
+      // Every class the trainer accepts: the variables Keras's loader assigns have the shapes Keras builds.
+      for (const arch of [allLayersImage, allLayersSequence]) {
+        const file = join(dir, "all.keras");
+        writeFileSync(file, await exportKeras(await savedUntrained(arch)));
+        const r = spawnSync(PYTHON, [join(import.meta.dirname, "helpers", "keras_reference.py"), file, images, "0"], {
+          encoding: "utf8",
+        });
+        expect(r.stderr, arch.name).toBe("");
+        const assigned = JSON.parse(r.stdout).assigned as Record<string, { path: string; shapes: number[][] }>;
+        // The sequence model ends in logits: the saved model appends Activation('softmax').
+        expect(Object.keys(assigned)).toHaveLength(arch.layers.length + (arch === allLayersSequence ? 1 : 0));
+        if (arch === allLayersImage)
+          expect(assigned.separable_conv2_d).toEqual({
+            path: "layers/separable_conv2d",
+            shapes: [[3, 3, 4, 1], [1, 1, 4, 4], [4]],
+          });
+      }
       for (const [label, saved] of models) {
         const file = join(dir, "m.keras");
         writeFileSync(file, await exportKeras(saved));

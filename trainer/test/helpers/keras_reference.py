@@ -1,7 +1,8 @@
 """Reads a Keras 3 `.keras` file the way keras.saving.load_model does, without Keras (it isn't
 installable here: no PyPI), and runs the model in numpy.
 
-Usage: keras_reference.py MODEL.keras IMAGES.u8 N  (IMAGES.u8: N*784 raw uint8 pixels)
+Usage: keras_reference.py MODEL.keras IMAGES.u8 N  (IMAGES.u8: N*784 raw uint8 pixels; N = 0 checks
+the layout only)
 Prints JSON: the archive's members, metadata.json, every dataset and group attribute of
 model.weights.h5, the variables Keras's loader would assign to each layer, and the model's class
 probabilities for the N images (pixels / 255).
@@ -11,7 +12,7 @@ visits `model.layers` (the InputLayer excluded) as the container "layers", namin
 `naming.to_snake_case` of its class with a per-name counter (`_get_unique_name`), and
 `H5IOStore.get(path)` reads `<path>/vars`; `Layer.load_own_variables` then assigns dataset "i" to
 the layer's i-th variable (trainable first). A missing dataset or a count mismatch is an error,
-as it is for Keras.
+as it is for Keras; so is a shape other than the one the Keras layer builds.
 """
 
 import io
@@ -31,20 +32,39 @@ def to_snake_case(name):  # keras/src/utils/naming.py
     return name
 
 
-# How many variables each Keras 3 class creates (in build), from its config.
-def expected_vars(cls, cfg):
-    bias = 1 if cfg.get("use_bias", True) else 0
-    if cls in ("Dense", "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D"):
-        return 1 + bias
+def tup(v, n):
+    return (v,) * n if isinstance(v, int) else tuple(v)
+
+
+# The variables each Keras 3 class creates in build(), in order, from its config and input shape
+# (keras/src/layers/...: kernel then bias; depthwise then pointwise; gamma, beta, then the moving
+# statistics; a transposed conv's kernel is (kh, kw, filters, in_channels)).
+def expected_shapes(cls, cfg, input_shape):
+    cin = input_shape[-1]
+    bias = [(cfg["filters"] if "filters" in cfg else cfg.get("units", 0),)] if cfg.get("use_bias", True) else []
+    if cls == "Dense":
+        return [(cin, cfg["units"])] + bias
+    if cls in ("Conv1D", "Conv2D"):
+        k = tup(cfg["kernel_size"], 1 if cls == "Conv1D" else 2)
+        return [k + (cin, cfg["filters"])] + bias
+    if cls == "Conv2DTranspose":
+        return [tup(cfg["kernel_size"], 2) + (cfg["filters"], cin)] + bias
+    if cls == "DepthwiseConv2D":
+        dm = cfg.get("depth_multiplier", 1)
+        return [tup(cfg["kernel_size"], 2) + (cin, dm)] + ([(cin * dm,)] if cfg.get("use_bias", True) else [])
     if cls == "SeparableConv2D":
-        return 2 + bias
+        dm = cfg.get("depth_multiplier", 1)
+        return [tup(cfg["kernel_size"], 2) + (cin, dm), (1, 1, cin * dm, cfg["filters"])] + bias
     if cls == "BatchNormalization":
-        return int(cfg.get("scale", True)) + int(cfg.get("center", True)) + 2
+        n = int(cfg.get("scale", True)) + int(cfg.get("center", True)) + 2
+        return [(cin,)] * n
     if cls == "LayerNormalization":
-        return int(cfg.get("scale", True)) + int(cfg.get("center", True))
+        return [(cin,)] * (int(cfg.get("scale", True)) + int(cfg.get("center", True)))
     if cls == "PReLU":
-        return 1
-    return 0
+        shared = cfg.get("shared_axes") or []
+        shared = [shared] if isinstance(shared, int) else shared
+        return [tuple(1 if i + 1 in shared else d for i, d in enumerate(input_shape[1:]))]
+    return []
 
 
 ACT = {
@@ -189,17 +209,22 @@ def main(path, images_path, n):
             used[name] = 0
         path_ = f"layers/{name}"
         group = h5[path_]["vars"] if path_ in h5 and "vars" in h5[path_] else {}
-        want = expected_vars(cls, cfg)
-        if len(group) != want:
-            raise ValueError(f"Layer '{cfg['name']}' expected {want} variables, but received {len(group)}")
-        ws = [np.array(group[str(i)], dtype=np.float64) for i in range(want)]
+        want = expected_shapes(cls, cfg, layer["build_config"]["input_shape"])
+        if len(group) != len(want):
+            raise ValueError(f"Layer '{cfg['name']}' expected {len(want)} variables, but received {len(group)}")
+        ws = [np.array(group[str(i)], dtype=np.float64) for i in range(len(want))]
+        for i, (w, shape) in enumerate(zip(ws, want)):
+            if w.shape != shape:
+                raise ValueError(f"Layer '{cfg['name']}' variable {i}: shape {w.shape}, Keras builds {shape}")
         assigned[cfg["name"]] = {"path": path_, "shapes": [list(w.shape) for w in ws]}
         weights.append((cls, cfg, ws))
 
-    pixels = np.fromfile(images_path, dtype=np.uint8)[: n * 784].astype(np.float64) / 255
-    x = pixels.reshape([n] + batch_shape[1:])
-    for cls, cfg, ws in weights:
-        x = run_layer(cls, cfg, ws, x)
+    x = np.zeros((0, 10))
+    if n > 0:  # N = 0: check the layout only (the forward pass knows fewer classes than the loader)
+        pixels = np.fromfile(images_path, dtype=np.uint8)[: n * 784].astype(np.float64) / 255
+        x = pixels.reshape([n] + batch_shape[1:])
+        for cls, cfg, ws in weights:
+            x = run_layer(cls, cfg, ws, x)
     print(
         json.dumps(
             {

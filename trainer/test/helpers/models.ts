@@ -1,6 +1,9 @@
 // Small trained models for the export tests: training isn't the point, so 500 images, one epoch.
 import { spawnSync } from "node:child_process";
-import { type FashionMnist, getPreset, runTraining, type SavedModel } from "../..";
+import { type FashionMnist, getPreset, parseArchitecture, runTraining, type SavedModel, summarize } from "../..";
+import { trainingConfigSchema } from "../../arch/training";
+import { modelMetadata, serializeModel } from "../../export/save";
+import { buildInferenceModel } from "../../train/model";
 
 export const smallSet = (data: FashionMnist, n = 500): FashionMnist => ({
   ...data,
@@ -68,3 +71,82 @@ export function h5pyMissing(): string | null {
   if (r.status === 0) return null;
   return `${PYTHON} can't import h5py and numpy (${(r.stderr || r.error?.message || "").trim().split("\n").at(-1)}); install Debian's python3-h5py`;
 }
+
+/** A saved model straight from an architecture, untrained (seeded initial weights): for layout tests. */
+export async function savedUntrained(architecture: unknown): Promise<SavedModel> {
+  const r = parseArchitecture(architecture);
+  if (!r.ok) throw new Error(`test architecture must parse: ${JSON.stringify(r.errors)}`);
+  const training = trainingConfigSchema.parse({});
+  const model = await buildInferenceModel(r.model, training.seed);
+  try {
+    const info = {
+      architecture: r.model,
+      training,
+      backend: "test",
+      paramCount: summarize(r.model).totalParams,
+      epochs: 0,
+      bestEpoch: null,
+    };
+    return { ...(await serializeModel(model)), metadata: modelMetadata(info) };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Every layer class the trainer accepts, in two models (2-D images, and 28×28 sequences). */
+export const allLayersImage = {
+  name: "all_layers_image",
+  inputShape: [28, 28, 1],
+  layers: [
+    { type: "ZeroPadding2D", padding: 1 },
+    { type: "Conv2D", filters: 4, kernelSize: 3, strides: 2, activation: "relu" },
+    { type: "BatchNormalization" },
+    { type: "DepthwiseConv2D", kernelSize: 3, padding: "same" },
+    { type: "SeparableConv2D", filters: 4, kernelSize: 3, padding: "same" },
+    { type: "Conv2DTranspose", filters: 4, kernelSize: 2, strides: 2 },
+    {
+      type: "Cropping2D",
+      cropping: [
+        [1, 1],
+        [1, 1],
+      ],
+    },
+    { type: "UpSampling2D", size: 2 },
+    { type: "AveragePooling2D", poolSize: 2 },
+    { type: "MaxPooling2D", poolSize: 2 },
+    { type: "LayerNormalization" },
+    { type: "PReLU" },
+    { type: "LeakyReLU", alpha: 0.1 },
+    { type: "ELU" },
+    { type: "ThresholdedReLU", theta: 0.5 },
+    { type: "ReLU", maxValue: 6 },
+    { type: "Softmax" },
+    { type: "Activation", activation: "gelu" },
+    { type: "GaussianNoise", stddev: 0.1 },
+    { type: "GaussianDropout", rate: 0.1 },
+    { type: "AlphaDropout", rate: 0.1 },
+    { type: "Dropout", rate: 0.1 },
+    { type: "Permute", dims: [2, 1, 3] },
+    { type: "GlobalMaxPooling2D" },
+    { type: "Dense", units: 10, activation: "softmax" },
+  ],
+};
+export const allLayersSequence = {
+  name: "all_layers_sequence",
+  inputShape: [28, 28],
+  layers: [
+    { type: "Conv1D", filters: 8, kernelSize: 3, activation: "swish" },
+    { type: "MaxPooling1D" },
+    { type: "AveragePooling1D" },
+    { type: "SpatialDropout1D", rate: 0.1 },
+    { type: "GlobalMaxPooling1D" },
+    { type: "Reshape", targetShape: [2, 4] },
+    { type: "GlobalAveragePooling1D" },
+    { type: "Reshape", targetShape: [2, 2, 1] },
+    { type: "Flatten" },
+    { type: "Reshape", targetShape: [2, 2, 1] },
+    { type: "GlobalAveragePooling2D" },
+    { type: "Dense", units: 10, activation: "mish" },
+    { type: "Dense", units: 10 },
+  ],
+};
