@@ -14,9 +14,13 @@ export type { ExportLayer, ExportModel, ExportWeight, SaveInfo } from "./export"
 export {
   exportKeras,
   exportLayers,
+  exportOnnx,
   kerasConfig,
   kerasWeightPaths,
   loadModel,
+  ONNX_INPUT,
+  ONNX_OPSET,
+  ONNX_OUTPUT,
   predictProbabilities,
   readModel,
   saveTrainedModel,

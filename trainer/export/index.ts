@@ -7,6 +7,7 @@ export * from "./format";
 export { exportKeras, kerasConfig, kerasWeightPaths, toSnakeCase } from "./keras";
 export type { ExportLayer, ExportModel, ExportWeight } from "./layers";
 export { exportLayers } from "./layers";
+export { exportOnnx, ONNX_INPUT, ONNX_OPSET, ONNX_OUTPUT } from "./onnx";
 export * from "./pack";
 export type { SaveInfo } from "./save";
 export { loadModel, predictProbabilities, saveTrainedModel } from "./save";
