@@ -11,5 +11,5 @@ export { TrainerError } from "./errors";
 export type { EpochEstimate } from "./estimate";
 export { estimateEpochTime } from "./estimate";
 export { buildModel } from "./train/model";
-export type { EpochMetrics, ProgressEvent, RunTrainingOptions, TrainingOutcome } from "./train/run";
+export type { CheckpointOptions, EpochMetrics, ProgressEvent, RunTrainingOptions, TrainingOutcome } from "./train/run";
 export { runTraining, trainingThreads } from "./train/run";
