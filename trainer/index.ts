@@ -10,6 +10,8 @@ export type { TrainerErrorCode } from "./errors";
 export { TrainerError } from "./errors";
 export type { EpochEstimate } from "./estimate";
 export { estimateEpochTime } from "./estimate";
+export type { CheckpointContent, DecodeResult } from "./train/checkpoint-format";
+export { decodeCheckpoint } from "./train/checkpoint-format";
 export { buildModel } from "./train/model";
 export type { CheckpointOptions, EpochMetrics, ProgressEvent, RunTrainingOptions, TrainingOutcome } from "./train/run";
 export { runTraining, trainingThreads } from "./train/run";
