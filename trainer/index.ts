@@ -30,6 +30,8 @@ export {
   UnsupportedLayerError,
   writeModelDir,
 } from "./export";
+export type { CheckpointContent, DecodeResult } from "./train/checkpoint-format";
+export { decodeCheckpoint } from "./train/checkpoint-format";
 export { buildModel } from "./train/model";
-export type { EpochMetrics, ProgressEvent, RunTrainingOptions, TrainingOutcome } from "./train/run";
+export type { CheckpointOptions, EpochMetrics, ProgressEvent, RunTrainingOptions, TrainingOutcome } from "./train/run";
 export { runTraining, trainingThreads } from "./train/run";

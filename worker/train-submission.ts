@@ -17,6 +17,7 @@ import {
   TrainerError,
   UnsupportedLayerError,
 } from "@/trainer";
+import { loadCheckpoint, removeCheckpoint, saveCheckpoint } from "./checkpoints";
 import type { WorkerContext } from "./context";
 import { handBack } from "./hand-back";
 import { withDbRetry } from "./retry";
@@ -75,6 +76,8 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
     where: { id: submissionId },
     select: { architecture: true, training: true, attempts: true },
   });
+  // An earlier attempt's last checkpoint (a worker that died or was stopped): training goes on after it.
+  const resume = await loadCheckpoint(submissionId);
 
   const controller = new AbortController();
   let stopReason: StopReason | null = null;
@@ -102,6 +105,7 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
   }, CANCEL_CHECK_EVERY_MS);
 
   const history: EpochMetrics[] = [];
+  let resumedAfterEpoch: number | undefined;
   let lastWrite = 0;
   let writing: Promise<unknown> = Promise.resolve();
   const writeProgress = (progress: Omit<TrainingProgress, "history" | "updatedAt">, force = false) => {
@@ -113,7 +117,9 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
       .then(() =>
         db.submission.updateMany({
           where: { id: submissionId, status: "RUNNING", workerId: ctx.workerId },
-          data: { progress: asJson({ ...progress, history, updatedAt: new Date().toISOString() }) },
+          data: {
+            progress: asJson({ ...progress, history, resumedAfterEpoch, updatedAt: new Date().toISOString() }),
+          },
         }),
       )
       .catch(() => undefined);
@@ -139,6 +145,23 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
           samplesPerSec: p.samplesPerSec,
           loss: p.loss,
         }),
+      checkpoint: {
+        resume,
+        minIntervalMs: ctx.limits.checkpointSeconds * 1000,
+        save: async (bytes, epoch) => {
+          if (!(await saveCheckpoint(submissionId, ctx.workerId, bytes)))
+            console.warn(
+              `[worker] submission ${submissionId}: checkpoint after epoch ${epoch} not stored: the run is no longer ours`,
+            );
+        },
+        onResume: ({ epoch, history: earlier }) => {
+          // The live history goes on from the checkpoint's, so no epoch shows twice.
+          history.push(...earlier);
+          resumedAfterEpoch = epoch;
+          console.log(`[worker] submission ${submissionId}: resuming after epoch ${epoch} from its checkpoint`);
+          writeProgress({ phase: "training", epoch, maxEpochs }, true);
+        },
+      },
       onEpoch: (m: EpochMetrics) => {
         history.push(m);
         writeProgress(
@@ -164,10 +187,12 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
               history,
               stopReason: outcome.stopReason,
               notes: outcome.notes,
+              resumedAfterEpoch,
             }),
           },
         });
         if (updated.count !== 1) throw new LostClaimError();
+        await removeCheckpoint(submissionId, tx);
         await tx.result.create({
           data: {
             submissionId,
@@ -259,20 +284,26 @@ class LostClaimError extends Error {}
 /** Cancels the submission; with `holder`, only while that worker holds it (a stopped attempt of ours). */
 async function markCancelled(submissionId: string, holder?: string): Promise<void> {
   await withDbRetry("cancel", () =>
-    db.submission.updateMany({
-      where: holder
-        ? { id: submissionId, status: "RUNNING", workerId: holder }
-        : { id: submissionId, status: { in: [...ACTIVE_STATUSES] } },
-      data: { status: "CANCELLED", finishedAt: new Date(), workerId: null },
+    db.$transaction(async (tx) => {
+      const { count } = await tx.submission.updateMany({
+        where: holder
+          ? { id: submissionId, status: "RUNNING", workerId: holder }
+          : { id: submissionId, status: { in: [...ACTIVE_STATUSES] } },
+        data: { status: "CANCELLED", finishedAt: new Date(), workerId: null },
+      });
+      if (count === 1) await removeCheckpoint(submissionId, tx);
     }),
   );
 }
 
 async function markFailed(submissionId: string, workerId: string, reason: string, kind: FailureKind): Promise<void> {
   await withDbRetry("fail", () =>
-    db.submission.updateMany({
-      where: { id: submissionId, status: "RUNNING", workerId },
-      data: { status: "FAILED", finishedAt: new Date(), failureReason: reason, failureKind: kind, workerId: null },
+    db.$transaction(async (tx) => {
+      const { count } = await tx.submission.updateMany({
+        where: { id: submissionId, status: "RUNNING", workerId },
+        data: { status: "FAILED", finishedAt: new Date(), failureReason: reason, failureKind: kind, workerId: null },
+      });
+      if (count === 1) await removeCheckpoint(submissionId, tx);
     }),
   );
 }
@@ -387,14 +418,15 @@ export async function handleDeadTrainSubmission(job: Job<unknown>): Promise<obje
   const reason =
     "The trainer stopped responding on every attempt at this submission (the worker process died). It will not be retried; please tell your instructor.";
   // Raw SQL for COALESCE: a job can die before any attempt stamped startedAt.
-  await withDbRetry(
-    "dead letter",
-    () =>
-      db.$executeRaw`
-      UPDATE "Submission"
-      SET status = 'FAILED', "finishedAt" = now(), "startedAt" = COALESCE("startedAt", now()),
-          "workerId" = NULL, "failureReason" = ${reason}, "failureKind" = 'PLATFORM', "updatedAt" = now()
-      WHERE id = ${submissionId} AND status IN ('QUEUED', 'RUNNING')`,
+  await withDbRetry("dead letter", () =>
+    db.$transaction(async (tx) => {
+      const count = await tx.$executeRaw`
+        UPDATE "Submission"
+        SET status = 'FAILED', "finishedAt" = now(), "startedAt" = COALESCE("startedAt", now()),
+            "workerId" = NULL, "failureReason" = ${reason}, "failureKind" = 'PLATFORM', "updatedAt" = now()
+        WHERE id = ${submissionId} AND status IN ('QUEUED', 'RUNNING')`;
+      if (count === 1) await removeCheckpoint(submissionId, tx);
+    }),
   );
   return { status: "FAILED" };
 }
