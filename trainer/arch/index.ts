@@ -15,7 +15,7 @@ export {
   parseMetadata,
   parseModelJson,
 } from "../export/format";
-export { packModel, unpackModel } from "../export/pack";
+export { maxModelBytes, packModel, unpackModel } from "../export/pack";
 export { TRAINER_VERSION } from "../version";
 export { CLASS_NAMES } from "./classes";
 export type { ArchError } from "./errors";

@@ -21,7 +21,12 @@ export function readModel(path: string): SavedModel {
   try {
     isDir = statSync(path).isDirectory();
   } catch (e) {
-    throw new ModelFileError(`cannot read model ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFileError(
+      code === "ENOENT"
+        ? `no saved model at ${path} (expected a directory written by train --save DIR, or a model zip)`
+        : `cannot read model ${path}: ${code ?? (e as Error).message}`,
+    );
   }
   if (!isDir) return unpackModel(new Uint8Array(readFileSync(path)));
   const read = (name: string) => {

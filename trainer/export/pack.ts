@@ -1,10 +1,16 @@
 // A saved model as one zip (model.json, weights.bin, metadata.json): what the platform stores and
 // what the "TensorFlow.js" download is. Browser-safe (fflate is plain JavaScript).
 import { strFromU8, strToU8, type Unzipped, unzipSync, zipSync } from "fflate";
+import { DEFAULT_LIMITS } from "../arch/limits";
 import { checkSavedModel, MODEL_FILES, ModelFileError, type SavedModel } from "./format";
 
-/** Refuse archives that unpack to more than this (a saved model under the parameter budget is ~20 MB). */
-const DEFAULT_MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
+/**
+ * The most a saved model of `maxParams` parameters can take: float32 weights plus room for
+ * model.json and metadata.json (a 200-layer model.json is well under 1 MB). The zip is no larger
+ * (weights are stored, the JSON deflated), so this bounds stored artifacts too.
+ */
+export const maxModelBytes = (maxParams: number): number => 4 * maxParams + 8 * 1024 * 1024;
+const DEFAULT_MAX_UNPACKED_BYTES = maxModelBytes(DEFAULT_LIMITS.maxParams);
 // The zip's timestamps are the model's creation time, so the same model always packs to the same
 // bytes (the platform stores a content hash). DOS time starts in 1980.
 const zipTime = (iso: string) => new Date(Math.max(Date.parse(iso), Date.UTC(1980, 0, 2)));
@@ -14,7 +20,8 @@ export function packModel(saved: SavedModel): Uint8Array {
   return zipSync(
     {
       [MODEL_FILES.modelJson]: [strToU8(JSON.stringify(saved.modelJson)), { mtime }],
-      // float32 weights barely deflate (≈ 7 %), and storing them keeps packing instant.
+      // float32 weights barely deflate (8 % for the presets, trainer/scripts/export-sizes.ts);
+      // storing them keeps packing and unpacking at a few milliseconds.
       [MODEL_FILES.weights]: [saved.weights, { mtime, level: 0 }],
       [MODEL_FILES.metadata]: [strToU8(JSON.stringify(saved.metadata, null, 1)), { mtime }],
     },
@@ -22,7 +29,11 @@ export function packModel(saved: SavedModel): Uint8Array {
   );
 }
 
-/** The inverse of packModel, checking everything: a bad or incomplete zip is a ModelFileError. */
+/**
+ * The inverse of packModel, checking everything: a bad or incomplete zip is a ModelFileError.
+ * Archives unpacking to more than `maxUnpackedBytes` (default: maxModelBytes at the default
+ * parameter budget) are refused before they are inflated.
+ */
 export function unpackModel(bytes: Uint8Array, opts: { maxUnpackedBytes?: number } = {}): SavedModel {
   const max = opts.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES;
   const wanted = new Set<string>(Object.values(MODEL_FILES));

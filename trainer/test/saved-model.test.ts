@@ -165,6 +165,33 @@ describe("the saved model", () => {
   });
 });
 
+describe("the unzipped files", () => {
+  it("load in stock tfjs from a URL, weights.bin found next to model.json as a browser would", async () => {
+    const r = await trainShort(getPreset("report-cnn")!.architecture);
+    const files = unzipSync(packModel(r.model));
+    const fetched: string[] = [];
+    // A static file server holding the unzipped download.
+    const fetchFunc = (async (input: RequestInfo | URL) => {
+      const url = String(input);
+      fetched.push(url);
+      const name = new URL(url).pathname.split("/").pop()!;
+      const body = files[name];
+      return body ? new Response(body.slice(), { status: 200 }) : new Response("not found", { status: 404 });
+    }) as typeof fetch;
+    const model = await tf.loadLayersModel("https://models.example/fashion/model.json", { fetchFunc });
+    try {
+      expect(fetched).toEqual([
+        "https://models.example/fashion/model.json",
+        "https://models.example/fashion/weights.bin",
+      ]);
+      const p = predictProbabilities(model, data.test.images, data.test.count);
+      expect(argmax(p, 1000)).toEqual(Array.from(r.predictions));
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
 describe("packModel / unpackModel", () => {
   let saved: SavedModel;
   beforeAll(async () => {
