@@ -12,24 +12,23 @@ export type { EpochEstimate } from "./estimate";
 export { estimateEpochTime } from "./estimate";
 export type { Evaluation } from "./evaluate";
 export { evaluateSavedModel } from "./evaluate";
-export type { ExportLayer, ExportModel, ExportWeight, SaveInfo } from "./export";
+export type { ExportLayer, ExportModel, ExportWeight } from "./export";
 export {
   exportKeras,
   exportLayers,
   exportOnnx,
   kerasConfig,
   kerasWeightPaths,
-  loadModel,
   ONNX_INPUT,
   ONNX_OPSET,
   ONNX_OUTPUT,
-  predictProbabilities,
   readModel,
-  saveTrainedModel,
   toSnakeCase,
   UnsupportedLayerError,
   writeModelDir,
 } from "./export";
+export type { SaveInfo } from "./export/save";
+export { loadModel, predictProbabilities, saveTrainedModel } from "./export/save";
 export type { CheckpointContent, DecodeResult } from "./train/checkpoint-format";
 export { decodeCheckpoint } from "./train/checkpoint-format";
 export { buildModel } from "./train/model";

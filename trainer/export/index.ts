@@ -1,4 +1,6 @@
-// The trained model, saved and exported (Node side: tfjs, and the exporters' libraries). The
+// @/trainer/export: a saved model's files and their conversions (Keras 3, ONNX), without
+// training code or tfjs at run time, so the web server can convert a stored model for download
+// without bundling the trainer. Saving a trained model (save.ts, tfjs) is @/trainer's. The
 // browser-safe part (format.ts, pack.ts) is re-exported by @/trainer/arch as well.
 
 export * from "./errors";
@@ -9,5 +11,3 @@ export type { ExportLayer, ExportModel, ExportWeight } from "./layers";
 export { exportLayers } from "./layers";
 export { exportOnnx, ONNX_INPUT, ONNX_OPSET, ONNX_OUTPUT } from "./onnx";
 export * from "./pack";
-export type { SaveInfo } from "./save";
-export { loadModel, predictProbabilities, saveTrainedModel } from "./save";

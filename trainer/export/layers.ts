@@ -2,7 +2,7 @@
 // style, snake_case), its input and output shapes, and its weights, from the model loaded in tfjs.
 import type * as tf from "@tensorflow/tfjs";
 import { ModelFileError, type SavedModel } from "./format";
-import { loadModel } from "./save";
+import { loadModel } from "./load";
 
 export interface ExportWeight {
   /** tfjs's name for it within the layer: kernel, bias, gamma, moving_mean… */

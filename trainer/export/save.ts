@@ -123,10 +123,7 @@ export async function saveTrainedModel(trained: tf.LayersModel, info: SaveInfo):
   }
 }
 
-/** A saved model in stock tfjs (the same call a user makes on model.json + weights.bin). */
-export function loadModel(saved: SavedModel): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(tf.io.fromMemory(modelArtifacts(saved) as unknown as tf.io.ModelArtifacts));
-}
+export { loadModel } from "./load";
 
 const PREDICT_BATCH = 500;
 

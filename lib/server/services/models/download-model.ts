@@ -2,7 +2,7 @@ import "server-only";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { MODEL_FORMAT_INFO, MODEL_FORMATS } from "@/lib/model-formats";
-import { exportKeras, exportOnnx, UnsupportedLayerError } from "@/trainer";
+import { exportKeras, exportOnnx, UnsupportedLayerError } from "@/trainer/export";
 import { badInput } from "../../errors";
 import { parseInput } from "../../input";
 import type { Viewer } from "../../viewer";
