@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { type EpochPoint, LearningCurves } from "@/components/charts/learning-curves";
+import { ModelLab } from "@/components/model/model-lab";
 import { ModelSummaryTable } from "@/components/model-summary";
 import { CellExplorer } from "@/components/submission/cell-explorer";
 import { LiveStatus, type Progress } from "@/components/submission/live-status";
@@ -23,6 +24,7 @@ import { getTrainerSummary } from "@/lib/server/services/trainers";
 import { isActive } from "@/lib/submission-status";
 import { CLASS_NAMES, parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
 import { cancelSubmissionAction } from "../actions";
+import { modelUse } from "./model-use";
 
 export const metadata: Metadata = { title: "Submission" };
 
@@ -60,6 +62,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const active = isActive(submission.status);
   // While it waits, whether a trainer can take it (the live panel follows this over SSE).
   const trainers = submission.status === "QUEUED" ? await loadForPage(() => getTrainerSummary()) : null;
+  const model = modelUse(submission);
 
   return (
     <>
@@ -154,6 +157,11 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               )}
               {progress?.stopReason && <Stat label="Stopped because">{progress.stopReason}</Stat>}
             </dl>
+          </Card>
+        )}
+        {model.available && (
+          <Card headingId="try-it-heading" heading="Try it" headingClassName="mb-3">
+            <ModelLab submissionId={submission.id} compact />
           </Card>
         )}
         {result && scores && (
