@@ -52,7 +52,7 @@ test("headers: a page gets a fresh nonce policy, route handlers and assets the f
   const policy = directives(headers["content-security-policy"]!);
   const nonce = /^'nonce-([A-Za-z0-9+/]{22}==)'$/.exec(policy.get("script-src")?.[0] ?? "")?.[1];
   expect(nonce, headers["content-security-policy"]).toBeDefined();
-  expect(policy.get("script-src")).toEqual([`'nonce-${nonce}'`, "'strict-dynamic'"]);
+  expect(policy.get("script-src")).toEqual([`'nonce-${nonce}'`, "'strict-dynamic'", "'wasm-unsafe-eval'"]);
   expect(policy.get("default-src")).toEqual(["'none'"]);
   expect(policy.get("style-src-elem")).toEqual(["'self'", `'nonce-${nonce}'`]);
   expect(policy.get("object-src")).toEqual(["'none'"]);
