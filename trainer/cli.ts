@@ -179,7 +179,14 @@ async function cmdTrain(
       writeFileSync(
         o.json,
         JSON.stringify(
-          { ...r, predictions: Array.from(r.predictions), backendInfo: backend, dataSource: data.source },
+          // The model itself goes to --save DIR, not into the report.
+          {
+            ...r,
+            model: undefined,
+            predictions: Array.from(r.predictions),
+            backendInfo: backend,
+            dataSource: data.source,
+          },
           null,
           1,
         ),

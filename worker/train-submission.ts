@@ -1,10 +1,11 @@
 import type { Job } from "pg-boss";
 import type { FailureKind, Prisma } from "@/generated/prisma/client";
 import type { TrainingProgress } from "@/lib/progress";
+import { ArtifactTooLargeError, artifacts } from "@/lib/server/artifacts/store";
 import { db } from "@/lib/server/db";
 import { trainSubmission } from "@/lib/server/queue/jobs";
 import { ACTIVE_STATUSES, isTerminal } from "@/lib/submission-status";
-import { type EpochMetrics, type ProgressEvent, runTraining, TrainerError } from "@/trainer";
+import { type EpochMetrics, type ProgressEvent, packModel, runTraining, TrainerError } from "@/trainer";
 import type { WorkerContext } from "./context";
 import { handBack } from "./hand-back";
 import { withDbRetry } from "./retry";
@@ -136,6 +137,7 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
       },
     });
     await writing;
+    const packed = packModel(outcome.model);
     // The result and the status change commit together; a retry after a crash finds SUCCEEDED.
     await withDbRetry("store result", () =>
       db.$transaction(async (tx) => {
@@ -174,6 +176,8 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
           },
           select: { id: true },
         });
+        // The trained model commits with its result: a scored run always has its model.
+        await storeModel(tx, submissionId, packed);
       }),
     );
     return { status: "SUCCEEDED", testAccuracy: outcome.testAccuracy };
@@ -187,6 +191,19 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
     unwatch();
     ctx.shutdown.removeEventListener("abort", onShutdown);
     job.signal.removeEventListener("abort", onJobAbort);
+  }
+}
+
+/**
+ * A model under the parameter budget always fits its size limit (artifactLimitBytes); should one
+ * not, the run keeps its result and loses only the download, rather than the whole run.
+ */
+async function storeModel(tx: Prisma.TransactionClient, submissionId: string, packed: Uint8Array): Promise<void> {
+  try {
+    await artifacts.put(submissionId, "MODEL", packed, tx);
+  } catch (error) {
+    if (!(error instanceof ArtifactTooLargeError)) throw error;
+    console.error(`[worker] submission ${submissionId}: result kept without its model: ${error.message}`);
   }
 }
 

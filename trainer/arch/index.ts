@@ -1,5 +1,20 @@
 // Browser-safe: no node:* and no tfjs imports here (the web UI's layer builder uses this module).
 
+export type { LayersModelJson, ModelMetadata, SavedModel, WeightSpec } from "../export/format";
+export {
+  checkSavedModel,
+  MODEL_FILES,
+  MODEL_FORMAT,
+  ModelFileError,
+  modelArtifacts,
+  modelMetadataSchema,
+  PIXEL_SCALE,
+  PREPROCESSING,
+  parseMetadata,
+  parseModelJson,
+} from "../export/format";
+export { packModel, unpackModel } from "../export/pack";
+export { TRAINER_VERSION } from "../version";
 export { CLASS_NAMES } from "./classes";
 export type { ArchError } from "./errors";
 export type { KerasLayerJson, KerasModelJson } from "./keras";

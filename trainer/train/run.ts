@@ -17,6 +17,8 @@ import {
 } from "../data/scoring";
 import { type EnvVars, readEnv } from "../env";
 import { TrainerError } from "../errors";
+import type { SavedModel } from "../export/format";
+import { saveTrainedModel } from "../export/save";
 import { buildModel } from "./model";
 import { DataParallel } from "./parallel";
 import { makeBatch, makeOptimizer, type StepStats, scoreLogits, trainableVariables, trainingLoss } from "./step";
@@ -68,6 +70,8 @@ export interface TrainingOutcome {
   valSamples: number;
   testSamples: number;
   notes: string[];
+  /** The trained model as users load it (softmax outputs, stock tfjs layers) + its metadata. */
+  model: SavedModel;
 }
 
 export interface RunTrainingOptions {
@@ -375,6 +379,14 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     const cm = confusionMatrix(data.test.labels, test.predictions);
     const split = publicPrivateSplit(data.test.count);
     const evalDurationMs = performance.now() - ev0;
+    const saved = await saveTrainedModel(model, {
+      architecture: nm,
+      training: cfg,
+      backend: backend.name,
+      paramCount,
+      epochs: history.length,
+      bestEpoch,
+    });
     return {
       testAccuracy: test.accuracy,
       testLoss: test.loss,
@@ -397,6 +409,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       valSamples: valIdx.length,
       testSamples: data.test.count,
       notes,
+      model: saved,
     };
   } catch (e) {
     if (e instanceof TrainerError) throw e;

@@ -5,6 +5,7 @@ import { ModelLab } from "@/components/model/model-lab";
 import { ModelSummaryTable } from "@/components/model-summary";
 import { CellExplorer } from "@/components/submission/cell-explorer";
 import { LiveStatus, type Progress } from "@/components/submission/live-status";
+import { ModelDownloads } from "@/components/submission/model-downloads";
 import {
   Card,
   formatCount,
@@ -198,6 +199,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
             </div>
           </Card>
         )}
+        {result?.model && <ModelDownloads submissionId={submission.id} name={submission.name} model={result.model} />}
         {!active && history.length > 0 && (
           <Card headingId="curves-heading" heading="Learning curves" headingClassName="mb-3">
             <LearningCurves history={history} maxEpochs={maxEpochs} />
