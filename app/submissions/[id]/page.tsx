@@ -25,7 +25,6 @@ import { getTrainerSummary } from "@/lib/server/services/trainers";
 import { isActive } from "@/lib/submission-status";
 import { CLASS_NAMES, parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
 import { cancelSubmissionAction } from "../actions";
-import { modelUse } from "./model-use";
 
 export const metadata: Metadata = { title: "Submission" };
 
@@ -63,7 +62,6 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const active = isActive(submission.status);
   // While it waits, whether a trainer can take it (the live panel follows this over SSE).
   const trainers = submission.status === "QUEUED" ? await loadForPage(() => getTrainerSummary()) : null;
-  const model = modelUse(submission);
 
   return (
     <>
@@ -160,7 +158,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
             </dl>
           </Card>
         )}
-        {model.available && (
+        {result?.model && (
           <Card headingId="try-it-heading" heading="Try it" headingClassName="mb-3">
             <ModelLab submissionId={submission.id} compact />
           </Card>
