@@ -103,8 +103,10 @@ test("a student draws, uploads a trouser and looks inside the trained model", as
   // A trouser the model got right (the gallery's Trouser → Trouser cell, public half), whose
   // preprocessing leaves it as it is, uploaded as a PNG: Trouser on top.
   await student.getByTestId("cm-cell-1-1").click();
-  const sources = await student
-    .getByTestId("gallery")
+  const gallery = student.getByTestId("gallery");
+  await expect(gallery.getByRole("heading")).toHaveText("Trouser predicted correctly");
+  await expect(gallery.getByRole("img").first()).toBeVisible();
+  const sources = await gallery
     .getByRole("img")
     .evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).src));
   const trousers = sources.map((src) => Number(/test-images\/(\d+)/.exec(src)![1]));

@@ -184,7 +184,7 @@ export function DrawingPad({
   };
 
   return (
-    <div className="space-y-3">
+    <div className="space-y-3" style={{ maxWidth: size }}>
       {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop zone; the file input below is the keyboard path. */}
       <div
         onDragOver={(event) => {

@@ -31,6 +31,7 @@ export function MapGrid({
   cell = 56,
   columns = 8,
   palette = "viridis",
+  gap = 2,
   testId,
 }: {
   stack: MapStack;
@@ -39,11 +40,12 @@ export function MapGrid({
   cell?: number;
   columns?: number;
   palette?: "viridis" | "gray";
+  /** Pixels between maps. */
+  gap?: number;
   testId?: string;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const scale = Math.max(1, Math.round(cell / Math.max(stack.width, stack.height)));
-  const gap = 2;
   const cols = Math.max(1, Math.min(stack.maps.length, columns));
   const rows = Math.ceil(stack.maps.length / cols);
   const w = cols * (stack.width * scale + gap) - gap;
@@ -53,7 +55,8 @@ export function MapGrid({
     const ctx = canvas.current?.getContext("2d");
     if (!ctx) return;
     const image = ctx.createImageData(w, h);
-    image.data.fill(255);
+    // The gaps in light slate, so a white filter pixel still shows where its filter ends.
+    for (let i = 0; i < w * h; i++) image.data.set([226, 232, 240, 255], i * 4);
     const colour = palette === "gray" ? gray : viridis;
     stack.maps.forEach((map, m) => {
       const ox = (m % cols) * (stack.width * scale + gap);
@@ -66,7 +69,7 @@ export function MapGrid({
       }
     });
     ctx.putImageData(image, 0, 0);
-  }, [stack, w, h, cols, scale, palette]);
+  }, [stack, w, h, cols, scale, palette, gap]);
 
   return (
     <canvas

@@ -52,6 +52,7 @@ export function WhatItLearned({ loaded, input }: { loaded: LoadedModel; input: F
               label={`Filters of ${filters.layerName}`}
               cell={filters.width <= 3 ? 24 : 40}
               columns={16}
+              gap={6}
               palette="gray"
               testId="filters"
             />
