@@ -104,6 +104,7 @@ builder.queryType({
         const { access, rows } = await readLeaderboard(context.viewer, classSlug, {
           ...defined({ mode, rankBy }),
           includeArchitecture: selects(info, "architecture"),
+          includeModel: selects(info, "model"),
         });
         context.boardsRead ??= [];
         context.boardsRead.push({

@@ -262,6 +262,13 @@ export const LeaderboardRowType = builder.objectRef<LeaderboardRow>("Leaderboard
       nullable: true,
       description: "Keras JSON; null for students unless the class shows architectures.",
     }),
+    model: t.field({
+      type: TrainedModelType,
+      nullable: true,
+      description:
+        "The trained model: for graders, and for everyone while the class shares trained models (your own is also on `submission(id).result.model`).",
+      resolve: (r) => (r.model ? { ...r.model, submissionId: r.submissionId } : null),
+    }),
     paramCount: t.exposeInt("paramCount"),
     epochs: t.exposeInt("epochs"),
     trainDurationMs: t.exposeInt("trainDurationMs"),

@@ -20,3 +20,7 @@ export const modelDownloadUrl = (submissionId: string, format: ModelFormat) =>
 /** The stock tfjs files of the stored model (tf.loadLayersModel reads model.json, then weights.bin beside it). */
 export const modelFileUrl = (submissionId: string, file: "model.json" | "weights.bin" | "metadata.json") =>
   `/api/submissions/${encodeURIComponent(submissionId)}/model/files/${file}`;
+
+/** The known formats among stored names, in the canonical order (unknown names are dropped). */
+export const modelFormats = (names: readonly string[]): ModelFormat[] =>
+  MODEL_FORMATS.filter((format) => names.includes(format));

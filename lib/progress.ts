@@ -19,6 +19,8 @@ export interface TrainingProgress {
   etaMs?: number;
   loss?: number;
   history?: EpochRecord[];
+  /** Set when this attempt continued from a checkpoint: the epoch it resumed after. */
+  resumedAfterEpoch?: number;
   updatedAt?: string;
   stopReason?: string;
   notes?: string[];

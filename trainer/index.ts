@@ -12,8 +12,26 @@ export type { EpochEstimate } from "./estimate";
 export { estimateEpochTime } from "./estimate";
 export type { Evaluation } from "./evaluate";
 export { evaluateSavedModel } from "./evaluate";
-export type { SaveInfo } from "./export";
-export { loadModel, predictProbabilities, readModel, saveTrainedModel, writeModelDir } from "./export";
+export type { ExportLayer, ExportModel, ExportWeight, SaveInfo } from "./export";
+export {
+  exportKeras,
+  exportLayers,
+  exportOnnx,
+  kerasConfig,
+  kerasWeightPaths,
+  loadModel,
+  ONNX_INPUT,
+  ONNX_OPSET,
+  ONNX_OUTPUT,
+  predictProbabilities,
+  readModel,
+  saveTrainedModel,
+  toSnakeCase,
+  UnsupportedLayerError,
+  writeModelDir,
+} from "./export";
+export type { CheckpointContent, DecodeResult } from "./train/checkpoint-format";
+export { decodeCheckpoint } from "./train/checkpoint-format";
 export { buildModel } from "./train/model";
-export type { EpochMetrics, ProgressEvent, RunTrainingOptions, TrainingOutcome } from "./train/run";
+export type { CheckpointOptions, EpochMetrics, ProgressEvent, RunTrainingOptions, TrainingOutcome } from "./train/run";
 export { runTraining, trainingThreads } from "./train/run";

@@ -1,11 +1,23 @@
 import type { Job } from "pg-boss";
 import type { FailureKind, Prisma } from "@/generated/prisma/client";
+import type { ModelFormat } from "@/lib/model-formats";
 import type { TrainingProgress } from "@/lib/progress";
 import { ArtifactTooLargeError, artifacts } from "@/lib/server/artifacts/store";
 import { db } from "@/lib/server/db";
 import { trainSubmission } from "@/lib/server/queue/jobs";
 import { ACTIVE_STATUSES, isTerminal } from "@/lib/submission-status";
-import { type EpochMetrics, type ProgressEvent, packModel, runTraining, TrainerError } from "@/trainer";
+import {
+  type EpochMetrics,
+  exportKeras,
+  exportOnnx,
+  type ProgressEvent,
+  packModel,
+  runTraining,
+  type SavedModel,
+  TrainerError,
+  UnsupportedLayerError,
+} from "@/trainer";
+import { loadCheckpoint, removeCheckpoint, saveCheckpoint } from "./checkpoints";
 import type { WorkerContext } from "./context";
 import { handBack } from "./hand-back";
 import { withDbRetry } from "./retry";
@@ -64,6 +76,8 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
     where: { id: submissionId },
     select: { architecture: true, training: true, attempts: true },
   });
+  // An earlier attempt's last checkpoint (a worker that died or was stopped): training goes on after it.
+  const resume = await loadCheckpoint(submissionId);
 
   const controller = new AbortController();
   let stopReason: StopReason | null = null;
@@ -91,6 +105,7 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
   }, CANCEL_CHECK_EVERY_MS);
 
   const history: EpochMetrics[] = [];
+  let resumedAfterEpoch: number | undefined;
   let lastWrite = 0;
   let writing: Promise<unknown> = Promise.resolve();
   const writeProgress = (progress: Omit<TrainingProgress, "history" | "updatedAt">, force = false) => {
@@ -102,7 +117,9 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
       .then(() =>
         db.submission.updateMany({
           where: { id: submissionId, status: "RUNNING", workerId: ctx.workerId },
-          data: { progress: asJson({ ...progress, history, updatedAt: new Date().toISOString() }) },
+          data: {
+            progress: asJson({ ...progress, history, resumedAfterEpoch, updatedAt: new Date().toISOString() }),
+          },
         }),
       )
       .catch(() => undefined);
@@ -128,6 +145,23 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
           samplesPerSec: p.samplesPerSec,
           loss: p.loss,
         }),
+      checkpoint: {
+        resume,
+        minIntervalMs: ctx.limits.checkpointSeconds * 1000,
+        save: async (bytes, epoch) => {
+          if (!(await saveCheckpoint(submissionId, ctx.workerId, bytes)))
+            console.warn(
+              `[worker] submission ${submissionId}: checkpoint after epoch ${epoch} not stored: the run is no longer ours`,
+            );
+        },
+        onResume: ({ epoch, history: earlier }) => {
+          // The live history goes on from the checkpoint's, so no epoch shows twice.
+          history.push(...earlier);
+          resumedAfterEpoch = epoch;
+          console.log(`[worker] submission ${submissionId}: resuming after epoch ${epoch} from its checkpoint`);
+          writeProgress({ phase: "training", epoch, maxEpochs }, true);
+        },
+      },
       onEpoch: (m: EpochMetrics) => {
         history.push(m);
         writeProgress(
@@ -137,7 +171,7 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
       },
     });
     await writing;
-    const packed = packModel(outcome.model);
+    const packed = { bytes: packModel(outcome.model), formats: await downloadFormats(outcome.model) };
     // The result and the status change commit together; a retry after a crash finds SUCCEEDED.
     await withDbRetry("store result", () =>
       db.$transaction(async (tx) => {
@@ -153,10 +187,12 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
               history,
               stopReason: outcome.stopReason,
               notes: outcome.notes,
+              resumedAfterEpoch,
             }),
           },
         });
         if (updated.count !== 1) throw new LostClaimError();
+        await removeCheckpoint(submissionId, tx);
         await tx.result.create({
           data: {
             submissionId,
@@ -195,12 +231,36 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
 }
 
 /**
+ * The formats the model exports to, found by exporting it (milliseconds; the first Keras export
+ * of a process also loads h5wasm, ~0.3 s): a download then never meets a layer its format lacks.
+ */
+async function downloadFormats(saved: SavedModel): Promise<ModelFormat[]> {
+  const formats: ModelFormat[] = ["tfjs"];
+  for (const [format, run] of [
+    ["keras", exportKeras],
+    ["onnx", exportOnnx],
+  ] as const) {
+    try {
+      await run(saved);
+      formats.push(format);
+    } catch (error) {
+      if (!(error instanceof UnsupportedLayerError)) throw error;
+    }
+  }
+  return formats;
+}
+
+/**
  * A model under the parameter budget always fits its size limit (artifactLimitBytes); should one
  * not, the run keeps its result and loses only the download, rather than the whole run.
  */
-async function storeModel(tx: Prisma.TransactionClient, submissionId: string, packed: Uint8Array): Promise<void> {
+async function storeModel(
+  tx: Prisma.TransactionClient,
+  submissionId: string,
+  packed: { bytes: Uint8Array; formats: ModelFormat[] },
+): Promise<void> {
   try {
-    await artifacts.put(submissionId, "MODEL", packed, tx);
+    await artifacts.put(submissionId, "MODEL", packed.bytes, tx, packed.formats);
   } catch (error) {
     if (!(error instanceof ArtifactTooLargeError)) throw error;
     console.error(`[worker] submission ${submissionId}: result kept without its model: ${error.message}`);
@@ -224,20 +284,26 @@ class LostClaimError extends Error {}
 /** Cancels the submission; with `holder`, only while that worker holds it (a stopped attempt of ours). */
 async function markCancelled(submissionId: string, holder?: string): Promise<void> {
   await withDbRetry("cancel", () =>
-    db.submission.updateMany({
-      where: holder
-        ? { id: submissionId, status: "RUNNING", workerId: holder }
-        : { id: submissionId, status: { in: [...ACTIVE_STATUSES] } },
-      data: { status: "CANCELLED", finishedAt: new Date(), workerId: null },
+    db.$transaction(async (tx) => {
+      const { count } = await tx.submission.updateMany({
+        where: holder
+          ? { id: submissionId, status: "RUNNING", workerId: holder }
+          : { id: submissionId, status: { in: [...ACTIVE_STATUSES] } },
+        data: { status: "CANCELLED", finishedAt: new Date(), workerId: null },
+      });
+      if (count === 1) await removeCheckpoint(submissionId, tx);
     }),
   );
 }
 
 async function markFailed(submissionId: string, workerId: string, reason: string, kind: FailureKind): Promise<void> {
   await withDbRetry("fail", () =>
-    db.submission.updateMany({
-      where: { id: submissionId, status: "RUNNING", workerId },
-      data: { status: "FAILED", finishedAt: new Date(), failureReason: reason, failureKind: kind, workerId: null },
+    db.$transaction(async (tx) => {
+      const { count } = await tx.submission.updateMany({
+        where: { id: submissionId, status: "RUNNING", workerId },
+        data: { status: "FAILED", finishedAt: new Date(), failureReason: reason, failureKind: kind, workerId: null },
+      });
+      if (count === 1) await removeCheckpoint(submissionId, tx);
     }),
   );
 }
@@ -352,14 +418,15 @@ export async function handleDeadTrainSubmission(job: Job<unknown>): Promise<obje
   const reason =
     "The trainer stopped responding on every attempt at this submission (the worker process died). It will not be retried; please tell your instructor.";
   // Raw SQL for COALESCE: a job can die before any attempt stamped startedAt.
-  await withDbRetry(
-    "dead letter",
-    () =>
-      db.$executeRaw`
-      UPDATE "Submission"
-      SET status = 'FAILED', "finishedAt" = now(), "startedAt" = COALESCE("startedAt", now()),
-          "workerId" = NULL, "failureReason" = ${reason}, "failureKind" = 'PLATFORM', "updatedAt" = now()
-      WHERE id = ${submissionId} AND status IN ('QUEUED', 'RUNNING')`,
+  await withDbRetry("dead letter", () =>
+    db.$transaction(async (tx) => {
+      const count = await tx.$executeRaw`
+        UPDATE "Submission"
+        SET status = 'FAILED', "finishedAt" = now(), "startedAt" = COALESCE("startedAt", now()),
+            "workerId" = NULL, "failureReason" = ${reason}, "failureKind" = 'PLATFORM', "updatedAt" = now()
+        WHERE id = ${submissionId} AND status IN ('QUEUED', 'RUNNING')`;
+      if (count === 1) await removeCheckpoint(submissionId, tx);
+    }),
   );
   return { status: "FAILED" };
 }

@@ -64,6 +64,11 @@ const schema = z.object({
 
   /** Wall time one training job may take before it is stopped and failed. */
   CATWALK_MAX_TRAIN_SECONDS: int(10, 3600),
+  /**
+   * Least time between two checkpoints of a training run (a retried job resumes from the last
+   * one). 0: after every epoch. The last epoch is always checkpointed.
+   */
+  CATWALK_CHECKPOINT_SECONDS: int(0, 60, 86_400),
   /** Upper bound on a submission's maxEpochs. */
   CATWALK_MAX_EPOCHS: int(1, 100),
   /** Parameter budget of one architecture (the trainer's own default). */
@@ -144,6 +149,7 @@ export interface Limits {
   jobRetries: number;
   heartbeatSeconds: number;
   monitorSeconds: number;
+  checkpointSeconds: number;
 }
 
 export function readLimits(env: ServerEnv = serverEnv()): Limits {
@@ -155,5 +161,6 @@ export function readLimits(env: ServerEnv = serverEnv()): Limits {
     jobRetries: env.CATWALK_JOB_RETRIES,
     heartbeatSeconds: env.CATWALK_HEARTBEAT_SECONDS,
     monitorSeconds: env.CATWALK_QUEUE_MONITOR_SECONDS,
+    checkpointSeconds: env.CATWALK_CHECKPOINT_SECONDS,
   };
 }

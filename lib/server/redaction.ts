@@ -1,8 +1,8 @@
 import "server-only";
+import { modelFormats } from "@/lib/model-formats";
 import type { ClassMetrics } from "@/trainer/data";
 import { type ClassAccess, submissionCapabilities, visibility } from "./access";
 import { db } from "./db";
-import { exportFormats } from "./services/models/formats";
 import type { ModelView, ResultView, SubmissionRow, SubmissionView } from "./services/submissions/view";
 import { scoreOn } from "./test-set";
 
@@ -32,7 +32,7 @@ export async function toSubmissionViews(
       const can = visibility(access, row.class);
       const viewerCan = submissionCapabilities(access, { authorId: row.author.id }, can);
       const stored = row.artifacts[0];
-      const model = stored && viewerCan.useModel ? modelView(stored, row.architecture) : null;
+      const model = stored && viewerCan.useModel ? modelView(stored) : null;
       const result = row.result
         ? {
             ...(can.privateScores
@@ -69,8 +69,8 @@ export async function toSubmissionViews(
 type StoredResult = NonNullable<SubmissionRow["result"]>;
 type ScoredView = Omit<ResultView, "evaluatedAt" | "reevaluating" | "model">;
 
-function modelView(stored: { sizeBytes: number; sha256: string }, architecture: unknown): ModelView {
-  return { sizeBytes: stored.sizeBytes, sha256: stored.sha256, formats: exportFormats(architecture) };
+function modelView(stored: { sizeBytes: number; sha256: string; formats: string[] }): ModelView {
+  return { sizeBytes: stored.sizeBytes, sha256: stored.sha256, formats: modelFormats(stored.formats) };
 }
 
 function fullResult(r: StoredResult): ScoredView {

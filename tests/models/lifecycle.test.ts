@@ -51,6 +51,8 @@ describe("the trained model, kept", () => {
   it("is stored with its result, and reproduces the result's predictions in stock tfjs", async () => {
     const stored = (await artifacts.get(submissionId, "MODEL"))!;
     expect(stored.sizeBytes).toBe(stored.bytes.byteLength);
+    // The worker exported it to each format before storing it: every one is offered.
+    expect(stored.formats).toEqual(["tfjs", "keras", "onnx"]);
     const saved = unpackModel(stored.bytes);
     expect(saved.metadata).toMatchObject({
       format: "catwalk-model/1",

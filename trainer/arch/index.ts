@@ -1,5 +1,7 @@
 // Browser-safe: no node:* and no tfjs imports here (the web UI's layer builder uses this module).
 
+export type { ExportFormat } from "../export/errors";
+export { EXPORT_FORMATS, FORMAT_NAMES, UnsupportedLayerError } from "../export/errors";
 export type { LayersModelJson, ModelMetadata, SavedModel, WeightSpec } from "../export/format";
 export {
   checkSavedModel,

@@ -114,7 +114,7 @@ export function modelMetadata(info: SaveInfo): ModelMetadata {
 
 /** The trained model (as buildModel made it) → what users load: softmax at the end, stock layers. */
 export async function saveTrainedModel(trained: tf.LayersModel, info: SaveInfo): Promise<SavedModel> {
-  const clean = await buildInferenceModel(info.architecture);
+  const clean = await buildInferenceModel(info.architecture, info.training.seed);
   try {
     copyWeights(trained, clean);
     return { ...(await serializeModel(clean)), metadata: modelMetadata(info) };

@@ -149,8 +149,9 @@ export async function buildModel(
  * Activation('softmax') after it, so every saved model emits probabilities. Its weighted layers
  * are buildModel's, in the same order, with the same shapes (export/save.ts copies them over).
  */
-export async function buildInferenceModel(nm: NormalizedModel): Promise<tf.LayersModel> {
-  const json = tfjsTopology(nm, 0);
+export async function buildInferenceModel(nm: NormalizedModel, seed = 0): Promise<tf.LayersModel> {
+  // The seed only shows in the initialiser configs (the weights are copied in): keep training's.
+  const json = tfjsTopology(nm, seed);
   const layers = json.config.layers;
   if (nm.output === "logits") {
     const names = new Set(layers.map((l) => String(l.config.name)));

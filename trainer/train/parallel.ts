@@ -23,6 +23,7 @@ import type { BackendName } from "../backend/select";
 import { simdKernels, simdModule } from "../backend/simd";
 import type { Split } from "../data/fashionMnist";
 import { TrainerError } from "../errors";
+import type { OptimizerState } from "./checkpoint";
 import { applyFlatGradients, type StepStats, shardGradients } from "./step";
 
 // ctrl slots (Int32)
@@ -44,6 +45,8 @@ export interface ReplicaInit {
   backend: BackendName;
   inputShape: number[];
   weights: { values: Float32Array; shape: number[] }[];
+  /** The main thread's optimizer state when it isn't fresh (a resumed run), else null. */
+  optimizer: OptimizerState | null;
   ctrl: SharedArrayBuffer;
   order: SharedArrayBuffer;
   grads: SharedArrayBuffer;
@@ -211,6 +214,7 @@ export class DataParallel {
     backend: BackendName;
     split: Split;
     inputShape: number[];
+    optimizerState?: OptimizerState | null;
   }): Promise<DataParallel> {
     const params = opts.vars.reduce((a, v) => a + v.size, 0);
     const k = opts.replicas;
@@ -242,6 +246,7 @@ export class DataParallel {
         backend: opts.backend,
         inputShape: opts.inputShape,
         weights,
+        optimizer: opts.optimizerState ?? null,
         ...shared,
         images: split.images,
         labels: split.labels,

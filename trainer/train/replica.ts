@@ -4,6 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../backend/select";
 import { provideSimdModule } from "../backend/simd";
+import { restoreOptimizer } from "./checkpoint";
 import { buildModel } from "./model";
 import { type ReplicaInit, STOP_SEQ, StepChannel } from "./parallel";
 import { applyFlatGradients, makeOptimizer, shardGradients, trainableVariables } from "./step";
@@ -18,7 +19,10 @@ async function setUp() {
   const weights = init.weights.map((w) => tf.tensor(w.values, w.shape, "float32"));
   model.setWeights(weights);
   tf.dispose(weights);
-  return { model, vars: trainableVariables(model), optimizer: makeOptimizer(init.training) };
+  const optimizer = makeOptimizer(init.training);
+  // A resumed run: the same moments and step count as the main thread's, so updates stay identical.
+  if (init.optimizer) await restoreOptimizer(optimizer, init.optimizer);
+  return { model, vars: trainableVariables(model), optimizer };
 }
 
 let state: Awaited<ReturnType<typeof setUp>>;

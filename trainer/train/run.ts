@@ -19,6 +19,8 @@ import { type EnvVars, readEnv } from "../env";
 import { TrainerError } from "../errors";
 import type { SavedModel } from "../export/format";
 import { saveTrainedModel } from "../export/save";
+import { captureCheckpoint, type LoopState, resumeFrom, snapshotOptimizer, unseededLayers } from "./checkpoint";
+import { runFingerprint } from "./checkpoint-format";
 import { buildModel } from "./model";
 import { DataParallel } from "./parallel";
 import { makeBatch, makeOptimizer, type StepStats, scoreLogits, trainableVariables, trainingLoss } from "./step";
@@ -98,7 +100,36 @@ export interface RunTrainingOptions {
    * Native backends use 1 (they thread their own kernels).
    */
   threads?: number;
+  /** Checkpoints after epochs (see checkpoint.ts), and the one to resume from. */
+  checkpoint?: CheckpointOptions;
 }
+
+export interface CheckpointOptions {
+  /**
+   * A checkpoint an earlier attempt of this run saved: training continues after its epoch. One
+   * that doesn't fit the run (damaged, another architecture/config/seed/data) is not used: the
+   * run starts at epoch 1 and its notes say why.
+   */
+  resume?: Uint8Array | null;
+  /**
+   * Stores a checkpoint; awaited before the next epoch starts. A rejection doesn't stop
+   * training (the run's notes say the checkpoint was not stored).
+   */
+  save: (bytes: Uint8Array, epoch: number) => Promise<void>;
+  /**
+   * Minimum time between two checkpoints (default 0: after every epoch). The last epoch is
+   * always saved, so a crash while scoring or storing the result doesn't retrain anything.
+   */
+  minIntervalMs?: number;
+  /** Called once a checkpoint was restored, before training continues (the worker seeds its history). */
+  onResume?: (r: { epoch: number; history: EpochMetrics[] }) => void;
+}
+
+/**
+ * The data order's formula (the permutation of each epoch below), part of every checkpoint's
+ * fingerprint: change the name when the formula changes, so old checkpoints are refused.
+ */
+const DATA_ORDER = "permutation(n, (seed ^ 0x5bd1e995) + epoch * 2654435761), v1";
 
 // Starting a replica thread costs ~1–3 s (loading tfjs and compiling wasm in it): below this many
 // training images per epoch a run is over before the threads pay for themselves.
@@ -224,16 +255,78 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     opts.threads,
   );
   let dp: DataParallel | null = null;
-  const history: EpochMetrics[] = [];
+  let history: EpochMetrics[] = [];
   let best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null = null;
   let wait = 0;
   let stoppedEarly = false;
   let stopReason = `reached maxEpochs (${cfg.maxEpochs})`;
   const es = cfg.earlyStopping;
   const shuffleRng = cfg.seed ^ 0x5bd1e995;
-  const t0 = performance.now();
+  let t0 = performance.now();
   const bs = cfg.batchSize;
   const batches = Math.ceil(trainIdx.length / bs);
+  const ck = opts.checkpoint;
+  const fingerprint = ck
+    ? runFingerprint({ keras: nm.keras, config: cfg, trainLabels: data.train.labels, dataOrder: DATA_ORDER })
+    : "";
+  let firstEpoch = 1;
+  // Restores the run from opts.checkpoint.resume (inside the try below: a failure disposes the model).
+  const resume = async (bytes: Uint8Array) => {
+    const r = await resumeFrom(bytes, {
+      fingerprint,
+      model,
+      optimizer,
+      vars: varList,
+      maxEpochs: cfg.maxEpochs,
+      keepsBest: es?.restoreBestWeights ?? false,
+    });
+    if (r.ok) {
+      ({ history, best, wait } = r.state);
+      firstEpoch = r.state.epoch + 1;
+      if (r.state.stopReason !== null) {
+        stoppedEarly = true;
+        stopReason = r.state.stopReason;
+      }
+      // Time already spent counts: ETAs and the training duration cover the whole run.
+      t0 = performance.now() - r.state.trainMs;
+      const by = r.writtenBy;
+      notes.push(
+        `Resumed from the checkpoint after epoch ${r.state.epoch} (written on ${by.backend}, ${by.threads} thread${by.threads === 1 ? "" : "s"}); epochs 1–${r.state.epoch} were trained by an earlier attempt.`,
+      );
+      const noisy = unseededLayers(nm);
+      if (noisy.length)
+        notes.push(
+          `Layers ${noisy.map((n) => `'${n}'`).join(", ")} draw unseeded random noise in training, so the resumed run is not bit-identical to an uninterrupted one.`,
+        );
+      ck!.onResume?.({ epoch: r.state.epoch, history: [...history] });
+    } else {
+      notes.push(`A checkpoint of an earlier attempt was not used (${r.reason}); training started from epoch 1.`);
+    }
+  };
+  let lastSave = performance.now();
+  let saveFailed = false;
+  const saveCheckpoint = async (epoch: number, last: boolean) => {
+    if (!ck || (!last && performance.now() - lastSave < (ck.minIntervalMs ?? 0))) return;
+    const state: LoopState = {
+      epoch,
+      trainMs: performance.now() - t0,
+      history,
+      best,
+      wait,
+      stopReason: stoppedEarly ? stopReason : null,
+    };
+    try {
+      const bytes = await captureCheckpoint({ fingerprint, model, optimizer, state, backend: backend.name, threads });
+      await ck.save(bytes, epoch);
+    } catch (e) {
+      if (!saveFailed)
+        notes.push(
+          `A checkpoint (after epoch ${epoch}) could not be stored: ${(e as Error).message}. Training went on.`,
+        );
+      saveFailed = true;
+    }
+    lastSave = performance.now();
+  };
 
   const localStep = (order: ArrayLike<number>, from: number, to: number): StepStats => {
     const b = makeBatch(data.train, order, from, to, inputShape);
@@ -261,6 +354,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     if (best?.weights) tf.dispose(best.weights);
   };
   try {
+    if (ck?.resume) await resume(ck.resume);
     if (threads > 1) {
       dp = await DataParallel.start({
         replicas: threads,
@@ -273,12 +367,14 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
         backend: backend.name,
         split: data.train,
         inputShape,
+        // On a resume every replica starts from the restored optimizer state, like this thread.
+        optimizerState: firstEpoch > 1 ? await snapshotOptimizer(optimizer) : null,
       });
       notes.push(
         `Trained data-parallel on ${threads} threads (each step's batch of ${cfg.batchSize} split across them, gradients summed).`,
       );
     }
-    for (let epoch = 1; epoch <= cfg.maxEpochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= cfg.maxEpochs && !stoppedEarly; epoch++) {
       const e0 = performance.now();
       const order = cfg.shuffle
         ? permutation(trainIdx.length, (shuffleRng + epoch * 2_654_435_761) >>> 0).map((i) => trainIdx[i])
@@ -363,7 +459,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       }
       // After the early-stopping bookkeeping, so tensor counts seen by callbacks are steady.
       await opts.onEpoch?.(m);
-      if (stoppedEarly) break;
+      await saveCheckpoint(epoch, stoppedEarly || epoch === cfg.maxEpochs);
     }
     const trainDurationMs = performance.now() - t0;
     let bestEpoch: number | null = null;

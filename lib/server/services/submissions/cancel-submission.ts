@@ -1,5 +1,6 @@
 import "server-only";
 import { requireSubmissionAccess } from "../../access";
+import { artifacts } from "../../artifacts/store";
 import { db } from "../../db";
 import { badInput } from "../../errors";
 import { getBoss } from "../../queue/boss";
@@ -16,9 +17,14 @@ export async function cancelSubmission(viewer: Viewer, id: string): Promise<Subm
   await requireSubmissionAccess(viewer, String(id), { intent: "write" });
   const row = await db.submission.findUniqueOrThrow({ where: { id }, select: { jobId: true } });
   const now = new Date();
-  const queued = await db.submission.updateMany({
-    where: { id, status: "QUEUED" },
-    data: { status: "CANCELLED", cancelRequestedAt: now, finishedAt: now },
+  const queued = await db.$transaction(async (tx) => {
+    const cancelled = await tx.submission.updateMany({
+      where: { id, status: "QUEUED" },
+      data: { status: "CANCELLED", cancelRequestedAt: now, finishedAt: now },
+    });
+    // A queued run may hold an earlier attempt's checkpoint; the run is over, so it goes with it.
+    if (cancelled.count === 1) await artifacts.remove(id, "CHECKPOINT", tx);
+    return cancelled;
   });
   if (queued.count === 1) {
     if (row.jobId) {

@@ -86,7 +86,7 @@ export const submissionSelect = {
   classId: true,
   author: { select: { id: true, name: true } },
   class: { select: { slug: true, privateRevealed: true, showArchitectures: true, shareModels: true } },
-  artifacts: { where: { kind: "MODEL" }, select: { sizeBytes: true, sha256: true } },
+  artifacts: { where: { kind: "MODEL" }, select: { sizeBytes: true, sha256: true, formats: true } },
   result: {
     select: {
       testAccuracy: true,
