@@ -127,6 +127,24 @@ test("a student draws, uploads a trouser and looks inside the trained model", as
   mkdirSync(SCREENSHOTS, { recursive: true });
   await tryIt.screenshot({ path: join(SCREENSHOTS, "try-it.png") });
 
+  // The same trouser as a "photo": dark on white paper, 8× larger, off-centre, dropped on the
+  // pad. The page negates it, trims the paper, scales it back to 28 rows: Trouser again.
+  const [width, height] = [360, 300];
+  const photo = new Uint8Array(width * height).fill(250);
+  const trouser = fixtureImage(index!);
+  for (let y = 0; y < 224; y++) {
+    for (let x = 0; x < 224; x++) photo[(y + 40) * width + x + 20] = 250 - trouser[(y >> 3) * 28 + (x >> 3)]!;
+  }
+  const photoPng = Buffer.from(encode({ width, height, data: photo, depth: 8, channels: 1 })).toString("base64");
+  await student.getByTestId("drawing-canvas").evaluate((canvas, base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], "photo.png", { type: "image/png" }));
+    canvas.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, photoPng);
+  await expect(tryIt.getByText("photo.png, negated (its background was light)")).toBeVisible();
+  await expect(tryIt.getByTestId("probabilities")).toHaveAttribute("data-top", "Trouser");
+
   // The model's own page: test images with true and predicted classes, the first convolution's
   // 64 filters, the activation maps of every spatial layer and the 128 hidden units.
   await tryIt.getByRole("link", { name: /Open the model page/ }).click();
