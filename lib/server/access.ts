@@ -247,3 +247,12 @@ export function submissionCapabilities(
     privateScores: can.privateScores,
   };
 }
+
+/**
+ * Whether a viewer let in as a model user (`who: "model-user"`) may also open the submission
+ * itself, and with it its per-image results (the gallery, test images): its author and graders,
+ * not the classmates a shared model is open to.
+ */
+export function opensSubmission(access: Pick<SubmissionAccess, "isGrader" | "isAuthor">): boolean {
+  return access.isGrader || access.isAuthor;
+}

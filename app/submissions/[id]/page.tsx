@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { type EpochPoint, LearningCurves } from "@/components/charts/learning-curves";
+import { ModelLab } from "@/components/model/model-lab";
 import { ModelSummaryTable } from "@/components/model-summary";
 import { CellExplorer } from "@/components/submission/cell-explorer";
 import { LiveStatus, type Progress } from "@/components/submission/live-status";
@@ -155,6 +156,11 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               )}
               {progress?.stopReason && <Stat label="Stopped because">{progress.stopReason}</Stat>}
             </dl>
+          </Card>
+        )}
+        {result?.model && (
+          <Card headingId="try-it-heading" heading="Try it" headingClassName="mb-3">
+            <ModelLab submissionId={submission.id} compact />
           </Card>
         )}
         {result && scores && (
