@@ -17,7 +17,6 @@ import {
   MODEL_FILES,
   MODEL_FORMAT,
   type ModelMetadata,
-  modelArtifacts,
   PIXEL_SCALE,
   PREPROCESSING,
   parseModelJson,
