@@ -56,7 +56,8 @@ test("a grader manages a class: sees a submission, reveals the private board, do
   const row = owner.getByTestId("manage-submission-row").filter({ hasText: "Tiny dense" });
   await expect(row).toContainText("Stella Student");
   await expect(row).toContainText("Succeeded");
-  await expect(row.getByRole("button", { name: "Re-score Tiny dense by Stella Student" })).toBeVisible();
+  await expect(row.getByRole("button", { name: "Re-evaluate Tiny dense by Stella Student" })).toBeVisible();
+  await expect(row.getByRole("button", { name: "Retrain Tiny dense by Stella Student" })).toBeVisible();
   // The trainers: the set-up's one worker, healthy on wasm, with its heartbeat.
   const trainers = owner.getByRole("region", { name: "Trainers" });
   await expect(trainers.getByTestId("trainers-summary")).toContainText(
