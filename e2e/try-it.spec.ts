@@ -2,7 +2,11 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { expect, type Page, test } from "@playwright/test";
+import * as tf from "@tensorflow/tfjs";
 import { encode } from "fast-png";
+import { strFromU8, unzipSync } from "fflate";
+import h5wasm from "h5wasm/node";
+import * as ort from "onnxruntime-node";
 import { fromGrayscaleBytes, preprocess } from "../components/model/preprocess";
 import { createClass, joinClass, signUp as signUpAs } from "./helpers";
 
@@ -181,4 +185,57 @@ test("a student draws, uploads a trouser and looks inside the trained model", as
   await student
     .getByRole("region", { name: "See what it learned" })
     .screenshot({ path: join(SCREENSHOTS, "what-it-learned.png") });
+
+  // The three downloads, each opened by a runtime we did not write, each calling the trouser a
+  // Trouser: the tfjs zip in TensorFlow.js, the .keras file's HDF5 weights in h5wasm (and its
+  // config as Keras reads it), the .onnx file in ONNX Runtime.
+  await student.goto(submissionUrl);
+  const pixels = Float32Array.from(fixtureImage(index!), (v) => v / 255);
+  const argmax = (p: ArrayLike<number>) => Array.from(p).indexOf(Math.max(...Array.from(p)));
+  const download = async (format: string) => {
+    const [file] = await Promise.all([
+      student.waitForEvent("download"),
+      student.getByTestId(`download-${format}`).click(),
+    ]);
+    expect(file.suggestedFilename()).toMatch(
+      new RegExp(`^CNN_to_try-\\w+\\.${format === "tfjs" ? "tfjs\\.zip" : format}$`),
+    );
+    return readFileSync((await file.path())!);
+  };
+
+  const tfjsZip = unzipSync(await download("tfjs"));
+  expect(Object.keys(tfjsZip).sort()).toEqual(["metadata.json", "model.json", "weights.bin"]);
+  const modelJson = JSON.parse(strFromU8(tfjsZip["model.json"]!));
+  const weights = tfjsZip["weights.bin"]!;
+  const loaded = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest[0].weights,
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    }),
+  );
+  const tfjsProbabilities = (loaded.predict(tf.tensor4d(pixels, [1, 28, 28, 1])) as tf.Tensor).dataSync();
+  expect(argmax(tfjsProbabilities)).toBe(1);
+  expect(JSON.parse(strFromU8(tfjsZip["metadata.json"]!)).classNames[1]).toBe("Trouser");
+
+  const keras = unzipSync(await download("keras"));
+  expect(Object.keys(keras).sort()).toEqual(["config.json", "metadata.json", "model.weights.h5"]);
+  expect(JSON.parse(strFromU8(keras["config.json"]!))).toMatchObject({ class_name: "Sequential" });
+  await h5wasm.ready;
+  const h5path = join(SCREENSHOTS, `downloaded-${unique}.weights.h5`);
+  writeFileSync(h5path, keras["model.weights.h5"]!);
+  const h5 = new h5wasm.File(h5path, "r");
+  try {
+    // Keras's own layout: layers/<layer>/vars/<i>; the first conv's kernel is 2×2×1×64.
+    const kernel = h5.get("layers/conv2d/vars/0") as InstanceType<typeof h5wasm.Dataset>;
+    expect(kernel.shape).toEqual([2, 2, 1, 64]);
+  } finally {
+    h5.close();
+  }
+
+  const session = await ort.InferenceSession.create(await download("onnx"));
+  const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor("float32", pixels, [1, 28, 28, 1]) });
+  const onnxProbabilities = out[session.outputNames[0]!]!.data as Float32Array;
+  expect(argmax(onnxProbabilities)).toBe(1);
+  for (let c = 0; c < 10; c++) expect(Math.abs(onnxProbabilities[c]! - tfjsProbabilities[c]!)).toBeLessThan(1e-4);
 });

@@ -24,3 +24,7 @@ export const modelFileUrl = (submissionId: string, file: "model.json" | "weights
 /** The known formats among stored names, in the canonical order (unknown names are dropped). */
 export const modelFormats = (names: readonly string[]): ModelFormat[] =>
   MODEL_FORMATS.filter((format) => names.includes(format));
+
+/** A download's file name without its extension: the submission's name (made file-safe) and id. */
+export const modelFileStem = (submissionName: string, submissionId: string) =>
+  `${submissionName.replace(/[^\w.-]+/g, "_").slice(0, 60) || "model"}-${submissionId}`;

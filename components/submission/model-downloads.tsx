@@ -1,4 +1,4 @@
-import { MODEL_FORMAT_INFO, type ModelFormat, modelDownloadUrl } from "@/lib/model-formats";
+import { MODEL_FORMAT_INFO, type ModelFormat, modelDownloadUrl, modelFileStem } from "@/lib/model-formats";
 import type { ModelView } from "@/lib/server/services/submissions/view";
 import { Card, formatCount } from "../ui";
 
@@ -58,7 +58,7 @@ export function ModelDownloads({
   name: string;
   model: ModelView;
 }) {
-  const stem = `${name.replace(/[^\w.-]+/g, "_").slice(0, 60) || "model"}-${submissionId}`;
+  const stem = modelFileStem(name, submissionId);
   return (
     <Card headingId="downloads-heading" heading="Download the trained model" headingClassName="mb-1">
       <p className="mb-3 text-sm text-slate-600">

@@ -1,7 +1,7 @@
 import "server-only";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
-import { MODEL_FORMAT_INFO, MODEL_FORMATS } from "@/lib/model-formats";
+import { MODEL_FORMAT_INFO, MODEL_FORMATS, modelFileStem } from "@/lib/model-formats";
 import { exportKeras, exportOnnx, UnsupportedLayerError } from "@/trainer/export";
 import { badInput } from "../../errors";
 import { parseInput } from "../../input";
@@ -48,13 +48,8 @@ export async function downloadModel(viewer: Viewer, submissionId: string, input:
   const key = `${stored.artifact.sha256}:${format}`;
   const bytes =
     format === "tfjs" ? stored.artifact.bytes : (converted.get(key) ?? (await convert(stored, format, key)));
-  const name =
-    stored
-      .saved()
-      .metadata.name.replace(/[^\w.-]+/g, "_")
-      .slice(0, 60) || "model";
   return {
-    filename: `${name}-${stored.submissionId}.${MODEL_FORMAT_INFO[format].extension}`,
+    filename: `${modelFileStem(stored.name, stored.submissionId)}.${MODEL_FORMAT_INFO[format].extension}`,
     contentType: MODEL_FORMAT_INFO[format].contentType,
     bytes,
     etag: `"${stored.artifact.sha256}-${format}"`,

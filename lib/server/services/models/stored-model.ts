@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type SavedModel, unpackModel } from "@/trainer/arch";
 import { requireSubmissionAccess } from "../../access";
 import { type Artifact, artifacts } from "../../artifacts/store";
+import { db } from "../../db";
 import { badInput, notFound } from "../../errors";
 import { idSchema, parseInput } from "../../input";
 import type { Viewer } from "../../viewer";
@@ -12,6 +13,8 @@ const idInput = z.object({ id: idSchema });
 
 export interface StoredModel {
   submissionId: string;
+  /** The submission's name (what the student called it): download file names start with it. */
+  name: string;
   /** The stored bytes: the tfjs zip (model.json, weights.bin, metadata.json). */
   artifact: Artifact;
   /** Unpacked on first use. */
@@ -32,10 +35,14 @@ const unpacked = new LRUCache<string, SavedModel>({
 export async function getStoredModel(viewer: Viewer, submissionId: unknown): Promise<StoredModel> {
   const { id } = parseInput(idInput, { id: submissionId });
   await requireSubmissionAccess(viewer, id, { who: "model-user" });
-  const artifact = await artifacts.get(id, "MODEL");
-  if (!artifact) throw notFound("A trained model of this submission");
+  const [artifact, submission] = await Promise.all([
+    artifacts.get(id, "MODEL"),
+    db.submission.findUnique({ where: { id }, select: { name: true } }),
+  ]);
+  if (!artifact || !submission) throw notFound("A trained model of this submission");
   return {
     submissionId: id,
+    name: submission.name,
     artifact,
     saved: () => {
       let saved = unpacked.get(artifact.sha256);
