@@ -94,6 +94,25 @@ describe("resume from a checkpoint", { timeout: 180_000 }, () => {
     expect(k).toBeLessThan(EPOCHS);
     expect(left.content.writtenBy).toMatchObject({ backend: "cpu", threads: 1 });
 
+    // The same run, never stopped, in this process (same seed, backend and data), trained while
+    // the dead worker's job waits out its heartbeat.
+    const uninterrupted = (async () => {
+      const stored = await db.submission.findUniqueOrThrow({
+        where: { id: submission.id },
+        select: { architecture: true, training: true },
+      });
+      const saved = new Map<number, Uint8Array>();
+      const whole = await runTraining({
+        architecture: stored.architecture,
+        training: stored.training,
+        data: await loadFashionMnist(),
+        backend: "cpu",
+        threads: 1,
+        checkpoint: { save: async (bytes, epoch) => void saved.set(epoch, bytes) },
+      });
+      return { whole, saved };
+    })();
+
     // Watch the second attempt's progress: it must start from epoch k, never from scratch.
     const second = await startWorker(WORKER_ENV);
     const seen: { epoch: number; history: number; resumedAfterEpoch?: number }[] = [];
@@ -141,20 +160,7 @@ describe("resume from a checkpoint", { timeout: 180_000 }, () => {
     );
     expect(await checkpointRow(submission.id)).toBeNull();
 
-    // The same run, never stopped, in this process: same seed, backend and data.
-    const stored = await db.submission.findUniqueOrThrow({
-      where: { id: submission.id },
-      select: { architecture: true, training: true },
-    });
-    const saved = new Map<number, Uint8Array>();
-    const whole = await runTraining({
-      architecture: stored.architecture,
-      training: stored.training,
-      data: await loadFashionMnist(),
-      backend: "cpu",
-      threads: 1,
-      checkpoint: { save: async (bytes, epoch) => void saved.set(epoch, bytes) },
-    });
+    const { whole, saved } = await uninterrupted;
     // The dead worker's checkpoint holds exactly the uninterrupted run's state after epoch k...
     const reference = decodeCheckpoint(saved.get(k)!);
     if (!reference.ok) throw new Error(reference.reason);
