@@ -57,7 +57,17 @@ const SECURITY_HEADERS = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native addons and WebAssembly-heavy packages are loaded by Node at run time, not bundled.
-  serverExternalPackages: ["@node-rs/argon2", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "pg-boss"],
+  // Loaded by Node, not bundled: native or WebAssembly modules that read files next to themselves
+  // (argon2, tfjs's wasm, h5wasm for Keras downloads), and packages that don't survive bundling.
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "@tensorflow/tfjs",
+    "@tensorflow/tfjs-backend-wasm",
+    "pg-boss",
+    "h5wasm",
+    "onnx-proto",
+    "protobufjs",
+  ],
   poweredByHeader: false,
   typedRoutes: false,
   // forbidden() renders app/forbidden.tsx with a real 403 status.

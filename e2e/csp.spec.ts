@@ -52,7 +52,7 @@ test("headers: a page gets a fresh nonce policy, route handlers and assets the f
   const policy = directives(headers["content-security-policy"]!);
   const nonce = /^'nonce-([A-Za-z0-9+/]{22}==)'$/.exec(policy.get("script-src")?.[0] ?? "")?.[1];
   expect(nonce, headers["content-security-policy"]).toBeDefined();
-  expect(policy.get("script-src")).toEqual([`'nonce-${nonce}'`, "'strict-dynamic'"]);
+  expect(policy.get("script-src")).toEqual([`'nonce-${nonce}'`, "'strict-dynamic'", "'wasm-unsafe-eval'"]);
   expect(policy.get("default-src")).toEqual(["'none'"]);
   expect(policy.get("style-src-elem")).toEqual(["'self'", `'nonce-${nonce}'`]);
   expect(policy.get("object-src")).toEqual(["'none'"]);
@@ -207,6 +207,19 @@ test("every page, with the policy enforced: no violation in the browser or at th
     .toBe(28);
   await settle(student);
 
+  // The model page: tfjs and its WebAssembly backend load (script-src 'wasm-unsafe-eval'), the
+  // stored model runs on a drawing, and a model without convolutions says so.
+  await student.goto(`${submissionUrl}/model`);
+  await expect(student.getByTestId("inference-info")).toHaveText(/Runs in your browser on wasm/, { timeout: 30_000 });
+  const pad = (await student.getByTestId("drawing-canvas").boundingBox())!;
+  await student.mouse.move(pad.x + 140, pad.y + 40);
+  await student.mouse.down();
+  await student.mouse.move(pad.x + 140, pad.y + 240, { steps: 8 });
+  await student.mouse.up();
+  await expect(student.getByTestId("probabilities")).toHaveAttribute("data-top", /./);
+  await expect(student.getByTestId("no-convolutions")).toContainText("no convolutional layers");
+  await settle(student);
+
   // A 403 (a student on the manage page) and a 404 inside the app.
   expect((await student.goto(`${classUrl}/manage`))?.status()).toBe(403);
   expect((await student.goto("/submissions/no-such-submission"))?.status()).toBe(404);
@@ -217,7 +230,8 @@ test("every page, with the policy enforced: no violation in the browser or at th
   for (const [button, dialog] of [
     [{ name: "Reveal private leaderboard" }, "Reveal the private leaderboard?"],
     [{ name: "Rotate join code" }, "Replace the join code?"],
-    [{ name: "Re-score Policy run by Sasha Student" }, "Re-score “Policy run”?"],
+    [{ name: "Re-evaluate Policy run by Sasha Student" }, "Re-evaluate “Policy run”?"],
+    [{ name: "Retrain Policy run by Sasha Student" }, "Retrain “Policy run”?"],
     [{ name: "Remove Sasha Student" }, "Remove Sasha Student from the class?"],
   ] as const) {
     await owner.getByRole("button", button).click();

@@ -129,7 +129,7 @@ test("a grader manages a class: sees a submission, reveals the private board, do
   expect(cells[7]).toBe("7850");
   expect(cells[8]).toBe("1");
 
-  // Re-score: the confirmation names the submission, the row goes back to the queue and the
+  // Retrain: the confirmation names the submission, the row goes back to the queue and the
   // page follows it until the worker has trained it again.
   // The tiny model can train again before the page re-renders, so "it went back to the queue" is
   // checked on the run itself (a new finish time), not on a status the row may never show.
@@ -142,10 +142,31 @@ test("a grader manages a class: sees a submission, reveals the private board, do
       .submission;
   };
   const before = await finishedAt();
-  await row.getByRole("button", { name: "Re-score Tiny dense by Stella Student" }).click();
-  const rescore = owner.getByRole("dialog", { name: "Re-score “Tiny dense”?" });
-  await rescore.getByRole("button", { name: "Re-score", exact: true }).click();
-  await expect(rescore).toBeHidden();
+  // Re-evaluate: the stored model is scored again (a new evaluatedAt), nothing is trained (the
+  // same finish time).
+  const evaluatedAt = async () => {
+    const response = await owner.request.post("/api/graphql", {
+      data: {
+        query: "query($id: ID!) { submission(id: $id) { result { evaluatedAt reevaluating } } }",
+        variables: { id: submissionId },
+      },
+    });
+    return ((await response.json()) as { data: { submission: { result: { evaluatedAt: string } } } }).data.submission
+      .result.evaluatedAt;
+  };
+  const scoredAt = await evaluatedAt();
+  await row.getByRole("button", { name: "Re-evaluate Tiny dense by Stella Student" }).click();
+  const reevaluate = owner.getByRole("dialog", { name: "Re-evaluate “Tiny dense”?" });
+  await reevaluate.getByRole("button", { name: "Re-evaluate", exact: true }).click();
+  await expect(reevaluate).toBeHidden();
+  await expect.poll(evaluatedAt, { timeout: 60_000 }).not.toBe(scoredAt);
+  expect((await finishedAt()).finishedAt).toBe(before.finishedAt);
+
+  await owner.reload();
+  await row.getByRole("button", { name: "Retrain Tiny dense by Stella Student" }).click();
+  const retrain = owner.getByRole("dialog", { name: "Retrain “Tiny dense”?" });
+  await retrain.getByRole("button", { name: "Retrain", exact: true }).click();
+  await expect(retrain).toBeHidden();
   await expect
     .poll(
       async () => {

@@ -5,8 +5,9 @@ import { leaderboardCsv, resultsCsv } from "@/lib/server/services/grading/csv";
 import { rotateJoinCode } from "@/lib/server/services/grading/join-code";
 import { getPredictionExamples } from "@/lib/server/services/grading/prediction-examples";
 import { readmitMember } from "@/lib/server/services/grading/readmit-member";
+import { reevaluateSubmission } from "@/lib/server/services/grading/reevaluate-submission";
 import { listRemovedMembers } from "@/lib/server/services/grading/removed-members";
-import { rescoreSubmission } from "@/lib/server/services/grading/rescore-submission";
+import { retrainSubmission } from "@/lib/server/services/grading/retrain-submission";
 import { removeMember, setMemberRole } from "@/lib/server/services/grading/roles";
 import { listRoster } from "@/lib/server/services/grading/roster";
 import { searchSubmissions } from "@/lib/server/services/grading/search-submissions";
@@ -103,6 +104,7 @@ builder.queryType({
         const { access, rows } = await readLeaderboard(context.viewer, classSlug, {
           ...defined({ mode, rankBy }),
           includeArchitecture: selects(info, "architecture"),
+          includeModel: selects(info, "model"),
         });
         context.boardsRead ??= [];
         context.boardsRead.push({
@@ -208,16 +210,31 @@ builder.mutationType({
       args: { id: t.arg.id({ required: true }) },
       resolve: (_root, { id }, { viewer }) => cancelSubmission(viewer, String(id)),
     }),
+    reevaluateSubmission: t.field({
+      type: SubmissionType,
+      description:
+        "Scores a succeeded submission's stored model on the test set again, without training (graders): seconds, for when scoring changed. `result.reevaluating` is true until a worker has replaced the scores.",
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_root, { id }, { viewer }) => reevaluateSubmission(viewer, { submissionId: String(id) }),
+    }),
+    retrainSubmission: t.field({
+      type: SubmissionType,
+      description:
+        "Trains a finished submission again from scratch; its old result and trained model are dropped (graders).",
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_root, { id }, { viewer }) => retrainSubmission(viewer, { submissionId: String(id) }),
+    }),
     rescoreSubmission: t.field({
       type: SubmissionType,
-      description: "Trains a finished submission again; its old result is dropped (graders).",
+      deprecationReason: "Use retrainSubmission (the same), or reevaluateSubmission to score the stored model again.",
+      description: "Trains a finished submission again from scratch (graders): retrainSubmission under its old name.",
       args: { id: t.arg.id({ required: true }) },
-      resolve: (_root, { id }, { viewer }) => rescoreSubmission(viewer, { submissionId: String(id) }),
+      resolve: (_root, { id }, { viewer }) => retrainSubmission(viewer, { submissionId: String(id) }),
     }),
     updateClassSettings: t.field({
       type: ClassType,
       description:
-        "Sets the daily quota, deadline, join code expiry (null clears either) and architecture visibility (graders). Omitted fields stay.",
+        "Sets the daily quota, deadline, join code expiry (null clears either), architecture visibility and model sharing (graders). Omitted fields stay.",
       args: {
         classSlug: t.arg.string({ required: true }),
         dailyQuota: t.arg.int(),
@@ -227,6 +244,9 @@ builder.mutationType({
           description: "After this the join code admits nobody new (members stay); a past time closes joining now.",
         }),
         showArchitectures: t.arg.boolean(),
+        shareModels: t.arg.boolean({
+          description: "Whether students may download and try other students' trained models.",
+        }),
       },
       resolve: (_root, args, { viewer }) => {
         // An explicit null clears a date; an omitted one (or an unset variable) leaves it alone.

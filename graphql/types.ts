@@ -1,5 +1,6 @@
 import { Role, SubmissionStatus, TokenScope } from "@/generated/prisma/enums";
 import "server-only";
+import { modelDownloadUrl } from "@/lib/model-formats";
 import type { EpochRecord, TrainingProgress } from "@/lib/progress";
 import type { ClassDetail, ClassSummary } from "@/lib/server/services/classes";
 import type { PredictionExamples } from "@/lib/server/services/grading/prediction-examples";
@@ -8,7 +9,7 @@ import type { RosterMember } from "@/lib/server/services/grading/roster";
 import type { SubmissionPage } from "@/lib/server/services/grading/search-submissions";
 import type { LeaderboardRow } from "@/lib/server/services/leaderboard";
 import type { Quota } from "@/lib/server/services/submissions/quota";
-import type { ResultView, SubmissionView } from "@/lib/server/services/submissions/view";
+import type { ModelView, ResultView, SubmissionView } from "@/lib/server/services/submissions/view";
 import type { CreatedToken, TokenSummary } from "@/lib/server/services/tokens";
 import type { PublicUser } from "@/lib/server/services/users";
 import type { ClassMetrics } from "@/trainer/data";
@@ -59,6 +60,11 @@ export const ClassType = builder.objectRef<ClassSummary & Partial<ClassDetail>>(
       description: "Whether students see other students' architectures on the leaderboard.",
       resolve: (c) => c.showArchitectures ?? null,
     }),
+    shareModels: t.boolean({
+      nullable: true,
+      description: "Whether students may download and try other students' trained models.",
+      resolve: (c) => c.shareModels ?? null,
+    }),
   }),
 });
 
@@ -93,7 +99,40 @@ const ClassMetricsType = builder.objectRef<ClassMetrics>("ClassMetrics").impleme
   }),
 });
 
-const ResultType = builder.objectRef<ResultView>("Result").implement({
+const ModelFormatEnum = builder.enumType("ModelFormat", {
+  description: "A download format of a trained model.",
+  values: {
+    TFJS: {
+      value: "tfjs",
+      description: "TensorFlow.js layers model: model.json, weights.bin and metadata.json, zipped.",
+    },
+    KERAS: { value: "keras", description: "Keras 3 `.keras` file (keras.saving.load_model)." },
+    ONNX: { value: "onnx", description: "ONNX (opset 13 or later), NHWC input [N, 28, 28, 1]." },
+  } as const,
+});
+
+const TrainedModelType = builder.objectRef<ModelView & { submissionId: string }>("TrainedModel").implement({
+  description:
+    "A submission's stored trained model: input 28×28×1 pixels scaled by 1/255, output 10 class probabilities.",
+  fields: (t) => ({
+    sizeBytes: t.exposeInt("sizeBytes", { description: "Size of the stored model (the tfjs zip)." }),
+    sha256: t.exposeString("sha256", { description: "SHA-256 of the stored model, lower-case hex." }),
+    formats: t.field({
+      type: [ModelFormatEnum],
+      description: "Formats it downloads in (ONNX is left out when a layer has no ONNX equivalent).",
+      resolve: (m) => m.formats,
+    }),
+    downloadUrl: t.string({
+      nullable: true,
+      description:
+        "Path of the download on this server (send the same cookie or Bearer token); null for a format it can't be exported to.",
+      args: { format: t.arg({ type: ModelFormatEnum, required: true }) },
+      resolve: (m, { format }) => (m.formats.includes(format) ? modelDownloadUrl(m.submissionId, format) : null),
+    }),
+  }),
+});
+
+const ResultType = builder.objectRef<ResultView & { submissionId: string }>("Result").implement({
   fields: (t) => ({
     scope: t.field({ type: ResultScopeEnum, resolve: (r) => r.scope }),
     testAccuracy: t.exposeFloat("testAccuracy", { description: "Accuracy on `scope`." }),
@@ -129,6 +168,18 @@ const ResultType = builder.objectRef<ResultView>("Result").implement({
     backend: t.exposeString("backend"),
     trainDurationMs: t.exposeInt("trainDurationMs"),
     evalDurationMs: t.exposeInt("evalDurationMs"),
+    evaluatedAt: t.expose("evaluatedAt", {
+      type: "DateTime",
+      description: "When the stored model was last scored (training, or a re-evaluation since).",
+    }),
+    reevaluating: t.exposeBoolean("reevaluating", { description: "A re-evaluation is queued or running." }),
+    model: t.field({
+      type: TrainedModelType,
+      nullable: true,
+      description:
+        "The stored trained model; null when none is stored or you may not use it (another student's, unless the class shares trained models).",
+      resolve: (r) => (r.model ? { ...r.model, submissionId: r.submissionId } : null),
+    }),
   }),
 });
 
@@ -187,7 +238,11 @@ export const SubmissionType = builder.objectRef<SubmissionView>("Submission").im
     }),
     attempts: t.exposeInt("attempts", { description: "Training attempts started; more than one means a worker died." }),
     cancelRequested: t.exposeBoolean("cancelRequested"),
-    result: t.field({ type: ResultType, nullable: true, resolve: (s) => s.result }),
+    result: t.field({
+      type: ResultType,
+      nullable: true,
+      resolve: (s) => (s.result ? { ...s.result, submissionId: s.id } : null),
+    }),
   }),
 });
 
@@ -206,6 +261,13 @@ export const LeaderboardRowType = builder.objectRef<LeaderboardRow>("Leaderboard
       type: "JSON",
       nullable: true,
       description: "Keras JSON; null for students unless the class shows architectures.",
+    }),
+    model: t.field({
+      type: TrainedModelType,
+      nullable: true,
+      description:
+        "The trained model: for graders, and for everyone while the class shares trained models (your own is also on `submission(id).result.model`).",
+      resolve: (r) => (r.model ? { ...r.model, submissionId: r.submissionId } : null),
     }),
     paramCount: t.exposeInt("paramCount"),
     epochs: t.exposeInt("epochs"),

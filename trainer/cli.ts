@@ -1,5 +1,6 @@
-// `npm run trainer -- <command>`: summary | train | presets. Exit codes: 0 ok, 2 invalid input
-// (architecture, config, usage), 3 data or backend unavailable, 4 diverged, 130 cancelled, 1 other.
+// `npm run trainer -- <command>`: summary | train | presets | export | predict. Exit codes: 0 ok,
+// 2 invalid input (architecture, config, usage, model files, images, a layer a format can't
+// express), 3 data or backend unavailable, 4 diverged, 130 cancelled, 1 other.
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
@@ -13,28 +14,36 @@ import {
   summarize,
 } from "./arch";
 import type { BackendName } from "./backend/select";
+import { cmdExport, cmdPredict, UsageError } from "./cli-models";
 import { TrainerError } from "./errors";
+import { UnsupportedLayerError } from "./export/errors";
+import { ModelFileError } from "./export/format";
+import { ImageInputError } from "./export/images";
 
 // tfjs takes seconds to load: only the commands that train pay for it.
 const heavy = async () => {
-  const [data, select, estimate, run] = await Promise.all([
+  const [data, select, estimate, run, files] = await Promise.all([
     import("./data/fashionMnist"),
     import("./backend/select"),
     import("./estimate"),
     import("./train/run"),
+    import("./export/files"),
   ]);
-  return { ...data, ...select, ...estimate, ...run };
+  return { ...data, ...select, ...estimate, ...run, ...files };
 };
 
 const USAGE = `usage:
   npm run trainer -- summary FILE.json [--no-estimate]
   npm run trainer -- train FILE.json [--training CONFIG.json] [--epochs N] [--json OUT.json]
-                                     [--backend wasm|cpu|tensorflow] [--subset fixture|N]
+                                     [--backend wasm|cpu|tensorflow] [--subset fixture|N] [--save DIR]
   npm run trainer -- presets [ID]
+  npm run trainer -- export DIR --format tfjs|keras|onnx --out FILE
+  npm run trainer -- predict DIR INPUT... [--limit N] [--json]
 FILE.json is a Keras model.to_json(), the builder format {layers: [...]}, a file holding
-{architecture, training}, or preset:ID (see \`presets\`).`;
-
-class UsageError extends Error {}
+{architecture, training}, or preset:ID (see \`presets\`). --save DIR writes the trained model
+(model.json, weights.bin, metadata.json); DIR in export/predict is such a directory or a tfjs zip.
+INPUT is an IDX images file (gzipped or not) or 28×28 grayscale PNG files; pixels are scaled by
+1/255 as in training. --format tfjs is the zip of the three files.`;
 
 function readJson(path: string): unknown {
   let text: string;
@@ -108,7 +117,7 @@ async function cmdSummary(file: string, estimate: boolean): Promise<number> {
 
 async function cmdTrain(
   file: string,
-  o: { training?: string; epochs?: string; json?: string; backend?: string; subset?: string },
+  o: { training?: string; epochs?: string; json?: string; backend?: string; subset?: string; save?: string },
 ): Promise<number> {
   const sub = loadSubmission(file);
   const training = o.training ? readJson(o.training) : sub.training;
@@ -122,7 +131,7 @@ async function cmdTrain(
     );
     return 2;
   }
-  const { loadFashionMnist, selectBackend, runTraining } = await heavy();
+  const { loadFashionMnist, selectBackend, runTraining, writeModelDir } = await heavy();
   const subset =
     o.subset === undefined
       ? undefined
@@ -179,12 +188,23 @@ async function cmdTrain(
       writeFileSync(
         o.json,
         JSON.stringify(
-          { ...r, predictions: Array.from(r.predictions), backendInfo: backend, dataSource: data.source },
+          // The model itself goes to --save DIR, not into the report.
+          {
+            ...r,
+            model: undefined,
+            predictions: Array.from(r.predictions),
+            backendInfo: backend,
+            dataSource: data.source,
+          },
           null,
           1,
         ),
       );
       console.log(`wrote ${o.json}`);
+    }
+    if (o.save) {
+      writeModelDir(o.save, r.model);
+      console.log(`saved the model to ${o.save} (model.json, weights.bin, metadata.json)`);
     }
     return 0;
   } finally {
@@ -220,21 +240,33 @@ const EXIT: Record<string, number> = {
   INTERNAL: 1,
 };
 
+// Each command's options: one that belongs to another command is a usage error, not ignored.
+const OPTIONS = {
+  summary: { "no-estimate": { type: "boolean" } },
+  train: {
+    training: { type: "string" },
+    epochs: { type: "string" },
+    json: { type: "string" },
+    backend: { type: "string" },
+    subset: { type: "string" },
+    save: { type: "string" },
+  },
+  presets: {},
+  export: { format: { type: "string" }, out: { type: "string" } },
+  predict: { limit: { type: "string" }, json: { type: "boolean" } },
+} as const;
+
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
+  const first = argv[0] && !argv[0].startsWith("-") ? argv[0] : undefined;
+  const specific = first && Object.hasOwn(OPTIONS, first) ? OPTIONS[first as keyof typeof OPTIONS] : {};
+  const { positionals, values: v } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      training: { type: "string" },
-      epochs: { type: "string" },
-      json: { type: "string" },
-      backend: { type: "string" },
-      subset: { type: "string" },
-      "no-estimate": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: { ...specific, help: { type: "boolean", short: "h" } },
   });
-  const [cmd, arg] = positionals;
+  const values = v as Record<string, string | boolean | undefined>;
+  const str = (k: string) => values[k] as string | undefined;
+  const [cmd, arg, ...rest] = positionals;
   if (values.help || !cmd) {
     console.log(USAGE);
     return cmd || values.help ? 0 : 2;
@@ -245,9 +277,23 @@ async function main(argv: string[]): Promise<number> {
       return cmdSummary(arg, !values["no-estimate"]);
     case "train":
       if (!arg) throw new UsageError("train needs FILE.json");
-      return cmdTrain(arg, values);
+      return cmdTrain(arg, {
+        training: str("training"),
+        epochs: str("epochs"),
+        json: str("json"),
+        backend: str("backend"),
+        subset: str("subset"),
+        save: str("save"),
+      });
     case "presets":
       return cmdPresets(arg);
+    case "export":
+      if (!arg) throw new UsageError("export needs DIR (a saved model: train --save DIR)");
+      if (rest.length) throw new UsageError(`export takes one DIR, got also '${rest.join(" ")}'`);
+      return cmdExport(arg, { format: str("format"), out: str("out") });
+    case "predict":
+      if (!arg) throw new UsageError("predict needs DIR (a saved model) and INPUT");
+      return cmdPredict(arg, rest, { limit: str("limit"), json: values.json === true });
     default:
       throw new UsageError(`unknown command '${cmd}'`);
   }
@@ -261,6 +307,17 @@ main(process.argv.slice(2)).then(
       if (e.code === "INVALID_ARCHITECTURE" && Array.isArray(e.details))
         console.error(formatArchErrors(e.details as ArchError[]));
       process.exit(EXIT[e.code] ?? 1);
+    }
+    // Bad model files, bad images and layers a format can't express: the input is wrong, exit 2.
+    const named: [new (...a: never[]) => Error, string][] = [
+      [ModelFileError, "MODEL_FILE"],
+      [ImageInputError, "INVALID_INPUT"],
+      [UnsupportedLayerError, "EXPORT_UNSUPPORTED"],
+    ];
+    const hit = named.find(([cls]) => e instanceof cls);
+    if (hit) {
+      console.error(`error [${hit[1]}]: ${(e as Error).message}`);
+      process.exit(2);
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")) {
       console.error(`error: ${(e as Error).message}\n${USAGE}`);

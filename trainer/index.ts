@@ -10,6 +10,25 @@ export type { TrainerErrorCode } from "./errors";
 export { TrainerError } from "./errors";
 export type { EpochEstimate } from "./estimate";
 export { estimateEpochTime } from "./estimate";
+export type { Evaluation } from "./evaluate";
+export { evaluateSavedModel } from "./evaluate";
+export type { ExportLayer, ExportModel, ExportWeight } from "./export";
+export {
+  exportKeras,
+  exportLayers,
+  exportOnnx,
+  kerasConfig,
+  kerasWeightPaths,
+  ONNX_INPUT,
+  ONNX_OPSET,
+  ONNX_OUTPUT,
+  readModel,
+  toSnakeCase,
+  UnsupportedLayerError,
+  writeModelDir,
+} from "./export";
+export type { SaveInfo } from "./export/save";
+export { loadModel, predictProbabilities, saveTrainedModel } from "./export/save";
 export type { CheckpointContent, DecodeResult } from "./train/checkpoint-format";
 export { decodeCheckpoint } from "./train/checkpoint-format";
 export { buildModel } from "./train/model";

@@ -1,6 +1,13 @@
 import type { Job, WorkOptions } from "pg-boss";
-import { benchNoop, type JobName, trainSubmission, trainSubmissionDead } from "@/lib/server/queue/jobs";
+import {
+  benchNoop,
+  evaluateSubmission,
+  type JobName,
+  trainSubmission,
+  trainSubmissionDead,
+} from "@/lib/server/queue/jobs";
 import type { WorkerContext } from "./context";
+import { handleEvaluateSubmission } from "./evaluate-submission";
 import { handleDeadTrainSubmission, handleTrainSubmission } from "./train-submission";
 
 // Each job definition (lib/server/queue/jobs.ts) bound to the handler that runs it and to how this
@@ -32,6 +39,12 @@ export const WORKER_JOBS = {
   [trainSubmissionDead.name]: {
     handler: (job) => handleDeadTrainSubmission(job),
     options: { pollingIntervalSeconds: 2 },
+  },
+  [evaluateSubmission.name]: {
+    handler: handleEvaluateSubmission,
+    // Seconds of inference: one at a time, picked up between training jobs (each process runs one
+    // job of each kind, and inference beside a training run only slows both a little).
+    options: { localConcurrency: 1, pollingIntervalSeconds: 2 },
   },
   [benchNoop.name]: {
     handler: async () => ({}),

@@ -1,10 +1,22 @@
 import type { Job } from "pg-boss";
 import type { FailureKind, Prisma } from "@/generated/prisma/client";
+import type { ModelFormat } from "@/lib/model-formats";
 import type { TrainingProgress } from "@/lib/progress";
+import { ArtifactTooLargeError, artifacts } from "@/lib/server/artifacts/store";
 import { db } from "@/lib/server/db";
 import { trainSubmission } from "@/lib/server/queue/jobs";
 import { ACTIVE_STATUSES, isTerminal } from "@/lib/submission-status";
-import { type EpochMetrics, type ProgressEvent, runTraining, TrainerError } from "@/trainer";
+import {
+  type EpochMetrics,
+  exportKeras,
+  exportOnnx,
+  type ProgressEvent,
+  packModel,
+  runTraining,
+  type SavedModel,
+  TrainerError,
+  UnsupportedLayerError,
+} from "@/trainer";
 import { loadCheckpoint, removeCheckpoint, saveCheckpoint } from "./checkpoints";
 import type { WorkerContext } from "./context";
 import { handBack } from "./hand-back";
@@ -159,6 +171,7 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
       },
     });
     await writing;
+    const packed = { bytes: packModel(outcome.model), formats: await downloadFormats(outcome.model) };
     // The result and the status change commit together; a retry after a crash finds SUCCEEDED.
     await withDbRetry("store result", () =>
       db.$transaction(async (tx) => {
@@ -199,6 +212,8 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
           },
           select: { id: true },
         });
+        // The trained model commits with its result: a scored run always has its model.
+        await storeModel(tx, submissionId, packed);
       }),
     );
     return { status: "SUCCEEDED", testAccuracy: outcome.testAccuracy };
@@ -212,6 +227,43 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
     unwatch();
     ctx.shutdown.removeEventListener("abort", onShutdown);
     job.signal.removeEventListener("abort", onJobAbort);
+  }
+}
+
+/**
+ * The formats the model exports to, found by exporting it (milliseconds; the first Keras export
+ * of a process also loads h5wasm, ~0.3 s): a download then never meets a layer its format lacks.
+ */
+async function downloadFormats(saved: SavedModel): Promise<ModelFormat[]> {
+  const formats: ModelFormat[] = ["tfjs"];
+  for (const [format, run] of [
+    ["keras", exportKeras],
+    ["onnx", exportOnnx],
+  ] as const) {
+    try {
+      await run(saved);
+      formats.push(format);
+    } catch (error) {
+      if (!(error instanceof UnsupportedLayerError)) throw error;
+    }
+  }
+  return formats;
+}
+
+/**
+ * A model under the parameter budget always fits its size limit (artifactLimitBytes); should one
+ * not, the run keeps its result and loses only the download, rather than the whole run.
+ */
+async function storeModel(
+  tx: Prisma.TransactionClient,
+  submissionId: string,
+  packed: { bytes: Uint8Array; formats: ModelFormat[] },
+): Promise<void> {
+  try {
+    await artifacts.put(submissionId, "MODEL", packed.bytes, tx, packed.formats);
+  } catch (error) {
+    if (!(error instanceof ArtifactTooLargeError)) throw error;
+    console.error(`[worker] submission ${submissionId}: result kept without its model: ${error.message}`);
   }
 }
 

@@ -15,6 +15,7 @@ export function ClassSettingsForm({
   deadline,
   joinCodeExpiresAt,
   showArchitectures,
+  shareModels,
 }: {
   action: FormAction;
   classSlug: string;
@@ -22,6 +23,7 @@ export function ClassSettingsForm({
   deadline: Date | null;
   joinCodeExpiresAt: Date | null;
   showArchitectures: boolean;
+  shareModels: boolean;
 }) {
   const [state, formAction] = useActionState(action, {});
   const v = state.values;
@@ -82,6 +84,24 @@ export function ClassSettingsForm({
           </label>
           <p id="field-showArchitectures-hint" className="text-xs text-slate-500">
             When on, students can see each other&apos;s models, not only their scores.
+          </p>
+        </div>
+      </div>
+      <div className="flex items-start gap-3">
+        <input
+          id="field-shareModels"
+          name="shareModels"
+          type="checkbox"
+          defaultChecked={v ? v.shareModels === "on" : shareModels}
+          aria-describedby="field-shareModels-hint"
+          className="mt-0.5 h-4 w-4 rounded border-slate-300 text-brand-600"
+        />
+        <div>
+          <label htmlFor="field-shareModels" className="text-sm font-medium text-slate-700">
+            Share trained models
+          </label>
+          <p id="field-shareModels-hint" className="text-xs text-slate-500">
+            When on, students can download and try each other&apos;s trained models, not only their own.
           </p>
         </div>
       </div>

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import type { SubmissionPage } from "@/lib/server/services/grading/search-submissions";
 import { SubmissionTable } from "../submission-table";
-import { Card, type FormAction, FormError, pluralize } from "../ui";
-import { SubmissionAction } from "./submission-action";
+import { Card, FormError, pluralize } from "../ui";
+import { SubmissionAction, type SubmissionActions } from "./submission-action";
 import { type Filters, isFiltered, SUBMISSIONS_ANCHOR, SubmissionFilters, submissionsHref } from "./submission-filters";
 
 /**
@@ -19,8 +19,7 @@ export function SubmissionsCard({
   searchError,
   students,
   statuses,
-  rescoreAction,
-  cancelAction,
+  actions,
 }: {
   /** The manage page's path: the form's action and the links' base. */
   base: string;
@@ -33,8 +32,7 @@ export function SubmissionsCard({
   searchError: string | undefined;
   students: Array<{ id: string; name: string }>;
   statuses: readonly string[];
-  rescoreAction: FormAction;
-  cancelAction: FormAction;
+  actions: SubmissionActions;
 }) {
   const filtered = isFiltered(filters);
   return (
@@ -63,14 +61,7 @@ export function SubmissionsCard({
           showAuthor
           triage
           rowTestId="manage-submission-row"
-          actions={(s) => (
-            <SubmissionAction
-              submission={s}
-              classSlug={classSlug}
-              rescoreAction={rescoreAction}
-              cancelAction={cancelAction}
-            />
-          )}
+          actions={(s) => <SubmissionAction submission={s} classSlug={classSlug} actions={actions} />}
         />
       )}
       {(after || page.hasNextPage) && (

@@ -56,9 +56,16 @@ export async function requireClassAccess(
   // One statement: the class, its visibility switches and the caller's membership. (Prisma's
   // nested select would send two, and this runs on every class-scoped request.)
   const [klass] = await db.$queryRaw<
-    { id: string; privateRevealed: boolean; showArchitectures: boolean; boardVersion: number; role: Role | null }[]
+    {
+      id: string;
+      privateRevealed: boolean;
+      showArchitectures: boolean;
+      shareModels: boolean;
+      boardVersion: number;
+      role: Role | null;
+    }[]
   >`
-    SELECT c.id, c."privateRevealed", c."showArchitectures", c."boardVersion", m.role::text AS role
+    SELECT c.id, c."privateRevealed", c."showArchitectures", c."shareModels", c."boardVersion", m.role::text AS role
     FROM "Class" c
     LEFT JOIN "Membership" m ON m."classId" = c.id AND m."userId" = ${signedIn.userId}
     WHERE ${"slug" in classRef ? Prisma.sql`c.slug = ${classRef.slug}` : Prisma.sql`c.id = ${classRef.id}`}`;
@@ -110,7 +117,7 @@ export interface SubmissionAccess extends ClassAccess {
 export async function requireSubmissionAccess(
   viewer: Viewer,
   submissionId: string,
-  options: { intent?: Intent; who?: "author-or-grader" | "grader" } = {},
+  options: { intent?: Intent; who?: "author-or-grader" | "grader" | "model-user" } = {},
 ): Promise<SubmissionAccess> {
   requireSignedIn(viewer, options.intent);
   if (hasNul(submissionId)) throw notFound("The submission");
@@ -121,7 +128,11 @@ export async function requireSubmissionAccess(
   if (!row) throw notFound("The submission");
   const access = await requireClassAccess(viewer, { id: row.classId }, { intent: options.intent });
   const isAuthor = row.authorId === access.viewer.userId;
-  if (!access.isGrader && (options.who === "grader" || !isAuthor)) {
+  // Another student's trained model: only while a grader shares the class's models.
+  if (options.who === "model-user" && !access.isGrader && !isAuthor && !access.can.models) {
+    throw forbidden("This trained model is its author's: the class does not share trained models.");
+  }
+  if (options.who !== "model-user" && !access.isGrader && (options.who === "grader" || !isAuthor)) {
     throw forbidden(options.who === "grader" ? "Only graders can do this." : "You can only open your own submissions.");
   }
   return { ...access, submissionId, authorId: row.authorId, isAuthor };
@@ -137,17 +148,20 @@ export interface Visibility {
   privateImages: boolean;
   /** Other students' architectures on the leaderboard. */
   architectures: boolean;
+  /** Other students' trained models (download, try it): graders, or everyone while the class shares them. */
+  models: boolean;
 }
 
 /** What a member may see of results in a class, given its grader-controlled switches. */
 export function visibility(
   access: Pick<ClassAccess, "isGrader">,
-  klass: { privateRevealed: boolean; showArchitectures: boolean },
+  klass: { privateRevealed: boolean; showArchitectures: boolean; shareModels: boolean },
 ): Visibility {
   return {
     privateScores: access.isGrader || klass.privateRevealed,
     privateImages: access.isGrader,
     architectures: access.isGrader || klass.showArchitectures,
+    models: access.isGrader || klass.shareModels,
   };
 }
 
@@ -210,8 +224,12 @@ export function requireMayJoin(state: JoinState, now: Date = new Date()): "alrea
 export interface SubmissionCapabilities {
   /** Stop it while queued or running: its author or a grader. */
   cancel: boolean;
-  /** Train it again once finished: graders. */
-  rescore: boolean;
+  /** Train it again from scratch once finished: graders. */
+  retrain: boolean;
+  /** Score its stored model on the test set again, without training: graders. */
+  reevaluate: boolean;
+  /** Download its trained model and try it: its author, graders, everyone while the class shares models. */
+  useModel: boolean;
   /** Its private-half and full-test-set numbers. */
   privateScores: boolean;
 }
@@ -223,7 +241,18 @@ export function submissionCapabilities(
 ): SubmissionCapabilities {
   return {
     cancel: access.isGrader || submission.authorId === access.viewer.userId,
-    rescore: access.isGrader,
+    retrain: access.isGrader,
+    reevaluate: access.isGrader,
+    useModel: access.isGrader || submission.authorId === access.viewer.userId || can.models,
     privateScores: can.privateScores,
   };
+}
+
+/**
+ * Whether a viewer let in as a model user (`who: "model-user"`) may also open the submission
+ * itself, and with it its per-image results (the gallery, test images): its author and graders,
+ * not the classmates a shared model is open to.
+ */
+export function opensSubmission(access: Pick<SubmissionAccess, "isGrader" | "isAuthor">): boolean {
+  return access.isGrader || access.isAuthor;
 }

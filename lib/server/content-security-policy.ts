@@ -31,6 +31,10 @@ export interface PolicyOptions {
  *
  * - Scripts: only those carrying the nonce, and what they load ('strict-dynamic': Next's chunk
  *   loader inserts script elements). No 'unsafe-inline', no host allow-list to bypass.
+ *   'wasm-unsafe-eval' lets a page compile WebAssembly (the model pages run the stored model on
+ *   tfjs's wasm backend, whose binaries come from /api/tfjs-wasm): it allows WebAssembly.compile
+ *   and instantiate only, not eval or new Function, and a module can only be compiled from bytes
+ *   a script that already runs here (nonce-approved) fetched.
  * - Style elements: ours are files ('self', Tailwind's one stylesheet); Next's inline ones carry
  *   the nonce. Style *attributes* are allowed ('unsafe-inline' in style-src-attr only): React
  *   server-renders `style` props as attributes (the progress bar's width; visx's <Text> wraps every
@@ -49,7 +53,7 @@ export interface PolicyOptions {
 export function pagePolicy({ nonce, development = false }: PolicyOptions): string[][] {
   const n = `'nonce-${nonce}'`;
   return [
-    ["script-src", n, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
+    ["script-src", n, "'strict-dynamic'", "'wasm-unsafe-eval'", ...(development ? ["'unsafe-eval'"] : [])],
     ["default-src", "'none'"],
     ["style-src", "'self'", n],
     // In next dev, without the nonce: a nonce in the list would switch 'unsafe-inline' off.

@@ -1,8 +1,9 @@
 import "server-only";
+import { modelFormats } from "@/lib/model-formats";
 import type { ClassMetrics } from "@/trainer/data";
 import { type ClassAccess, submissionCapabilities, visibility } from "./access";
 import { db } from "./db";
-import type { ResultView, SubmissionRow, SubmissionView } from "./services/submissions/view";
+import type { ModelView, ResultView, SubmissionRow, SubmissionView } from "./services/submissions/view";
 import { scoreOn } from "./test-set";
 
 // How much of each result a viewer sees: the private half of the test set is part of the access
@@ -29,10 +30,18 @@ export async function toSubmissionViews(
   return Promise.all(
     rows.map(async (row) => {
       const can = visibility(access, row.class);
+      const viewerCan = submissionCapabilities(access, { authorId: row.author.id }, can);
+      const stored = row.artifacts[0];
+      const model = stored && viewerCan.useModel ? modelView(stored) : null;
       const result = row.result
-        ? can.privateScores
-          ? fullResult(row.result)
-          : await publicHalfResult(row.result, predictions.get(row.id) ?? null)
+        ? {
+            ...(can.privateScores
+              ? fullResult(row.result)
+              : await publicHalfResult(row.result, predictions.get(row.id) ?? null)),
+            evaluatedAt: row.result.evaluatedAt,
+            reevaluating: row.result.reevaluationRequestedAt !== null,
+            model,
+          }
         : null;
       return {
         id: row.id,
@@ -51,17 +60,31 @@ export async function toSubmissionViews(
         attempts: row.attempts,
         cancelRequested: row.cancelRequestedAt !== null,
         result,
-        viewerCan: submissionCapabilities(access, { authorId: row.author.id }, can),
+        viewerCan,
       };
     }),
   );
 }
 
 type StoredResult = NonNullable<SubmissionRow["result"]>;
+type ScoredView = Omit<ResultView, "evaluatedAt" | "reevaluating" | "model">;
 
-function fullResult(r: StoredResult): ResultView {
+function modelView(stored: { sizeBytes: number; sha256: string; formats: string[] }): ModelView {
+  return { sizeBytes: stored.sizeBytes, sha256: stored.sha256, formats: modelFormats(stored.formats) };
+}
+
+function fullResult(r: StoredResult): ScoredView {
   return {
-    ...r,
+    testAccuracy: r.testAccuracy,
+    testLoss: r.testLoss,
+    publicAccuracy: r.publicAccuracy,
+    privateAccuracy: r.privateAccuracy,
+    history: r.history,
+    paramCount: r.paramCount,
+    epochs: r.epochs,
+    backend: r.backend,
+    trainDurationMs: r.trainDurationMs,
+    evalDurationMs: r.evalDurationMs,
     scope: "FULL_TEST_SET",
     confusionMatrix: r.confusionMatrix as number[][],
     perClass: (r.perClass as ClassMetrics[] | null) ?? null,
@@ -69,7 +92,7 @@ function fullResult(r: StoredResult): ResultView {
 }
 
 /** The public half only: no private accuracy, no full-set loss, aggregates recomputed on the half. */
-async function publicHalfResult(r: StoredResult, predictions: Uint8Array | null): Promise<ResultView> {
+async function publicHalfResult(r: StoredResult, predictions: Uint8Array | null): Promise<ScoredView> {
   const half = predictions ? await scoreOn(predictions, "public") : null;
   // Without a split (older runs), the leaderboard ranks by the full accuracy; so does this.
   const publicAccuracy = r.publicAccuracy ?? r.testAccuracy;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { artifacts } from "@/lib/server/artifacts/store";
 import { db } from "@/lib/server/db";
 import { removeMember } from "@/lib/server/services/grading/roles";
 import type { Viewer } from "@/lib/server/viewer";
@@ -203,6 +204,23 @@ describe("access matrix: every operation × every kind of caller", () => {
       query: `mutation($id: ID!) { cancelSubmission(id: $id) { status } }`,
       vars: async () => ({ id: await addPlainSubmission(studentId, classId, "QUEUED") }),
       expect: [U, OK, F, OK, OK, F, OK, F],
+    },
+    {
+      name: "retrainSubmission (the student's failed run)",
+      query: `mutation($id: ID!) { retrainSubmission(id: $id) { status } }`,
+      vars: async () => ({ id: await addPlainSubmission(studentId, classId, "FAILED") }),
+      expect: [U, F, F, OK, OK, F, OK, F],
+    },
+    {
+      name: "reevaluateSubmission (the student's succeeded run with a stored model)",
+      query: `mutation($id: ID!) { reevaluateSubmission(id: $id) { result { reevaluating } } }`,
+      vars: async () => {
+        const { id } = await addScoredSubmission(studentId, classId, "re-evaluated");
+        // The service checks that a model is stored; the queued job is discarded after the file.
+        await artifacts.put(id, "MODEL", new Uint8Array(16));
+        return { id };
+      },
+      expect: [U, F, F, OK, OK, F, OK, F],
     },
     {
       name: "rescoreSubmission (the student's failed run)",

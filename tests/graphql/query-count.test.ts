@@ -77,10 +77,10 @@ describe("no N+1: statements per operation do not grow with the class", () => {
     expect(grader.data.searchSubmissions.totalCount).toBe(4000);
     const smallPage = await count(viewerOf(small.ownerId), PAGE, { s: small.slug });
     // Access check (1), the page and one batched statement per relation Prisma loads (author,
-    // class, result), the total; a student's page adds one statement for the public-half
+    // class, result, the stored model's size and formats), the total; a student's page adds one statement for the public-half
     // scoring of all its rows together.
     expect(grader.queries.length).toBe(smallPage.queries.length);
-    expect(grader.queries.length).toBe(6);
+    expect(grader.queries.length).toBe(7);
     const student = await count(viewerOf(large.studentIds[3]!), PAGE, { s: large.slug });
     expect(student.data.searchSubmissions.nodes).toHaveLength(20);
     expect(student.queries.length).toBeLessThanOrEqual(grader.queries.length + 1);

@@ -11,8 +11,16 @@ const where = (e: ImportEdge) => `${e.from}:${e.line} imports ${e.specifier}`;
 /** Modules that hold secrets or database access: never part of a browser bundle. */
 const isServerPath = (path: string) => /^(lib\/server|lib\/auth|graphql)\//.test(path);
 
-/** What code outside trainer/ may import: the Node trainer, its browser-safe part, and its data layer. */
-const TRAINER_PUBLIC = new Set(["trainer/index.ts", "trainer/arch/index.ts", "trainer/data/index.ts"]);
+/**
+ * What code outside trainer/ may import: the Node trainer, its browser-safe part, its data layer,
+ * and its model files and conversions (what the web server needs of it).
+ */
+const TRAINER_PUBLIC = new Set([
+  "trainer/index.ts",
+  "trainer/arch/index.ts",
+  "trainer/data/index.ts",
+  "trainer/export/index.ts",
+]);
 
 function edges(filter: (f: SourceFile) => boolean): ImportEdge[] {
   return files.filter(filter).flatMap((f) => f.imports);
@@ -51,6 +59,23 @@ describe("module boundaries", () => {
       (e) => e.specifier.startsWith("@/") || (e.to !== null && !e.to.startsWith("trainer/")),
     );
     expect(bad.map(where)).toEqual([]);
+  });
+
+  it("the model-file index reaches no training, backend or data-loading code (the web server bundles it)", () => {
+    const seen = new Set<string>();
+    const reached: string[] = [];
+    const walk = (path: string) => {
+      if (seen.has(path)) return;
+      seen.add(path);
+      for (const e of byPath.get(path)?.imports ?? []) {
+        if (e.typeOnly) continue;
+        if (/^trainer\/(train|backend)\/|^trainer\/data\/fashionMnist|^trainer\/env/.test(e.to ?? ""))
+          reached.push(where(e));
+        if (e.to) walk(e.to);
+      }
+    };
+    walk("trainer/export/index.ts");
+    expect(reached).toEqual([]);
   });
 
   it("trainer backends (kernels) do not depend on training code", () => {

@@ -24,7 +24,7 @@ describe("the page policy", () => {
 
   it("runs only scripts with the nonce (and what they load), never inline or eval, outside next dev", () => {
     const policy = pagePolicy({ nonce: "n0nce" });
-    expect(directive(policy, "script-src")).toEqual(["'nonce-n0nce'", "'strict-dynamic'"]);
+    expect(directive(policy, "script-src")).toEqual(["'nonce-n0nce'", "'strict-dynamic'", "'wasm-unsafe-eval'"]);
     expect(directive(policy, "default-src")).toEqual(["'none'"]);
     expect(directive(policy, "object-src")).toEqual(["'none'"]);
     expect(directive(policy, "frame-ancestors")).toEqual(["'none'"]);

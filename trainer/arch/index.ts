@@ -1,5 +1,22 @@
 // Browser-safe: no node:* and no tfjs imports here (the web UI's layer builder uses this module).
 
+export type { ExportFormat } from "../export/errors";
+export { EXPORT_FORMATS, FORMAT_NAMES, UnsupportedLayerError } from "../export/errors";
+export type { LayersModelJson, ModelMetadata, SavedModel, WeightSpec } from "../export/format";
+export {
+  checkSavedModel,
+  MODEL_FILES,
+  MODEL_FORMAT,
+  ModelFileError,
+  modelArtifacts,
+  modelMetadataSchema,
+  PIXEL_SCALE,
+  PREPROCESSING,
+  parseMetadata,
+  parseModelJson,
+} from "../export/format";
+export { maxModelBytes, packModel, unpackModel } from "../export/pack";
+export { TRAINER_VERSION } from "../version";
 export { CLASS_NAMES } from "./classes";
 export type { ArchError } from "./errors";
 export type { KerasLayerJson, KerasModelJson } from "./keras";

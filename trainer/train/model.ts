@@ -62,20 +62,15 @@ export interface BuiltModel {
   fused: string[];
 }
 
+type LayerJson = { class_name: string; config: Record<string, unknown> };
+type ModelJson = { class_name: string; config: { name: string; layers: LayerJson[] } };
+
 /**
- * Builds the tfjs model from the canonical Keras JSON. A final softmax is dropped from the graph
- * and applied by the loss instead: softmax + cross-entropy fused has the simple gradient p − y,
- * is numerically stable, and saves several ops per step. Predictions apply softmax/argmax outside.
+ * The canonical Keras JSON with what tfjs needs to build the same model: seeded initialisers,
+ * tfjs activation names, and the per-layer differences between Keras and tfjs-layers below.
  */
-export async function buildModel(
-  nm: NormalizedModel,
-  seed: number,
-  options: { fuse?: boolean } = {},
-): Promise<BuiltModel> {
-  const json = structuredClone(nm.keras) as {
-    class_name: string;
-    config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] };
-  };
+function tfjsTopology(nm: NormalizedModel, seed: number): ModelJson {
+  const json = structuredClone(nm.keras) as unknown as ModelJson;
   const layers = json.config.layers;
   layers.forEach((l, i) => {
     const c = l.config;
@@ -113,6 +108,29 @@ export async function buildModel(
       c.target_shape = [...inputShape];
     }
   });
+  return json;
+}
+
+async function fromTopology(json: ModelJson): Promise<tf.LayersModel> {
+  try {
+    return await tf.models.modelFromJSON({ modelTopology: json } as unknown as tf.io.ModelJSON);
+  } catch (e) {
+    throw new TrainerError("INVALID_ARCHITECTURE", `TensorFlow.js could not build the model: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Builds the tfjs model from the canonical Keras JSON. A final softmax is dropped from the graph
+ * and applied by the loss instead: softmax + cross-entropy fused has the simple gradient p − y,
+ * is numerically stable, and saves several ops per step. Predictions apply softmax/argmax outside.
+ */
+export async function buildModel(
+  nm: NormalizedModel,
+  seed: number,
+  options: { fuse?: boolean } = {},
+): Promise<BuiltModel> {
+  const json = tfjsTopology(nm, seed);
+  const layers = json.config.layers;
   commuteActivationAndMaxPool(layers);
   const fused: string[] = [];
   if (convPoolAvailable() && options.fuse !== false) {
@@ -122,10 +140,24 @@ export async function buildModel(
   const last = layers[layers.length - 1];
   if (last.class_name === "Softmax") layers.pop();
   else if (last.config.activation === "softmax") last.config.activation = "linear";
-  try {
-    const model = await tf.models.modelFromJSON({ modelTopology: json } as unknown as tf.io.ModelJSON);
-    return { model, emitsLogits: true, fused };
-  } catch (e) {
-    throw new TrainerError("INVALID_ARCHITECTURE", `TensorFlow.js could not build the model: ${(e as Error).message}`);
+  return { model: await fromTopology(json), emitsLogits: true, fused };
+}
+
+/**
+ * The model as users get it (saved, exported): the architecture's plain Keras graph with stock
+ * tfjs layers only, ending in softmax probabilities. A linear (logits) last layer gets an
+ * Activation('softmax') after it, so every saved model emits probabilities. Its weighted layers
+ * are buildModel's, in the same order, with the same shapes (export/save.ts copies them over).
+ */
+export async function buildInferenceModel(nm: NormalizedModel, seed = 0): Promise<tf.LayersModel> {
+  // The seed only shows in the initialiser configs (the weights are copied in): keep training's.
+  const json = tfjsTopology(nm, seed);
+  const layers = json.config.layers;
+  if (nm.output === "logits") {
+    const names = new Set(layers.map((l) => String(l.config.name)));
+    let name = "softmax";
+    for (let i = 1; names.has(name); i++) name = `softmax_${i}`;
+    layers.push({ class_name: "Activation", config: { name, activation: "softmax" } });
   }
+  return fromTopology(json);
 }

@@ -17,6 +17,8 @@ import {
 } from "../data/scoring";
 import { type EnvVars, readEnv } from "../env";
 import { TrainerError } from "../errors";
+import type { SavedModel } from "../export/format";
+import { saveTrainedModel } from "../export/save";
 import { captureCheckpoint, type LoopState, resumeFrom, snapshotOptimizer, unseededLayers } from "./checkpoint";
 import { runFingerprint } from "./checkpoint-format";
 import { buildModel } from "./model";
@@ -70,6 +72,8 @@ export interface TrainingOutcome {
   valSamples: number;
   testSamples: number;
   notes: string[];
+  /** The trained model as users load it (softmax outputs, stock tfjs layers) + its metadata. */
+  model: SavedModel;
 }
 
 export interface RunTrainingOptions {
@@ -471,6 +475,14 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     const cm = confusionMatrix(data.test.labels, test.predictions);
     const split = publicPrivateSplit(data.test.count);
     const evalDurationMs = performance.now() - ev0;
+    const saved = await saveTrainedModel(model, {
+      architecture: nm,
+      training: cfg,
+      backend: backend.name,
+      paramCount,
+      epochs: history.length,
+      bestEpoch,
+    });
     return {
       testAccuracy: test.accuracy,
       testLoss: test.loss,
@@ -493,6 +505,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       valSamples: valIdx.length,
       testSamples: data.test.count,
       notes,
+      model: saved,
     };
   } catch (e) {
     if (e instanceof TrainerError) throw e;

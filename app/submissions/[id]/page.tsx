@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { type EpochPoint, LearningCurves } from "@/components/charts/learning-curves";
+import { ModelLab } from "@/components/model/model-lab";
 import { ModelSummaryTable } from "@/components/model-summary";
 import { CellExplorer } from "@/components/submission/cell-explorer";
 import { LiveStatus, type Progress } from "@/components/submission/live-status";
+import { ModelDownloads } from "@/components/submission/model-downloads";
 import {
   Card,
   formatCount,
@@ -156,6 +158,11 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
             </dl>
           </Card>
         )}
+        {result?.model && (
+          <Card headingId="try-it-heading" heading="Try it" headingClassName="mb-3">
+            <ModelLab submissionId={submission.id} compact />
+          </Card>
+        )}
         {result && scores && (
           <Card headingId="confusion-heading" heading="Where it goes wrong">
             <p className="mb-3 text-xs text-slate-500">
@@ -190,6 +197,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
             </div>
           </Card>
         )}
+        {result?.model && <ModelDownloads submissionId={submission.id} name={submission.name} model={result.model} />}
         {!active && history.length > 0 && (
           <Card headingId="curves-heading" heading="Learning curves" headingClassName="mb-3">
             <LearningCurves history={history} maxEpochs={maxEpochs} />

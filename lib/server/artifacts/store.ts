@@ -10,6 +10,8 @@ export type { ArtifactKind };
 export interface ArtifactInfo {
   sha256: string;
   sizeBytes: number;
+  /** MODEL: the download formats checked when it was stored. */
+  formats: string[];
   updatedAt: Date;
 }
 
@@ -44,8 +46,11 @@ type Tx = Prisma.TransactionClient;
  * the like) would implement these four calls and keep only a key and the hash in the table.
  */
 export interface ArtifactStore {
-  /** Stores (or replaces) the artifact of this kind; inside `tx` when given, so it commits with it. */
-  put(submissionId: string, kind: ArtifactKind, bytes: Uint8Array, tx?: Tx): Promise<ArtifactInfo>;
+  /**
+   * Stores (or replaces) the artifact of this kind; inside `tx` when given, so it commits with it.
+   * `formats`: for a MODEL, the formats it was checked to export to.
+   */
+  put(submissionId: string, kind: ArtifactKind, bytes: Uint8Array, tx?: Tx, formats?: string[]): Promise<ArtifactInfo>;
   get(submissionId: string, kind: ArtifactKind): Promise<Artifact | null>;
   info(submissionId: string, kind: ArtifactKind): Promise<ArtifactInfo | null>;
   remove(submissionId: string, kind: ArtifactKind, tx?: Tx): Promise<void>;
@@ -65,13 +70,18 @@ export function artifactLimitBytes(kind: ArtifactKind, limits: Limits = readLimi
 
 export const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-const INFO = { sha256: true, sizeBytes: true, updatedAt: true } as const;
+const INFO = { sha256: true, sizeBytes: true, formats: true, updatedAt: true } as const;
 
 export const postgresArtifactStore: ArtifactStore = {
-  async put(submissionId, kind, bytes, tx) {
+  async put(submissionId, kind, bytes, tx, formats = []) {
     const limit = artifactLimitBytes(kind);
     if (bytes.byteLength > limit) throw new ArtifactTooLargeError(kind, bytes.byteLength, limit);
-    const data = { bytes: bytes as Uint8Array<ArrayBuffer>, sha256: sha256Hex(bytes), sizeBytes: bytes.byteLength };
+    const data = {
+      bytes: bytes as Uint8Array<ArrayBuffer>,
+      sha256: sha256Hex(bytes),
+      sizeBytes: bytes.byteLength,
+      formats,
+    };
     return (tx ?? db).artifact.upsert({
       where: { submissionId_kind: { submissionId, kind } },
       create: { submissionId, kind, ...data },

@@ -50,6 +50,25 @@ export const trainSubmission = defineJob({
   }),
 });
 
+/**
+ * Scores a stored model on the test set again (a re-evaluation): seconds of inference, no
+ * training. Retried like training when a worker dies under it; nothing is lost either way, the
+ * old scores stand until the new ones commit.
+ */
+export const evaluateSubmission = defineJob({
+  name: "evaluate-submission",
+  payload: submissionPayload,
+  queue: (limits) => ({
+    policy: "standard",
+    notify: true,
+    retryLimit: limits.jobRetries,
+    retryDelay: 2,
+    retryBackoff: true,
+    heartbeatSeconds: limits.heartbeatSeconds,
+    expireInSeconds: 600,
+  }),
+});
+
 /** A job that does nothing: used by `npm run bench:queue` to measure the queue itself. */
 export const benchNoop = defineJob({
   name: "bench-noop",
@@ -58,6 +77,6 @@ export const benchNoop = defineJob({
 });
 
 // Dead-letter queues must exist before the queues that name them.
-export const ALL_JOBS = [trainSubmissionDead, trainSubmission, benchNoop] as const;
+export const ALL_JOBS = [trainSubmissionDead, trainSubmission, evaluateSubmission, benchNoop] as const;
 
 export type JobName = (typeof ALL_JOBS)[number]["name"];

@@ -11,7 +11,7 @@ export type BoardMode = "best" | "all";
 export interface BoardView {
   mode: BoardMode;
   showPrivate: boolean;
-  rows: (Omit<LeaderboardRow, "submittedAt" | "architecture"> & { submittedAt: string })[];
+  rows: (Omit<LeaderboardRow, "submittedAt" | "architecture" | "model"> & { submittedAt: string })[];
 }
 
 export async function getBoard(viewer: Viewer, classSlug: string, mode: BoardMode): Promise<BoardView> {
@@ -21,7 +21,7 @@ export async function getBoard(viewer: Viewer, classSlug: string, mode: BoardMod
   return {
     mode,
     showPrivate,
-    rows: rows.map(({ architecture: _architecture, ...r }) => ({
+    rows: rows.map(({ architecture: _architecture, model: _model, ...r }) => ({
       ...r,
       privateAccuracy: showPrivate ? r.privateAccuracy : null,
       submittedAt: r.submittedAt.toISOString(),

@@ -69,6 +69,8 @@ export interface ClassDetail extends ClassSummary {
   privateRevealed: boolean;
   /** Whether students see other students' architectures on the leaderboard. */
   showArchitectures: boolean;
+  /** Whether students may download and try other students' trained models. */
+  shareModels: boolean;
   /** What the viewer may do here (pages show controls from this; services check again). */
   viewerCan: ClassCapabilities;
 }
@@ -144,6 +146,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
       deadline: true,
       privateRevealed: true,
       showArchitectures: true,
+      shareModels: true,
       _count: { select: { memberships: true } },
     },
   });
@@ -160,6 +163,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
     deadline: c.deadline,
     privateRevealed: c.privateRevealed,
     showArchitectures: c.showArchitectures,
+    shareModels: c.shareModels,
     viewerCan: classCapabilities(access),
   };
 }

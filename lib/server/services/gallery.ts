@@ -1,9 +1,19 @@
+import { randomInt } from "node:crypto";
 import { encode } from "fast-png";
 import "server-only";
 import { requireSubmissionAccess } from "../access";
 import { db } from "../db";
 import { AppError, badInput, forbidden, notFound } from "../errors";
-import { cellMembers, isPublicIndex, type ScopedMetrics, scoreOn, type TestScope, testImage } from "../test-set";
+import {
+  cellMembers,
+  isPublicIndex,
+  type ScopedMetrics,
+  scoreOn,
+  splitFor,
+  type TestScope,
+  testImage,
+  testLabels,
+} from "../test-set";
 import type { Viewer } from "../viewer";
 
 // The confusion-matrix gallery: which test images fell into a cell, and those images as PNGs.
@@ -78,6 +88,42 @@ export async function getTestImagePng(viewer: Viewer, submissionId: string, inde
   const pixels = await testImage(index);
   if (!pixels) throw notFound("The test image");
   return Buffer.from(encode({ width: 28, height: 28, data: pixels, depth: 8, channels: 1 }));
+}
+
+export interface TestSample {
+  /** Distinct test images in random order, with their true class; the pixels are at the PNG route. */
+  images: { index: number; label: number }[];
+  /** 'public': drawn from the public half only (students); 'all': from every test image (graders). */
+  scope: TestScope;
+}
+
+/** The most test images one sample may hold: a page shows a row of them, not the test set. */
+export const MAX_SAMPLE = 32;
+
+/**
+ * Random test images and their true classes, for "try test images" on the model page: under the
+ * same rule as the gallery (a student's come from the public half only, whose per-image results
+ * the gallery already shows them; graders' from all), so the PNG route serves every one of them.
+ */
+export async function sampleTestImages(viewer: Viewer, submissionId: string, countInput: unknown): Promise<TestSample> {
+  const count = countInput === undefined || countInput === null ? 8 : Number(countInput);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE) {
+    throw badInput(`count must be a whole number from 1 to ${MAX_SAMPLE}.`, [
+      { path: "count", message: `from 1 to ${MAX_SAMPLE}` },
+    ]);
+  }
+  const scope = await scopeFor(viewer, submissionId);
+  const labels = await testLabels();
+  const n = scope.predictions.length;
+  if (!labels || labels.length < n) throw notFound("The Fashion-MNIST test images");
+  const pool = scope.images === "public" ? Array.from(splitFor(n).public) : Array.from({ length: n }, (_, i) => i);
+  // A partial Fisher-Yates shuffle: `count` distinct images, each equally likely.
+  const picked = Math.min(count, pool.length);
+  for (let i = 0; i < picked; i++) {
+    const j = randomInt(i, pool.length);
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return { images: pool.slice(0, picked).map((index) => ({ index, label: labels[index]! })), scope: scope.images };
 }
 
 /** 'all': every test image; 'public': recomputed on the public half only. */

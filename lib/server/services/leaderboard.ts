@@ -2,12 +2,14 @@ import "server-only";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
+import { modelFormats } from "@/lib/model-formats";
 import { type ClassAccess, requireClassAccess } from "../access";
 import { db } from "../db";
 import { serverEnv } from "../env";
 import { forbidden } from "../errors";
 import { parseInput } from "../input";
 import type { Viewer } from "../viewer";
+import type { ModelView } from "./submissions/view";
 
 export interface LeaderboardRow {
   rank: number;
@@ -20,6 +22,11 @@ export interface LeaderboardRow {
   privateAccuracy: number | null;
   /** Only when asked for, and visible: to graders, or to students when the class shows architectures. */
   architecture: unknown;
+  /**
+   * The stored trained model, only when asked for and the viewer may use others' models (graders,
+   * or everyone while the class shares trained models); null otherwise or when none is stored.
+   */
+  model: ModelView | null;
   paramCount: number;
   epochs: number;
   trainDurationMs: number;
@@ -33,6 +40,8 @@ export const leaderboardOptionsSchema = z.object({
   rankBy: z.enum(["PUBLIC", "PRIVATE"]).default("PUBLIC"),
   /** Architectures are large: they are read only when a caller wants them. */
   includeArchitecture: z.boolean().default(false),
+  /** The same for the trained models' sizes and formats. */
+  includeModel: z.boolean().default(false),
 });
 
 export type LeaderboardOptions = z.input<typeof leaderboardOptionsSchema>;
@@ -73,7 +82,13 @@ function cached(classId: string, version: number, variant: string, load: () => P
 }
 
 /** A leaderboard row as the query returns it, before ranking and masking. */
-type Row = Omit<LeaderboardRow, "rank" | "student"> & { authorId: string; authorName: string };
+type Row = Omit<LeaderboardRow, "rank" | "student" | "model"> & {
+  authorId: string;
+  authorName: string;
+  modelSizeBytes: number | null;
+  modelSha256: string | null;
+  modelFormats: string[] | null;
+};
 
 /**
  * The class leaderboard, best first (ties: earlier submission wins). Two queries whatever the
@@ -105,6 +120,7 @@ export async function readLeaderboard(
     throw forbidden("The private leaderboard has not been revealed yet.");
   }
   const withArch = opts.includeArchitecture && can.architectures;
+  const withModel = opts.includeModel && can.models;
   const score =
     opts.rankBy === "PRIVATE"
       ? Prisma.sql`COALESCE(r."privateAccuracy", r."testAccuracy")`
@@ -113,11 +129,13 @@ export async function readLeaderboard(
     s.id AS "submissionId", s.name AS "submissionName", s."authorId", u.name AS "authorName",
     COALESCE(r."publicAccuracy", r."testAccuracy") AS "publicAccuracy", r."privateAccuracy",
     ${withArch ? Prisma.sql`s.architecture` : Prisma.sql`NULL::jsonb`} AS architecture,
+    ${withModel ? Prisma.sql`a."sizeBytes" AS "modelSizeBytes", a.sha256 AS "modelSha256", a.formats AS "modelFormats"` : Prisma.sql`NULL::int AS "modelSizeBytes", NULL::text AS "modelSha256", NULL::text[] AS "modelFormats"`},
     r."paramCount", r.epochs, r."trainDurationMs", s."createdAt" AS "submittedAt", ${score} AS score`;
   const from = Prisma.sql`
     FROM "Submission" s
     JOIN "Result" r ON r."submissionId" = s.id
     JOIN "User" u ON u.id = s."authorId"
+    ${withModel ? Prisma.sql`LEFT JOIN "Artifact" a ON a."submissionId" = s.id AND a.kind = 'MODEL'` : Prisma.empty}
     WHERE s."classId" = ${access.classId} AND s.status = 'SUCCEEDED'`;
   const load = async (): Promise<Row[]> =>
     opts.mode === "BEST"
@@ -131,7 +149,12 @@ export async function readLeaderboard(
           SELECT ${columns} ${from}
           ORDER BY score DESC, s."createdAt" ASC, s.id ASC`;
   // The version was read by the access check, before this statement: the rows are at least as new.
-  const rows = await cached(access.classId, access.boardVersion, `${opts.mode}|${opts.rankBy}|${withArch}`, load);
+  const rows = await cached(
+    access.classId,
+    access.boardVersion,
+    `${opts.mode}|${opts.rankBy}|${withArch}|${withModel}`,
+    load,
+  );
   const masked = rows.map((row, index) => ({
     rank: index + 1,
     submissionId: row.submissionId,
@@ -140,6 +163,10 @@ export async function readLeaderboard(
     publicAccuracy: row.publicAccuracy,
     privateAccuracy: can.privateScores ? row.privateAccuracy : null,
     architecture: withArch ? row.architecture : null,
+    model:
+      withModel && row.modelSha256 !== null
+        ? { sizeBytes: row.modelSizeBytes!, sha256: row.modelSha256, formats: modelFormats(row.modelFormats ?? []) }
+        : null,
     paramCount: row.paramCount,
     epochs: row.epochs,
     trainDurationMs: row.trainDurationMs,

@@ -19,6 +19,7 @@ CREATE TABLE "Artifact" (
     "bytes" BYTEA NOT NULL,
     "sha256" TEXT NOT NULL,
     "sizeBytes" INTEGER NOT NULL,
+    "formats" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 

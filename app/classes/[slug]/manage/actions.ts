@@ -4,7 +4,8 @@ import { type FormState, formStateFromError, formValues } from "@/lib/server/act
 import { viewerFromSession } from "@/lib/server/request-viewer";
 import { rotateJoinCode } from "@/lib/server/services/grading/join-code";
 import { readmitMember } from "@/lib/server/services/grading/readmit-member";
-import { rescoreSubmission } from "@/lib/server/services/grading/rescore-submission";
+import { reevaluateSubmission } from "@/lib/server/services/grading/reevaluate-submission";
+import { retrainSubmission } from "@/lib/server/services/grading/retrain-submission";
 import { removeMember, setMemberRole } from "@/lib/server/services/grading/roles";
 import { revealPrivateLeaderboard, updateClassSettings } from "@/lib/server/services/grading/settings";
 import type { Viewer } from "@/lib/server/viewer";
@@ -48,6 +49,7 @@ function dateFromForm(value: string | undefined): string | null | undefined {
 export async function updateSettingsAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["classSlug", "dailyQuota", "deadline", "joinCodeExpiresAt"]);
   values.showArchitectures = formData.get("showArchitectures") === "on" ? "on" : "";
+  values.shareModels = formData.get("shareModels") === "on" ? "on" : "";
   const quota = values.dailyQuota?.trim();
   return perform(
     values,
@@ -59,6 +61,7 @@ export async function updateSettingsAction(_prev: FormState, formData: FormData)
         deadline: dateFromForm(values.deadline),
         joinCodeExpiresAt: dateFromForm(values.joinCodeExpiresAt),
         showArchitectures: values.showArchitectures === "on",
+        shareModels: values.shareModels === "on",
       }),
     // The form shows what was saved (the inputs are uncontrolled and keep it).
     { result: () => ({ ...values, saved: String(Date.now()) }) },
@@ -100,9 +103,16 @@ export async function rotateJoinCodeAction(_prev: FormState, formData: FormData)
   });
 }
 
-export async function rescoreAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export async function retrainAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["classSlug", "submissionId"]);
-  return perform(values, (viewer) => rescoreSubmission(viewer, { submissionId: values.submissionId }), {
+  return perform(values, (viewer) => retrainSubmission(viewer, { submissionId: values.submissionId }), {
+    result: done,
+  });
+}
+
+export async function reevaluateAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["classSlug", "submissionId"]);
+  return perform(values, (viewer) => reevaluateSubmission(viewer, { submissionId: values.submissionId }), {
     result: done,
   });
 }

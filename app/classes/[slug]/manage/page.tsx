@@ -21,8 +21,9 @@ import { getTrainerHealth } from "@/lib/server/services/trainers";
 import { ACTIVE_STATUSES, isActive, TERMINAL_STATUSES } from "@/lib/submission-status";
 import {
   readmitMemberAction,
+  reevaluateAction,
   removeMemberAction,
-  rescoreAction,
+  retrainAction,
   revealAction,
   rotateJoinCodeAction,
   setRoleAction,
@@ -126,6 +127,7 @@ export default async function ManageClassPage({
             deadline={klass.deadline}
             joinCodeExpiresAt={klass.joinCodeExpiresAt}
             showArchitectures={klass.showArchitectures}
+            shareModels={klass.shareModels}
           />
           <div className="space-y-6">
             <JoinCodeCard
@@ -165,8 +167,7 @@ export default async function ManageClassPage({
           searchError={searchError}
           students={roster.map((m) => ({ id: m.userId, name: m.name }))}
           statuses={STATUSES}
-          rescoreAction={rescoreAction}
-          cancelAction={cancelSubmissionAction}
+          actions={{ retrain: retrainAction, reevaluate: reevaluateAction, cancel: cancelSubmissionAction }}
         />
       </div>
     </>

@@ -14,6 +14,8 @@ const classSettingsSchema = z.object({
   /** When the join code stops admitting new members; null: never. A past time closes joining now. */
   joinCodeExpiresAt: z.coerce.date().nullable().optional(),
   showArchitectures: z.boolean().optional(),
+  /** Students may download and try each other's trained models (authors and graders always may). */
+  shareModels: z.boolean().optional(),
   privateRevealed: z.boolean().optional(),
 });
 
@@ -31,6 +33,7 @@ export async function updateClassSettings(viewer: Viewer, input: unknown): Promi
       ...(data.deadline !== undefined ? { deadline: data.deadline } : {}),
       ...(data.joinCodeExpiresAt !== undefined ? { joinCodeExpiresAt: data.joinCodeExpiresAt } : {}),
       ...(data.showArchitectures !== undefined ? { showArchitectures: data.showArchitectures } : {}),
+      ...(data.shareModels !== undefined ? { shareModels: data.shareModels } : {}),
       ...(data.privateRevealed !== undefined ? { privateRevealed: data.privateRevealed } : {}),
     },
     select: { id: true },

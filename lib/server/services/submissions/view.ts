@@ -1,6 +1,7 @@
 import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
 import type { FailureKind, SubmissionStatus } from "@/generated/prisma/enums";
+import type { ModelFormat } from "@/lib/model-formats";
 import type { ClassMetrics } from "@/trainer/data";
 import type { SubmissionCapabilities } from "../../access";
 
@@ -30,6 +31,20 @@ export interface ResultView {
   backend: string;
   trainDurationMs: number;
   evalDurationMs: number;
+  /** When the stored model was last scored (training, or a re-evaluation since). */
+  evaluatedAt: Date;
+  /** A re-evaluation is queued or running. */
+  reevaluating: boolean;
+  /** The stored trained model; null when there is none or the viewer may not use it. */
+  model: ModelView | null;
+}
+
+export interface ModelView {
+  sizeBytes: number;
+  /** Content hash of the stored model (lower-case hex SHA-256). */
+  sha256: string;
+  /** The formats it downloads in (a layer ONNX can't express leaves ONNX out). */
+  formats: ModelFormat[];
 }
 
 export interface SubmissionView {
@@ -70,7 +85,8 @@ export const submissionSelect = {
   cancelRequestedAt: true,
   classId: true,
   author: { select: { id: true, name: true } },
-  class: { select: { slug: true, privateRevealed: true, showArchitectures: true } },
+  class: { select: { slug: true, privateRevealed: true, showArchitectures: true, shareModels: true } },
+  artifacts: { where: { kind: "MODEL" }, select: { sizeBytes: true, sha256: true, formats: true } },
   result: {
     select: {
       testAccuracy: true,
@@ -85,6 +101,8 @@ export const submissionSelect = {
       backend: true,
       trainDurationMs: true,
       evalDurationMs: true,
+      evaluatedAt: true,
+      reevaluationRequestedAt: true,
     },
   },
 } as const satisfies Prisma.SubmissionSelect;
