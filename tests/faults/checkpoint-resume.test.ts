@@ -9,7 +9,7 @@ import { createClass, joinClass } from "@/lib/server/services/classes";
 import { cancelSubmission } from "@/lib/server/services/submissions/cancel-submission";
 import { createSubmission } from "@/lib/server/services/submissions/create-submission";
 import type { Viewer } from "@/lib/server/viewer";
-import { decodeCheckpoint, type EpochMetrics, loadFashionMnist, runTraining } from "@/trainer";
+import { decodeCheckpoint, type EpochMetrics, loadFashionMnist, runTraining, unpackModel } from "@/trainer";
 import { makeUser } from "../helpers/fixtures";
 import { startWorker, stopAllWorkers, submissionState, waitFor, waitForStatus } from "../helpers/workers";
 
@@ -174,6 +174,12 @@ describe("resume from a checkpoint", { timeout: 180_000 }, () => {
     expect(result.testLoss).toBe(whole.testLoss);
     expect(result.testAccuracy).toBe(whole.testAccuracy);
     expect([...(result.predictions ?? [])]).toEqual([...whole.predictions]);
+    // The stored trained model has the very weights of the uninterrupted run.
+    const model = await db.artifact.findUniqueOrThrow({
+      where: { submissionId_kind: { submissionId: submission.id, kind: "MODEL" } },
+      select: { bytes: true },
+    });
+    expect(Buffer.from(unpackModel(model.bytes).weights).equals(Buffer.from(whole.model.weights))).toBe(true);
     report(
       `SIGKILL after epoch ${k} of ${EPOCHS}: the retry trained epochs ${k + 1}–${EPOCHS} only; test loss ${result.testLoss} = uninterrupted ${whole.testLoss}; checkpoint ${left.content.weights.length} tensors, ${saved.get(k)!.byteLength.toLocaleString("en")} bytes`,
     );
