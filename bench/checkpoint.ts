@@ -38,6 +38,7 @@ async function main() {
   const { createClass, joinClass } = await import("../lib/server/services/classes");
   const { createSubmission } = await import("../lib/server/services/submissions/create-submission");
   const { makeUser } = await import("../tests/helpers/fixtures");
+  const { getBoss } = await import("../lib/server/queue/boss");
   const { loadCheckpoint, saveCheckpoint } = await import("../worker/checkpoints");
   const { decodeCheckpoint, getPreset, loadFashionMnist, runTraining } = await import("../trainer");
   try {
@@ -54,7 +55,10 @@ async function main() {
     });
     // Held by this process as a worker holds a run it claimed: the save's fence lets it write.
     const workerId = "bench:checkpoint";
-    await db.submission.update({ where: { id: submission.id }, data: { status: "RUNNING", workerId } });
+    await db.submission.update({
+      where: { id: submission.id },
+      data: { status: "RUNNING", workerId, startedAt: new Date() },
+    });
 
     const data = await loadFashionMnist();
     if (data.train.count !== 60_000)
@@ -124,11 +128,22 @@ async function main() {
     };
     writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
-    await db.submission.update({ where: { id: submission.id }, data: { status: "CANCELLED", workerId: null } });
+    await db.submission.update({
+      where: { id: submission.id },
+      data: { status: "CANCELLED", workerId: null, finishedAt: new Date() },
+    });
   } finally {
+    // createSubmission started this process's pg-boss (it sends the job): stop it before the drop.
+    await (await getBoss()).stop({ graceful: false }).catch(() => undefined);
     await disconnectDb();
     await database.drop();
   }
 }
 
-await main();
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

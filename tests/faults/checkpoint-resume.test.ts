@@ -9,7 +9,7 @@ import { createClass, joinClass } from "@/lib/server/services/classes";
 import { cancelSubmission } from "@/lib/server/services/submissions/cancel-submission";
 import { createSubmission } from "@/lib/server/services/submissions/create-submission";
 import type { Viewer } from "@/lib/server/viewer";
-import { decodeCheckpoint, type EpochMetrics, loadFashionMnist, runTraining } from "@/trainer";
+import { decodeCheckpoint, type EpochMetrics, loadFashionMnist, runTraining, unpackModel } from "@/trainer";
 import { makeUser } from "../helpers/fixtures";
 import { startWorker, stopAllWorkers, submissionState, waitFor, waitForStatus } from "../helpers/workers";
 
@@ -94,6 +94,25 @@ describe("resume from a checkpoint", { timeout: 180_000 }, () => {
     expect(k).toBeLessThan(EPOCHS);
     expect(left.content.writtenBy).toMatchObject({ backend: "cpu", threads: 1 });
 
+    // The same run, never stopped, in this process (same seed, backend and data), trained while
+    // the dead worker's job waits out its heartbeat.
+    const uninterrupted = (async () => {
+      const stored = await db.submission.findUniqueOrThrow({
+        where: { id: submission.id },
+        select: { architecture: true, training: true },
+      });
+      const saved = new Map<number, Uint8Array>();
+      const whole = await runTraining({
+        architecture: stored.architecture,
+        training: stored.training,
+        data: await loadFashionMnist(),
+        backend: "cpu",
+        threads: 1,
+        checkpoint: { save: async (bytes, epoch) => void saved.set(epoch, bytes) },
+      });
+      return { whole, saved };
+    })();
+
     // Watch the second attempt's progress: it must start from epoch k, never from scratch.
     const second = await startWorker(WORKER_ENV);
     const seen: { epoch: number; history: number; resumedAfterEpoch?: number }[] = [];
@@ -141,20 +160,7 @@ describe("resume from a checkpoint", { timeout: 180_000 }, () => {
     );
     expect(await checkpointRow(submission.id)).toBeNull();
 
-    // The same run, never stopped, in this process: same seed, backend and data.
-    const stored = await db.submission.findUniqueOrThrow({
-      where: { id: submission.id },
-      select: { architecture: true, training: true },
-    });
-    const saved = new Map<number, Uint8Array>();
-    const whole = await runTraining({
-      architecture: stored.architecture,
-      training: stored.training,
-      data: await loadFashionMnist(),
-      backend: "cpu",
-      threads: 1,
-      checkpoint: { save: async (bytes, epoch) => void saved.set(epoch, bytes) },
-    });
+    const { whole, saved } = await uninterrupted;
     // The dead worker's checkpoint holds exactly the uninterrupted run's state after epoch k...
     const reference = decodeCheckpoint(saved.get(k)!);
     if (!reference.ok) throw new Error(reference.reason);
@@ -168,6 +174,12 @@ describe("resume from a checkpoint", { timeout: 180_000 }, () => {
     expect(result.testLoss).toBe(whole.testLoss);
     expect(result.testAccuracy).toBe(whole.testAccuracy);
     expect([...(result.predictions ?? [])]).toEqual([...whole.predictions]);
+    // The stored trained model has the very weights of the uninterrupted run.
+    const model = await db.artifact.findUniqueOrThrow({
+      where: { submissionId_kind: { submissionId: submission.id, kind: "MODEL" } },
+      select: { bytes: true },
+    });
+    expect(Buffer.from(unpackModel(model.bytes).weights).equals(Buffer.from(whole.model.weights))).toBe(true);
     report(
       `SIGKILL after epoch ${k} of ${EPOCHS}: the retry trained epochs ${k + 1}–${EPOCHS} only; test loss ${result.testLoss} = uninterrupted ${whole.testLoss}; checkpoint ${left.content.weights.length} tensors, ${saved.get(k)!.byteLength.toLocaleString("en")} bytes`,
     );

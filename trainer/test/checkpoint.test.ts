@@ -69,6 +69,14 @@ function maxAbsDiff(a: TensorData[], b: TensorData[]): number {
   return max;
 }
 
+/** The returned model's weights.bin as one float32 tensor. */
+const modelWeights = (o: TrainingOutcome): TensorData[] => {
+  const w = o.model.weights;
+  return [
+    { shape: [w.byteLength / 4], values: new Float32Array(w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength)) },
+  ];
+};
+
 const content = (bytes: Uint8Array | undefined) => {
   const d = decodeCheckpoint(bytes!);
   if (!d.ok) throw new Error(d.reason);
@@ -98,6 +106,8 @@ async function resumeAndCompare(whole: Run, k: number, opts: RunOptions) {
     resumed,
     resumedWith: resumedWith as { epoch: number; history: EpochMetrics[] } | null,
     weightDiff: maxAbsDiff(a.weights, b.weights),
+    // The trained model the run returns (after restore-best, what is stored and scored).
+    modelDiff: maxAbsDiff(modelWeights(whole.outcome), modelWeights(resumed.outcome)),
     optimizerDiff: maxAbsDiff(a.optimizer.variables, b.optimizer.variables),
     a,
     b,
@@ -119,6 +129,7 @@ describe("resume from a checkpoint", () => {
     // Epochs 1–2 are the earlier attempt's own records (same timings), not re-trained ones.
     expect(r.resumed.outcome.history.slice(0, 2)).toEqual(whole.outcome.history.slice(0, 2));
     expect(r.weightDiff).toBe(0);
+    expect(r.modelDiff).toBe(0);
     expect(r.optimizerDiff).toBe(0);
     expect(r.b.optimizer.iterations).toBe(r.a.optimizer.iterations);
     expect(r.b.optimizer.accBeta).toEqual(r.a.optimizer.accBeta);
@@ -139,12 +150,13 @@ describe("resume from a checkpoint", () => {
     const two = await run({ backend: "wasm", threads: 2 });
     const t = await resumeAndCompare(two, 1, { backend: "wasm", threads: 2 });
     console.log(
-      `[checkpoint] resume vs uninterrupted, max |Δweight| / |Δoptimizer slot|: wasm ${w.weightDiff} / ${w.optimizerDiff}, wasm 2 threads ${t.weightDiff} / ${t.optimizerDiff}`,
+      `[checkpoint] resume vs uninterrupted, max |Δ final weight| / |Δ optimizer slot|: wasm ${w.modelDiff} / ${w.optimizerDiff}, wasm 2 threads ${t.modelDiff} / ${t.optimizerDiff}`,
     );
     expect(two.outcome.threads).toBe(2);
     expect(t.resumed.outcome.threads).toBe(2);
     expect(t.resumed.trained).toEqual([2, 3, 4]);
-    for (const d of [w.weightDiff, w.optimizerDiff, t.weightDiff, t.optimizerDiff]) expect(d).toBeLessThanOrEqual(TOL);
+    for (const d of [w.weightDiff, w.modelDiff, w.optimizerDiff, t.weightDiff, t.modelDiff, t.optimizerDiff])
+      expect(d).toBeLessThanOrEqual(TOL);
     expect(learned(w.resumed.outcome.history).map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
     expect(Math.abs(t.resumed.outcome.testLoss - two.outcome.testLoss)).toBeLessThanOrEqual(TOL);
   });
@@ -175,6 +187,7 @@ describe("resume from a checkpoint", () => {
     // The restored best weights are epoch 1's: the test scores match the uninterrupted run's.
     expect(r.resumed.outcome.testLoss).toBe(whole.outcome.testLoss);
     expect(maxAbsDiff(r.a.bestWeights!, r.b.bestWeights!)).toBe(0);
+    expect(r.modelDiff).toBe(0); // the returned model is epoch 1's, as uninterrupted
     // Resuming from the last checkpoint (a crash while scoring) trains nothing and ends the same.
     const fromLast = await run({ ...opts, checkpoint: { resume: whole.saved.get(5) } });
     expect(fromLast.trained).toEqual([]);
