@@ -86,7 +86,11 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   /** The trainer's parser and limits, the quota under a lock, the row and its job. */
   "Mutation.submit": 5_000,
   "Mutation.cancelSubmission": 3_000,
+  /** Like submit: the reset and a new job in one transaction. */
+  "Mutation.retrainSubmission": 5_000,
   "Mutation.rescoreSubmission": 5_000,
+  /** The access check, the model's presence, the request and its job. */
+  "Mutation.reevaluateSubmission": 3_000,
   "Mutation.updateClassSettings": 3_000,
   "Mutation.revealPrivateLeaderboard": 3_000,
   "Mutation.setMemberRole": 3_000,
