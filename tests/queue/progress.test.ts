@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { GET as submissionEvents } from "@/app/api/submissions/[id]/events/route";
+import { db } from "@/lib/server/db";
 import { createClass, joinClass } from "@/lib/server/services/classes";
 import { createSubmission } from "@/lib/server/services/submissions/create-submission";
 import { createApiToken } from "@/lib/server/services/tokens";
@@ -17,6 +18,11 @@ const MLP = {
 };
 
 afterAll(stopAllWorkers);
+
+// One worker for the file, started when a test first needs one (the stream test opens its stream
+// before, to see the submission queued).
+let worker: Promise<unknown> | undefined;
+const ensureWorker = () => (worker ??= startWorker());
 
 async function readEvents(response: Response): Promise<Array<{ event: string; data: any }>> {
   const text = await response.text(); // the stream ends after the terminal status
@@ -49,7 +55,7 @@ describe("live progress", () => {
     expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
     const events = readEvents(response);
 
-    await startWorker();
+    await ensureWorker();
     const query = `query($id: ID!) { submission(id: $id) { status progress { phase epoch maxEpochs samplesPerSec history { epoch loss valAccuracy } } } }`;
     const running = await waitFor("progress with a finished epoch", async () => {
       const result = await gql(student.viewer, query, { id: submission.id });
@@ -68,6 +74,43 @@ describe("live progress", () => {
     expect(statuses).toContain("RUNNING");
     expect(statuses.at(-1)).toBe("SUCCEEDED");
     expect(progress.at(-1)!.data.progress.history).toHaveLength(6);
+  });
+
+  it("shows each epoch as it ends even when epochs are shorter than the progress interval", async () => {
+    const owner = await makeUser("Quick Owner");
+    const klass = await createClass(owner.viewer, { name: "Quick epochs" });
+    const student = await makeUser("Quick Student");
+    await joinClass(student.viewer, klass.joinCode!);
+    await ensureWorker();
+    // About a tenth of a second an epoch on the committed subset: below the trainer's 200 ms
+    // between yields inside an epoch, so only the yield after each epoch lets the write out.
+    const submission = await createSubmission(student.viewer, {
+      classSlug: klass.slug,
+      name: "quick",
+      architecture: {
+        layers: [
+          { type: "Flatten", inputShape: [28, 28, 1] },
+          { type: "Dense", units: 10, activation: "softmax" },
+        ],
+      },
+      training: { maxEpochs: 20, batchSize: 64, earlyStopping: null },
+    });
+    const first = await waitFor(
+      "the first epoch's progress",
+      async () => {
+        const row = await db.submission.findUniqueOrThrow({
+          where: { id: submission.id },
+          select: { status: true, progress: true },
+        });
+        const history = (row.progress as { history?: unknown[] } | null)?.history ?? [];
+        return history.length > 0 || row.status === "SUCCEEDED" ? { status: row.status, epochs: history.length } : null;
+      },
+      60_000,
+      20,
+    );
+    // Seen while it still trains, with only the first few epochs done (not all 20 at the end).
+    expect(first.status).toBe("RUNNING");
+    expect(first.epochs).toBeLessThanOrEqual(5);
   });
 
   it("refuses the stream to someone who may not see the submission", async () => {

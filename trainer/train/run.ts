@@ -460,6 +460,10 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       // After the early-stopping bookkeeping, so tensor counts seen by callbacks are steady.
       await opts.onEpoch?.(m);
       await saveCheckpoint(epoch, stoppedEarly || epoch === cfg.maxEpochs);
+      // Batches yield every 200 ms; an epoch shorter than that (small data, tiny models) would
+      // otherwise run the whole training without letting I/O through: the worker's progress
+      // writes and cancel notifications would wait until the end.
+      await yieldToEventLoop();
     }
     const trainDurationMs = performance.now() - t0;
     let bestEpoch: number | null = null;
