@@ -242,6 +242,15 @@ export function LeaderboardPanel({
                     ) : (
                       line.row.submissionName
                     )}
+                    {line.row.hasModel && line.row.student.id !== viewerId && !opensEverySubmission && (
+                      <Link
+                        href={`/submissions/${line.row.submissionId}/model`}
+                        className="ml-2 text-xs font-medium text-brand-600 hover:text-brand-700"
+                        aria-label={`Try ${line.row.submissionName} by ${line.row.student.name}`}
+                      >
+                        Try it
+                      </Link>
+                    )}
                   </td>
                   <td className="px-3 py-2.5 text-right font-mono tabular-nums">
                     {formatPercent(line.row.publicAccuracy)}

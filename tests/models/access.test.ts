@@ -4,6 +4,7 @@ import { GET as downloadRoute } from "@/app/api/submissions/[id]/model/download/
 import { GET as fileRoute } from "@/app/api/submissions/[id]/model/files/[file]/route";
 import { artifacts } from "@/lib/server/artifacts/store";
 import { db } from "@/lib/server/db";
+import { getBoard } from "@/lib/server/services/board";
 import type { Viewer } from "@/lib/server/viewer";
 import { gql, makeUser } from "../helpers/fixtures";
 import { addMember, addScoredSubmission, createClassAs, tokenViewer } from "../helpers/grading";
@@ -117,6 +118,10 @@ describe("trained-model downloads: access", () => {
       }
     }
     expect(await boardModel(viewers.classmate)).toBeNull();
+    const webRow = async () =>
+      (await getBoard(viewers.classmate, slug, "best")).rows.find((r) => r.submissionId === submissionId)!;
+    // The class page's board offers no "Try it" on another student's row either.
+    expect((await webRow()).hasModel).toBe(false);
     expect(await boardModel(viewers.outsider)).toBe("FORBIDDEN");
     // The submission itself stays the author's and the graders' whether or not models are shared.
     expect((await modelField(viewers.classmate)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
@@ -126,6 +131,7 @@ describe("trained-model downloads: access", () => {
     try {
       for (const r of ROUTES) expect((await call("classmate", r)).status, JSON.stringify(r)).toBe(200);
       expect(await boardModel(viewers.classmate)).toMatchObject({ formats: ["TFJS", "KERAS", "ONNX"] });
+      expect((await webRow()).hasModel).toBe(true);
       // Sharing is the class's business: an outsider stays out.
       for (const r of ROUTES) expect((await call("outsider", r)).status, JSON.stringify(r)).toBe(403);
     } finally {

@@ -11,18 +11,26 @@ export type BoardMode = "best" | "all";
 export interface BoardView {
   mode: BoardMode;
   showPrivate: boolean;
-  rows: (Omit<LeaderboardRow, "submittedAt" | "architecture" | "model"> & { submittedAt: string })[];
+  rows: (Omit<LeaderboardRow, "submittedAt" | "architecture" | "model"> & {
+    submittedAt: string;
+    /** Its trained model is stored and the viewer may try it (others' only while the class shares models). */
+    hasModel: boolean;
+  })[];
 }
 
 export async function getBoard(viewer: Viewer, classSlug: string, mode: BoardMode): Promise<BoardView> {
   // One access check: readLeaderboard's own, whose result also says what the viewer may see.
-  const { access, rows } = await readLeaderboard(viewer, classSlug, { mode: mode === "all" ? "ALL" : "BEST" });
+  const { access, rows } = await readLeaderboard(viewer, classSlug, {
+    mode: mode === "all" ? "ALL" : "BEST",
+    includeModel: true,
+  });
   const showPrivate = access.can.privateScores;
   return {
     mode,
     showPrivate,
-    rows: rows.map(({ architecture: _architecture, model: _model, ...r }) => ({
+    rows: rows.map(({ architecture: _architecture, model, ...r }) => ({
       ...r,
+      hasModel: model !== null,
       privateAccuracy: showPrivate ? r.privateAccuracy : null,
       submittedAt: r.submittedAt.toISOString(),
     })),
