@@ -173,6 +173,12 @@ export function LiveStatus({
           Back in the queue: {handedBack}.
         </p>
       )}
+      {running && progress.resumedAfterEpoch !== undefined && (
+        <p className="text-sm text-slate-600" data-testid="resumed">
+          Resumed after epoch {progress.resumedAfterEpoch}: an earlier attempt&apos;s trainer stopped, and its finished
+          epochs were kept.
+        </p>
+      )}
       {cancelState.error && (
         <p role="alert" className="text-sm text-rose-700">
           {cancelState.error}
