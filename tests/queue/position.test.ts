@@ -134,8 +134,8 @@ describe("queue position and ETA", () => {
     // a1 starts when a0 ends (~30 s) and trains 10 s; each next one 10 s later.
     const starts = ["a1", "b1", "d1", "c1", "a2"].map((n) => entry(n)!.startsInSeconds!);
     const etas = ["a1", "b1", "d1", "c1", "a2"].map((n) => entry(n)!.etaSeconds!);
-    starts.forEach((s, i) => expect(Math.abs(s - (30 + 10 * i))).toBeLessThanOrEqual(2));
-    etas.forEach((s, i) => expect(Math.abs(s - (40 + 10 * i))).toBeLessThanOrEqual(2));
+    for (const [i, s] of starts.entries()) expect(Math.abs(s - (30 + 10 * i))).toBeLessThanOrEqual(2);
+    for (const [i, s] of etas.entries()) expect(Math.abs(s - (40 + 10 * i))).toBeLessThanOrEqual(2);
   });
 
   it("two workers: the others pass a student whose run is going; that student's runs follow one at a time", async () => {
