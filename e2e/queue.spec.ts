@@ -54,9 +54,9 @@ test("a queued run's position moves up as the runs ahead of it end; the grader s
         training: { maxEpochs, earlyStopping: null },
       })
     ).submit.id;
-  // Ada's run is long (she cancels it); Ben's a few epochs; Cy's last.
+  // Ada's run is long (she cancels it); Ben's 20 epochs (seconds); Cy's last.
   const adaRun = await submit(ada, "Ada long run", 256, 100);
-  const benRun = await submit(ben, "Ben short run", 64, 4);
+  const benRun = await submit(ben, "Ben short run", 64, 20);
   const cyRun = await submit(cy, "Cy last run", 32, 2);
 
   await cy.goto(`/submissions/${cyRun}`);
