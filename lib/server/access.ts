@@ -95,15 +95,17 @@ export async function requireClassAccess(
  * graders and owners of any class may see it, students may not. A token limited to a class
  * counts only its own class's role. One statement.
  */
-export async function requireGraderOfAnyClass(viewer: Viewer): Promise<SignedInViewer> {
+export async function requireGraderOfAnyClass(
+  viewer: Viewer,
+): Promise<{ viewer: SignedInViewer; gradedClassIds: Set<string> }> {
   const signedIn = requireSignedIn(viewer, "read");
   const classId = signedIn.via === "token" ? signedIn.classId : null;
-  const [row] = await db.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM "Membership"
+  const rows = await db.$queryRaw<{ classId: string }[]>`
+    SELECT "classId" FROM "Membership"
     WHERE "userId" = ${signedIn.userId} AND role IN ('GRADER', 'OWNER')
       ${classId ? Prisma.sql`AND "classId" = ${classId}` : Prisma.empty}`;
-  if (!row || row.n === 0) throw forbidden("Only graders can see the trainer workers.");
-  return signedIn;
+  if (rows.length === 0) throw forbidden("Only graders can see the trainer workers.");
+  return { viewer: signedIn, gradedClassIds: new Set(rows.map((r) => r.classId)) };
 }
 
 /** Token management needs a signed-in person: a token must not mint or revoke tokens (no escalation). */

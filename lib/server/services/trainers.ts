@@ -130,10 +130,22 @@ export function getTrainerSummary(): Promise<TrainerSummary> {
 
 /**
  * The trainer workers for the GraphQL `workers` field: graders and owners of any class (the
- * workers are the platform's, shared by every class; no per-user data beyond which submission
- * one is training, by id). Students are refused (access.ts).
+ * workers are the platform's, shared by every class). Which submission a worker trains is shown
+ * only when it is in a class the viewer grades; otherwise null (another class's activity is not
+ * theirs to see). Students are refused (access.ts).
  */
 export async function listWorkers(viewer: Viewer): Promise<Trainer[]> {
-  await requireGraderOfAnyClass(viewer);
-  return (await getTrainerHealth()).trainers;
+  const { gradedClassIds } = await requireGraderOfAnyClass(viewer);
+  const { trainers } = await getTrainerHealth();
+  const busy = trainers.flatMap((t) => (t.submissionId ? [t.submissionId] : []));
+  const classOf = new Map(
+    busy.length
+      ? (await db.submission.findMany({ where: { id: { in: busy } }, select: { id: true, classId: true } })).map(
+          (s) => [s.id, s.classId],
+        )
+      : [],
+  );
+  return trainers.map((t) =>
+    t.submissionId && gradedClassIds.has(classOf.get(t.submissionId) ?? "") ? t : { ...t, submissionId: null },
+  );
 }
