@@ -124,6 +124,7 @@ export default async function ManageClassPage({
             action={updateSettingsAction}
             classSlug={slug}
             dailyQuota={klass.dailyQuota}
+            finalSelectionsMax={klass.finalSelectionsMax}
             deadline={klass.deadline}
             joinCodeExpiresAt={klass.joinCodeExpiresAt}
             showArchitectures={klass.showArchitectures}
