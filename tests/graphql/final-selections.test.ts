@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { responseCacheStats } from "@/graphql/response-cache";
 import { db } from "@/lib/server/db";
 import { getBoard } from "@/lib/server/services/board";
 import { leaderboardCsv, resultsCsv } from "@/lib/server/services/grading/csv";
@@ -155,6 +156,11 @@ describe("final selections", () => {
       ["alice best", false],
       ["bob best", false],
     ]);
+
+    // The same question again is answered from the response cache, until a selection bumps the version.
+    const hits = responseCacheStats.hits;
+    expect((await privateBoard()).map((r) => r.submissionName)).toEqual(["alice best", "bob best"]);
+    expect(responseCacheStats.hits).toBe(hits + 1);
 
     const v0 = await version();
     const bv0 = (await db.class.findUniqueOrThrow({ where: { id: board.id }, select: { boardVersion: true } }))
