@@ -78,6 +78,8 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   "Query.resultsCsv": 50_000,
   "Query.roster": 3_000,
   "Query.removedMembers": 3_000,
+  /** The access check and the Worker table. */
+  "Query.workers": 2_000,
   "Query.searchSubmissions": 3_000,
   "Query.predictionExamples": 2_000,
   "Query.apiTokens": 1_000,
@@ -108,6 +110,10 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   "Submission.architecture": 50,
   "LeaderboardRow.architecture": 50,
   "Submission.training": 10,
+  /** One statement per request for every active submission in the answer (the whole queue,
+   * planned in memory), so each costs little beyond the first. */
+  "Submission.queuePosition": 50,
+  "Submission.etaSeconds": 50,
   "Result.history": 50,
   /** Up to 200 test-image indices. */
   "PredictionExamples.indices": 200,
@@ -128,6 +134,7 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   "Query.leaderboard": 200,
   "Query.roster": 200,
   "Query.removedMembers": 200,
+  "Query.workers": 20,
   "Query.classes": 20,
   "Query.apiTokens": 20,
   "Result.perClass": 10,

@@ -20,6 +20,7 @@ import { listSubmissions } from "@/lib/server/services/submissions/list-submissi
 import { getQuota } from "@/lib/server/services/submissions/quota";
 import { selectFinal } from "@/lib/server/services/submissions/select-final";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/server/services/tokens";
+import { listWorkers } from "@/lib/server/services/trainers";
 import { getUser } from "@/lib/server/services/users";
 import { builder } from "./builder";
 import {
@@ -39,6 +40,7 @@ import {
   SubmissionType,
   TokenScopeEnum,
   UserType,
+  WorkerType,
 } from "./types";
 
 /** Whether the query selects `field` directly under this one (architectures are read only when asked for). */
@@ -129,6 +131,12 @@ builder.queryType({
       description: "Every submission of the class with its result, as CSV (graders).",
       args: { classSlug: t.arg.string({ required: true }) },
       resolve: (_root, args, { viewer }) => resultsCsv(viewer, args),
+    }),
+    workers: t.field({
+      type: [WorkerType],
+      description:
+        "The platform's trainer workers (shared by every class): graders and owners of any class; students are refused.",
+      resolve: (_root, _args, { viewer }) => listWorkers(viewer),
     }),
     roster: t.field({
       type: [RosterMemberType],

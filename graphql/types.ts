@@ -8,9 +8,11 @@ import type { RemovedMember } from "@/lib/server/services/grading/removed-member
 import type { RosterMember } from "@/lib/server/services/grading/roster";
 import type { SubmissionPage } from "@/lib/server/services/grading/search-submissions";
 import type { LeaderboardRow } from "@/lib/server/services/leaderboard";
+import { queueEntryOf, queueForRequest } from "@/lib/server/services/queue";
 import type { Quota } from "@/lib/server/services/submissions/quota";
 import type { ModelView, ResultView, SubmissionView } from "@/lib/server/services/submissions/view";
 import type { CreatedToken, TokenSummary } from "@/lib/server/services/tokens";
+import type { Trainer } from "@/lib/server/services/trainers";
 import type { PublicUser } from "@/lib/server/services/users";
 import type { ClassMetrics } from "@/trainer/data";
 import { builder } from "./builder";
@@ -252,6 +254,51 @@ export const SubmissionType = builder.objectRef<SubmissionView>("Submission").im
       nullable: true,
       resolve: (s) => (s.result ? { ...s.result, submissionId: s.id } : null),
     }),
+    queuePosition: t.int({
+      nullable: true,
+      description:
+        "While QUEUED: 1 + the number of queued submissions (every class: they share the workers) expected to start before this one, under the queue's rules (oldest first; one running job per student). 1 = next. Null otherwise.",
+      // Finished runs need no read; active ones share one statement per request.
+      resolve: async (s, _args, ctx) =>
+        s.status === "QUEUED" ? (queueEntryOf(await queueForRequest(ctx), s.id)?.position ?? null) : null,
+    }),
+    etaSeconds: t.int({
+      nullable: true,
+      description:
+        "QUEUED: estimated seconds until it starts plus its own training; RUNNING: remaining seconds. From the healthy workers and the measured time per epoch of recent runs, at the run's maximum epochs (an upper bound when early stopping ends it sooner). Null when unknown (no healthy worker, no finished run yet) or finished.",
+      resolve: async (s, _args, ctx) =>
+        s.status === "QUEUED" || s.status === "RUNNING"
+          ? (queueEntryOf(await queueForRequest(ctx), s.id)?.etaSeconds ?? null)
+          : null,
+    }),
+  }),
+});
+
+export const WorkerStateEnum = builder.enumType("WorkerState", {
+  values: ["HEALTHY", "STARTING", "UNHEALTHY", "LOST"] as const,
+});
+
+export const WorkerType = builder.objectRef<Trainer>("Worker").implement({
+  description: "A trainer worker process, as it reports itself (a heartbeat every few seconds).",
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "host:pid" }),
+    host: t.exposeString("host"),
+    pid: t.exposeInt("pid"),
+    backend: t.exposeString("backend", { nullable: true }),
+    state: t.field({
+      type: WorkerStateEnum,
+      description: "LOST: no heartbeat for longer than the heartbeat timeout.",
+      resolve: (w) => w.state.toUpperCase() as "HEALTHY" | "STARTING" | "UNHEALTHY" | "LOST",
+    }),
+    reason: t.exposeString("reason", { nullable: true }),
+    startedAt: t.expose("startedAt", { type: "DateTime" }),
+    lastHeartbeatAt: t.expose("heartbeatAt", { type: "DateTime" }),
+    silentSeconds: t.exposeFloat("silentSeconds"),
+    currentSubmissionId: t.exposeID("submissionId", {
+      nullable: true,
+      description: "The submission it is training; reading it still needs access to its class.",
+    }),
+    jobsDone: t.exposeInt("jobsDone"),
   }),
 });
 

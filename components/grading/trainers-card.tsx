@@ -1,8 +1,10 @@
-import type { TrainerHealth, TrainerState } from "@/lib/server/services/trainers";
+import type { QueueBoard } from "@/lib/queue-board";
+import type { TrainerState } from "@/lib/server/services/trainers";
 import { Card, cx, DataTable, dataCell, formatDate, pluralize } from "../ui";
 
 // The trainer workers' health, as they report it (services/trainers.ts): whether queued runs will
 // start, and for each worker what it is doing or why it can't train. Platform-wide, not per class.
+// Rendered inside the live queue (live-queue.tsx), which refreshes it every few seconds.
 
 const STATE_STYLES: Record<TrainerState, string> = {
   healthy: "bg-emerald-50 text-emerald-800 ring-emerald-300",
@@ -22,7 +24,14 @@ function ago(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s ago` : `${Math.round(seconds / 60)} min ago`;
 }
 
-export function TrainersCard({ health }: { health: TrainerHealth }) {
+export function TrainersCard({
+  health,
+  jobNames = {},
+}: {
+  health: QueueBoard["trainers"];
+  /** Names of this class's submissions by id: a worker training one shows its name. */
+  jobNames?: Record<string, string>;
+}) {
   const { trainers } = health;
   const counts = (["healthy", "starting", "unhealthy", "lost"] as const)
     .map((state) => ({ state, n: trainers.filter((t) => t.state === state).length }))
@@ -70,10 +79,20 @@ export function TrainersCard({ health }: { health: TrainerHealth }) {
                 )}
               </td>
               <td className="px-3 py-2.5">{t.backend ?? "—"}</td>
-              <td className="px-3 py-2.5">{t.submissionId ? "training" : "idle"}</td>
+              <td className="px-3 py-2.5" data-testid="trainer-doing">
+                {!t.submissionId
+                  ? "idle"
+                  : jobNames[t.submissionId]
+                    ? `training “${jobNames[t.submissionId]}”`
+                    : "training (another class)"}
+              </td>
               <td className="px-3 py-2.5 text-right tabular-nums">{t.jobsDone}</td>
-              <td className="whitespace-nowrap px-3 py-2.5 text-slate-500">{ago(t.silentSeconds)}</td>
-              <td className={`whitespace-nowrap py-2.5 text-slate-500 ${dataCell.edge}`}>{formatDate(t.startedAt)}</td>
+              <td className="whitespace-nowrap px-3 py-2.5 text-slate-500">
+                <span data-testid="trainer-heartbeat">{ago(t.silentSeconds)}</span>
+              </td>
+              <td className={`whitespace-nowrap py-2.5 text-slate-500 ${dataCell.edge}`}>
+                {formatDate(new Date(t.startedAt))}
+              </td>
             </tr>
           ))}
         </DataTable>

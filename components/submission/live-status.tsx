@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
 import type { SubmissionStatus } from "@/generated/prisma/enums";
 import type { TrainingProgress } from "@/lib/progress";
+import type { QueuePlace } from "@/lib/server/services/submissions/watch-submission";
 import type { TrainerSummary } from "@/lib/server/services/trainers";
 import { isTerminal } from "@/lib/submission-status";
 import { LearningCurves } from "../charts/learning-curves";
@@ -24,6 +25,11 @@ function notReady(trainers: TrainerSummary | null): string | null {
   return "no trainer is running.";
 }
 
+/** Seconds as people say them: "40 s", "3 min". */
+function roughly(seconds: number): string {
+  return seconds < 90 ? `${Math.max(1, Math.round(seconds))} s` : `${Math.round(seconds / 60)} min`;
+}
+
 function fraction(p: Progress, maxEpochs: number): number {
   const epochs = p.maxEpochs ?? maxEpochs;
   if (!epochs || !p.epoch) return 0;
@@ -42,12 +48,15 @@ export function LiveStatus({
   canCancel,
   cancelAction,
   initialTrainers,
+  initialQueue,
 }: {
   submissionId: string;
   initialStatus: SubmissionStatus;
   initialProgress: Progress | null;
   /** While queued: the trainers' readiness when the page rendered (then live, from the stream). */
   initialTrainers: TrainerSummary | null;
+  /** While queued: its place in the queue when the page rendered (then live, from the stream). */
+  initialQueue: QueuePlace | null;
   startedAt: string | null;
   maxEpochs: number;
   cancelRequested: boolean;
@@ -60,6 +69,7 @@ export function LiveStatus({
   const [started, setStarted] = useState<number | null>(startedAt ? Date.parse(startedAt) : null);
   const [cancelState, cancel] = useActionState(cancelAction, {});
   const [trainers, setTrainers] = useState<TrainerSummary | null>(initialTrainers);
+  const [queue, setQueue] = useState<QueuePlace | null>(initialQueue);
   const [connection, setConnection] = useState<"live" | "reconnecting" | "closed">("live");
   const [now, setNow] = useState(() => Date.now());
 
@@ -76,10 +86,12 @@ export function LiveStatus({
           status: SubmissionStatus;
           progress: Progress | null;
           trainers: TrainerSummary | null;
+          queue: QueuePlace | null;
         };
         setStatus(update.status);
         setProgress(update.progress ?? {});
         setTrainers(update.trainers);
+        setQueue(update.queue);
         setConnection("live");
         if (update.status === "RUNNING") setStarted((s) => s ?? Date.now());
       });
@@ -167,6 +179,24 @@ export function LiveStatus({
             it is not counted twice.
           </p>
         </div>
+      )}
+      {status === "QUEUED" && queue && (
+        <p className="text-sm text-slate-700" data-testid="queue-place">
+          <span data-testid="queue-position">
+            {queue.position === 1 ? "Next to start" : `Number ${queue.position} in the queue`}
+          </span>
+          {queue.startsInSeconds !== null && queue.etaSeconds !== null ? (
+            <>
+              {" "}
+              · {queue.startsInSeconds < 1 ? "starts now" : `starts in about ${roughly(queue.startsInSeconds)}`}, done
+              in at most <span data-testid="queue-eta">{roughly(queue.etaSeconds)}</span>
+            </>
+          ) : null}
+          <span className="block text-xs text-slate-500">
+            Every class shares the trainers; the oldest run starts first, one run per student at a time. Estimate:{" "}
+            {queue.basis}.
+          </span>
+        </p>
       )}
       {!waitingFor && handedBack && (
         <p className="text-sm text-slate-600" data-testid="handed-back">

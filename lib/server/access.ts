@@ -95,6 +95,22 @@ export async function requireClassAccess(
   };
 }
 
+/**
+ * Platform status that is not any one class's data (the trainer workers, shared by every class):
+ * graders and owners of any class may see it, students may not. A token limited to a class
+ * counts only its own class's role. One statement.
+ */
+export async function requireGraderOfAnyClass(viewer: Viewer): Promise<SignedInViewer> {
+  const signedIn = requireSignedIn(viewer, "read");
+  const classId = signedIn.via === "token" ? signedIn.classId : null;
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM "Membership"
+    WHERE "userId" = ${signedIn.userId} AND role IN ('GRADER', 'OWNER')
+      ${classId ? Prisma.sql`AND "classId" = ${classId}` : Prisma.empty}`;
+  if (!row || row.n === 0) throw forbidden("Only graders can see the trainer workers.");
+  return signedIn;
+}
+
 /** Token management needs a signed-in person: a token must not mint or revoke tokens (no escalation). */
 /**
  * What only a person signed in on the website may do (tokens, sessions, the password): a token

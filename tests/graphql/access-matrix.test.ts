@@ -54,6 +54,8 @@ describe("access matrix: every operation × every kind of caller", () => {
   let studentId: string;
   let classmateId: string;
   let ownSubmission: string;
+  let ownQueued: string;
+  let classmateQueued: string;
   let classmateSubmission: string;
   let ownerDummyToken: string;
 
@@ -77,6 +79,8 @@ describe("access matrix: every operation × every kind of caller", () => {
     classmateId = classmate.id;
     ownSubmission = (await addScoredSubmission(student.id, classId, "mine")).id;
     classmateSubmission = (await addScoredSubmission(classmate.id, classId, "theirs", 3)).id;
+    ownQueued = await addPlainSubmission(student.id, classId, "QUEUED");
+    classmateQueued = await addPlainSubmission(classmate.id, classId, "QUEUED");
     // The tokens belong to the owner, so whatever they are refused is refused by the token's limits.
     const read = await tokenViewer(owner.viewer, { name: "read", scopes: ["READ"] });
     const write = await tokenViewer(owner.viewer, { name: "write", scopes: ["READ", "WRITE"] });
@@ -142,6 +146,26 @@ describe("access matrix: every operation × every kind of caller", () => {
       query: `query($id: ID!) { submission(id: $id) { id } }`,
       vars: () => ({ id: classmateSubmission }),
       expect: [U, F, F, OK, OK, OK, OK, F],
+    },
+    {
+      name: "submission's queuePosition and etaSeconds (own, queued)",
+      query: `query($id: ID!) { submission(id: $id) { queuePosition etaSeconds } }`,
+      vars: () => ({ id: ownQueued }),
+      expect: [U, OK, F, OK, OK, OK, OK, F],
+    },
+    {
+      name: "submission's queuePosition and etaSeconds (classmate's, queued)",
+      query: `query($id: ID!) { submission(id: $id) { queuePosition etaSeconds } }`,
+      vars: () => ({ id: classmateQueued }),
+      expect: [U, F, F, OK, OK, OK, OK, F],
+    },
+    {
+      // The platform's workers, shared by every class: a grader or owner of any class (the
+      // class-B token's owner owns class B), never a student.
+      name: "workers",
+      query: `{ workers { id host backend state currentSubmissionId lastHeartbeatAt jobsDone } }`,
+      vars: () => ({}),
+      expect: [U, F, F, OK, OK, OK, OK, OK],
     },
     {
       name: "leaderboard",

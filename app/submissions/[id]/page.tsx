@@ -23,6 +23,7 @@ import { getClass } from "@/lib/server/services/classes";
 import { getVisibleScores } from "@/lib/server/services/gallery";
 import { getSubmission } from "@/lib/server/services/submissions/get-submission";
 import { getFinalSelections } from "@/lib/server/services/submissions/select-final";
+import { queuePlaceOf } from "@/lib/server/services/submissions/watch-submission";
 import { getTrainerSummary } from "@/lib/server/services/trainers";
 import { isActive } from "@/lib/submission-status";
 import { CLASS_NAMES, parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
@@ -63,7 +64,10 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const maxEpochs = training.ok ? training.config.maxEpochs : (progress?.maxEpochs ?? 1);
   const active = isActive(submission.status);
   // While it waits, whether a trainer can take it (the live panel follows this over SSE).
-  const trainers = submission.status === "QUEUED" ? await loadForPage(() => getTrainerSummary()) : null;
+  const [trainers, queue] =
+    submission.status === "QUEUED"
+      ? await loadForPage(() => Promise.all([getTrainerSummary(), queuePlaceOf(submission.id)]))
+      : [null, null];
   // The author's selections in the class, for "1 of 2 selected" beside the toggle.
   const finals =
     submission.viewerCan.selectFinal && submission.status === "SUCCEEDED"
@@ -116,6 +120,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               canCancel={submission.viewerCan.cancel}
               cancelAction={cancelSubmissionAction}
               initialTrainers={trainers}
+              initialQueue={queue}
             />
           </Card>
         )}

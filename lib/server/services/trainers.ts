@@ -1,7 +1,9 @@
 import "server-only";
 import type { WorkerHealth } from "@/generated/prisma/enums";
+import { requireGraderOfAnyClass } from "../access";
 import { db } from "../db";
 import { readLimits } from "../env";
+import type { Viewer } from "../viewer";
 
 // The trainer workers as they report themselves (worker/presence.ts writes the Worker table: a
 // heartbeat every few seconds). One query reads them all; "lost" is decided by the database's own
@@ -124,4 +126,14 @@ export function getTrainerSummary(): Promise<TrainerSummary> {
     if (globalForSummary.catwalkTrainerSummary?.value === value) globalForSummary.catwalkTrainerSummary = undefined;
   });
   return value;
+}
+
+/**
+ * The trainer workers for the GraphQL `workers` field: graders and owners of any class (the
+ * workers are the platform's, shared by every class; no per-user data beyond which submission
+ * one is training, by id). Students are refused (access.ts).
+ */
+export async function listWorkers(viewer: Viewer): Promise<Trainer[]> {
+  await requireGraderOfAnyClass(viewer);
+  return (await getTrainerHealth()).trainers;
 }

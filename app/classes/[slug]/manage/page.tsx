@@ -4,12 +4,12 @@ import { cancelSubmissionAction } from "@/app/submissions/actions";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { ExportsCard, SettingsCard } from "@/components/grading/class-cards";
 import { JoinCodeCard } from "@/components/grading/join-code-card";
+import { LiveQueue } from "@/components/grading/live-queue";
 import { PrivateBoardCard } from "@/components/grading/private-board-card";
 import { RemovedMembersCard } from "@/components/grading/removed-members-card";
 import { RosterTable } from "@/components/grading/roster-table";
 import { type Filters, submissionsHref } from "@/components/grading/submission-filters";
 import { SubmissionsCard } from "@/components/grading/submissions-card";
-import { TrainersCard } from "@/components/grading/trainers-card";
 import { PageHeader, pluralize } from "@/components/ui";
 import { AppError } from "@/lib/server/errors";
 import { loadForPage, requirePageViewer } from "@/lib/server/page";
@@ -17,7 +17,7 @@ import { getClass } from "@/lib/server/services/classes";
 import { listRemovedMembers } from "@/lib/server/services/grading/removed-members";
 import { listRoster } from "@/lib/server/services/grading/roster";
 import { type SubmissionPage, searchSubmissions } from "@/lib/server/services/grading/search-submissions";
-import { getTrainerHealth } from "@/lib/server/services/trainers";
+import { getQueueBoard } from "@/lib/server/services/queue-board";
 import { ACTIVE_STATUSES, isActive, TERMINAL_STATUSES } from "@/lib/submission-status";
 import {
   readmitMemberAction,
@@ -70,7 +70,8 @@ export default async function ManageClassPage({
     Promise.all([listRoster(viewer, { classSlug: slug }), listRemovedMembers(viewer, { classSlug: slug })]),
   );
   // After the roster's check: only graders get this far.
-  const trainers = await loadForPage(() => getTrainerHealth());
+  const queueBoard = await loadForPage(() => getQueueBoard(viewer, { classSlug: slug }));
+  const trainers = queueBoard.trainers;
 
   const filters = readFilters(sp);
   const after = one(sp.after) || undefined;
@@ -144,7 +145,7 @@ export default async function ManageClassPage({
           </div>
         </div>
         <PrivateBoardCard action={revealAction} classSlug={slug} revealed={klass.privateRevealed} />
-        <TrainersCard health={trainers} />
+        <LiveQueue classSlug={slug} initial={queueBoard} />
         <RosterTable
           classSlug={slug}
           roster={roster}

@@ -4,6 +4,7 @@ import { isTerminal } from "@/lib/submission-status";
 import { db } from "../../db";
 import { isDatabaseUnavailable } from "../../unavailable";
 import type { Viewer } from "../../viewer";
+import { getQueueSnapshot, queueEntryOf } from "../queue";
 import { getTrainerSummary, type TrainerSummary } from "../trainers";
 import { getSubmission } from "./get-submission";
 
@@ -17,7 +18,34 @@ export interface SubmissionUpdate {
    * says the trainer isn't ready and that the run will start when it is). Null otherwise.
    */
   trainers: TrainerSummary | null;
+  /** While QUEUED: where it stands (services/queue.ts); null otherwise. */
+  queue: QueuePlace | null;
 }
+
+export interface QueuePlace {
+  /** 1 = the next to start. */
+  position: number;
+  /** Estimated seconds until it starts, and until it finishes; null when unknown. */
+  startsInSeconds: number | null;
+  etaSeconds: number | null;
+  /** How the estimate was made, in words. */
+  basis: string;
+}
+
+/** Where a QUEUED submission stands now (the queue shared for two seconds per process). */
+export async function queuePlaceOf(id: string): Promise<QueuePlace | null> {
+  const snapshot = await getQueueSnapshot();
+  const entry = queueEntryOf(snapshot, id);
+  if (!entry || entry.position === null) return null;
+  const { position, startsInSeconds, etaSeconds } = entry;
+  return { position, startsInSeconds, etaSeconds, basis: snapshot.basis };
+}
+
+/** An update is sent when the place changes; the estimates only when they move by 5 s or more. */
+const place = (q: QueuePlace | null) =>
+  q
+    ? JSON.stringify([q.position, Math.round((q.startsInSeconds ?? -5) / 5), Math.round((q.etaSeconds ?? -5) / 5)])
+    : "";
 
 /** What, of the trainers' state, a waiting student is shown: an update is sent when it changes. */
 const readiness = (t: TrainerSummary | null) =>
@@ -38,6 +66,7 @@ export async function* watchSubmission(
   await getSubmission(viewer, id);
   let last = 0;
   let lastReadiness = "";
+  let lastPlace = "";
   while (!signal.aborted) {
     try {
       const row = await db.submission.findUnique({
@@ -45,11 +74,13 @@ export async function* watchSubmission(
         select: { status: true, progress: true, failureReason: true, updatedAt: true },
       });
       if (!row) return;
-      const trainers = row.status === "QUEUED" ? await getTrainerSummary() : null;
-      if (row.updatedAt.getTime() !== last || readiness(trainers) !== lastReadiness) {
+      const queued = row.status === "QUEUED";
+      const [trainers, queue] = queued ? await Promise.all([getTrainerSummary(), queuePlaceOf(id)]) : [null, null];
+      if (row.updatedAt.getTime() !== last || readiness(trainers) !== lastReadiness || place(queue) !== lastPlace) {
         last = row.updatedAt.getTime();
         lastReadiness = readiness(trainers);
-        yield { ...row, trainers };
+        lastPlace = place(queue);
+        yield { ...row, trainers, queue };
       }
       if (isTerminal(row.status)) return;
     } catch (error) {

@@ -1,0 +1,98 @@
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { createClass, joinClass, signUp as signUpAs } from "./helpers";
+
+// The queue in plain sight: three students' runs wait for the set-up's one worker. The last one's
+// page shows its place in the queue, live, moving up as the runs ahead of it end (the first
+// cancelled by its author mid-training, the second trained to the end); the grader's manage page
+// lists the class's queue in the same order, and the worker with its current job.
+
+const unique = `${Date.now().toString(36)}q`;
+const signUp = (browser: Browser, name: string) => signUpAs(browser, name, unique);
+
+const layers = (units: number) => ({
+  class_name: "Sequential",
+  config: {
+    name: "mlp",
+    layers: [
+      { class_name: "InputLayer", config: { batch_input_shape: [null, 784], name: "input_1" } },
+      { class_name: "Dense", config: { name: "dense_1", units, activation: "relu" } },
+      { class_name: "Dense", config: { name: "dense_2", units: 10, activation: "softmax" } },
+    ],
+  },
+});
+
+async function api<T>(page: Page, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await page.request.post("/api/graphql", { data: { query, variables } });
+  const body = (await response.json()) as { data: T; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+const SUBMIT = `mutation($slug: String!, $name: String!, $arch: JSON!, $training: JSON) {
+  submit(classSlug: $slug, name: $name, architecture: $arch, training: $training) { id } }`;
+
+test("a queued run's position moves up as the runs ahead of it end; the grader sees the queue and the worker", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const owner = await signUp(browser, "Quinn Owner");
+  const { classUrl, joinCode } = await createClass(owner, `Queue ${unique}`);
+  const slug = classUrl.split("/").at(-1)!;
+  const [ada, ben, cy] = [
+    await signUp(browser, "Ada Queue"),
+    await signUp(browser, "Ben Queue"),
+    await signUp(browser, "Cy Queue"),
+  ];
+  for (const student of [ada, ben, cy]) await joinClass(student, joinCode, classUrl);
+
+  const submit = async (student: Page, name: string, units: number, maxEpochs: number) =>
+    (
+      await api<{ submit: { id: string } }>(student, SUBMIT, {
+        slug,
+        name,
+        arch: layers(units),
+        training: { maxEpochs, earlyStopping: null },
+      })
+    ).submit.id;
+  // Ada's run is long (she cancels it); Ben's 20 epochs (seconds); Cy's last.
+  const adaRun = await submit(ada, "Ada long run", 256, 100);
+  const benRun = await submit(ben, "Ben short run", 64, 20);
+  const cyRun = await submit(cy, "Cy last run", 32, 2);
+
+  await cy.goto(`/submissions/${cyRun}`);
+  const position = cy.getByTestId("queue-position");
+  // Ada's run trains (or is about to), Ben's waits ahead: Cy is second in the queue.
+  await expect(position).toHaveText("Number 2 in the queue", { timeout: 20_000 });
+  await expect(cy.getByTestId("queue-place")).toContainText("one run per student at a time");
+
+  // The grader's queue lists the class's runs in order, with the worker training Ada's.
+  await owner.goto(`${classUrl}/manage`);
+  const queue = owner.getByRole("region", { name: "Queue" });
+  await expect(queue.getByTestId("queue-row")).toHaveCount(3);
+  await expect(queue.getByTestId("queue-row").nth(0)).toContainText("Ada long run");
+  await expect(queue.getByTestId("queue-row").nth(1)).toContainText("Ben short run");
+  await expect(queue.getByTestId("queue-row").nth(2)).toContainText("Cy last run");
+  await expect(queue.getByTestId("queue-row").nth(2).getByTestId("queue-row-position")).toHaveText("2");
+  const trainers = owner.getByRole("region", { name: "Trainers" });
+  await expect(trainers.getByTestId("trainer-doing")).toHaveText("training “Ada long run”", { timeout: 20_000 });
+  await expect(trainers.getByTestId("trainer-row")).toContainText("Healthy");
+
+  // Ada stops her run: Ben's starts, and Cy's page moves up without a reload.
+  await api(ada, `mutation($id: ID!) { cancelSubmission(id: $id) { id } }`, { id: adaRun });
+  await expect(position).toHaveText("Next to start", { timeout: 20_000 });
+  // The grader's page follows (it polls): Ada's run gone, Cy's next.
+  await expect(queue.getByTestId("queue-row")).toHaveCount(2, { timeout: 10_000 });
+  await expect(queue.getByTestId("queue-row").nth(1).getByTestId("queue-row-position")).toHaveText("1");
+
+  // Ben's run trains to its end; then Cy's starts (no position while it runs) and finishes.
+  await expect(cy.getByTestId("progress-epoch")).toHaveText(/[12] of 2/, { timeout: 30_000 });
+  await expect(position).toHaveCount(0);
+  const status = await api<{ submission: { status: string; queuePosition: number | null } }>(
+    ben,
+    `query($id: ID!) { submission(id: $id) { status queuePosition } }`,
+    { id: benRun },
+  );
+  expect(status.submission).toEqual({ status: "SUCCEEDED", queuePosition: null });
+  await expect(cy.getByTestId("test-accuracy")).toHaveText(/\d+\.\d\d %/, { timeout: 30_000 });
+  await expect(queue.getByTestId("queue-row")).toHaveCount(0, { timeout: 10_000 });
+});
