@@ -46,6 +46,15 @@ export function SubmissionTable({
             <Link href={`/submissions/${s.id}`} className="font-medium text-brand-600 hover:text-brand-700">
               {s.name}
             </Link>
+            {s.isFinal && (
+              <span
+                className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800"
+                title="Marked final by its author: the private board ranks the author's best final submission."
+                data-testid="final-marker"
+              >
+                final
+              </span>
+            )}
             {triage && s.failureReason && <div className="max-w-xs text-xs text-rose-700">{s.failureReason}</div>}
           </td>
           {showAuthor && <td className={cx(triage && "min-w-32", "px-3 py-2.5")}>{s.author.name}</td>}

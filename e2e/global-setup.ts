@@ -41,6 +41,18 @@ export default async function globalSetup() {
   if (!existsSync(".next/BUILD_ID")) {
     throw new Error("No production build: run `npm run build` first (npm test does).");
   }
+  // A server left over from another run on this port would answer instead of ours, and the specs
+  // would test its (older) code without a word: refuse to start.
+  if (
+    await fetch(`http://127.0.0.1:${PORT}/`).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new Error(
+      `Something already answers on 127.0.0.1:${PORT} (a web server left from another run?): stop it, or set E2E_PORT.`,
+    );
+  }
   const database = await createTestDatabase();
   const env = {
     ...process.env,

@@ -88,6 +88,8 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   /** The trainer's parser and limits, the quota under a lock, the row and its job. */
   "Mutation.submit": 5_000,
   "Mutation.cancelSubmission": 3_000,
+  /** The access check, then the count and deadline under a lock, the update and the submission read back. */
+  "Mutation.selectFinal": 5_000,
   /** Like submit: the reset and a new job in one transaction. */
   "Mutation.retrainSubmission": 5_000,
   "Mutation.rescoreSubmission": 5_000,

@@ -18,6 +18,7 @@ import { createSubmission } from "@/lib/server/services/submissions/create-submi
 import { getSubmission } from "@/lib/server/services/submissions/get-submission";
 import { listSubmissions } from "@/lib/server/services/submissions/list-submissions";
 import { getQuota } from "@/lib/server/services/submissions/quota";
+import { selectFinal } from "@/lib/server/services/submissions/select-final";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/server/services/tokens";
 import { listWorkers } from "@/lib/server/services/trainers";
 import { getUser } from "@/lib/server/services/users";
@@ -159,6 +160,9 @@ builder.queryType({
         status: t.arg({ type: [SubmissionStatusEnum] }),
         from: t.arg({ type: "DateTime", description: "Submitted at or after." }),
         to: t.arg({ type: "DateTime", description: "Submitted at or before." }),
+        final: t.arg.boolean({
+          description: "true: only submissions their authors marked final; false: only the others.",
+        }),
         first: t.arg.int({ description: "Page size, at most 100 (default 25)." }),
         after: t.arg.string({ description: "`endCursor` of the previous page." }),
       },
@@ -218,6 +222,14 @@ builder.mutationType({
       args: { id: t.arg.id({ required: true }) },
       resolve: (_root, { id }, { viewer }) => cancelSubmission(viewer, String(id)),
     }),
+    selectFinal: t.field({
+      type: SubmissionType,
+      description:
+        "Marks one of your succeeded submissions final (final: false unmarks it), until the class deadline. The private board ranks each student's best final submission, or their best overall when none is marked; a class allows `finalSelectionsMax` (default 2).",
+      args: { submissionId: t.arg.id({ required: true }), final: t.arg.boolean({ required: true }) },
+      resolve: (_root, { submissionId, final }, { viewer }) =>
+        selectFinal(viewer, { submissionId: String(submissionId), final }),
+    }),
     reevaluateSubmission: t.field({
       type: SubmissionType,
       description:
@@ -242,10 +254,13 @@ builder.mutationType({
     updateClassSettings: t.field({
       type: ClassType,
       description:
-        "Sets the daily quota, deadline, join code expiry (null clears either), architecture visibility and model sharing (graders). Omitted fields stay.",
+        "Sets the daily quota, the number of final selections, deadline, join code expiry (null clears either), architecture visibility and model sharing (graders). Omitted fields stay.",
       args: {
         classSlug: t.arg.string({ required: true }),
         dailyQuota: t.arg.int(),
+        finalSelectionsMax: t.arg.int({
+          description: "How many succeeded submissions each student may mark final (1–20; default 2).",
+        }),
         deadline: t.arg({ type: "DateTime" }),
         joinCodeExpiresAt: t.arg({
           type: "DateTime",

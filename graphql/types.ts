@@ -55,6 +55,12 @@ export const ClassType = builder.objectRef<ClassSummary & Partial<ClassDetail>>(
       resolve: (c) => c.joinCodeExpiresAt ?? null,
     }),
     dailyQuota: t.int({ nullable: true, resolve: (c) => c.dailyQuota ?? null }),
+    finalSelectionsMax: t.int({
+      nullable: true,
+      description:
+        "How many succeeded submissions each student may mark final before the deadline; the private board ranks each student's best final one, or their best overall when none is marked.",
+      resolve: (c) => c.finalSelectionsMax ?? null,
+    }),
     deadline: t.field({ type: "DateTime", nullable: true, resolve: (c) => c.deadline ?? null }),
     privateRevealed: t.boolean({ nullable: true, resolve: (c) => c.privateRevealed ?? null }),
     showArchitectures: t.boolean({
@@ -240,6 +246,9 @@ export const SubmissionType = builder.objectRef<SubmissionView>("Submission").im
     }),
     attempts: t.exposeInt("attempts", { description: "Training attempts started; more than one means a worker died." }),
     cancelRequested: t.exposeBoolean("cancelRequested"),
+    isFinal: t.exposeBoolean("isFinal", {
+      description: "Its author marked it final (selectFinal): the private board ranks the author's best final one.",
+    }),
     result: t.field({
       type: ResultType,
       nullable: true,
@@ -320,6 +329,11 @@ export const LeaderboardRowType = builder.objectRef<LeaderboardRow>("Leaderboard
     epochs: t.exposeInt("epochs"),
     trainDurationMs: t.exposeInt("trainDurationMs"),
     submittedAt: t.expose("submittedAt", { type: "DateTime" }),
+    isFinal: t.exposeBoolean("isFinal", {
+      nullable: true,
+      description:
+        "Its author marked it final; null where private scores are hidden (students until the reveal). With rankBy: PRIVATE each student's row is their best final submission, or their best overall when none is marked.",
+    }),
   }),
 });
 

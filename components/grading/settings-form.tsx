@@ -12,6 +12,7 @@ export function ClassSettingsForm({
   action,
   classSlug,
   dailyQuota,
+  finalSelectionsMax,
   deadline,
   joinCodeExpiresAt,
   showArchitectures,
@@ -20,6 +21,7 @@ export function ClassSettingsForm({
   action: FormAction;
   classSlug: string;
   dailyQuota: number;
+  finalSelectionsMax: number;
   deadline: Date | null;
   joinCodeExpiresAt: Date | null;
   showArchitectures: boolean;
@@ -33,7 +35,10 @@ export function ClassSettingsForm({
       <input type="hidden" name="classSlug" value={classSlug} />
       <FormError
         message={
-          state.fieldErrors?.dailyQuota || state.fieldErrors?.deadline || state.fieldErrors?.joinCodeExpiresAt
+          state.fieldErrors?.dailyQuota ||
+          state.fieldErrors?.finalSelectionsMax ||
+          state.fieldErrors?.deadline ||
+          state.fieldErrors?.joinCodeExpiresAt
             ? undefined
             : state.error
         }
@@ -51,6 +56,19 @@ export function ClassSettingsForm({
           hint="Submissions per student per day (UTC)."
           defaultValue={v?.dailyQuota ?? String(dailyQuota)}
           error={state.fieldErrors?.dailyQuota}
+        />
+        <Field
+          label="Final selections"
+          name="finalSelectionsMax"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={20}
+          step={1}
+          required
+          hint="Succeeded submissions each student may mark final, until the deadline; the private board ranks their best final one."
+          defaultValue={v?.finalSelectionsMax ?? String(finalSelectionsMax)}
+          error={state.fieldErrors?.finalSelectionsMax}
         />
         <Field
           label="Deadline (UTC)"

@@ -6,6 +6,8 @@ export interface Filters {
   status: string;
   from: string;
   to: string;
+  /** "yes": only the submissions their authors marked final. */
+  final: string;
 }
 
 /** The id of the submissions' heading, which links to a filtered view scroll to. */
@@ -83,6 +85,19 @@ export function SubmissionFilters({
           Submitted to
         </label>
         <input id="filter-to" name="to" type="date" defaultValue={filters.to} className={control} />
+      </div>
+      <div className="flex items-center gap-2 self-end pb-2">
+        <input
+          id="filter-final"
+          name="final"
+          type="checkbox"
+          value="yes"
+          defaultChecked={filters.final === "yes"}
+          className="h-4 w-4 rounded border-slate-300 text-brand-600"
+        />
+        <label htmlFor="filter-final" className="text-sm font-medium text-slate-700">
+          Final selections only
+        </label>
       </div>
       <div className="flex items-center gap-3">
         <button

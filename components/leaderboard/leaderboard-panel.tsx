@@ -1,4 +1,6 @@
 "use client";
+// Over 300 lines: one table with its sorting, modes, baselines and polling; split, its pieces
+// would pass most of this state back and forth.
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import type { BoardMode, BoardView } from "@/lib/server/services/board";
@@ -136,7 +138,7 @@ export function LeaderboardPanel({
           aria-label="Which submissions"
           className="flex overflow-hidden rounded-md text-sm ring-1 ring-slate-300"
         >
-          {(["best", "all"] as const).map((m) => (
+          {(board.showPrivate ? (["best", "all", "private"] as const) : (["best", "all"] as const)).map((m) => (
             <button
               key={m}
               type="button"
@@ -148,7 +150,7 @@ export function LeaderboardPanel({
                 mode === m ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50",
               )}
             >
-              {m === "best" ? "Best per student" : "All submissions"}
+              {m === "best" ? "Best per student" : m === "all" ? "All submissions" : "Private board"}
             </button>
           ))}
         </div>
@@ -170,8 +172,13 @@ export function LeaderboardPanel({
       <div className="-mx-5 overflow-x-auto sm:-mx-6">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">
-            Class leaderboard, {mode === "best" ? "best submission per student" : "all submissions"}, with the course
-            report&apos;s baselines as reference rows. Column headers are buttons that sort the table.
+            Class leaderboard,{" "}
+            {mode === "best"
+              ? "best submission per student"
+              : mode === "all"
+                ? "all submissions"
+                : "private board: best final submission per student"}
+            , with the course report&apos;s baselines as reference rows. Column headers are buttons that sort the table.
           </caption>
           <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
             <tr>
@@ -242,6 +249,14 @@ export function LeaderboardPanel({
                     ) : (
                       line.row.submissionName
                     )}
+                    {line.row.isFinal && (
+                      <span
+                        className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800"
+                        data-testid="final-marker"
+                      >
+                        final
+                      </span>
+                    )}
                     {line.row.hasModel && line.row.student.id !== viewerId && !opensEverySubmission && (
                       <Link
                         href={`/submissions/${line.row.submissionId}/model`}
@@ -272,11 +287,13 @@ export function LeaderboardPanel({
           </tbody>
         </table>
       </div>
-      {!board.showPrivate && (
-        <p className="mt-2 text-xs text-slate-500">
-          Ranked on the public half of the test set; the private half is revealed by the grader.
-        </p>
-      )}
+      <p className="mt-2 text-xs text-slate-500" data-testid="board-rule">
+        {board.mode === "private"
+          ? `Private board: each student's best final submission (up to ${board.finalSelectionsMax}, marked before the deadline) by private accuracy, or their best overall when none is marked.`
+          : board.showPrivate
+            ? "Ranked on the public half of the test set. The private board ranks each student's final selections."
+            : `Ranked on the public half of the test set; the private half is revealed by the grader. The private board will rank each student's best final submission (mark up to ${board.finalSelectionsMax} on your submissions before the deadline), or their best overall when none is marked.`}
+      </p>
     </div>
   );
 }

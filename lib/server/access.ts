@@ -43,6 +43,8 @@ export interface ClassAccess {
   can: Visibility;
   /** The class's leaderboard version (see prisma/schema.prisma): what caches of the board are keyed by. */
   boardVersion: number;
+  /** How many submissions a student may mark final (the private board's rule, stated on the board). */
+  finalSelectionsMax: number;
 }
 
 export async function requireClassAccess(
@@ -62,10 +64,12 @@ export async function requireClassAccess(
       showArchitectures: boolean;
       shareModels: boolean;
       boardVersion: number;
+      finalSelectionsMax: number;
       role: Role | null;
     }[]
   >`
-    SELECT c.id, c."privateRevealed", c."showArchitectures", c."shareModels", c."boardVersion", m.role::text AS role
+    SELECT c.id, c."privateRevealed", c."showArchitectures", c."shareModels", c."boardVersion", c."finalSelectionsMax",
+      m.role::text AS role
     FROM "Class" c
     LEFT JOIN "Membership" m ON m."classId" = c.id AND m."userId" = ${signedIn.userId}
     WHERE ${"slug" in classRef ? Prisma.sql`c.slug = ${classRef.slug}` : Prisma.sql`c.id = ${classRef.id}`}`;
@@ -87,6 +91,7 @@ export async function requireClassAccess(
     isGrader,
     can: visibility({ isGrader }, klass),
     boardVersion: klass.boardVersion,
+    finalSelectionsMax: klass.finalSelectionsMax,
   };
 }
 
@@ -250,6 +255,11 @@ export interface SubmissionCapabilities {
   useModel: boolean;
   /** Its private-half and full-test-set numbers. */
   privateScores: boolean;
+  /**
+   * Mark it final or unmark it: its author only (graders see selections, never make them). The
+   * service also checks it succeeded, the class's limit and the deadline.
+   */
+  selectFinal: boolean;
 }
 
 export function submissionCapabilities(
@@ -263,6 +273,7 @@ export function submissionCapabilities(
     reevaluate: access.isGrader,
     useModel: access.isGrader || submission.authorId === access.viewer.userId || can.models,
     privateScores: can.privateScores,
+    selectFinal: submission.authorId === access.viewer.userId,
   };
 }
 

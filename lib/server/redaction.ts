@@ -59,6 +59,7 @@ export async function toSubmissionViews(
         progress: row.progress,
         attempts: row.attempts,
         cancelRequested: row.cancelRequestedAt !== null,
+        isFinal: row.finalSelectedAt !== null,
         result,
         viewerCan,
       };

@@ -230,6 +230,13 @@ describe("access matrix: every operation × every kind of caller", () => {
       expect: [U, OK, F, OK, OK, F, OK, F],
     },
     {
+      // Only the author selects: graders see selections, never make them; the tokens are the owner's.
+      name: "selectFinal (the student's succeeded run)",
+      query: `mutation($id: ID!) { selectFinal(submissionId: $id, final: true) { isFinal } }`,
+      vars: async () => ({ id: (await addScoredSubmission(studentId, classId, "final pick")).id }),
+      expect: [U, OK, F, F, F, F, F, F],
+    },
+    {
       name: "retrainSubmission (the student's failed run)",
       query: `mutation($id: ID!) { retrainSubmission(id: $id) { status } }`,
       vars: async () => ({ id: await addPlainSubmission(studentId, classId, "FAILED") }),
@@ -347,6 +354,33 @@ describe("access matrix: every operation × every kind of caller", () => {
       if (!result.errors) expect(result.data).toBeTruthy();
     }
     expect(actual).toEqual(expected);
+  });
+
+  it("shows final selections: the author's own, and on the board with the private scores", async () => {
+    const { id } = await addScoredSubmission(classmateId, classId, "classmate's final", 4);
+    await db.submission.update({ where: { id }, data: { finalSelectedAt: new Date() } });
+    const klass = `query($slug: String!) { class(slug: $slug) { finalSelectionsMax } }`;
+    expect((await gql(viewers.student, klass, { slug })).data!.class.finalSelectionsMax).toBe(2);
+    const own = `query($id: ID!) { submission(id: $id) { isFinal } }`;
+    expect((await gql(viewers.student, own, { id: ownSubmission })).data!.submission.isFinal).toBe(false);
+    expect((await gql(viewers.grader, own, { id })).data!.submission.isFinal).toBe(true);
+    const board = `query($slug: String!) { leaderboard(classSlug: $slug, mode: ALL) { submissionId isFinal } }`;
+    const finalOf = (rows: { submissionId: string; isFinal: boolean | null }[]) =>
+      rows.find((r) => r.submissionId === id)?.isFinal;
+    // Before the reveal a student sees no selection on the board (the private half's business).
+    expect(finalOf((await gql(viewers.student, board, { slug })).data!.leaderboard)).toBeNull();
+    expect(finalOf((await gql(viewers.grader, board, { slug })).data!.leaderboard)).toBe(true);
+    expect(finalOf((await gql(viewers.readToken, board, { slug })).data!.leaderboard)).toBe(true);
+    await db.class.update({ where: { id: classId }, data: { privateRevealed: true } });
+    expect(finalOf((await gql(viewers.student, board, { slug })).data!.leaderboard)).toBe(true);
+    await db.class.update({ where: { id: classId }, data: { privateRevealed: false } });
+    const finals = `query($slug: String!) { searchSubmissions(classSlug: $slug, final: true) { nodes { id author { id } } } }`;
+    const byGrader = (await gql(viewers.grader, finals, { slug })).data!.searchSubmissions.nodes;
+    expect(byGrader.map((n: { id: string }) => n.id)).toContain(id);
+    // A student's search stays their own, final or not.
+    const byStudent = (await gql(viewers.student, finals, { slug })).data!.searchSubmissions.nodes;
+    expect(byStudent.every((n: { author: { id: string } }) => n.author.id === studentId)).toBe(true);
+    await db.submission.update({ where: { id }, data: { finalSelectedAt: null } });
   });
 
   it("shows students their own submissions in full and others' only as leaderboard rows", async () => {

@@ -132,6 +132,14 @@ describe("migrations on a fresh database", { timeout: PRISMA_TIMEOUT }, () => {
       await expect(insertResult("r1", 1.2)).rejects.toThrow(/Result_testAccuracy_check/);
       await expect(insertResult("r2", 0.9, -1)).rejects.toThrow(/Result_paramCount_check/);
       await insertResult("r3", 0.9124);
+
+      // Final selections: the limit's range, and only succeeded submissions (the trigger).
+      await expect(client.query('UPDATE "Class" SET "finalSelectionsMax" = 0 WHERE id = $1', ["c1"])).rejects.toThrow(
+        /Class_finalSelectionsMax_range/,
+      );
+      await expect(
+        client.query('UPDATE "Submission" SET "finalSelectedAt" = now() WHERE id = $1', ["s1"]),
+      ).rejects.toThrow(/Only a succeeded submission can be marked final \(this one is QUEUED\)/);
     } finally {
       await client.end();
     }

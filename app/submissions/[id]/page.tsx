@@ -4,6 +4,7 @@ import { type EpochPoint, LearningCurves } from "@/components/charts/learning-cu
 import { ModelLab } from "@/components/model/model-lab";
 import { ModelSummaryTable } from "@/components/model-summary";
 import { CellExplorer } from "@/components/submission/cell-explorer";
+import { FinalToggle } from "@/components/submission/final-toggle";
 import { LiveStatus, type Progress } from "@/components/submission/live-status";
 import { ModelDownloads } from "@/components/submission/model-downloads";
 import {
@@ -21,11 +22,12 @@ import { loadForPage, requirePageViewer } from "@/lib/server/page";
 import { getClass } from "@/lib/server/services/classes";
 import { getVisibleScores } from "@/lib/server/services/gallery";
 import { getSubmission } from "@/lib/server/services/submissions/get-submission";
+import { getFinalSelections } from "@/lib/server/services/submissions/select-final";
 import { queuePlaceOf } from "@/lib/server/services/submissions/watch-submission";
 import { getTrainerSummary } from "@/lib/server/services/trainers";
 import { isActive } from "@/lib/submission-status";
 import { CLASS_NAMES, parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
-import { cancelSubmissionAction } from "../actions";
+import { cancelSubmissionAction, selectFinalAction } from "../actions";
 
 export const metadata: Metadata = { title: "Submission" };
 
@@ -66,6 +68,11 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
     submission.status === "QUEUED"
       ? await loadForPage(() => Promise.all([getTrainerSummary(), queuePlaceOf(submission.id)]))
       : [null, null];
+  // The author's selections in the class, for "1 of 2 selected" beside the toggle.
+  const finals =
+    submission.viewerCan.selectFinal && submission.status === "SUCCEEDED"
+      ? await loadForPage(() => getFinalSelections(viewer, submission.classSlug))
+      : null;
 
   return (
     <>
@@ -74,6 +81,14 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
         subtitle={
           <span className="flex flex-wrap items-center gap-2">
             {!active && <StatusBadge status={submission.status} />}
+            {submission.isFinal && (
+              <span
+                className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800"
+                data-testid="final-marker"
+              >
+                final
+              </span>
+            )}
             <span>by {submission.author.name}</span>
             <span aria-hidden>·</span>
             <span>submitted {formatDate(submission.createdAt)}</span>
@@ -161,6 +176,18 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               )}
               {progress?.stopReason && <Stat label="Stopped because">{progress.stopReason}</Stat>}
             </dl>
+            {finals && (
+              <div className="mt-4 border-t border-slate-100 pt-4">
+                <FinalToggle
+                  action={selectFinalAction}
+                  submissionId={submission.id}
+                  isFinal={submission.isFinal}
+                  selected={finals.selected.length}
+                  max={finals.max}
+                  frozen={finals.frozen}
+                />
+              </div>
+            )}
           </Card>
         )}
         {result?.model && (

@@ -65,6 +65,8 @@ export interface ClassDetail extends ClassSummary {
   /** When the join code stops admitting new members (graders and owners; null otherwise or never). */
   joinCodeExpiresAt: Date | null;
   dailyQuota: number;
+  /** How many succeeded submissions a student may mark final (the private board's rule). */
+  finalSelectionsMax: number;
   deadline: Date | null;
   privateRevealed: boolean;
   /** Whether students see other students' architectures on the leaderboard. */
@@ -143,6 +145,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
       joinCode: true,
       joinCodeExpiresAt: true,
       dailyQuota: true,
+      finalSelectionsMax: true,
       deadline: true,
       privateRevealed: true,
       showArchitectures: true,
@@ -160,6 +163,7 @@ export async function getClass(viewer: Viewer, slug: string): Promise<ClassDetai
     joinCode: access.isGrader ? c.joinCode : null,
     joinCodeExpiresAt: access.isGrader ? c.joinCodeExpiresAt : null,
     dailyQuota: c.dailyQuota,
+    finalSelectionsMax: c.finalSelectionsMax,
     deadline: c.deadline,
     privateRevealed: c.privateRevealed,
     showArchitectures: c.showArchitectures,

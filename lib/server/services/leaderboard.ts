@@ -31,6 +31,12 @@ export interface LeaderboardRow {
   epochs: number;
   trainDurationMs: number;
   submittedAt: Date;
+  /**
+   * Its author marked it final (the private board ranks each student's best final submission, or
+   * their best overall when none is marked). Shown with the private scores (graders, or everyone
+   * after the reveal), so it depends on nothing but what the board's caches are keyed by.
+   */
+  isFinal: boolean | null;
 }
 
 export const leaderboardOptionsSchema = z.object({
@@ -82,7 +88,8 @@ function cached(classId: string, version: number, variant: string, load: () => P
 }
 
 /** A leaderboard row as the query returns it, before ranking and masking. */
-type Row = Omit<LeaderboardRow, "rank" | "student" | "model"> & {
+type Row = Omit<LeaderboardRow, "rank" | "student" | "model" | "isFinal"> & {
+  isFinal: boolean;
   authorId: string;
   authorName: string;
   modelSizeBytes: number | null;
@@ -94,7 +101,9 @@ type Row = Omit<LeaderboardRow, "rank" | "student" | "model"> & {
  * The class leaderboard, best first (ties: earlier submission wins). Two queries whatever the
  * class size: the access check (which also reads the class's visibility switches), then one
  * statement in which DISTINCT ON picks each student's best row (grouping ids by bytes, COLLATE
- * "C": a locale-aware sort of 4,000 cuids costs more than the rest of the query).
+ * "C": a locale-aware sort of 4,000 cuids costs more than the rest of the query). Ranked by the
+ * private half, the best row is the best *final* one where the student marked any (Kaggle's rule,
+ * services/submissions/select-final.ts), else their best overall.
  */
 export async function getLeaderboard(
   viewer: Viewer,
@@ -130,19 +139,22 @@ export async function readLeaderboard(
     COALESCE(r."publicAccuracy", r."testAccuracy") AS "publicAccuracy", r."privateAccuracy",
     ${withArch ? Prisma.sql`s.architecture` : Prisma.sql`NULL::jsonb`} AS architecture,
     ${withModel ? Prisma.sql`a."sizeBytes" AS "modelSizeBytes", a.sha256 AS "modelSha256", a.formats AS "modelFormats"` : Prisma.sql`NULL::int AS "modelSizeBytes", NULL::text AS "modelSha256", NULL::text[] AS "modelFormats"`},
-    r."paramCount", r.epochs, r."trainDurationMs", s."createdAt" AS "submittedAt", ${score} AS score`;
+    r."paramCount", r.epochs, r."trainDurationMs", s."createdAt" AS "submittedAt",
+    s."finalSelectedAt" IS NOT NULL AS "isFinal", ${score} AS score`;
   const from = Prisma.sql`
     FROM "Submission" s
     JOIN "Result" r ON r."submissionId" = s.id
     JOIN "User" u ON u.id = s."authorId"
     ${withModel ? Prisma.sql`LEFT JOIN "Artifact" a ON a."submissionId" = s.id AND a.kind = 'MODEL'` : Prisma.empty}
     WHERE s."classId" = ${access.classId} AND s.status = 'SUCCEEDED'`;
+  // Finals first within each student's rows: DISTINCT ON keeps the first row of each student.
+  const finalsFirst = opts.rankBy === "PRIVATE" ? Prisma.sql`(s."finalSelectedAt" IS NOT NULL) DESC,` : Prisma.empty;
   const load = async (): Promise<Row[]> =>
     opts.mode === "BEST"
       ? db.$queryRaw<Row[]>`
           SELECT * FROM (
             SELECT DISTINCT ON (s."authorId" COLLATE "C") ${columns} ${from}
-            ORDER BY s."authorId" COLLATE "C", ${score} DESC, s."createdAt" ASC, s.id ASC
+            ORDER BY s."authorId" COLLATE "C", ${finalsFirst} ${score} DESC, s."createdAt" ASC, s.id ASC
           ) best
           ORDER BY score DESC, "submittedAt" ASC, "submissionId" ASC`
       : db.$queryRaw<Row[]>`
@@ -171,6 +183,7 @@ export async function readLeaderboard(
     epochs: row.epochs,
     trainDurationMs: row.trainDurationMs,
     submittedAt: row.submittedAt,
+    isFinal: can.privateScores ? row.isFinal : null,
   }));
   return { access, rows: masked };
 }

@@ -47,10 +47,17 @@ function dateFromForm(value: string | undefined): string | null | undefined {
 }
 
 export async function updateSettingsAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["classSlug", "dailyQuota", "deadline", "joinCodeExpiresAt"]);
+  const values = formValues(formData, [
+    "classSlug",
+    "dailyQuota",
+    "finalSelectionsMax",
+    "deadline",
+    "joinCodeExpiresAt",
+  ]);
   values.showArchitectures = formData.get("showArchitectures") === "on" ? "on" : "";
   values.shareModels = formData.get("shareModels") === "on" ? "on" : "";
   const quota = values.dailyQuota?.trim();
+  const finals = values.finalSelectionsMax?.trim();
   return perform(
     values,
     (viewer) =>
@@ -58,6 +65,7 @@ export async function updateSettingsAction(_prev: FormState, formData: FormData)
         classSlug: values.classSlug,
         // An empty or non-numeric quota reaches the service as NaN and is rejected there, by field.
         dailyQuota: quota === undefined ? undefined : quota === "" ? Number.NaN : Number(quota),
+        finalSelectionsMax: finals === undefined ? undefined : finals === "" ? Number.NaN : Number(finals),
         deadline: dateFromForm(values.deadline),
         joinCodeExpiresAt: dateFromForm(values.joinCodeExpiresAt),
         showArchitectures: values.showArchitectures === "on",

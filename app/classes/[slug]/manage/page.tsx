@@ -48,6 +48,7 @@ function readFilters(sp: SearchParams): Filters {
     status: (STATUSES as readonly string[]).includes(status) ? status : "",
     from: DAY.test(one(sp.from)) ? one(sp.from) : "",
     to: DAY.test(one(sp.to)) ? one(sp.to) : "",
+    final: one(sp.final) === "yes" ? "yes" : "",
   };
 }
 
@@ -84,6 +85,7 @@ export default async function ManageClassPage({
         status: filters.status ? [filters.status] : undefined,
         from: filters.from ? `${filters.from}T00:00:00.000Z` : undefined,
         to: filters.to ? `${filters.to}T23:59:59.999Z` : undefined,
+        final: filters.final === "yes" ? true : undefined,
         first: PAGE_SIZE,
         after,
       }),
@@ -125,6 +127,7 @@ export default async function ManageClassPage({
             action={updateSettingsAction}
             classSlug={slug}
             dailyQuota={klass.dailyQuota}
+            finalSelectionsMax={klass.finalSelectionsMax}
             deadline={klass.deadline}
             joinCodeExpiresAt={klass.joinCodeExpiresAt}
             showArchitectures={klass.showArchitectures}
@@ -148,7 +151,9 @@ export default async function ManageClassPage({
           roster={roster}
           viewerId={viewer.userId}
           canManageMembers={canManageMembers}
-          submissionsHref={(userId) => submissionsHref(base, { student: userId, status: "", from: "", to: "" })}
+          submissionsHref={(userId) =>
+            submissionsHref(base, { student: userId, status: "", from: "", to: "", final: "" })
+          }
           setRoleAction={setRoleAction}
           removeMemberAction={removeMemberAction}
         />

@@ -17,6 +17,8 @@ function toCsv(header: readonly string[], rows: ReadonlyArray<readonly unknown[]
     record_delimiter: "windows",
     cast: {
       date: (value) => value.toISOString(),
+      // csv-stringify's default writes "1" and "": spell them out.
+      boolean: (value) => (value ? "true" : "false"),
       string: (value) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value),
     },
   });
@@ -39,6 +41,8 @@ export async function leaderboardCsv(viewer: Viewer, input: unknown): Promise<st
       "epochs",
       "train_seconds",
       "submitted_at",
+      // Marked final by its author (empty where the viewer may not see private scores).
+      "final",
     ],
     rows.map((r) => [
       r.rank,
@@ -52,6 +56,7 @@ export async function leaderboardCsv(viewer: Viewer, input: unknown): Promise<st
       r.epochs,
       (r.trainDurationMs / 1000).toFixed(1),
       r.submittedAt,
+      r.isFinal,
     ]),
   );
 }
@@ -74,6 +79,7 @@ interface ResultCsvRow {
   epochs: number | null;
   backend: string | null;
   trainDurationMs: number | null;
+  finalSelectedAt: Date | null;
 }
 
 /** Every submission of the class with its result (graders only), oldest first. One query. */
@@ -83,7 +89,8 @@ export async function resultsCsv(viewer: Viewer, input: unknown): Promise<string
   const rows = await db.$queryRaw<ResultCsvRow[]>`
     SELECT s.id, s."authorId", u.name AS "authorName", u.email AS "authorEmail", s.name, s.status::text AS status,
            s."failureReason", s."createdAt", s."finishedAt", r."testAccuracy", r."publicAccuracy",
-           r."privateAccuracy", r."testLoss", r."paramCount", r.epochs, r.backend, r."trainDurationMs"
+           r."privateAccuracy", r."testLoss", r."paramCount", r.epochs, r.backend, r."trainDurationMs",
+           s."finalSelectedAt"
     FROM "Submission" s
     JOIN "User" u ON u.id = s."authorId"
     LEFT JOIN "Result" r ON r."submissionId" = s.id
@@ -108,6 +115,8 @@ export async function resultsCsv(viewer: Viewer, input: unknown): Promise<string
       "epochs",
       "backend",
       "train_seconds",
+      "final",
+      "final_selected_at",
     ],
     rows.map((r) => [
       r.id,
@@ -127,6 +136,8 @@ export async function resultsCsv(viewer: Viewer, input: unknown): Promise<string
       r.epochs,
       r.backend,
       r.trainDurationMs === null ? null : (r.trainDurationMs / 1000).toFixed(1),
+      r.finalSelectedAt !== null,
+      r.finalSelectedAt,
     ]),
   );
 }

@@ -20,6 +20,8 @@ const searchSubmissionsSchema = z
     status: z.array(z.enum(SubmissionStatus)).max(5).nullish(),
     from: z.coerce.date().nullish(),
     to: z.coerce.date().nullish(),
+    /** true: only final selections; false: only the others. */
+    final: z.boolean().nullish(),
     first: z
       .number()
       .int()
@@ -66,6 +68,7 @@ export async function searchSubmissions(viewer: Viewer, input: unknown): Promise
     classId: access.classId,
     ...(authorId ? { authorId } : {}),
     ...(data.status?.length ? { status: { in: data.status } } : {}),
+    ...(typeof data.final === "boolean" ? { finalSelectedAt: data.final ? { not: null } : null } : {}),
     ...(data.from || data.to
       ? { createdAt: { ...(data.from ? { gte: data.from } : {}), ...(data.to ? { lte: data.to } : {}) } }
       : {}),

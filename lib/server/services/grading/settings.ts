@@ -9,6 +9,13 @@ import { type ClassDetail, getClass } from "../classes";
 const classSettingsSchema = z.object({
   classSlug: classSlugSchema,
   dailyQuota: z.number().int().min(0, "The quota cannot be negative.").max(1000, "At most 1000 a day.").optional(),
+  /** How many succeeded submissions each student may mark final (the private board's rule). */
+  finalSelectionsMax: z
+    .number()
+    .int("A whole number of final selections.")
+    .min(1, "At least 1 final selection.")
+    .max(20, "At most 20 final selections.")
+    .optional(),
   /** null clears the deadline. */
   deadline: z.coerce.date().nullable().optional(),
   /** When the join code stops admitting new members; null: never. A past time closes joining now. */
@@ -20,7 +27,8 @@ const classSettingsSchema = z.object({
 });
 
 /**
- * Graders set the daily quota, deadline, the join code's expiry and what students see. Omitted
+ * Graders set the daily quota, the number of final selections (lowering it unmarks nobody: a
+ * student over the new limit can only unmark until under it), deadline, the join code's expiry and what students see. Omitted
  * fields stay as they are.
  */
 export async function updateClassSettings(viewer: Viewer, input: unknown): Promise<ClassDetail> {
@@ -30,6 +38,7 @@ export async function updateClassSettings(viewer: Viewer, input: unknown): Promi
     where: { id: access.classId },
     data: {
       ...(data.dailyQuota !== undefined ? { dailyQuota: data.dailyQuota } : {}),
+      ...(data.finalSelectionsMax !== undefined ? { finalSelectionsMax: data.finalSelectionsMax } : {}),
       ...(data.deadline !== undefined ? { deadline: data.deadline } : {}),
       ...(data.joinCodeExpiresAt !== undefined ? { joinCodeExpiresAt: data.joinCodeExpiresAt } : {}),
       ...(data.showArchitectures !== undefined ? { showArchitectures: data.showArchitectures } : {}),

@@ -64,6 +64,8 @@ export interface SubmissionView {
   progress: unknown;
   attempts: number;
   cancelRequested: boolean;
+  /** Its author marked it final: the private board ranks the author's best final submission. */
+  isFinal: boolean;
   result: ResultView | null;
   /** What the viewer may do with it (pages show controls from this; services check again). */
   viewerCan: SubmissionCapabilities;
@@ -83,6 +85,7 @@ export const submissionSelect = {
   progress: true,
   attempts: true,
   cancelRequestedAt: true,
+  finalSelectedAt: true,
   classId: true,
   author: { select: { id: true, name: true } },
   class: { select: { slug: true, privateRevealed: true, showArchitectures: true, shareModels: true } },
