@@ -87,42 +87,18 @@ export function ClassSettingsForm({
           error={state.fieldErrors?.joinCodeExpiresAt}
         />
       </div>
-      <div className="flex items-start gap-3">
-        <input
-          id="field-showArchitectures"
-          name="showArchitectures"
-          type="checkbox"
-          defaultChecked={v ? v.showArchitectures === "on" : showArchitectures}
-          aria-describedby="field-showArchitectures-hint"
-          className="mt-0.5 h-4 w-4 rounded border-slate-300 text-brand-600"
-        />
-        <div>
-          <label htmlFor="field-showArchitectures" className="text-sm font-medium text-slate-700">
-            Show architectures on the leaderboard
-          </label>
-          <p id="field-showArchitectures-hint" className="text-xs text-slate-500">
-            When on, students can see each other&apos;s models, not only their scores.
-          </p>
-        </div>
-      </div>
-      <div className="flex items-start gap-3">
-        <input
-          id="field-shareModels"
-          name="shareModels"
-          type="checkbox"
-          defaultChecked={v ? v.shareModels === "on" : shareModels}
-          aria-describedby="field-shareModels-hint"
-          className="mt-0.5 h-4 w-4 rounded border-slate-300 text-brand-600"
-        />
-        <div>
-          <label htmlFor="field-shareModels" className="text-sm font-medium text-slate-700">
-            Share trained models
-          </label>
-          <p id="field-shareModels-hint" className="text-xs text-slate-500">
-            When on, students can download and try each other&apos;s trained models, not only their own.
-          </p>
-        </div>
-      </div>
+      <SettingCheckbox
+        name="showArchitectures"
+        label="Show architectures on the leaderboard"
+        hint="When on, students can see each other’s models, not only their scores."
+        defaultChecked={v ? v.showArchitectures === "on" : showArchitectures}
+      />
+      <SettingCheckbox
+        name="shareModels"
+        label="Share trained models"
+        hint="When on, students can download and try each other’s trained models, not only their own."
+        defaultChecked={v ? v.shareModels === "on" : shareModels}
+      />
       <div className="flex items-center gap-3">
         <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
         <p role="status" className="text-sm text-emerald-700">
@@ -130,5 +106,39 @@ export function ClassSettingsForm({
         </p>
       </div>
     </form>
+  );
+}
+
+/** One on/off class setting: a checkbox with its label and a hint it is described by. */
+function SettingCheckbox({
+  name,
+  label,
+  hint,
+  defaultChecked,
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  defaultChecked: boolean;
+}) {
+  return (
+    <div className="flex items-start gap-3">
+      <input
+        id={`field-${name}`}
+        name={name}
+        type="checkbox"
+        defaultChecked={defaultChecked}
+        aria-describedby={`field-${name}-hint`}
+        className="mt-0.5 h-4 w-4 rounded border-slate-300 text-brand-600"
+      />
+      <div>
+        <label htmlFor={`field-${name}`} className="text-sm font-medium text-slate-700">
+          {label}
+        </label>
+        <p id={`field-${name}-hint`} className="text-xs text-slate-500">
+          {hint}
+        </p>
+      </div>
+    </div>
   );
 }

@@ -29,22 +29,29 @@ export const trainSubmissionDead = defineJob({
   queue: () => ({ retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 }),
 });
 
-export const trainSubmission = defineJob({
-  name: "train-submission",
-  payload: submissionPayload,
-  queue: (limits) => ({
+/**
+ * What jobs a worker runs for a submission share: workers LISTEN, so an idle one starts a new job
+ * at once instead of at its next poll; retries exist for crashed or stopped workers (a submission
+ * that fails on its own merits is failed by the handler without a retry), backed off and bounded;
+ * a live worker heartbeats, a silent one loses the job after heartbeatSeconds.
+ */
+const workerJobPolicy = (limits: Limits) =>
+  ({
     policy: "standard",
-    // Workers LISTEN, so an idle worker starts a new job at once instead of at its next poll.
     notify: true,
-    // Retries exist for crashed or stopped workers; a submission that fails on its own merits
-    // (bad architecture, NaN loss) is failed by the handler without a retry.
     retryLimit: limits.jobRetries,
     retryDelay: 2,
     retryBackoff: true,
     retryDelayMax: 120,
-    // A live worker heartbeats; a silent one loses the job after heartbeatSeconds. Expiry is
-    // the backstop above the longest allowed training.
     heartbeatSeconds: limits.heartbeatSeconds,
+  }) as const;
+
+export const trainSubmission = defineJob({
+  name: "train-submission",
+  payload: submissionPayload,
+  queue: (limits) => ({
+    ...workerJobPolicy(limits),
+    // The backstop above the longest allowed training.
     expireInSeconds: limits.maxTrainSeconds + 600,
     deadLetter: trainSubmissionDead.name,
   }),
@@ -58,15 +65,7 @@ export const trainSubmission = defineJob({
 export const evaluateSubmission = defineJob({
   name: "evaluate-submission",
   payload: submissionPayload,
-  queue: (limits) => ({
-    policy: "standard",
-    notify: true,
-    retryLimit: limits.jobRetries,
-    retryDelay: 2,
-    retryBackoff: true,
-    heartbeatSeconds: limits.heartbeatSeconds,
-    expireInSeconds: 600,
-  }),
+  queue: (limits) => ({ ...workerJobPolicy(limits), expireInSeconds: 600 }),
 });
 
 /** A job that does nothing: used by `npm run bench:queue` to measure the queue itself. */
