@@ -130,7 +130,9 @@ describe("the trained model, kept", () => {
       },
     );
     expect(retrained.errors).toBeUndefined();
-    expect(retrained.data!.retrainSubmission).toEqual({ status: "QUEUED", result: null });
+    // Queued again with its result dropped (the idle worker may already have claimed it).
+    expect(retrained.data!.retrainSubmission.result).toBeNull();
+    expect(["QUEUED", "RUNNING"]).toContain(retrained.data!.retrainSubmission.status);
     await waitForStatus(submissionId, ["SUCCEEDED"]);
     const fresh = (await artifacts.info(submissionId, "MODEL"))!;
     // Same seed and data: the same weights, so the same bytes; but a row written anew.
