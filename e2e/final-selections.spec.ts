@@ -68,7 +68,7 @@ test("the private board ranks a student's final selection over their better unse
   // The final selection is ranked though the unselected run scored better on the private half.
   expect(good).toBeGreaterThan(poor + 10);
   await expect(owner.getByTestId("board-rule")).toHaveText(
-    "Private board: each student's best final submission (up to 2, marked before the deadline) by private accuracy, or their best overall when none is marked.",
+    "Private board: each student's best final submission (up to 2, marked before the deadline) by private accuracy, or their best overall when none is marked. Equal scores: the earlier submission ranks higher.",
   );
 
   // The manage page shows who selected what, and filters to the final selections.

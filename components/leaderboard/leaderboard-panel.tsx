@@ -292,7 +292,8 @@ export function LeaderboardPanel({
           ? `Private board: each student's best final submission (up to ${board.finalSelectionsMax}, marked before the deadline) by private accuracy, or their best overall when none is marked.`
           : board.showPrivate
             ? "Ranked on the public half of the test set. The private board ranks each student's final selections."
-            : `Ranked on the public half of the test set; the private half is revealed by the grader. The private board will rank each student's best final submission (mark up to ${board.finalSelectionsMax} on your submissions before the deadline), or their best overall when none is marked.`}
+            : `Ranked on the public half of the test set; the private half is revealed by the grader. The private board will rank each student's best final submission (mark up to ${board.finalSelectionsMax} on your submissions before the deadline), or their best overall when none is marked.`}{" "}
+        <span data-testid="board-ties">Equal scores: the earlier submission ranks higher.</span>
       </p>
     </div>
   );
