@@ -10,17 +10,10 @@ import { createClass, joinClass } from "@/lib/server/services/classes";
 import { createSubmission } from "@/lib/server/services/submissions/create-submission";
 import { getTrainerHealth } from "@/lib/server/services/trainers";
 import { makeUser } from "../helpers/fixtures";
+import { SLOW } from "../helpers/models";
 import { startWorker, stopAllWorkers, submissionState, waitFor, waitForEpoch, waitForStatus } from "../helpers/workers";
 
-// A few seconds per run on the committed subset: the frozen worker is far from done when it stops.
-const SLOW = {
-  layers: [
-    { type: "Flatten", inputShape: [28, 28, 1] },
-    { type: "Dense", units: 512, activation: "relu" },
-    { type: "Dense", units: 512, activation: "relu" },
-    { type: "Dense", units: 10, activation: "softmax" },
-  ],
-};
+// SLOW runs for a few seconds on the committed subset: the frozen worker is far from done when it stops.
 
 const report = (line: string) => console.log(`[fault] ${line}`);
 

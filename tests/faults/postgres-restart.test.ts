@@ -19,25 +19,11 @@ import { createSubmission } from "@/lib/server/services/submissions/create-submi
 import { createApiToken } from "@/lib/server/services/tokens";
 import type { Viewer } from "@/lib/server/viewer";
 import { makeUser } from "../helpers/fixtures";
+import { SLOW, TINY, TINY_TRAINING } from "../helpers/models";
 import { type RestartablePostgres, startRestartablePostgres } from "../helpers/restartable-postgres";
 import { startWorker, stopAllWorkers, waitFor, waitForEpoch, waitForStatus } from "../helpers/workers";
 
-const TINY = {
-  layers: [
-    { type: "Flatten", inputShape: [28, 28, 1] },
-    { type: "Dense", units: 10, activation: "softmax" },
-  ],
-};
-const TINY_TRAINING = { maxEpochs: 1, batchSize: 128, earlyStopping: null };
 // About half a second per epoch on the committed subset: long enough to restart the database under it.
-const SLOW = {
-  layers: [
-    { type: "Flatten", inputShape: [28, 28, 1] },
-    { type: "Dense", units: 512, activation: "relu" },
-    { type: "Dense", units: 512, activation: "relu" },
-    { type: "Dense", units: 10, activation: "softmax" },
-  ],
-};
 const SLOW_TRAINING = { maxEpochs: 20, batchSize: 32, earlyStopping: null };
 /** How long the database stays down: a restart's worth, below the 10 s heartbeat the tests run with. */
 const DOWN_MS = 4000;

@@ -5,17 +5,10 @@ import { createClass, joinClass } from "@/lib/server/services/classes";
 import { createSubmission } from "@/lib/server/services/submissions/create-submission";
 import { createApiToken } from "@/lib/server/services/tokens";
 import { gql, makeUser } from "../helpers/fixtures";
+import { SLOW, TINY } from "../helpers/models";
 import { startWorker, stopAllWorkers, waitFor } from "../helpers/workers";
 
-// Slow enough (seconds, even on an idle machine) for the 1 s SSE poll to see it running.
-const MLP = {
-  layers: [
-    { type: "Flatten", inputShape: [28, 28, 1] },
-    { type: "Dense", units: 512, activation: "relu" },
-    { type: "Dense", units: 512, activation: "relu" },
-    { type: "Dense", units: 10, activation: "softmax" },
-  ],
-};
+// SLOW trains for seconds, even on an idle machine: long enough for the 1 s SSE poll to see it running.
 
 afterAll(stopAllWorkers);
 
@@ -44,7 +37,7 @@ describe("live progress", () => {
     const submission = await createSubmission(student.viewer, {
       classSlug: klass.slug,
       name: "watched",
-      architecture: MLP,
+      architecture: SLOW,
       training: { maxEpochs: 6, batchSize: 32, earlyStopping: null },
     });
     const token = await createApiToken(student.viewer, { name: "progress test", scopes: ["READ"] });
@@ -87,12 +80,7 @@ describe("live progress", () => {
     const submission = await createSubmission(student.viewer, {
       classSlug: klass.slug,
       name: "quick",
-      architecture: {
-        layers: [
-          { type: "Flatten", inputShape: [28, 28, 1] },
-          { type: "Dense", units: 10, activation: "softmax" },
-        ],
-      },
+      architecture: TINY,
       training: { maxEpochs: 20, batchSize: 64, earlyStopping: null },
     });
     const first = await waitFor(
@@ -120,7 +108,7 @@ describe("live progress", () => {
     const submission = await createSubmission(owner.viewer, {
       classSlug: klass.slug,
       name: "private",
-      architecture: MLP,
+      architecture: SLOW,
       training: { maxEpochs: 1 },
     });
     const token = await createApiToken(other.viewer, { name: "outsider", scopes: ["READ"] });

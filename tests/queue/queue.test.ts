@@ -8,28 +8,13 @@ import { createSubmission } from "@/lib/server/services/submissions/create-submi
 import { getQuota } from "@/lib/server/services/submissions/quota";
 import type { Viewer } from "@/lib/server/viewer";
 import { makeUser } from "../helpers/fixtures";
+import { SLOW, TINY, TINY_TRAINING } from "../helpers/models";
 import { startWorker, stopAllWorkers, submissionState, waitFor, waitForEpoch, waitForStatus } from "../helpers/workers";
 
 // Real worker processes, real pg-boss tables in the test database, real training on the
 // committed Fashion-MNIST subset (1,800 training / 200 validation / 1,000 test images).
 
-const TINY = {
-  layers: [
-    { type: "Flatten", inputShape: [28, 28, 1] },
-    { type: "Dense", units: 10, activation: "softmax" },
-  ],
-};
-const TINY_TRAINING = { maxEpochs: 1, batchSize: 128, earlyStopping: null };
-
 // Slow enough to be caught mid-training (about half a second per epoch here), fast enough to finish.
-const SLOW = {
-  layers: [
-    { type: "Flatten", inputShape: [28, 28, 1] },
-    { type: "Dense", units: 512, activation: "relu" },
-    { type: "Dense", units: 512, activation: "relu" },
-    { type: "Dense", units: 10, activation: "softmax" },
-  ],
-};
 const SLOW_TRAINING = { maxEpochs: 6, batchSize: 32, earlyStopping: null };
 
 let owner: Viewer;

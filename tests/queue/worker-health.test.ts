@@ -26,23 +26,8 @@ import { FILES, FIXTURE_DIR, loadFashionMnist } from "@/trainer";
 import { CancelListener } from "@/worker/cancel-listener";
 import { handleDeadTrainSubmission, handleTrainSubmission } from "@/worker/train-submission";
 import { makeUser } from "../helpers/fixtures";
+import { SLOW, TINY, TINY_TRAINING } from "../helpers/models";
 import { startWorker, stopAllWorkers, submissionState, waitFor, waitForEpoch, waitForStatus } from "../helpers/workers";
-
-const TINY = {
-  layers: [
-    { type: "Flatten", inputShape: [28, 28, 1] },
-    { type: "Dense", units: 10, activation: "softmax" },
-  ],
-};
-const TINY_TRAINING = { maxEpochs: 1, batchSize: 128, earlyStopping: null };
-const SLOW = {
-  layers: [
-    { type: "Flatten", inputShape: [28, 28, 1] },
-    { type: "Dense", units: 512, activation: "relu" },
-    { type: "Dense", units: 512, activation: "relu" },
-    { type: "Dense", units: 10, activation: "softmax" },
-  ],
-};
 
 let classSlug: string;
 let classId: string;
