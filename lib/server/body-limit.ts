@@ -18,13 +18,13 @@ function tooLarge(): Response {
 }
 
 /**
- * The request's body, reading at most MAX_BODY_BYTES before anything parses it: the declared
- * length is checked first, and a chunked body without one is cut off while streaming, so neither
- * can make the server buffer an arbitrarily large request. Too large: the 413 response to send.
+ * The request's body, or null past `max` bytes, reading no more than that before anything parses
+ * it: the declared length is checked first, and a chunked body without one is cut off while
+ * streaming, so neither can make the server buffer an arbitrarily large request.
  */
-export async function readLimitedBody(request: Request): Promise<Uint8Array | Response> {
+export async function readBodyUpTo(request: Request, max: number): Promise<Uint8Array | null> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (declared > MAX_BODY_BYTES) return tooLarge();
+  if (declared > max) return null;
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -33,11 +33,16 @@ export async function readLimitedBody(request: Request): Promise<Uint8Array | Re
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > max) {
       await reader.cancel();
-      return tooLarge();
+      return null;
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks);
+}
+
+/** The request's body up to MAX_BODY_BYTES (readBodyUpTo), or the 413 response to send. */
+export async function readLimitedBody(request: Request): Promise<Uint8Array | Response> {
+  return (await readBodyUpTo(request, MAX_BODY_BYTES)) ?? tooLarge();
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { readBodyUpTo } from "./body-limit";
 import { serverEnv } from "./env";
 
 // Intake of Content-Security-Policy violation reports (POST /api/csp-report): the page policy's
@@ -148,39 +149,19 @@ export function recordViolation(v: Violation, now = Date.now()): void {
   logViolation(v, now, serverEnv().CATWALK_CSP_REPORT_LOG_PER_MINUTE);
 }
 
-/** The body as text, or null past `max` bytes: a declared length is checked first, a stream is cut off. */
-async function readLimited(request: Request, max: number): Promise<string | null> {
-  if (Number(request.headers.get("content-length") ?? "0") > max) return null;
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /** One POST to the report endpoint: checked, parsed, counted and logged. */
 export async function receiveCspReport(request: Request): Promise<IntakeResult> {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!CONTENT_TYPES.has(type)) {
     return { ok: false, status: 415, message: `Expected one of: ${[...CONTENT_TYPES].join(", ")}.` };
   }
-  const raw = await readLimited(request, MAX_REPORT_BODY_BYTES);
-  if (raw === null) {
+  const bytes = await readBodyUpTo(request, MAX_REPORT_BODY_BYTES);
+  if (bytes === null) {
     return { ok: false, status: 413, message: `Report body too large: at most ${MAX_REPORT_BODY_BYTES} bytes.` };
   }
   let body: unknown;
   try {
-    body = JSON.parse(raw);
+    body = JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch {
     return { ok: false, status: 400, message: "The report is not JSON." };
   }
