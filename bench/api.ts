@@ -19,10 +19,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { createTestDatabase } from "../tests/helpers/database";
+import { machineInfo } from "./machine";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
@@ -344,12 +344,7 @@ async function main(): Promise<void> {
     const report = {
       benchmark: "api",
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? "unknown",
-        loadavg1m: round(loadavg()[0]!),
-        node: process.version,
-      },
+      machine: machineInfo(),
       setup: {
         students: 200,
         submissionsPerStudent: 20,

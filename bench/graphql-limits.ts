@@ -11,13 +11,13 @@
 
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parse } from "graphql";
 import { NextRequest } from "next/server";
 import { expect, it } from "vitest";
 import { createScoredSubmission, makeUser } from "../tests/helpers/fixtures";
 import { addMember, createClassAs, tokenViewer } from "../tests/helpers/grading";
+import { machineInfo } from "./machine";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
@@ -284,12 +284,7 @@ it("measures refusals and costs", { timeout: 1_800_000 }, async () => {
   const report = {
     benchmark: "graphql-limits",
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? "unknown",
-      loadavg1m: round(loadavg()[0]!),
-      node: process.version,
-    },
+    machine: machineInfo(),
     setup: {
       runs: RUNS,
       seedMs,
