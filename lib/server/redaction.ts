@@ -75,17 +75,10 @@ function modelView(stored: { sizeBytes: number; sha256: string; formats: string[
 }
 
 function fullResult(r: StoredResult): ScoredView {
+  // When it was scored is added by the caller for both scopes.
+  const { evaluatedAt: _evaluatedAt, reevaluationRequestedAt: _requested, ...scores } = r;
   return {
-    testAccuracy: r.testAccuracy,
-    testLoss: r.testLoss,
-    publicAccuracy: r.publicAccuracy,
-    privateAccuracy: r.privateAccuracy,
-    history: r.history,
-    paramCount: r.paramCount,
-    epochs: r.epochs,
-    backend: r.backend,
-    trainDurationMs: r.trainDurationMs,
-    evalDurationMs: r.evalDurationMs,
+    ...scores,
     scope: "FULL_TEST_SET",
     confusionMatrix: r.confusionMatrix as number[][],
     perClass: (r.perClass as ClassMetrics[] | null) ?? null,
