@@ -189,7 +189,12 @@ test("a grader manages a class: sees a submission, reveals the private board, do
   await owner.getByLabel("Role of Stella Student", { exact: true }).selectOption("GRADER");
   await owner.getByRole("button", { name: "Save role of Stella Student" }).click();
   await expect(owner.getByLabel("Role of Stella Student", { exact: true })).toHaveValue("GRADER");
-  await student.goto(classUrl);
+  // The select shows GRADER as soon as it is chosen, before the save commits: the student's page
+  // is loaded again until the role is in (a page loaded in between rightly has no Manage link).
+  await expect(async () => {
+    await student.goto(classUrl);
+    await expect(student.getByRole("link", { name: "Manage class" })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
   await student.getByRole("link", { name: "Manage class" }).click();
   await expect(student.getByText("Only owners change roles or remove members.")).toBeVisible();
 
