@@ -334,6 +334,17 @@ export const LeaderboardRowType = builder.objectRef<LeaderboardRow>("Leaderboard
       description:
         "Its author marked it final; null where private scores are hidden (students until the reveal). With rankBy: PRIVATE each student's row is their best final submission, or their best overall when none is marked.",
     }),
+    previousBest: t.exposeFloat("previousBest", {
+      nullable: true,
+      description:
+        "The student's best score on this board's ranking (public half; private with rankBy: PRIVATE) among their succeeded submissions made before this one; null for their first.",
+    }),
+    changeSincePreviousBest: t.float({
+      nullable: true,
+      description:
+        "This row's score minus `previousBest` (negative: below their earlier best); null for a first submission.",
+      resolve: (r) => (r.previousBest === null ? null : r.score - r.previousBest),
+    }),
   }),
 });
 

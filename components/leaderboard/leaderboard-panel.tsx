@@ -7,7 +7,17 @@ import type { BoardMode, BoardView } from "@/lib/server/services/board";
 import { cx, formatCount, formatDuration, formatPercent } from "../ui";
 
 type Row = BoardView["rows"][number];
-type SortKey = "rank" | "student" | "submission" | "public" | "private" | "params" | "epochs" | "time" | "submitted";
+type SortKey =
+  | "rank"
+  | "student"
+  | "submission"
+  | "public"
+  | "private"
+  | "change"
+  | "params"
+  | "epochs"
+  | "time"
+  | "submitted";
 
 /** The course report's three reference models (shipped as the presets too): shown on the board, never ranked. */
 const BASELINES = [
@@ -22,6 +32,7 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: "submission", label: "Submission" },
   { key: "public", label: "Public accuracy", numeric: true },
   { key: "private", label: "Private accuracy", numeric: true },
+  { key: "change", label: "Δ prev. best", numeric: true },
   { key: "params", label: "Params", numeric: true },
   { key: "epochs", label: "Epochs", numeric: true },
   { key: "time", label: "Training time", numeric: true },
@@ -40,6 +51,8 @@ const value = (r: Row, key: SortKey): number | string => {
       return r.publicAccuracy;
     case "private":
       return r.privateAccuracy ?? -1;
+    case "change":
+      return r.previousBest === null ? -2 : r.score - r.previousBest;
     case "params":
       return r.paramCount;
     case "epochs":
@@ -50,6 +63,38 @@ const value = (r: Row, key: SortKey): number | string => {
       return Date.parse(r.submittedAt);
   }
 };
+
+/**
+ * A row's change since its student's previous best, in percentage points: arrow and sign say the
+ * direction (not colour alone); a first submission says so.
+ */
+function ChangeCell({ row }: { row: Row }) {
+  if (row.previousBest === null) {
+    return <span className="text-xs text-slate-500">first</span>;
+  }
+  const points = (row.score - row.previousBest) * 100;
+  const label =
+    points > 0
+      ? `up ${points.toFixed(2)} points on their previous best`
+      : points < 0
+        ? `down ${(-points).toFixed(2)} points from their previous best`
+        : "equal to their previous best";
+  return (
+    <span
+      title={`Previous best ${formatPercent(row.previousBest)}`}
+      className={cx(
+        "font-mono tabular-nums",
+        points > 0 ? "text-sky-700" : points < 0 ? "text-orange-700" : "text-slate-500",
+      )}
+    >
+      <span aria-hidden>
+        {points > 0 ? "▲ +" : points < 0 ? "▼ −" : "= "}
+        {Math.abs(points).toFixed(2)} pp
+      </span>
+      <span className="sr-only">{label}</span>
+    </span>
+  );
+}
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "short", timeStyle: "short", timeZone: "UTC" });
 
@@ -178,7 +223,8 @@ export function LeaderboardPanel({
               : mode === "all"
                 ? "all submissions"
                 : "private board: best final submission per student"}
-            , with the course report&apos;s baselines as reference rows. Column headers are buttons that sort the table.
+            , with the course report&apos;s baselines as reference rows. Δ prev. best: each row&apos;s score against the
+            student&apos;s best before it. Column headers are buttons that sort the table.
           </caption>
           <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
             <tr>
@@ -225,6 +271,7 @@ export function LeaderboardPanel({
                       {formatPercent(line.b.publicAccuracy)}
                     </td>
                   )}
+                  <td className="px-3 py-2 text-right">—</td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatCount(line.b.paramCount)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{line.b.epochs ?? "—"}</td>
                   <td className="px-3 py-2 text-right">—</td>
@@ -275,6 +322,9 @@ export function LeaderboardPanel({
                       {formatPercent(line.row.privateAccuracy)}
                     </td>
                   )}
+                  <td className="px-3 py-2.5 text-right whitespace-nowrap" data-testid="change-since-previous-best">
+                    <ChangeCell row={line.row} />
+                  </td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(line.row.paramCount)}</td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{line.row.epochs}</td>
                   <td className="px-3 py-2.5 text-right tabular-nums">{formatDuration(line.row.trainDurationMs)}</td>

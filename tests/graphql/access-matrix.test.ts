@@ -180,6 +180,12 @@ describe("access matrix: every operation × every kind of caller", () => {
       expect: [U, F, F, OK, OK, OK, OK, F],
     },
     {
+      name: "leaderboard's change since each student's previous best",
+      query: `query($slug: String!) { leaderboard(classSlug: $slug, mode: ALL) { previousBest changeSincePreviousBest } }`,
+      vars: () => ({ slug }),
+      expect: [U, OK, F, OK, OK, OK, OK, F],
+    },
+    {
       name: "leaderboardCsv",
       query: `query($slug: String!) { leaderboardCsv(classSlug: $slug) }`,
       vars: () => ({ slug }),

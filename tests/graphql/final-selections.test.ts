@@ -190,8 +190,8 @@ describe("final selections", () => {
     expect(asStudent.mode).toBe("best");
     expect(asStudent.rows.every((r) => r.isFinal === null)).toBe(true);
     const csv = (await leaderboardCsv(owner.viewer, { classSlug: board.slug, rankBy: "PRIVATE" })).split("\r\n");
-    expect(csv[0]!.endsWith(",final")).toBe(true);
-    expect(csv[2]).toMatch(/,alice pick,.*,true$/);
+    expect(csv[0]!.endsWith(",final,change_since_previous_best")).toBe(true);
+    expect(csv[2]).toMatch(/,alice pick,.*,true,(-?[\d.e-]+)?$/);
     const results = (await resultsCsv(owner.viewer, { classSlug: board.slug })).split("\r\n");
     expect(results[0]!.endsWith(",final,final_selected_at")).toBe(true);
     expect(results.find((l) => l.includes(",alice pick,"))).toMatch(/,true,\d{4}-\d\d-\d\dT[\d:.]+Z$/);

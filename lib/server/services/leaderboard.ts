@@ -37,6 +37,14 @@ export interface LeaderboardRow {
    * after the reveal), so it depends on nothing but what the board's caches are keyed by.
    */
   isFinal: boolean | null;
+  /**
+   * The student's best score (on the board's ranking: public half, or private for the private
+   * board) among their succeeded submissions made before this one; null for their first. The
+   * row's change since that previous best is its score minus this.
+   */
+  previousBest: number | null;
+  /** What the board ranks by: the public accuracy, or the private one on the private board. */
+  score: number;
 }
 
 export const leaderboardOptionsSchema = z.object({
@@ -140,7 +148,10 @@ export async function readLeaderboard(
     ${withArch ? Prisma.sql`s.architecture` : Prisma.sql`NULL::jsonb`} AS architecture,
     ${withModel ? Prisma.sql`a."sizeBytes" AS "modelSizeBytes", a.sha256 AS "modelSha256", a.formats AS "modelFormats"` : Prisma.sql`NULL::int AS "modelSizeBytes", NULL::text AS "modelSha256", NULL::text[] AS "modelFormats"`},
     r."paramCount", r.epochs, r."trainDurationMs", s."createdAt" AS "submittedAt",
-    s."finalSelectedAt" IS NOT NULL AS "isFinal", ${score} AS score`;
+    s."finalSelectedAt" IS NOT NULL AS "isFinal", ${score} AS score,
+    MAX(${score}) OVER (
+      PARTITION BY s."authorId" COLLATE "C" ORDER BY s."createdAt", s.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+    ) AS "previousBest"`;
   const from = Prisma.sql`
     FROM "Submission" s
     JOIN "Result" r ON r."submissionId" = s.id
@@ -184,6 +195,8 @@ export async function readLeaderboard(
     trainDurationMs: row.trainDurationMs,
     submittedAt: row.submittedAt,
     isFinal: can.privateScores ? row.isFinal : null,
+    previousBest: row.previousBest,
+    score: row.score,
   }));
   return { access, rows: masked };
 }

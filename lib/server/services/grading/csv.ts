@@ -43,6 +43,8 @@ export async function leaderboardCsv(viewer: Viewer, input: unknown): Promise<st
       "submitted_at",
       // Marked final by its author (empty where the viewer may not see private scores).
       "final",
+      // The row's score minus the student's best before it (empty for a first submission).
+      "change_since_previous_best",
     ],
     rows.map((r) => [
       r.rank,
@@ -57,6 +59,7 @@ export async function leaderboardCsv(viewer: Viewer, input: unknown): Promise<st
       (r.trainDurationMs / 1000).toFixed(1),
       r.submittedAt,
       r.isFinal,
+      r.previousBest === null ? null : r.score - r.previousBest,
     ]),
   );
 }
