@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { NoticeBell } from "@/components/notices/notice-bell";
 import { layoutUser } from "@/lib/server/page";
 import { signOutAction } from "./(auth)/actions";
 import "./globals.css";
@@ -48,6 +49,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <span className="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
                   {user.name}
                 </span>
+                <NoticeBell />
                 <Link
                   href="/settings/account"
                   className="rounded-md px-2 py-1 font-medium text-slate-700 hover:bg-slate-100"

@@ -60,6 +60,8 @@ test("the private board ranks a student's final selection over their better unse
   const rows = owner.getByTestId("leaderboard-row");
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("Good run");
+  // Sam's first run: nothing earlier to compare with.
+  await expect(rows.first().getByTestId("change-since-previous-best")).toContainText("first");
   const good = Number.parseFloat((await rows.first().locator("td").nth(4).textContent())!);
   await owner.getByRole("radio", { name: "Private board" }).click();
   await expect(rows.first()).toContainText("Poor run");
@@ -67,6 +69,11 @@ test("the private board ranks a student's final selection over their better unse
   const poor = Number.parseFloat((await rows.first().locator("td").nth(4).textContent())!);
   // The final selection is ranked though the unselected run scored better on the private half.
   expect(good).toBeGreaterThan(poor + 10);
+  // Its change since Sam's previous best (the good run, on the private half): a step down, by as much.
+  const change = rows.first().getByTestId("change-since-previous-best");
+  await expect(change).toContainText(/▼ −\d+\.\d\d pp/);
+  const drop = Number.parseFloat((await change.textContent())!.replace(/^▼ −/, ""));
+  expect(Math.abs(drop - (good - poor))).toBeLessThan(0.011);
   await expect(owner.getByTestId("board-rule")).toHaveText(
     "Private board: each student's best final submission (up to 2, marked before the deadline) by private accuracy, or their best overall when none is marked. Equal scores: the earlier submission ranks higher.",
   );

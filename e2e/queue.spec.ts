@@ -65,6 +65,8 @@ test("a queued run's position moves up as the runs ahead of it end; the grader s
   // Ada's run trains (or is about to), Ben's waits ahead: Cy is second in the queue.
   await expect(position).toHaveText("Number 2 in the queue", { timeout: 20_000 });
   await expect(cy.getByTestId("queue-place")).toContainText("one run per student at a time");
+  // The tab says so too, for a student who looks at another tab meanwhile.
+  await expect(cy).toHaveTitle("Queued (#2) — Cy last run · Catwalk");
 
   // The grader's queue lists the class's runs in order, with the worker training Ada's.
   await owner.goto(`${classUrl}/manage`);
@@ -81,6 +83,7 @@ test("a queued run's position moves up as the runs ahead of it end; the grader s
   // Ada stops her run: Ben's starts, and Cy's page moves up without a reload.
   await api(ada, `mutation($id: ID!) { cancelSubmission(id: $id) { id } }`, { id: adaRun });
   await expect(position).toHaveText("Next to start", { timeout: 20_000 });
+  await expect(cy).toHaveTitle("Queued (#1) — Cy last run · Catwalk");
   // The grader's page follows (it polls): Ada's run gone, Cy's next.
   await expect(queue.getByTestId("queue-row")).toHaveCount(2, { timeout: 10_000 });
   await expect(queue.getByTestId("queue-row").nth(1).getByTestId("queue-row-position")).toHaveText("1");

@@ -83,6 +83,8 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   "Query.searchSubmissions": 3_000,
   "Query.predictionExamples": 2_000,
   "Query.apiTokens": 1_000,
+  /** One statement, at most 50 rows. */
+  "Query.notices": 1_500,
   "Mutation.createClass": 3_000,
   "Mutation.joinClass": 3_000,
   /** The trainer's parser and limits, the quota under a lock, the row and its job. */
@@ -103,6 +105,7 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   "Mutation.rotateJoinCode": 3_000,
   "Mutation.createApiToken": 3_000,
   "Mutation.revokeApiToken": 3_000,
+  "Mutation.markNoticesRead": 1_500,
   "Submission.result": 10,
   /** 100 counts. */
   "Result.confusionMatrix": 100,

@@ -13,6 +13,8 @@ import { listRoster } from "@/lib/server/services/grading/roster";
 import { searchSubmissions } from "@/lib/server/services/grading/search-submissions";
 import { revealPrivateLeaderboard, updateClassSettings } from "@/lib/server/services/grading/settings";
 import { readLeaderboard } from "@/lib/server/services/leaderboard";
+import { listNotices } from "@/lib/server/services/notices/list-notices";
+import { markNoticesRead } from "@/lib/server/services/notices/mark-notices-read";
 import { cancelSubmission } from "@/lib/server/services/submissions/cancel-submission";
 import { createSubmission } from "@/lib/server/services/submissions/create-submission";
 import { getSubmission } from "@/lib/server/services/submissions/get-submission";
@@ -29,6 +31,7 @@ import {
   CreatedApiTokenType,
   LeaderboardModeEnum,
   LeaderboardRowType,
+  NoticeListType,
   PredictionExamplesType,
   QuotaType,
   RankByEnum,
@@ -186,6 +189,16 @@ builder.queryType({
       description: "Your API tokens (signed-in session only).",
       resolve: (_root, _args, { viewer }) => listApiTokens(viewer),
     }),
+    notices: t.field({
+      type: NoticeListType,
+      description:
+        "Your runs that finished or failed, newest first, with the unread count (a class-limited token: that class's only).",
+      args: {
+        unreadOnly: t.arg.boolean({ defaultValue: false }),
+        first: t.arg.int({ defaultValue: 20, description: "1 to 50." }),
+      },
+      resolve: (_root, args, { viewer }) => listNotices(viewer, defined(args)),
+    }),
   }),
 });
 
@@ -326,6 +339,11 @@ builder.mutationType({
         classSlug: t.arg.string({ description: "Limit the token to one class; omit for all of yours." }),
       },
       resolve: (_root, args, { viewer }) => createApiToken(viewer, defined(args)),
+    }),
+    markNoticesRead: t.int({
+      description: "Marks your notices read (the ids given, or all unread ones); returns how many were unread.",
+      args: { ids: t.arg.idList({ required: false }) },
+      resolve: (_root, { ids }, { viewer }) => markNoticesRead(viewer, ids ? { ids: ids.map(String) } : {}),
     }),
     revokeApiToken: t.field({
       type: ApiTokenType,

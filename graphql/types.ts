@@ -8,6 +8,7 @@ import type { RemovedMember } from "@/lib/server/services/grading/removed-member
 import type { RosterMember } from "@/lib/server/services/grading/roster";
 import type { SubmissionPage } from "@/lib/server/services/grading/search-submissions";
 import type { LeaderboardRow } from "@/lib/server/services/leaderboard";
+import type { Notice, NoticeList } from "@/lib/server/services/notices/list-notices";
 import { queueEntryOf, queueForRequest } from "@/lib/server/services/queue";
 import type { Quota } from "@/lib/server/services/submissions/quota";
 import type { ModelView, ResultView, SubmissionView } from "@/lib/server/services/submissions/view";
@@ -438,5 +439,38 @@ export const CreatedApiTokenType = builder.objectRef<CreatedToken>("CreatedApiTo
     token: t.exposeString("token", { description: "The secret: store it now, it is never shown again." }),
     prefix: t.exposeString("prefix"),
     scopes: t.field({ type: [TokenScopeEnum], resolve: (x) => x.scopes }),
+  }),
+});
+
+export const NoticeKindEnum = builder.enumType("NoticeKind", {
+  values: {
+    SUCCEEDED: { description: "The run finished and was scored." },
+    FAILED: { description: "The run failed; `failureReason` says why." },
+  } as const,
+});
+
+export const NoticeType = builder.objectRef<Notice>("Notice").implement({
+  description: "A run of yours that finished or failed (written when its status changed).",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    kind: t.field({ type: NoticeKindEnum, resolve: (n) => n.kind }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    readAt: t.expose("readAt", { type: "DateTime", nullable: true, description: "Null while unread." }),
+    submissionId: t.exposeID("submissionId"),
+    submissionName: t.exposeString("submissionName"),
+    classSlug: t.exposeString("classSlug"),
+    className: t.exposeString("className"),
+    accuracy: t.exposeFloat("accuracy", {
+      nullable: true,
+      description: "Its public-half accuracy, for a run that succeeded.",
+    }),
+    failureReason: t.exposeString("failureReason", { nullable: true }),
+  }),
+});
+
+export const NoticeListType = builder.objectRef<NoticeList>("NoticeList").implement({
+  fields: (t) => ({
+    unreadCount: t.exposeInt("unreadCount"),
+    nodes: t.field({ type: [NoticeType], resolve: (l) => l.notices }),
   }),
 });

@@ -9,6 +9,7 @@ import { isTerminal } from "@/lib/submission-status";
 import { LearningCurves } from "../charts/learning-curves";
 import { SubmitButton } from "../submit-button";
 import { type FormAction, formatCount, formatDuration, StatusBadge } from "../ui";
+import { useTabTitle } from "../use-tab-title";
 
 /** What the worker writes into Submission.progress. */
 export type Progress = TrainingProgress;
@@ -40,6 +41,7 @@ function fraction(p: Progress, maxEpochs: number): number {
 
 export function LiveStatus({
   submissionId,
+  name,
   initialStatus,
   initialProgress,
   startedAt,
@@ -51,6 +53,8 @@ export function LiveStatus({
   initialQueue,
 }: {
   submissionId: string;
+  /** The submission's name, for the tab title. */
+  name: string;
   initialStatus: SubmissionStatus;
   initialProgress: Progress | null;
   /** While queued: the trainers' readiness when the page rendered (then live, from the stream). */
@@ -146,6 +150,17 @@ export function LiveStatus({
         : progress.phase === "starting"
           ? "Loading the data"
           : "Starting";
+
+  // The tab says how far the job is, so a student can watch it from another tab.
+  useTabTitle(
+    running && progress.epoch
+      ? `${percent} % · epoch ${progress.epoch}/${epochs} — ${name} · Catwalk`
+      : running
+        ? `Starting — ${name} · Catwalk`
+        : status === "QUEUED"
+          ? `Queued${queue ? ` (#${queue.position})` : ""} — ${name} · Catwalk`
+          : null,
+  );
 
   return (
     <div className="space-y-4">

@@ -113,6 +113,19 @@ export async function requireGraderOfAnyClass(
   return { viewer: signedIn, gradedClassIds: new Set(rows.map((r) => r.classId)) };
 }
 
+/**
+ * One's own notices (runs that finished or failed): every signed-in person has theirs. A token
+ * limited to a class reaches only that class's, as it reaches nothing else outside it; a removed
+ * member no longer hears of the class's runs (its pages are closed to them).
+ */
+export function requireOwnNotices(
+  viewer: Viewer,
+  intent: Intent,
+): { viewer: SignedInViewer; userId: string; classId: string | null } {
+  const signedIn = requireSignedIn(viewer, intent);
+  return { viewer: signedIn, userId: signedIn.userId, classId: signedIn.via === "token" ? signedIn.classId : null };
+}
+
 /** Token management needs a signed-in person: a token must not mint or revoke tokens (no escalation). */
 /**
  * What only a person signed in on the website may do (tokens, sessions, the password): a token

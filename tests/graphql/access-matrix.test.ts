@@ -222,6 +222,13 @@ describe("access matrix: every operation × every kind of caller", () => {
       expect: [U, F, F, OK, OK, OK, OK, F],
     },
     { name: "apiTokens", query: `{ apiTokens { id } }`, vars: () => ({}), expect: [U, OK, OK, OK, OK, F, F, F] },
+    {
+      // One's own notices: every signed-in person has theirs (a class-limited token: its class's).
+      name: "notices",
+      query: `{ notices { unreadCount nodes { id kind submissionId submissionName classSlug className accuracy failureReason createdAt readAt } } }`,
+      vars: () => ({}),
+      expect: [U, OK, OK, OK, OK, OK, OK, OK],
+    },
     // ---- mutations
     {
       name: "submit",
@@ -324,6 +331,12 @@ describe("access matrix: every operation × every kind of caller", () => {
         code: (await db.class.findUniqueOrThrow({ where: { id: classId }, select: { joinCode: true } })).joinCode,
       }),
       expect: [U, OK, OK, OK, OK, F, OK, F],
+    },
+    {
+      name: "markNoticesRead (one's own)",
+      query: `mutation { markNoticesRead }`,
+      vars: () => ({}),
+      expect: [U, OK, OK, OK, OK, F, OK, OK],
     },
     {
       name: "createApiToken",

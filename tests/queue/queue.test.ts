@@ -66,6 +66,12 @@ describe("training queue", () => {
     expect(result.predictions?.length).toBe(1000);
     expect((result.confusionMatrix as number[][]).flat().reduce((a, b) => a + b, 0)).toBe(1000);
     expect(result.backend).toBe("wasm");
+    // Its author hears of it in the app: one notice, written with the status change.
+    const notices = await db.notice.findMany({
+      where: { submissionId: submission.id },
+      select: { kind: true, userId: true },
+    });
+    expect(notices).toEqual([{ kind: "SUCCEEDED", userId: (viewer as { userId: string }).userId }]);
     await worker.stop();
   });
 
@@ -102,6 +108,8 @@ describe("training queue", () => {
     expect(done.status).toBe("SUCCEEDED");
     expect(done.attempts).toBe(2);
     expect(await db.result.count({ where: { submissionId: submission.id } })).toBe(1);
+    // The crash and the retry tell the author nothing; the finish, once.
+    expect(await db.notice.count({ where: { submissionId: submission.id } })).toBe(1);
     await second.stop();
   });
 

@@ -112,6 +112,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           <Card headingId="progress-heading" heading="Training" headingClassName="mb-3">
             <LiveStatus
               submissionId={submission.id}
+              name={submission.name}
               initialStatus={submission.status}
               initialProgress={progress}
               startedAt={submission.startedAt?.toISOString() ?? null}

@@ -1,0 +1,84 @@
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { createClass, joinClass, signUp as signUpAs } from "./helpers";
+
+// A student hears in the app when their run ends: while it trains, its tab title shows how far it
+// is; when it finishes, the page the student is on (any page) shows a toast with the accuracy and
+// the header counts an unread notice; opening the notice goes to the run and marks it read.
+
+const unique = `${Date.now().toString(36)}n`;
+const signUp = (browser: Browser, name: string) => signUpAs(browser, name, unique);
+
+const mlp = (units: number) => ({
+  class_name: "Sequential",
+  config: {
+    name: "mlp",
+    layers: [
+      { class_name: "InputLayer", config: { batch_input_shape: [null, 784], name: "input_1" } },
+      { class_name: "Dense", config: { name: "dense_1", units, activation: "relu" } },
+      { class_name: "Dense", config: { name: "dense_2", units: 10, activation: "softmax" } },
+    ],
+  },
+});
+
+async function api<T>(page: Page, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await page.request.post("/api/graphql", { data: { query, variables } });
+  const body = (await response.json()) as { data: T; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+test("a run's progress in the tab title, then a toast and an unread notice on another page", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const owner = await signUp(browser, "Nora Owner");
+  const { classUrl, joinCode } = await createClass(owner, `Notices ${unique}`);
+  const slug = classUrl.split("/").at(-1)!;
+  const student = await signUp(browser, "Nat Student");
+  await joinClass(student, joinCode, classUrl);
+
+  // Long enough (seconds) for its page to see it training before it ends.
+  const { submit } = await api<{ submit: { id: string } }>(
+    student,
+    `mutation($slug: String!, $arch: JSON!, $training: JSON) {
+      submit(classSlug: $slug, name: "Notice run", architecture: $arch, training: $training) { id } }`,
+    { slug, arch: mlp(256), training: { maxEpochs: 60, earlyStopping: null } },
+  );
+  await student.goto(`/submissions/${submit.id}`);
+  await expect(student).toHaveTitle(/^(Queued( \(#\d\))?|Starting|\d+ % · epoch \d+\/60) — Notice run · Catwalk$/);
+  await expect(student).toHaveTitle(/^\d+ % · epoch \d+\/60 — Notice run · Catwalk$/, { timeout: 20_000 });
+
+  // The student moves on to the class page; the run ends there.
+  await student.goto(classUrl);
+  const toast = student.getByTestId("notice-toast");
+  await expect(toast).toHaveText(/^“Notice run” finished: \d+\.\d\d %/, { timeout: 45_000 });
+  const { submission } = await api<{ submission: { status: string; result: { publicAccuracy: number } } }>(
+    student,
+    `query($id: ID!) { submission(id: $id) { status result { publicAccuracy } } }`,
+    { id: submit.id },
+  );
+  expect(submission.status).toBe("SUCCEEDED");
+  // The toast says what the board says: the public-half accuracy.
+  await expect(toast).toContainText(`${(submission.result.publicAccuracy * 100).toFixed(2)} %`);
+  await expect(student.getByTestId("notice-count")).toHaveText("1");
+
+  // The list has it, unread; opening it goes to the run and marks it read, for good.
+  await student.getByTestId("notice-button").click();
+  const notice = student.getByRole("region", { name: "Notices" }).getByTestId("notice");
+  await expect(notice).toHaveCount(1);
+  await expect(notice).toHaveAttribute("data-unread", "true");
+  await expect(notice).toContainText(`Notices ${unique}`);
+  await notice.getByRole("link").click();
+  await expect(student).toHaveURL(new RegExp(`/submissions/${submit.id}$`));
+  await expect(student.getByTestId("notice-count")).toHaveCount(0);
+  await student.reload();
+  await expect(student.getByTestId("notice-button")).toContainText("none unread");
+  const { notices } = await api<{ notices: { unreadCount: number; nodes: { readAt: string | null }[] } }>(
+    student,
+    `query { notices { unreadCount nodes { readAt } } }`,
+    {},
+  );
+  expect(notices.unreadCount).toBe(0);
+  expect(notices.nodes[0]!.readAt).not.toBeNull();
+  // Its owner ran nothing: no notices there.
+  await owner.reload();
+  await expect(owner.getByTestId("notice-count")).toHaveCount(0);
+});
