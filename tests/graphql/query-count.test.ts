@@ -86,6 +86,22 @@ describe("no N+1: statements per operation do not grow with the class", () => {
     expect(student.queries.length).toBeLessThanOrEqual(grader.queries.length + 1);
   });
 
+  it("notices: one statement, whether a student has none or many", async () => {
+    const student = large.studentIds[5]!;
+    const runs = await db.submission.findMany({ where: { authorId: student }, select: { id: true }, take: 20 });
+    await db.notice.createMany({
+      data: runs.map((r, i) => ({ userId: student, submissionId: r.id, kind: i % 4 ? "SUCCEEDED" : "FAILED" })),
+    });
+    const NOTICES = `{ notices(first: 50) { unreadCount nodes { id kind submissionName className accuracy } } }`;
+    const many = await count(viewerOf(student), NOTICES, {});
+    const none = await count(viewerOf(small.studentIds[0]!), NOTICES, {});
+    expect(many.data.notices.unreadCount).toBe(20);
+    expect(many.data.notices.nodes).toHaveLength(20);
+    expect(none.data.notices).toEqual({ unreadCount: 0, nodes: [] });
+    expect(many.queries).toHaveLength(1);
+    expect(none.queries).toHaveLength(1);
+  });
+
   it("CSV exports", async () => {
     // Statements of the exports themselves, not whether an earlier test left the rows cached.
     process.env.CATWALK_LEADERBOARD_CACHE = "0";
