@@ -3,6 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type FashionMnist, keras, loadFashionMnist, runTraining, sequential } from "..";
+import { layer } from "../arch/keras";
 import { decodeCheckpoint, encodeCheckpoint, type TensorData } from "../train/checkpoint-format";
 import type { CheckpointOptions, EpochMetrics, RunTrainingOptions, TrainingOutcome } from "../train/run";
 
@@ -244,15 +245,36 @@ describe("resume from a checkpoint", () => {
     expect(failing.outcome.notes.filter((n) => /could not be stored: disk full/.test(n))).toHaveLength(1);
   });
 
-  it("resumes a model with Dropout and says it is not bit-identical (tfjs's masks are unseeded)", async () => {
-    const withDropout = sequential([keras.dense(8, "relu"), keras.dropout(0.2), keras.dense(10, "softmax")], {
-      inputShape: [784],
-    });
-    const opts = { architecture: withDropout, backend: "cpu" as const, training: { ...training, maxEpochs: 2 } };
+  it("resumes a model with Dropout, GaussianNoise and GaussianDropout bit for bit (their noise is seeded per step)", async () => {
+    const noisy = sequential(
+      [
+        keras.dense(8, "relu"),
+        keras.dropout(0.2),
+        layer("GaussianNoise", { stddev: 0.1 }),
+        layer("GaussianDropout", { rate: 0.1 }),
+        keras.dense(10, "softmax"),
+      ],
+      { inputShape: [784] },
+    );
+    const opts = { architecture: noisy, backend: "cpu" as const, training: { ...training, maxEpochs: 3 } };
     const whole = await run(opts);
-    const r = await run({ ...opts, checkpoint: { resume: whole.saved.get(1) } });
-    expect(r.trained).toEqual([2]);
-    expect(r.outcome.notes.join(" ")).toMatch(/'dropout.*' draw unseeded random noise/);
+    const r = await resumeAndCompare(whole, 1, opts);
+    expect(r.resumed.trained).toEqual([2, 3]);
+    expect(r.resumed.outcome.notes.join(" ")).not.toMatch(/unseeded/);
+    expect(r.weightDiff).toBe(0);
+    expect(r.modelDiff).toBe(0);
+    expect(learned(r.resumed.outcome.history)).toEqual(learned(whole.outcome.history));
+    // AlphaDropout's noise is still tfjs's unseeded draw: the run says its resume is not exact.
+    const alpha = sequential(
+      [keras.dense(8, "relu"), layer("AlphaDropout", { rate: 0.2 }), keras.dense(10, "softmax")],
+      {
+        inputShape: [784],
+      },
+    );
+    const alphaOpts = { ...opts, architecture: alpha, training: { ...training, maxEpochs: 2 } };
+    const first = await run(alphaOpts);
+    const resumed = await run({ ...alphaOpts, checkpoint: { resume: first.saved.get(1) } });
+    expect(resumed.outcome.notes.join(" ")).toMatch(/'alpha_dropout' draw unseeded random noise/);
   });
 });
 
@@ -270,11 +292,11 @@ describe("checkpoint format", () => {
     const shifted = new Uint8Array(bytes.length + 1);
     shifted.set(bytes, 1);
     expect(content(shifted.subarray(1)).weights[2].values).toEqual(c.weights[2].values);
-    const v2 = bytes.slice();
-    v2[8] = 2;
-    expect(decodeCheckpoint(v2)).toEqual({
+    const v1 = bytes.slice();
+    v1[8] = 1;
+    expect(decodeCheckpoint(v1)).toEqual({
       ok: false,
-      reason: expect.stringMatching(/format version 2; this trainer reads version 1/),
+      reason: expect.stringMatching(/format version 1; this trainer reads version 2/),
     });
   });
 });

@@ -16,9 +16,11 @@ import { createHash } from "node:crypto";
 import { endianness } from "node:os";
 import { z } from "zod";
 import type { EpochMetrics } from "./run";
+import type { PlateauState } from "./schedule";
 
 const MAGIC = Uint8Array.from([0x43, 0x57, 0x43, 0x4b, 0x50, 0x54, 0x0d, 0x0a]);
-export const CHECKPOINT_VERSION = 1;
+// 2: ReduceLROnPlateau's state and each epoch's learning rate (training recipes).
+export const CHECKPOINT_VERSION = 2;
 const PREFIX_BYTES = 16;
 const HASH_BYTES = 32;
 
@@ -56,6 +58,8 @@ export interface CheckpointContent {
     /** Set when early stopping ended the run at this epoch (nothing is left to train). */
     stopReason: string | null;
   };
+  /** ReduceLROnPlateau's state (schedule.ts), when the run uses it. */
+  plateau: PlateauState | null;
   /** The best epoch's weights, when restoreBestWeights keeps them. */
   bestWeights: TensorData[] | null;
   /** Every model weight (trainable or not) in model.getWeights() order. */
@@ -76,6 +80,7 @@ const epochMetrics = z
     samplesPerSec: num,
     durationMs: num,
     etaMs: num,
+    learningRate: num.optional(),
   })
   .strict();
 
@@ -95,6 +100,15 @@ const checkpointHeader = z
         stopReason: z.string().nullable(),
       })
       .strict(),
+    plateau: z
+      .object({
+        learningRate: num.min(0),
+        best: num.nullable(),
+        wait: z.number().int().min(0),
+        cooldownLeft: z.number().int().min(0),
+      })
+      .strict()
+      .nullable(),
     bestWeights: z.array(tensorRef).nullable(),
     weights: z.array(tensorRef),
     optimizer: z
@@ -144,6 +158,7 @@ export function encodeCheckpoint(c: CheckpointContent): Uint8Array {
     trainMs: c.trainMs,
     history: c.history,
     earlyStopping: c.earlyStopping,
+    plateau: c.plateau,
     weights: c.weights.map(ref),
     bestWeights: c.bestWeights ? c.bestWeights.map(ref) : null,
     optimizer: {
@@ -238,6 +253,7 @@ export function decodeCheckpoint(bytes: Uint8Array): DecodeResult {
       trainMs: header.trainMs,
       history: header.history,
       earlyStopping: header.earlyStopping,
+      plateau: header.plateau,
       weights,
       bestWeights,
       optimizer: { ...header.optimizer, variables },

@@ -4,9 +4,10 @@
 // What makes a resumed run equal an uninterrupted one: every model weight (BatchNorm's moving
 // statistics too), the optimizer's full state, the early-stopping bookkeeping, and the data
 // order, which is a pure function of (seed, epoch) in run.ts and so needs no state of its own.
-// Not covered: tfjs draws Dropout masks (and GaussianNoise/GaussianDropout/AlphaDropout noise)
-// from an unseeded Math.random, so a model with those layers resumes correctly but not
-// bit-identically; the run's notes say so.
+// Dropout, GaussianNoise and GaussianDropout are seeded per step (noise.ts) and augmentation is a
+// function of (seed, epoch, position) (augment.ts), so they need no state either. Not covered:
+// AlphaDropout, whose noise tfjs draws from an unseeded Math.random, so a model with it resumes
+// correctly but not bit-identically; the run's notes say so.
 import * as tf from "@tensorflow/tfjs";
 import type { NormalizedModel } from "../arch/model";
 import {
@@ -16,7 +17,9 @@ import {
   type OptimizerState,
   type TensorData,
 } from "./checkpoint-format";
+import { SEEDED_NOISE } from "./noise";
 import type { EpochMetrics } from "./run";
+import type { PlateauState } from "./schedule";
 
 export type { OptimizerState } from "./checkpoint-format";
 
@@ -28,6 +31,8 @@ export interface LoopState {
   best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null;
   wait: number;
   stopReason: string | null;
+  /** ReduceLROnPlateau's state, when the run uses it. */
+  plateau: PlateauState | null;
 }
 
 // Adam keeps beta1^t and beta2^t as variables updated by one multiplication per step; tfjs's
@@ -77,7 +82,12 @@ const RANDOM_IN_TRAINING = new Set(["Dropout", "SpatialDropout1D", "AlphaDropout
 /** Layers whose training-time noise tfjs draws unseeded: a resume of them is not bit-identical. */
 export function unseededLayers(nm: NormalizedModel): string[] {
   return nm.layers
-    .filter((l) => RANDOM_IN_TRAINING.has(l.className) && (l.config.rate ?? l.config.stddev) !== 0)
+    .filter(
+      (l) =>
+        RANDOM_IN_TRAINING.has(l.className) &&
+        !SEEDED_NOISE.has(l.className) &&
+        (l.config.rate ?? l.config.stddev) !== 0,
+    )
     .map((l) => l.name);
 }
 
@@ -162,6 +172,7 @@ export async function resumeFrom(
         : null,
       wait: es.wait,
       stopReason: es.stopReason,
+      plateau: c.plateau,
     },
     optimizer: c.optimizer,
     writtenBy: c.writtenBy,
@@ -188,6 +199,7 @@ export async function captureCheckpoint(run: {
       wait: s.wait,
       stopReason: s.stopReason,
     },
+    plateau: s.plateau,
     weights: run.model.getWeights().map(toData),
     bestWeights: s.best?.weights ? s.best.weights.map(toData) : null,
     optimizer: await snapshotOptimizer(run.optimizer),

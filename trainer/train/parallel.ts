@@ -24,7 +24,15 @@ import { simdKernels, simdModule } from "../backend/simd";
 import type { Split } from "../data/fashionMnist";
 import { TrainerError } from "../errors";
 import type { OptimizerState } from "./checkpoint";
-import { applyFlatGradients, type StepStats, shardGradients } from "./step";
+import { seedNoise } from "./noise";
+import {
+  applyFlatGradients,
+  type StepPlace,
+  type StepRecipe,
+  type StepStats,
+  shardGradients,
+  stepRecipe,
+} from "./step";
 
 // ctrl slots (Int32)
 const SEQ = 0; // step number posted by the main thread (1-based); STOP_SEQ asks replicas to exit
@@ -32,6 +40,10 @@ const FROM = 1;
 const TO = 2;
 const DONE = 3; // replicas that finished computing their shard, cumulative over all steps
 const FAILED = 4; // set by a replica that threw; its message is in the error buffer
+const EPOCH = 5; // the step's epoch and batch: keys of the augmentation and noise seeds
+const BATCH = 6;
+// ctrl bytes 32–39 (Float64): the step's learning rate (a schedule changes it every step)
+const RATE_OFFSET = 32;
 export const STOP_SEQ = -1;
 const ERROR_BYTES = 4096;
 
@@ -63,6 +75,8 @@ export interface ReplicaInit {
 /** The shared state, seen the same way from the main thread and every replica. */
 export class StepChannel {
   readonly ctrl: Int32Array;
+  /** The step's learning rate, beside ctrl in the same buffer. */
+  readonly rate: Float64Array;
   readonly order: Int32Array;
   readonly grads: Float32Array;
   readonly stats: Float64Array;
@@ -73,6 +87,7 @@ export class StepChannel {
     readonly init: Pick<ReplicaInit, "ctrl" | "order" | "grads" | "stats" | "error" | "replicas" | "params">,
   ) {
     this.ctrl = new Int32Array(init.ctrl);
+    this.rate = new Float64Array(init.ctrl, RATE_OFFSET, 1);
     this.order = new Int32Array(init.order);
     this.grads = new Float32Array(init.grads);
     this.stats = new Float64Array(init.stats);
@@ -159,6 +174,11 @@ export class StepChannel {
     return new TextDecoder().decode(this.errorBytes.slice(0, end < 0 ? undefined : end)) || "unknown error";
   }
 
+  /** The posted step's place in the run (replica side). */
+  place(): StepPlace {
+    return { epoch: this.ctrl[EPOCH], batch: this.ctrl[BATCH], learningRate: this.rate[0] };
+  }
+
   /** Replica side: blocks until the main thread posts a step after `lastSeq`; STOP_SEQ to exit. */
   nextStep(lastSeq: number): number {
     for (;;) {
@@ -192,6 +212,7 @@ const STEP_WAIT_MS = 10 * 60_000;
 export class DataParallel {
   private seq = 0;
   private closed = false;
+  private readonly recipe: StepRecipe;
 
   private constructor(
     private readonly channel: StepChannel,
@@ -201,7 +222,11 @@ export class DataParallel {
     private readonly optimizer: tf.Optimizer,
     private readonly split: Split,
     private readonly inputShape: number[],
-  ) {}
+    training: TrainingConfig,
+    private readonly noise: tf.layers.Layer[],
+  ) {
+    this.recipe = stepRecipe(training);
+  }
 
   static async start(opts: {
     replicas: number;
@@ -215,6 +240,8 @@ export class DataParallel {
     split: Split;
     inputShape: number[];
     optimizerState?: OptimizerState | null;
+    /** The main model's seedable noise layers (noise.ts), seeded per step like the replicas'. */
+    noise: tf.layers.Layer[];
   }): Promise<DataParallel> {
     const params = opts.vars.reduce((a, v) => a + v.size, 0);
     const k = opts.replicas;
@@ -277,7 +304,17 @@ export class DataParallel {
         }),
       );
     }
-    const dp = new DataParallel(channel, workers, opts.model, opts.vars, opts.optimizer, split, opts.inputShape);
+    const dp = new DataParallel(
+      channel,
+      workers,
+      opts.model,
+      opts.vars,
+      opts.optimizer,
+      split,
+      opts.inputShape,
+      opts.training,
+      opts.noise,
+    );
     try {
       await Promise.all(ready);
     } catch (e) {
@@ -293,21 +330,27 @@ export class DataParallel {
   }
 
   /** One synchronous step over order[from, to) across all replicas. */
-  step(from: number, to: number): StepStats {
+  step(from: number, to: number, place: StepPlace): StepStats {
     const c = this.channel;
     const seq = ++this.seq;
     c.ctrl[FROM] = from;
     c.ctrl[TO] = to;
+    c.ctrl[EPOCH] = place.epoch;
+    c.ctrl[BATCH] = place.batch;
+    c.rate[0] = place.learningRate;
     Atomics.store(c.ctrl, SEQ, seq);
     Atomics.notify(c.ctrl, SEQ);
     const split = this.split;
+    const recipe = this.recipe;
+    seedNoise(this.noise, recipe.seed, place.epoch, place.batch, 0);
     const { grad, stats } = c.runShard(
       seq,
       0,
-      (a, b, weight, out) => shardGradients(this.model, this.vars, split, c.order, a, b, this.inputShape, weight, out),
+      (a, b, weight, out) =>
+        shardGradients(this.model, this.vars, split, c.order, a, b, this.inputShape, weight, out, recipe, place.epoch),
       STEP_WAIT_MS,
     );
-    applyFlatGradients(this.optimizer, this.vars, grad);
+    applyFlatGradients(this.optimizer, this.vars, grad, place.learningRate, recipe.weightDecay);
     return stats;
   }
 

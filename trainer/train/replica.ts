@@ -6,8 +6,9 @@ import { selectBackend } from "../backend/select";
 import { provideSimdModule } from "../backend/simd";
 import { restoreOptimizer } from "./checkpoint";
 import { buildModel } from "./model";
+import { seedableNoiseLayers, seedNoise } from "./noise";
 import { type ReplicaInit, STOP_SEQ, StepChannel } from "./parallel";
-import { applyFlatGradients, makeOptimizer, shardGradients, trainableVariables } from "./step";
+import { applyFlatGradients, makeOptimizer, shardGradients, stepRecipe, trainableVariables } from "./step";
 
 const init = workerData as ReplicaInit;
 const channel = new StepChannel(init);
@@ -22,7 +23,7 @@ async function setUp() {
   const optimizer = makeOptimizer(init.training);
   // A resumed run: the same moments and step count as the main thread's, so updates stay identical.
   if (init.optimizer) await restoreOptimizer(optimizer, init.optimizer);
-  return { model, vars: trainableVariables(model), optimizer };
+  return { model, vars: trainableVariables(model), optimizer, noise: seedableNoiseLayers(model) };
 }
 
 let state: Awaited<ReturnType<typeof setUp>>;
@@ -34,7 +35,8 @@ try {
 }
 parentPort!.postMessage({ type: "ready" });
 
-const { model, vars, optimizer } = state;
+const { model, vars, optimizer, noise } = state;
+const recipe = stepRecipe(init.training);
 const split = { images: init.images, labels: init.labels, count: init.count };
 // Blocking waits are fine here: this thread has nothing else to do.
 const NO_TIMEOUT = 2 ** 31;
@@ -43,13 +45,16 @@ try {
   for (;;) {
     seq = channel.nextStep(seq);
     if (seq === STOP_SEQ) break;
+    const place = channel.place();
+    seedNoise(noise, recipe.seed, place.epoch, place.batch, init.index);
     const { grad } = channel.runShard(
       seq,
       init.index,
-      (a, b, weight, out) => shardGradients(model, vars, split, channel.order, a, b, init.inputShape, weight, out),
+      (a, b, weight, out) =>
+        shardGradients(model, vars, split, channel.order, a, b, init.inputShape, weight, out, recipe, place.epoch),
       NO_TIMEOUT,
     );
-    applyFlatGradients(optimizer, vars, grad);
+    applyFlatGradients(optimizer, vars, grad, place.learningRate, recipe.weightDecay);
   }
 } catch (e) {
   // When the main thread is closing, a pending wait ends with a failure flag it set: not an error.

@@ -22,8 +22,22 @@ import { saveTrainedModel } from "../export/save";
 import { captureCheckpoint, type LoopState, resumeFrom, snapshotOptimizer, unseededLayers } from "./checkpoint";
 import { runFingerprint } from "./checkpoint-format";
 import { buildModel } from "./model";
+import { seedableNoiseLayers, seedNoise } from "./noise";
 import { DataParallel } from "./parallel";
-import { makeBatch, makeOptimizer, type StepStats, scoreLogits, trainableVariables, trainingLoss } from "./step";
+import { initialPlateau, type PlateauState, plateauStep, scheduledRate } from "./schedule";
+import {
+  applyWeightDecay,
+  augmentOf,
+  makeBatch,
+  makeOptimizer,
+  type StepPlace,
+  type StepStats,
+  scoreLogits,
+  setLearningRate,
+  stepRecipe,
+  trainableVariables,
+  trainingLoss,
+} from "./step";
 
 export interface EpochMetrics {
   epoch: number;
@@ -35,6 +49,8 @@ export interface EpochMetrics {
   durationMs: number;
   /** Upper bound: remaining epochs up to maxEpochs at the mean epoch time so far. */
   etaMs: number;
+  /** The learning rate at the epoch's last step (schedules and ReduceLROnPlateau change it). */
+  learningRate?: number;
 }
 
 export interface ProgressEvent {
@@ -129,7 +145,8 @@ export interface CheckpointOptions {
  * The data order's formula (the permutation of each epoch below), part of every checkpoint's
  * fingerprint: change the name when the formula changes, so old checkpoints are refused.
  */
-const DATA_ORDER = "permutation(n, (seed ^ 0x5bd1e995) + epoch * 2654435761), v1";
+const DATA_ORDER =
+  "permutation(n, (seed ^ 0x5bd1e995) + epoch * 2654435761), v1; augmentation keys (seed, epoch, position) v1; noise seeds (seed, epoch, batch, replica, layer) v1";
 
 // Starting a replica thread costs ~1–3 s (loading tfjs and compiling wasm in it): below this many
 // training images per epoch a run is over before the threads pay for themselves.
@@ -242,6 +259,8 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       `Layers ${fused.map((n) => `'${n}'`).join(" and ")} ran as one fused layer (same function and gradients, faster).`,
     );
   const optimizer = makeOptimizer(cfg);
+  const recipe = stepRecipe(cfg);
+  const noise = seedableNoiseLayers(model);
   // Only this model's trainable weights (frozen layers excluded), whatever else lives in the engine.
   const varList = trainableVariables(model);
   const threads = trainingThreads(
@@ -258,6 +277,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   let history: EpochMetrics[] = [];
   let best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null = null;
   let wait = 0;
+  let plateau: PlateauState | null = cfg.reduceLrOnPlateau ? initialPlateau(cfg.learningRate) : null;
   let stoppedEarly = false;
   let stopReason = `reached maxEpochs (${cfg.maxEpochs})`;
   const es = cfg.earlyStopping;
@@ -265,6 +285,10 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   let t0 = performance.now();
   const bs = cfg.batchSize;
   const batches = Math.ceil(trainIdx.length / bs);
+  const scheduleSteps = { stepsPerEpoch: batches, totalSteps: cfg.maxEpochs * batches };
+  /** The rate of step `step` (0-based over the run): ReduceLROnPlateau's, or the schedule's. */
+  const rateAt = (step: number) =>
+    plateau ? plateau.learningRate : scheduledRate(cfg.lrSchedule, cfg.learningRate, step, scheduleSteps);
   const ck = opts.checkpoint;
   const fingerprint = ck
     ? runFingerprint({ keras: nm.keras, config: cfg, trainLabels: data.train.labels, dataOrder: DATA_ORDER })
@@ -282,6 +306,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     });
     if (r.ok) {
       ({ history, best, wait } = r.state);
+      if (plateau && r.state.plateau) plateau = r.state.plateau;
       firstEpoch = r.state.epoch + 1;
       if (r.state.stopReason !== null) {
         stoppedEarly = true;
@@ -314,6 +339,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       best,
       wait,
       stopReason: stoppedEarly ? stopReason : null,
+      plateau,
     };
     try {
       const bytes = await captureCheckpoint({ fingerprint, model, optimizer, state, backend: backend.name, threads });
@@ -328,18 +354,27 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     lastSave = performance.now();
   };
 
-  const localStep = (order: ArrayLike<number>, from: number, to: number): StepStats => {
-    const b = makeBatch(data.train, order, from, to, inputShape);
+  const localStep = (order: ArrayLike<number>, from: number, to: number, place: StepPlace): StepStats => {
+    const b = makeBatch(data.train, order, from, to, inputShape, augmentOf(recipe, place.epoch));
+    seedNoise(noise, recipe.seed, place.epoch, place.batch, 0);
+    setLearningRate(optimizer, place.learningRate);
     let logits: tf.Tensor | null = null;
-    const cost = optimizer.minimize(
-      () => {
-        const out = model.apply(b.x, { training: true }) as tf.Tensor;
-        logits = tf.keep(out);
-        return trainingLoss(model, b.y, out);
-      },
-      true,
-      varList,
-    )!;
+    const objective = () => {
+      const out = model.apply(b.x, { training: true }) as tf.Tensor;
+      logits = tf.keep(out);
+      return trainingLoss(model, b.y, out, recipe.labelSmoothing);
+    };
+    let cost: tf.Scalar;
+    if (recipe.weightDecay > 0) {
+      // AdamW, as Keras orders it: gradients at the current weights, then the decay, then the update.
+      const { value, grads } = optimizer.computeGradients(objective, varList);
+      applyWeightDecay(varList, place.learningRate, recipe.weightDecay);
+      optimizer.applyGradients(grads);
+      tf.dispose(Object.values(grads));
+      cost = value;
+    } else {
+      cost = optimizer.minimize(objective, true, varList)!;
+    }
     const loss = cost.dataSync()[0];
     const scored = scoreLogits(
       (logits as unknown as tf.Tensor).dataSync() as Float32Array,
@@ -369,6 +404,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
         inputShape,
         // On a resume every replica starts from the restored optimizer state, like this thread.
         optimizerState: firstEpoch > 1 ? await snapshotOptimizer(optimizer) : null,
+        noise,
       });
       notes.push(
         `Trained data-parallel on ${threads} threads (each step's batch of ${cfg.batchSize} split across them, gradients summed).`,
@@ -389,7 +425,10 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
           throw new TrainerError("CANCELLED", `cancelled during epoch ${epoch} (batch ${bi + 1}/${batches})`);
         const from = bi * bs;
         const to = Math.min(order.length, from + bs);
-        const { lossSum: stepLoss, correct: stepCorrect } = dp ? dp.step(from, to) : localStep(order, from, to);
+        const place: StepPlace = { epoch, batch: bi, learningRate: rateAt((epoch - 1) * batches + bi) };
+        const { lossSum: stepLoss, correct: stepCorrect } = dp
+          ? dp.step(from, to, place)
+          : localStep(order, from, to, place);
         const loss = stepLoss / (to - from);
         if (!Number.isFinite(loss)) {
           throw new TrainerError(
@@ -427,6 +466,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
         samplesPerSec: seen / (trainMs / 1000),
         durationMs,
         etaMs: (cfg.maxEpochs - epoch) * meanEpoch,
+        learningRate: rateAt(epoch * batches - 1),
       };
       history.push(m);
       if (opts.onEpochTest) {
@@ -439,6 +479,12 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       }
       if (val && !Number.isFinite(val.loss)) {
         throw new TrainerError("DIVERGED", `training diverged: validation loss is ${val.loss} after epoch ${epoch}`);
+      }
+      if (plateau && cfg.reduceLrOnPlateau && val) {
+        const p = cfg.reduceLrOnPlateau;
+        const r = plateauStep(p, plateau, p.monitor === "val_loss" ? val.loss : val.accuracy, epoch);
+        plateau = r.state;
+        if (r.note) notes.push(r.note);
       }
       if (es && val) {
         const value = es.monitor === "val_loss" ? val.loss : val.accuracy;
