@@ -1,6 +1,7 @@
 import "server-only";
 import type { GraphQLResolveInfo } from "graphql";
 import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/services/classes";
+import { compareSubmissions } from "@/lib/server/services/compare/compare-submissions";
 import { leaderboardCsv, resultsCsv } from "@/lib/server/services/grading/csv";
 import { rotateJoinCode } from "@/lib/server/services/grading/join-code";
 import { getPredictionExamples } from "@/lib/server/services/grading/prediction-examples";
@@ -26,6 +27,7 @@ import { builder } from "./builder";
 import {
   ApiTokenType,
   ClassType,
+  ComparisonType,
   CreatedApiTokenType,
   LeaderboardModeEnum,
   LeaderboardRowType,
@@ -185,6 +187,14 @@ builder.queryType({
       type: [ApiTokenType],
       description: "Your API tokens (signed-in session only).",
       resolve: (_root, _args, { viewer }) => listApiTokens(viewer),
+    }),
+    compareSubmissions: t.field({
+      type: ComparisonType,
+      description:
+        "2–4 succeeded submissions of one class side by side, diffed against `base` (default the first): your own; any as a grader; other students' while the class shows architectures.",
+      args: { ids: t.arg.idList({ required: true }), base: t.arg.id() },
+      resolve: (_root, { ids, base }, { viewer }) =>
+        compareSubmissions(viewer, { ids: ids.map(String), base: base == null ? undefined : String(base) }),
     }),
   }),
 });
