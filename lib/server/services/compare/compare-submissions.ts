@@ -9,6 +9,7 @@ import {
   matrixDifference,
   type TrainingFieldRow,
 } from "@/lib/compare/diff";
+import { MAX_COMPARED } from "@/lib/compare/url";
 import { parseArchitecture, parseTrainingConfig, summarize } from "@/trainer/arch";
 import { requireCompareAccess } from "../../access";
 import { db } from "../../db";
@@ -20,8 +21,6 @@ import { submissionSelect } from "../submissions/view";
 
 // 2–4 trained submissions of one class side by side: their results as the viewer may see them,
 // and what differs (layers, training config, confusion matrices, per-class F1) against a base.
-
-export const MAX_COMPARED = 4;
 
 const inputSchema = z
   .object({
