@@ -65,7 +65,7 @@ test("compare: diffs of a student's runs, a classmate's only once architectures 
   const classmate = await signUp(browser, "Olive Other");
   await joinClass(classmate, joinCode, classUrl);
 
-  const olive = await submit(classmate, classUrl, "Olive's run", 16, "0.001");
+  const olive = await submit(classmate, classUrl, "Olive's run", 24, "0.003");
   const a = await submit(student, classUrl, "Narrow run", 16, "0.001");
   const b = await submit(student, classUrl, "Wide run", 32, "0.01");
 
