@@ -139,6 +139,15 @@ test("compare: diffs of a student's runs, a classmate's only once architectures 
   // The per-class F1 change: a bar per class with its signed value in text.
   await expect(student.getByTestId("f1-B").locator("[data-testid^=f1-B-bar-]")).toHaveCount(10);
   await student.screenshot({ path: "e2e/artifacts/compare-student.png", fullPage: true });
+  // At phone width nothing widens the page: wide tables scroll inside their cards.
+  await student.setViewportSize({ width: 390, height: 844 });
+  const overflow = await student.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await student.setViewportSize({ width: 1280, height: 720 });
+
+  // One pick is not a comparison: the page says what to do instead of failing.
+  await student.goto(`${classUrl}/compare?ids=${a.id}`);
+  await expect(student.getByTestId("compare-error")).toHaveText("Pick at least 2 submissions to compare.");
 
   await student.goto(a.url);
   await expect(student.getByTestId("cm-cell-6-0")).toHaveAttribute("aria-label", new RegExp(`: ${cmA[6]![0]} images`));

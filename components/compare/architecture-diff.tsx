@@ -70,7 +70,7 @@ export function ArchitectureDiff({
       <p className="mb-2 text-xs text-slate-600" data-testid={`${testId}-summary`}>
         {counts.changed} changed, {counts.added} added, {counts.removed} removed, {counts.same} the same.
       </p>
-      <div className="-mx-5 overflow-x-auto sm:-mx-6">
+      <div className="relative -mx-5 overflow-x-auto sm:-mx-6">
         <table className="min-w-full text-left text-sm" data-testid={testId}>
           <caption className="sr-only">
             Layers of {otherName} against {baseName}, aligned; changed fields are marked and listed with both values.

@@ -91,7 +91,7 @@ export function MetricsTable({
     },
   ];
   return (
-    <div className="-mx-5 overflow-x-auto sm:-mx-6">
+    <div className="relative -mx-5 overflow-x-auto sm:-mx-6">
       <table className="min-w-full text-left text-sm" data-testid="compare-metrics">
         <caption className="sr-only">
           Accuracy, size and cost of each submission, with the difference from the base

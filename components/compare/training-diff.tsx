@@ -22,7 +22,7 @@ export function TrainingDiff({
           ? "The same training configuration."
           : `${changedFields} of ${rows.length} fields differ from the base (highlighted). Omitted fields show the trainer's defaults.`}
       </p>
-      <div className="-mx-5 overflow-x-auto sm:-mx-6">
+      <div className="relative -mx-5 overflow-x-auto sm:-mx-6">
         <table className="min-w-full text-left text-sm" data-testid="training-diff">
           <caption className="sr-only">
             Training configuration of each submission; values that differ from the base are marked.
