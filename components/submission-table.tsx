@@ -1,12 +1,13 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { SubmissionView } from "@/lib/server/services/submissions/view";
+import { CompareCheckbox } from "./compare/compare-picker";
 import { cx, DataTable, dataCell, formatDate, formatPercent, StatusBadge } from "./ui";
 
 /**
  * Submissions, newest first, one row each. The class page lists them as they are; the graders'
  * manage page (`triage`) adds why a run failed, that a cancel is on its way, and a column of
- * actions.
+ * actions. With `compare`, a leading column of tick boxes feeds the page's <CompareSelection>.
  */
 export function SubmissionTable({
   submissions,
@@ -15,6 +16,7 @@ export function SubmissionTable({
   actions,
   rowTestId = "submission-row",
   className,
+  compare = false,
 }: {
   submissions: SubmissionView[];
   showAuthor: boolean;
@@ -22,6 +24,7 @@ export function SubmissionTable({
   actions?: (submission: SubmissionView) => ReactNode;
   rowTestId?: string;
   className?: string;
+  compare?: boolean;
 }) {
   if (submissions.length === 0) {
     return <p className="text-sm text-slate-500">No submissions yet.</p>;
@@ -32,7 +35,8 @@ export function SubmissionTable({
     <DataTable
       className={className}
       columns={[
-        { label: "Name" },
+        compare && { label: "Compare", hidden: true },
+        { label: "Name", edge: !compare },
         showAuthor && { label: "Student" },
         { label: "Status" },
         { label: "Test accuracy", numeric: true },
@@ -42,7 +46,16 @@ export function SubmissionTable({
     >
       {submissions.map((s) => (
         <tr key={s.id} data-testid={rowTestId}>
-          <td className={cx(triage && "min-w-40", dataCell.edge, "py-2.5")}>
+          {compare && (
+            <td className={cx(dataCell.edge, "w-0 py-2.5 pr-0")}>
+              <CompareCheckbox
+                id={s.id}
+                name={s.name}
+                unavailable={s.status === "SUCCEEDED" ? undefined : "Only trained submissions can be compared."}
+              />
+            </td>
+          )}
+          <td className={cx(triage && "min-w-40", compare ? dataCell.inner : dataCell.edge, "py-2.5")}>
             <Link href={`/submissions/${s.id}`} className="font-medium text-brand-600 hover:text-brand-700">
               {s.name}
             </Link>

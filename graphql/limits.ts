@@ -85,6 +85,9 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   "Query.apiTokens": 1_000,
   /** One statement, at most 50 rows. */
   "Query.notices": 1_500,
+  /** The access check and the rows (one statement each, whatever the count), the public-half
+   * re-scores (up to 4, about 250 each) and the diffs (up to 3 pairs of a few hundred layers). */
+  "Query.compareSubmissions": 5_000,
   "Mutation.createClass": 3_000,
   "Mutation.joinClass": 3_000,
   /** The trainer's parser and limits, the quota under a lock, the row and its job. */
@@ -128,6 +131,8 @@ export const TYPE_COSTS: Readonly<Record<string, number>> = {
   Submission: 300,
   Class: 200,
   LeaderboardRow: 20,
+  /** Its row and result are loaded (the root field's one statement), and a student's re-scored. */
+  ComparedSubmission: 300,
   RosterMember: 10,
 };
 
@@ -143,6 +148,10 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   "Result.perClass": 10,
   "Result.epochHistory": 100,
   "TrainingProgress.history": 100,
+  "Comparison.submissions": 4,
+  "Comparison.pairs": 3,
+  "ComparisonPair.layers": 50,
+  "Comparison.training": 12,
 };
 
 /** A list whose size neither a page argument nor LIST_SIZES gives. */

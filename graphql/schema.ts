@@ -1,6 +1,7 @@
 import "server-only";
 import type { GraphQLResolveInfo } from "graphql";
 import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/services/classes";
+import { compareSubmissions } from "@/lib/server/services/compare/compare-submissions";
 import { leaderboardCsv, resultsCsv } from "@/lib/server/services/grading/csv";
 import { rotateJoinCode } from "@/lib/server/services/grading/join-code";
 import { getPredictionExamples } from "@/lib/server/services/grading/prediction-examples";
@@ -28,6 +29,7 @@ import { builder } from "./builder";
 import {
   ApiTokenType,
   ClassType,
+  ComparisonType,
   CreatedApiTokenType,
   LeaderboardModeEnum,
   LeaderboardRowType,
@@ -198,6 +200,14 @@ builder.queryType({
         first: t.arg.int({ defaultValue: 20, description: "1 to 50." }),
       },
       resolve: (_root, args, { viewer }) => listNotices(viewer, defined(args)),
+    }),
+    compareSubmissions: t.field({
+      type: ComparisonType,
+      description:
+        "2–4 succeeded submissions of one class side by side, diffed against `base` (default the first): your own; any as a grader; other students' while the class shows architectures.",
+      args: { ids: t.arg.idList({ required: true }), base: t.arg.id() },
+      resolve: (_root, { ids, base }, { viewer }) =>
+        compareSubmissions(viewer, { ids: ids.map(String), base: base == null ? undefined : String(base) }),
     }),
   }),
 });

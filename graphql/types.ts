@@ -1,8 +1,10 @@
 import { Role, SubmissionStatus, TokenScope } from "@/generated/prisma/enums";
 import "server-only";
+import type { DiffLayer, FieldChange, LayerDiffRow, TrainingFieldRow } from "@/lib/compare/diff";
 import { modelDownloadUrl } from "@/lib/model-formats";
 import type { EpochRecord, TrainingProgress } from "@/lib/progress";
 import type { ClassDetail, ClassSummary } from "@/lib/server/services/classes";
+import type { ComparedSubmission, Comparison, ComparisonPair } from "@/lib/server/services/compare/compare-submissions";
 import type { PredictionExamples } from "@/lib/server/services/grading/prediction-examples";
 import type { RemovedMember } from "@/lib/server/services/grading/removed-members";
 import type { RosterMember } from "@/lib/server/services/grading/roster";
@@ -472,5 +474,118 @@ export const NoticeListType = builder.objectRef<NoticeList>("NoticeList").implem
   fields: (t) => ({
     unreadCount: t.exposeInt("unreadCount"),
     nodes: t.field({ type: [NoticeType], resolve: (l) => l.notices }),
+  }),
+});
+
+// ---- Comparing submissions (services/compare/compare-submissions.ts)
+
+const ComparedSubmissionType = builder.objectRef<ComparedSubmission>("ComparedSubmission").implement({
+  description:
+    "A submission as comparing shows it: its layers, training config and result (on your scope, as on its own page).",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    author: t.field({ type: PersonType, resolve: (s) => s.author }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    isOwn: t.exposeBoolean("isOwn", { description: "Your own submission." }),
+    isFinal: t.exposeBoolean("isFinal", {
+      nullable: true,
+      description: "Marked final by its author; null for others' while private scores are hidden from you.",
+    }),
+    architecture: t.expose("architecture", { type: "JSON" }),
+    training: t.expose("training", { type: "JSON" }),
+    result: t.field({
+      type: ResultType,
+      nullable: true,
+      resolve: (s) => (s.result ? { ...s.result, submissionId: s.id } : null),
+    }),
+    totalParams: t.int({ nullable: true, resolve: (s) => s.summary?.totalParams ?? null }),
+    flopsPerSample: t.float({
+      nullable: true,
+      description: "Forward-pass FLOPs per image (multiply-add = 2); null when the architecture does not parse.",
+      resolve: (s) => s.summary?.flopsPerSample ?? null,
+    }),
+  }),
+});
+
+const ComparedLayerType = builder.objectRef<DiffLayer>("ComparedLayer").implement({
+  fields: (t) => ({
+    index: t.exposeInt("index"),
+    className: t.exposeString("className"),
+    config: t.expose("config", { type: "JSON", description: "Keras config, without the layer's name." }),
+    outputShape: t.exposeIntList("outputShape", { description: "Per image (no batch dimension)." }),
+    params: t.exposeInt("params"),
+    flops: t.exposeFloat("flops"),
+  }),
+});
+
+const FieldChangeType = builder.objectRef<FieldChange>("FieldChange").implement({
+  description: "A field that differs; null where one side leaves it out (its default).",
+  fields: (t) => ({
+    field: t.exposeString("field"),
+    before: t.exposeString("before", { nullable: true, description: "The base submission's value." }),
+    after: t.exposeString("after", { nullable: true }),
+  }),
+});
+
+const LayerDiffKindEnum = builder.enumType("LayerDiffKind", {
+  values: {
+    SAME: { value: "same" },
+    CHANGED: { value: "changed", description: "Same layer type, some fields differ (`changes`)." },
+    ADDED: { value: "added", description: "Only in the other submission." },
+    REMOVED: { value: "removed", description: "Only in the base submission." },
+  } as const,
+});
+
+const LayerDiffType = builder.objectRef<LayerDiffRow>("LayerDiff").implement({
+  description: "One row of the layer-by-layer diff, aligned by a longest common subsequence of layer types.",
+  fields: (t) => ({
+    kind: t.field({ type: LayerDiffKindEnum, resolve: (r) => r.kind }),
+    base: t.field({ type: ComparedLayerType, nullable: true, resolve: (r) => r.base }),
+    other: t.field({ type: ComparedLayerType, nullable: true, resolve: (r) => r.other }),
+    changes: t.field({ type: [FieldChangeType], resolve: (r) => r.changes }),
+  }),
+});
+
+const TrainingFieldDiffType = builder.objectRef<TrainingFieldRow>("TrainingFieldDiff").implement({
+  description: "One training-config field across the compared submissions (defaults filled in).",
+  fields: (t) => ({
+    field: t.exposeString("field"),
+    label: t.exposeString("label"),
+    values: t.stringList({
+      nullable: { list: false, items: true },
+      description: "In the submissions' order; null where a config can't be read.",
+      resolve: (r) => r.values,
+    }),
+    changed: t.exposeBooleanList("changed", { description: "Per submission: differs from the base's value." }),
+  }),
+});
+
+const ComparisonPairType = builder.objectRef<ComparisonPair>("ComparisonPair").implement({
+  description: "One compared submission against the base.",
+  fields: (t) => ({
+    otherId: t.exposeID("otherId"),
+    layers: t.field({ type: [LayerDiffType], nullable: true, resolve: (p) => p.layers }),
+    confusionDifference: t.field({
+      type: t.listRef(t.listRef("Int")),
+      nullable: true,
+      description: "Other − base, per cell (rows: true class), in counts over the same test images.",
+      resolve: (p) => p.confusionDifference,
+    }),
+    f1Deltas: t.floatList({
+      nullable: true,
+      description: "Other's F1 − base's, per class (index = label).",
+      resolve: (p) => p.f1Deltas,
+    }),
+  }),
+});
+
+export const ComparisonType = builder.objectRef<Comparison>("Comparison").implement({
+  fields: (t) => ({
+    classSlug: t.exposeString("classSlug"),
+    baseId: t.exposeID("baseId"),
+    submissions: t.field({ type: [ComparedSubmissionType], resolve: (c) => c.submissions }),
+    training: t.field({ type: [TrainingFieldDiffType], resolve: (c) => c.training }),
+    pairs: t.field({ type: [ComparisonPairType], resolve: (c) => c.pairs }),
   }),
 });

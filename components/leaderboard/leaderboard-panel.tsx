@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import type { BoardMode, BoardView } from "@/lib/server/services/board";
+import { CompareCheckbox } from "../compare/compare-picker";
 import { cx, formatCount, formatDuration, formatPercent } from "../ui";
 
 type Row = BoardView["rows"][number];
@@ -103,6 +104,7 @@ export function LeaderboardPanel({
   initial,
   viewerId,
   opensEverySubmission,
+  compareOthers = false,
   pollMs = 4000,
 }: {
   classSlug: string;
@@ -110,6 +112,8 @@ export function LeaderboardPanel({
   viewerId: string;
   /** The viewer may open any row's submission (graders); others open only their own. */
   opensEverySubmission: boolean;
+  /** Others' rows can be ticked for comparing too (graders, or while the class shows architectures). */
+  compareOthers?: boolean;
   pollMs?: number;
 }) {
   const [board, setBoard] = useState(initial);
@@ -283,7 +287,17 @@ export function LeaderboardPanel({
                   data-testid="leaderboard-row"
                   className={line.row.student.id === viewerId ? "bg-brand-50/60" : undefined}
                 >
-                  <td className="pl-5 pr-2 py-2.5 font-semibold tabular-nums sm:pl-6">{line.row.rank}</td>
+                  <td className="pl-5 pr-2 py-2.5 font-semibold tabular-nums sm:pl-6">
+                    {(compareOthers || line.row.student.id === viewerId) && (
+                      <span className="mr-2">
+                        <CompareCheckbox
+                          id={line.row.submissionId}
+                          name={`${line.row.submissionName} by ${line.row.student.name}`}
+                        />
+                      </span>
+                    )}
+                    {line.row.rank}
+                  </td>
                   <td className="px-3 py-2.5">{line.row.student.name}</td>
                   <td className="px-3 py-2.5 text-slate-600">
                     {opensEverySubmission || line.row.student.id === viewerId ? (

@@ -298,3 +298,44 @@ export function submissionCapabilities(
 export function opensSubmission(access: Pick<SubmissionAccess, "isGrader" | "isAuthor">): boolean {
   return access.isGrader || access.isAuthor;
 }
+
+export interface CompareAccess extends ClassAccess {
+  /** The compared submissions' authors, by id. */
+  authors: Map<string, string>;
+}
+
+/**
+ * Comparing submissions side by side (2–4, one class): one's own always; graders any; another
+ * student's only while the class shows architectures (comparing shows their layers and training
+ * config), and only a succeeded one: that is what the leaderboard shows them. Whether every run
+ * has a result is the service's question. One statement for all ids, then the class check.
+ */
+export async function requireCompareAccess(viewer: Viewer, ids: readonly string[]): Promise<CompareAccess> {
+  requireSignedIn(viewer, "read");
+  const rows = await db.submission.findMany({
+    where: { id: { in: [...ids] } },
+    select: { id: true, classId: true, authorId: true, status: true },
+  });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = ids.find((id) => !byId.has(id));
+  if (missing !== undefined) throw notFound("The submission");
+  const classIds = new Set(rows.map((r) => r.classId));
+  if (classIds.size > 1) {
+    const message = "Compare submissions of one class only.";
+    throw badInput(`ids: ${message}`, [{ path: "ids", message }]);
+  }
+  const access = await requireClassAccess(viewer, { id: rows[0]!.classId });
+  if (!access.isGrader) {
+    for (const row of rows) {
+      if (row.authorId === access.viewer.userId) continue;
+      if (!access.can.architectures) {
+        throw forbidden(
+          "You can compare only your own submissions: the class does not show other students' architectures.",
+        );
+      }
+      // Others' runs that did not succeed are on no board, so a student does not learn of them here either.
+      if (row.status !== "SUCCEEDED") throw notFound("The submission");
+    }
+  }
+  return { ...access, authors: new Map(rows.map((r) => [r.id, r.authorId])) };
+}

@@ -106,3 +106,44 @@ async function publicHalfResult(r: StoredResult, predictions: Uint8Array | null)
     evalDurationMs: r.evalDurationMs,
   };
 }
+
+/** A submission as comparing shows it: what the leaderboard and its page show, without the run's internals. */
+export interface ComparedView {
+  id: string;
+  name: string;
+  author: { id: string; name: string };
+  createdAt: Date;
+  /** The viewer's own submission. */
+  isOwn: boolean;
+  /** Marked final; null where the viewer may not see others' selections (students until the reveal, as on the board). */
+  isFinal: boolean | null;
+  architecture: unknown;
+  training: unknown;
+  /** On the viewer's scope (the public half for students until the reveal), as on its own page. */
+  result: ResultView | null;
+}
+
+/**
+ * Compared submissions for one viewer: results through `toSubmissionViews` (one extra statement
+ * for every public-half re-score), and another student's final mark only where the board shows it.
+ */
+export async function toComparedViews(
+  rows: SubmissionRow[],
+  access: Pick<ClassAccess, "viewer" | "isGrader">,
+): Promise<ComparedView[]> {
+  const views = await toSubmissionViews(rows, access);
+  return views.map((v) => {
+    const isOwn = v.author.id === access.viewer.userId;
+    return {
+      id: v.id,
+      name: v.name,
+      author: v.author,
+      createdAt: v.createdAt,
+      isOwn,
+      isFinal: isOwn || v.viewerCan.privateScores ? v.isFinal : null,
+      architecture: v.architecture,
+      training: v.training,
+      result: v.result,
+    };
+  });
+}

@@ -102,6 +102,11 @@ describe("access matrix: every operation × every kind of caller", () => {
     } satisfies Record<ViewerName, Viewer>);
   });
 
+  // A second succeeded run of the student's for compareSubmissions, made on first use.
+  let ownSecond: string | undefined;
+  const ownSecondScored = async () =>
+    (ownSecond ??= (await addScoredSubmission(studentId, classId, "mine, again", 3)).id);
+
   const operations: Operation[] = [
     // ---- queries
     {
@@ -228,6 +233,18 @@ describe("access matrix: every operation × every kind of caller", () => {
       query: `{ notices { unreadCount nodes { id kind submissionId submissionName classSlug className accuracy failureReason createdAt readAt } } }`,
       vars: () => ({}),
       expect: [U, OK, OK, OK, OK, OK, OK, OK],
+    },
+    {
+      name: "compareSubmissions (two of the student's own)",
+      query: `query($ids: [ID!]!) { compareSubmissions(ids: $ids) { submissions { id result { scope } } pairs { otherId } } }`,
+      vars: async () => ({ ids: [ownSubmission, await ownSecondScored()] }),
+      expect: [U, OK, F, OK, OK, OK, OK, F],
+    },
+    {
+      name: "compareSubmissions (the student's and a classmate's, architectures hidden)",
+      query: `query($ids: [ID!]!) { compareSubmissions(ids: $ids) { submissions { id } } }`,
+      vars: () => ({ ids: [ownSubmission, classmateSubmission] }),
+      expect: [U, F, F, OK, OK, OK, OK, F],
     },
     // ---- mutations
     {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
+import { CompareSelection } from "@/components/compare/compare-picker";
 import { LeaderboardPanel } from "@/components/leaderboard/leaderboard-panel";
 import { SubmissionTable } from "@/components/submission-table";
 import { Card, PageHeader, pluralize } from "@/components/ui";
@@ -62,23 +63,26 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
           </>
         }
       />
-      <div className="space-y-6">
-        <Card headingId="leaderboard-heading" heading="Leaderboard" headingClassName="mb-3">
-          <LeaderboardPanel
-            classSlug={slug}
-            initial={leaderboard}
-            viewerId={viewer.userId}
-            opensEverySubmission={can.seeAllSubmissions}
-          />
-        </Card>
-        <Card
-          headingId="submissions-heading"
-          heading={can.seeAllSubmissions ? "All submissions" : "My submissions"}
-          headingClassName="mb-3"
-        >
-          <SubmissionTable submissions={submissions} showAuthor={can.seeAllSubmissions} />
-        </Card>
-      </div>
+      <CompareSelection classSlug={slug}>
+        <div className="space-y-6">
+          <Card headingId="leaderboard-heading" heading="Leaderboard" headingClassName="mb-3">
+            <LeaderboardPanel
+              classSlug={slug}
+              initial={leaderboard}
+              viewerId={viewer.userId}
+              opensEverySubmission={can.seeAllSubmissions}
+              compareOthers={can.architectures}
+            />
+          </Card>
+          <Card
+            headingId="submissions-heading"
+            heading={can.seeAllSubmissions ? "All submissions" : "My submissions"}
+            headingClassName="mb-3"
+          >
+            <SubmissionTable submissions={submissions} showAuthor={can.seeAllSubmissions} compare />
+          </Card>
+        </div>
+      </CompareSelection>
     </>
   );
 }
