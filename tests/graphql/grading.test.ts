@@ -272,13 +272,13 @@ describe("grader API: submissions, rescoring, settings, roles, CSV", () => {
       ).data!.leaderboardCsv as string;
     const best = (await csv(student.viewer, "BEST")).trimEnd().split("\r\n");
     expect(best[0]).toBe(
-      "rank,student_id,student,submission_id,submission,public_accuracy,private_accuracy,params,epochs,train_seconds,submitted_at,final",
+      "rank,student_id,student,submission_id,submission,public_accuracy,private_accuracy,params,epochs,train_seconds,submitted_at,final,change_since_previous_best",
     );
     expect(best).toHaveLength(1 + 2);
     expect(best[1]).toContain(`"'=cmd|' /C calc'!A0"`.replace(/^"|"$/g, ""));
     expect(best[1]).toContain(`"csv, ""quoted"""`);
     // The student's copy leaves the private column empty; the grader's has it.
-    expect(best[1]!.split(",").at(-6)).toBe("");
+    expect(best[1]!.split(",").at(-7)).toBe("");
     const all = (await csv(grader.viewer, "ALL")).trimEnd().split("\r\n");
     expect(all.length).toBeGreaterThan(best.length);
     const results = (await gql(grader.viewer, `query($slug: String!) { resultsCsv(classSlug: $slug) }`, { slug })).data!
