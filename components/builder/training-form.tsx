@@ -1,9 +1,10 @@
 "use client";
-import { OPTIMIZERS } from "@/trainer/arch";
+import { OPTIMIZERS, type TrainingConfig } from "@/trainer/arch";
 import { cx } from "../ui";
+import { fromRecipeConfig, RecipesFields, type RecipeValues, toRecipeInput } from "./recipes-form";
 
 /** The training settings as typed; turned into the trainer's config by `toTrainingInput`. */
-export interface TrainingValues {
+export interface TrainingValues extends RecipeValues {
   optimizer: string;
   learningRate: string;
   momentum: string;
@@ -37,21 +38,14 @@ export function toTrainingInput(v: TrainingValues): Record<string, unknown> {
       : null,
   };
   if (v.optimizer === "momentum" || v.optimizer === "rmsprop") out.momentum = num(v.momentum);
+  Object.assign(out, toRecipeInput(v, v.optimizer));
   for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
   return out;
 }
 
-export function fromTrainingConfig(c: {
-  optimizer: string;
-  learningRate: number;
-  momentum: number;
-  batchSize: number;
-  maxEpochs: number;
-  validationSplit: number;
-  seed: number;
-  earlyStopping: { monitor: string; patience: number; restoreBestWeights: boolean } | null;
-}): TrainingValues {
+export function fromTrainingConfig(c: TrainingConfig): TrainingValues {
   return {
+    ...fromRecipeConfig(c),
     optimizer: c.optimizer,
     learningRate: String(c.learningRate),
     momentum: String(c.momentum),
@@ -242,6 +236,12 @@ export function TrainingForm({
         )}
       </div>
       {errors.earlyStopping && <p className="col-span-full text-xs text-rose-600">{errors.earlyStopping}</p>}
+      <RecipesFields
+        values={values}
+        optimizer={values.optimizer}
+        onChange={(r) => onChange({ ...values, ...r })}
+        errors={errors}
+      />
       {errors["(root)"] && <p className="col-span-full text-xs text-rose-600">{errors["(root)"]}</p>}
     </fieldset>
   );
