@@ -45,7 +45,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               )}
             </div>
             {user ? (
-              <div className="flex items-center gap-3 text-sm">
+              <div className="flex items-center gap-1 text-sm sm:gap-3">
                 <span className="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
                   {user.name}
                 </span>

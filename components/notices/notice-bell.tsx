@@ -110,7 +110,11 @@ export function NoticeBell({ pollMs = POLL_MS }: { pollMs?: number }) {
         className="relative rounded-md px-2 py-1 font-medium text-slate-700 hover:bg-slate-100"
         data-testid="notice-button"
       >
-        Notices
+        {/* A bell on phones, where the header has no room for the word. */}
+        <svg aria-hidden viewBox="0 0 20 20" className="inline h-4 w-4 align-[-2px] sm:hidden" fill="currentColor">
+          <path d="M10 2a5 5 0 0 0-5 5v2.6l-1.4 2.8A1 1 0 0 0 4.5 14h11a1 1 0 0 0 .9-1.6L15 9.6V7a5 5 0 0 0-5-5Zm-2 13a2 2 0 0 0 4 0H8Z" />
+        </svg>
+        <span className="hidden sm:inline">Notices</span>
         {unread > 0 && (
           <span
             className="ml-1.5 rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-semibold text-white"
@@ -119,7 +123,9 @@ export function NoticeBell({ pollMs = POLL_MS }: { pollMs?: number }) {
             {unread}
           </span>
         )}
-        <span className="sr-only">, {unread === 0 ? "none unread" : `${unread} unread`}</span>
+        <span className="sr-only">
+          <span className="sm:hidden">Notices</span>, {unread === 0 ? "none unread" : `${unread} unread`}
+        </span>
       </button>
       {open && (
         <section
