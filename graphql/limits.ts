@@ -117,6 +117,15 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   "Result.history": 50,
   /** Up to 200 test-image indices. */
   "PredictionExamples.indices": 200,
+  /** Class analytics: the access check, then one statement per view selected. */
+  "Query.classAnalytics": 1_500,
+  /** Every succeeded run of the class (4,000 for 200 students × 20). */
+  "ClassAnalytics.points": 20_000,
+  /** The points (shared with `points` in one request) and a sort. */
+  "ClassAnalytics.paretoFront": 20_000,
+  "ClassAnalytics.byDay": 5_000,
+  /** On the public half: each author's latest predictions recounted (200 × 5,000 images). */
+  "ClassAnalytics.confusedPairs": 20_000,
 };
 
 /** What each object of a type costs, whichever of its fields are selected. */
@@ -140,6 +149,9 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   "Result.perClass": 10,
   "Result.epochHistory": 100,
   "TrainingProgress.history": 100,
+  "ClassAnalytics.points": 4_000,
+  "ClassAnalytics.paretoFront": 50,
+  "ClassAnalytics.byDay": 90,
 };
 
 /** A list whose size neither a page argument nor LIST_SIZES gives. */

@@ -1,5 +1,6 @@
 import "server-only";
 import type { GraphQLResolveInfo } from "graphql";
+import { openClassAnalytics } from "@/lib/server/services/analytics/open";
 import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/services/classes";
 import { leaderboardCsv, resultsCsv } from "@/lib/server/services/grading/csv";
 import { rotateJoinCode } from "@/lib/server/services/grading/join-code";
@@ -25,6 +26,7 @@ import { getUser } from "@/lib/server/services/users";
 import { builder } from "./builder";
 import {
   ApiTokenType,
+  ClassAnalyticsType,
   ClassType,
   CreatedApiTokenType,
   LeaderboardModeEnum,
@@ -185,6 +187,13 @@ builder.queryType({
       type: [ApiTokenType],
       description: "Your API tokens (signed-in session only).",
       resolve: (_root, _args, { viewer }) => listApiTokens(viewer),
+    }),
+    classAnalytics: t.field({
+      type: ClassAnalyticsType,
+      description:
+        "The class's analytics (members): accuracy against size and hyperparameters, by day, the most confused classes. Students see the public half, and classmates as pseudonyms unless the class shows architectures.",
+      args: { classSlug: t.arg.string({ required: true }) },
+      resolve: (_root, args, { viewer }) => openClassAnalytics(viewer, args),
     }),
   }),
 });

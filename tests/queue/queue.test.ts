@@ -66,6 +66,8 @@ describe("training queue", () => {
     expect(result.predictions?.length).toBe(1000);
     expect((result.confusionMatrix as number[][]).flat().reduce((a, b) => a + b, 0)).toBe(1000);
     expect(result.backend).toBe("wasm");
+    // What class analytics plots, stored with the result: 2·784·10 FLOPs, one Dense layer.
+    expect(result).toMatchObject({ flops: 15_680, depth: 1, maxDropout: 0 });
     await worker.stop();
   });
 
