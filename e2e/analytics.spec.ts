@@ -178,6 +178,34 @@ test("class analytics: the Pareto front named, today's best, summed confusions, 
   await expect(again.getByTestId("pc-matching")).toHaveText("2 of 4 runs match");
   await expect(again.getByLabel("depth (weighted layers): at least")).toHaveValue("2");
 
+  // At phone width nothing sticks out sideways: the class page's header, and each view.
+  const phoneContext = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    storageState: await owner.context().storageState(),
+  });
+  const phone = await phoneContext.newPage();
+  const overflow = () =>
+    phone.evaluate(() => ({
+      px: document.documentElement.scrollWidth - window.innerWidth,
+      wide: [...document.querySelectorAll("main *")]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}.${String(e.getAttribute("class") ?? "").slice(0, 60)}`),
+    }));
+  for (const path of [
+    "",
+    "/analytics",
+    "/analytics?view=hyperparameters",
+    "/analytics?view=days",
+    "/analytics?view=confusion",
+  ]) {
+    await phone.goto(`${classUrl}${path}`);
+    await expect(phone.getByRole("heading", { level: 1 })).toBeVisible();
+    const { px, wide } = await overflow();
+    expect(px, `${path}: ${wide.join("\n")}`).toBeLessThanOrEqual(0);
+  }
+  await phoneContext.close();
+
   // Brushing by pointer: a drag over the whole accuracy axis keeps all of the depth-filtered runs; a click clears it.
   const axis = (await again.getByTestId("brush-accuracy").boundingBox())!;
   await again.mouse.move(axis.x + axis.width / 2, axis.y + 1);

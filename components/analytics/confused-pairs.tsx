@@ -31,7 +31,7 @@ export function ConfusedPairsList({
           {pairs.map((p, i) => (
             <li
               key={`${p.trueName}-${p.predictedName}`}
-              className="grid grid-cols-[1.5rem_14rem_1fr_4rem] items-center gap-2 text-sm"
+              className="grid grid-cols-[1.5rem_minmax(0,14rem)_1fr_3.5rem] items-center gap-2 text-sm"
               data-testid="confused-pair"
             >
               <span className="text-right text-slate-500 tabular-nums">{i + 1}.</span>

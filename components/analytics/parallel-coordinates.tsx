@@ -318,9 +318,9 @@ function BrushForm({
         {NUMERIC_AXES.map((axis) => {
           const range = brushes.ranges[axis];
           return (
-            <fieldset key={axis} className="flex items-center gap-1">
+            <fieldset key={axis} className="flex flex-wrap items-center gap-1">
               <legend className="sr-only">{AXIS_LABELS[axis]}</legend>
-              <span className="w-40 shrink-0 text-slate-700" aria-hidden="true">
+              <span className="w-full text-slate-700 sm:w-40 sm:shrink-0" aria-hidden="true">
                 {AXIS_LABELS[axis]}
               </span>
               <input
@@ -369,50 +369,53 @@ function MatchingTable({ runs }: { runs: Plottable[] }) {
   const best = [...runs].sort((a, b) => b.accuracy - a.accuracy).slice(0, 10);
   if (!best.length) return null;
   return (
-    <table className="mt-2 w-full text-left text-sm">
-      <caption className="sr-only">The most accurate runs that match the filters</caption>
-      <thead className="text-xs text-slate-500">
-        <tr>
-          <th scope="col" className="py-1 pr-2 font-medium">
-            Run
-          </th>
-          <th scope="col" className="py-1 pr-2 font-medium">
-            Optimizer
-          </th>
-          <th scope="col" className="py-1 pr-2 text-right font-medium">
-            Learning rate
-          </th>
-          <th scope="col" className="py-1 pr-2 text-right font-medium">
-            Batch
-          </th>
-          <th scope="col" className="py-1 pr-2 text-right font-medium">
-            Epochs
-          </th>
-          <th scope="col" className="py-1 pr-2 text-right font-medium">
-            Dropout
-          </th>
-          <th scope="col" className="py-1 pr-2 text-right font-medium">
-            Depth
-          </th>
-          <th scope="col" className="py-1 text-right font-medium">
-            Accuracy
-          </th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100 tabular-nums">
-        {best.map((p) => (
-          <tr key={p.key}>
-            <td className="py-1 pr-2">{runLabel(p)}</td>
-            <td className="py-1 pr-2">{p.optimizer}</td>
-            <td className="py-1 pr-2 text-right">{p.learningRate}</td>
-            <td className="py-1 pr-2 text-right">{p.batchSize}</td>
-            <td className="py-1 pr-2 text-right">{p.epochs}</td>
-            <td className="py-1 pr-2 text-right">{p.maxDropout}</td>
-            <td className="py-1 pr-2 text-right">{p.depth}</td>
-            <td className="py-1 text-right">{formatPercent(p.accuracy)}</td>
+    // `relative`: the sr-only caption is absolutely positioned and would escape the scroll box.
+    <div className="relative mt-2 overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">The most accurate runs that match the filters</caption>
+        <thead className="text-xs text-slate-500">
+          <tr>
+            <th scope="col" className="py-1 pr-2 font-medium">
+              Run
+            </th>
+            <th scope="col" className="py-1 pr-2 font-medium">
+              Optimizer
+            </th>
+            <th scope="col" className="py-1 pr-2 text-right font-medium">
+              Learning rate
+            </th>
+            <th scope="col" className="py-1 pr-2 text-right font-medium">
+              Batch
+            </th>
+            <th scope="col" className="py-1 pr-2 text-right font-medium">
+              Epochs
+            </th>
+            <th scope="col" className="py-1 pr-2 text-right font-medium">
+              Dropout
+            </th>
+            <th scope="col" className="py-1 pr-2 text-right font-medium">
+              Depth
+            </th>
+            <th scope="col" className="py-1 text-right font-medium">
+              Accuracy
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody className="divide-y divide-slate-100 tabular-nums">
+          {best.map((p) => (
+            <tr key={p.key}>
+              <td className="py-1 pr-2">{runLabel(p)}</td>
+              <td className="py-1 pr-2">{p.optimizer}</td>
+              <td className="py-1 pr-2 text-right">{p.learningRate}</td>
+              <td className="py-1 pr-2 text-right">{p.batchSize}</td>
+              <td className="py-1 pr-2 text-right">{p.epochs}</td>
+              <td className="py-1 pr-2 text-right">{p.maxDropout}</td>
+              <td className="py-1 pr-2 text-right">{p.depth}</td>
+              <td className="py-1 text-right">{formatPercent(p.accuracy)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
