@@ -306,6 +306,17 @@ async function main(): Promise<void> {
         `query($s: String!) { searchSubmissions(classSlug: $s, first: 25) { totalCount endCursor nodes { id name status createdAt author { name } result { testAccuracy publicAccuracy privateAccuracy paramCount } } } }`,
         { s: klass.slug },
       ),
+      // Class analytics (issue #14): the page's query, 4,000 points and every view. The student's
+      // confused pairs are recounted from the 200 latest runs' predictions on the public half.
+      ...(["grader", "student"] as const).map((who) =>
+        graphql(
+          `classAnalytics (${who}, 4,000 points, Pareto front, by day, confused pairs) (autocannon)`,
+          "autocannon",
+          who,
+          `query($s: String!) { classAnalytics(classSlug: $s) { scope showsNames points { submissionId who mine accuracy paramCount flops trainDurationMs optimizer learningRate batchSize epochs depth maxDropout } paretoFront { submissionId who accuracy paramCount } byDay { day runs best median } confusedPairs { runs pairs { trueName predictedName count } } } }`,
+          { s: klass.slug },
+        ),
+      ),
     ].filter((s) => !ONLY || new RegExp(ONLY).test(s.name));
 
     const results = [];

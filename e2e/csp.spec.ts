@@ -250,6 +250,13 @@ test("every page, with the policy enforced: no violation in the browser or at th
   await expect(owner.getByTestId("leaderboard-row").filter({ hasText: "Policy run" })).toBeVisible();
   await settle(owner);
 
+  // Class analytics: each view's charts (visx SVG, inline style attributes for bars and the scale).
+  for (const view of ["pareto", "hyperparameters", "days", "confusion"]) {
+    await owner.goto(`${classUrl}/analytics?view=${view}`);
+    await expect(owner.getByRole("tab", { selected: true })).toBeVisible();
+    await settle(owner);
+  }
+
   // The account page (password and sessions).
   await owner.goto("/settings/account");
   await expect(owner.getByRole("form", { name: "Change password" })).toBeVisible();

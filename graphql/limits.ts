@@ -123,6 +123,15 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   "Result.history": 50,
   /** Up to 200 test-image indices. */
   "PredictionExamples.indices": 200,
+  /** Class analytics: the access check, then one statement per view selected. */
+  "Query.classAnalytics": 1_500,
+  /** Every succeeded run of the class: 4,000 rows for 200 students × 20, about 40 ms of service time. */
+  "ClassAnalytics.points": 30_000,
+  /** A sort of the points, which one request reads once however many fronts and `points` share them. */
+  "ClassAnalytics.paretoFront": 10_000,
+  "ClassAnalytics.byDay": 10_000,
+  /** On the public half: each author's latest predictions recounted (200 × 5,000 images), about 20–30 ms. */
+  "ClassAnalytics.confusedPairs": 25_000,
 };
 
 /** What each object of a type costs, whichever of its fields are selected. */
@@ -152,6 +161,9 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   "Comparison.pairs": 3,
   "ComparisonPair.layers": 50,
   "Comparison.training": 12,
+  "ClassAnalytics.points": 4_000,
+  "ClassAnalytics.paretoFront": 50,
+  "ClassAnalytics.byDay": 90,
 };
 
 /** A list whose size neither a page argument nor LIST_SIZES gives. */

@@ -1,5 +1,6 @@
 import "server-only";
 import type { GraphQLResolveInfo } from "graphql";
+import { openClassAnalytics } from "@/lib/server/services/analytics/open";
 import { createClass, getClass, joinClass, listMyClasses } from "@/lib/server/services/classes";
 import { compareSubmissions } from "@/lib/server/services/compare/compare-submissions";
 import { leaderboardCsv, resultsCsv } from "@/lib/server/services/grading/csv";
@@ -28,6 +29,7 @@ import { getUser } from "@/lib/server/services/users";
 import { builder } from "./builder";
 import {
   ApiTokenType,
+  ClassAnalyticsType,
   ClassType,
   ComparisonType,
   CreatedApiTokenType,
@@ -208,6 +210,13 @@ builder.queryType({
       args: { ids: t.arg.idList({ required: true }), base: t.arg.id() },
       resolve: (_root, { ids, base }, { viewer }) =>
         compareSubmissions(viewer, { ids: ids.map(String), base: base == null ? undefined : String(base) }),
+    }),
+    classAnalytics: t.field({
+      type: ClassAnalyticsType,
+      description:
+        "The class's analytics (members): accuracy against size and hyperparameters, by day, the most confused classes. Students see the public half, and classmates as pseudonyms unless the class shows architectures.",
+      args: { classSlug: t.arg.string({ required: true }) },
+      resolve: (_root, args, { viewer }) => openClassAnalytics(viewer, args),
     }),
   }),
 });

@@ -3,6 +3,15 @@ import "server-only";
 import type { DiffLayer, FieldChange, LayerDiffRow, TrainingFieldRow } from "@/lib/compare/diff";
 import { modelDownloadUrl } from "@/lib/model-formats";
 import type { EpochRecord, TrainingProgress } from "@/lib/progress";
+import { type AnalyticsDay, analyticsByDay } from "@/lib/server/services/analytics/by-day";
+import {
+  analyticsConfusedPairs,
+  type ConfusedPair,
+  type ConfusedPairs,
+} from "@/lib/server/services/analytics/confused-pairs";
+import type { ClassAnalytics } from "@/lib/server/services/analytics/open";
+import { analyticsParetoFront } from "@/lib/server/services/analytics/pareto-front";
+import { type AnalyticsPoint, analyticsPoints } from "@/lib/server/services/analytics/points";
 import type { ClassDetail, ClassSummary } from "@/lib/server/services/classes";
 import type { ComparedSubmission, Comparison, ComparisonPair } from "@/lib/server/services/compare/compare-submissions";
 import type { PredictionExamples } from "@/lib/server/services/grading/prediction-examples";
@@ -587,5 +596,104 @@ export const ComparisonType = builder.objectRef<Comparison>("Comparison").implem
     submissions: t.field({ type: [ComparedSubmissionType], resolve: (c) => c.submissions }),
     training: t.field({ type: [TrainingFieldDiffType], resolve: (c) => c.training }),
     pairs: t.field({ type: [ComparisonPairType], resolve: (c) => c.pairs }),
+  }),
+});
+
+// Class analytics (issue #14): each view resolves to its own service call, only when selected.
+
+const AnalyticsPointType = builder.objectRef<AnalyticsPoint>("AnalyticsPoint").implement({
+  description:
+    "One succeeded run of the class. While the class hides names (students, unless it shows architectures), classmates are `Student N` and their submission ids and names are null; your own runs are `You`.",
+  fields: (t) => ({
+    submissionId: t.exposeID("submissionId", { nullable: true }),
+    submissionName: t.exposeString("submissionName", { nullable: true }),
+    who: t.exposeString("who", { description: "The author's name, or a stable pseudonym (`Student N`, `You`)." }),
+    mine: t.exposeBoolean("mine", { description: "Your own run." }),
+    authorId: t.exposeID("authorId", { nullable: true, description: "Null for classmates while names are hidden." }),
+    accuracy: t.exposeFloat("accuracy", { description: "On the scope of `ClassAnalytics.scope`." }),
+    paramCount: t.exposeInt("paramCount"),
+    flops: t.exposeFloat("flops", { nullable: true, description: "Forward-pass FLOPs per image." }),
+    trainDurationMs: t.exposeInt("trainDurationMs"),
+    optimizer: t.exposeString("optimizer"),
+    learningRate: t.exposeFloat("learningRate"),
+    batchSize: t.exposeInt("batchSize"),
+    epochs: t.exposeInt("epochs", { description: "Epochs trained." }),
+    depth: t.exposeInt("depth", { nullable: true, description: "Weighted layers (Dense and convolutions)." }),
+    maxDropout: t.exposeFloat("maxDropout", { nullable: true, description: "The largest dropout rate; 0 without." }),
+    submittedAt: t.expose("submittedAt", { type: "DateTime" }),
+  }),
+});
+
+const AnalyticsDayType = builder.objectRef<AnalyticsDay>("AnalyticsDay").implement({
+  description: "The runs that finished on one UTC day.",
+  fields: (t) => ({
+    day: t.exposeString("day", { description: "YYYY-MM-DD, in UTC." }),
+    runs: t.exposeInt("runs"),
+    best: t.exposeFloat("best"),
+    median: t.exposeFloat("median"),
+    bestSoFar: t.exposeFloat("bestSoFar", { description: "The best of any run finished on or before this day." }),
+  }),
+});
+
+const ConfusedPairType = builder.objectRef<ConfusedPair>("ConfusedPair").implement({
+  fields: (t) => ({
+    trueClass: t.exposeInt("trueClass"),
+    trueName: t.exposeString("trueName"),
+    predictedClass: t.exposeInt("predictedClass"),
+    predictedName: t.exposeString("predictedName"),
+    count: t.exposeInt("count", { description: "Test images of the true class predicted as the other, summed." }),
+  }),
+});
+
+const ConfusedPairsType = builder.objectRef<ConfusedPairs>("ConfusedPairs").implement({
+  description: "The most confused pairs of classes, summed over each author's latest succeeded run.",
+  fields: (t) => ({
+    scope: t.field({ type: ResultScopeEnum, resolve: (c) => c.scope }),
+    runs: t.exposeInt("runs"),
+    runsWithoutPredictions: t.exposeInt("runsWithoutPredictions", {
+      description: "Latest runs left out on the public half: scored before predictions were stored.",
+    }),
+    pairs: t.field({ type: [ConfusedPairType], resolve: (c) => c.pairs }),
+  }),
+});
+
+const ParetoCostEnum = builder.enumType("ParetoCost", {
+  description: "What the Pareto front trades accuracy against.",
+  values: {
+    PARAMS: { description: "Parameter count." },
+    FLOPS: { description: "Forward-pass FLOPs per image." },
+    TRAINING_TIME: { description: "Training time." },
+  } as const,
+});
+
+export const ClassAnalyticsType = builder.objectRef<ClassAnalytics>("ClassAnalytics").implement({
+  description: "A class's analytics. Each field is one database statement, run only when selected.",
+  fields: (t) => ({
+    scope: t.field({ type: ResultScopeEnum, resolve: (a) => a.scope }),
+    showsNames: t.boolean({
+      description: "Whether classmates are named (graders; everyone while the class shows architectures).",
+      resolve: (a) => a.showsNames,
+    }),
+    points: t.field({
+      type: [AnalyticsPointType],
+      description: "Every succeeded run, oldest first.",
+      resolve: (a) => analyticsPoints(a),
+    }),
+    paretoFront: t.field({
+      type: [AnalyticsPointType],
+      description: "The runs no other run beats on both accuracy and the cost, cheapest first (ties both kept).",
+      args: { cost: t.arg({ type: ParetoCostEnum }) },
+      resolve: (a, { cost }) => analyticsParetoFront(a, { cost: cost ?? undefined }),
+    }),
+    byDay: t.field({
+      type: [AnalyticsDayType],
+      description: "Best and median accuracy of the runs finished each UTC day, oldest first.",
+      resolve: (a) => analyticsByDay(a),
+    }),
+    confusedPairs: t.field({
+      type: ConfusedPairsType,
+      args: { limit: t.arg.int({ description: "How many pairs, 1–90 (default 10)." }) },
+      resolve: (a, { limit }) => analyticsConfusedPairs(a, { limit: limit ?? undefined }),
+    }),
   }),
 });

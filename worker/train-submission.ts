@@ -5,6 +5,7 @@ import type { TrainingProgress } from "@/lib/progress";
 import { ArtifactTooLargeError, artifacts } from "@/lib/server/artifacts/store";
 import { db } from "@/lib/server/db";
 import { trainSubmission } from "@/lib/server/queue/jobs";
+import { traitsOfArchitecture } from "@/lib/server/services/analytics/traits";
 import { ACTIVE_STATUSES, isTerminal } from "@/lib/submission-status";
 import {
   type EpochMetrics,
@@ -172,6 +173,9 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
     });
     await writing;
     const packed = { bytes: packModel(outcome.model), formats: await downloadFormats(outcome.model) };
+    // What class analytics plots besides the parameter count, stored once here rather than parsed
+    // from the architecture on every analytics request (services/analytics/traits.ts).
+    const traits = traitsOfArchitecture(submission.architecture);
     // The result and the status change commit together; a retry after a crash finds SUCCEEDED.
     await withDbRetry("store result", () =>
       db.$transaction(async (tx) => {
@@ -209,6 +213,9 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
             backend: outcome.backend,
             trainDurationMs: Math.round(outcome.trainDurationMs),
             evalDurationMs: Math.round(outcome.evalDurationMs),
+            flops: traits?.flops ?? null,
+            depth: traits?.depth ?? null,
+            maxDropout: traits?.maxDropout ?? null,
           },
           select: { id: true },
         });

@@ -186,6 +186,11 @@ export interface Visibility {
   architectures: boolean;
   /** Other students' trained models (download, try it): graders, or everyone while the class shares them. */
   models: boolean;
+  /**
+   * Whose run is whose in class analytics (names beside points, submission names): graders, or
+   * everyone while the class shows architectures. Otherwise classmates are stable pseudonyms.
+   */
+  names: boolean;
 }
 
 /** What a member may see of results in a class, given its grader-controlled switches. */
@@ -198,6 +203,8 @@ export function visibility(
     privateImages: access.isGrader,
     architectures: access.isGrader || klass.showArchitectures,
     models: access.isGrader || klass.shareModels,
+    // A class that shows whose architecture is whose has nothing left to hide in the analytics.
+    names: access.isGrader || klass.showArchitectures,
   };
 }
 

@@ -29,7 +29,17 @@ export interface LargeClass {
 
 export async function seedLargeClass(
   db: PrismaClient,
-  options: { students: number; perStudent: number; slug?: string; ownerId?: string },
+  options: {
+    students: number;
+    perStudent: number;
+    slug?: string;
+    ownerId?: string;
+    /**
+     * Test images each student's latest run has predictions for (what class analytics recounts on
+     * the public half for students): 10,000 for the real test set, the subset's size in tests.
+     */
+    predictionBytes?: number;
+  },
 ): Promise<LargeClass> {
   const tag = randomUUID().slice(0, 8);
   const slug = options.slug ?? `large-${tag}`;
@@ -82,9 +92,13 @@ export async function seedLargeClass(
   for (let i = 0; i < submissions.length; i += 2000)
     await db.submission.createMany({ data: submissions.slice(i, i + 2000) });
   const cm = Array.from({ length: 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => (r === c ? 900 : 11)));
+  const predictionBytes = options.predictionBytes ?? 10_000;
   const results = submissions.map((sub, i) => {
     // Deterministic, distinct scores: the ordering is checkable.
     const acc = 0.7 + ((i * 7919) % 2500) / 10_000;
+    // Only the latest run of each student (what the confused pairs read) stores predictions,
+    // deterministic and not tied to any labels: 2 MB for 200 students instead of 40.
+    const latest = i % options.perStudent === options.perStudent - 1;
     return {
       submissionId: sub.id,
       testAccuracy: acc,
@@ -99,6 +113,13 @@ export async function seedLargeClass(
       backend: "wasm",
       trainDurationMs: 10_000,
       evalDurationMs: 300,
+      predictions: latest
+        ? Buffer.from(Uint8Array.from({ length: predictionBytes }, (_, k) => (k * 7 + i) % 10))
+        : null,
+      // The MLP's traits, as the worker stores them (services/analytics/traits.ts).
+      flops: 203_264,
+      depth: 2,
+      maxDropout: 0,
     };
   });
   for (let i = 0; i < results.length; i += 2000) await db.result.createMany({ data: results.slice(i, i + 2000) });

@@ -246,6 +246,21 @@ describe("access matrix: every operation × every kind of caller", () => {
       vars: () => ({ ids: [ownSubmission, classmateSubmission] }),
       expect: [U, F, F, OK, OK, OK, OK, F],
     },
+    // Class analytics: members of the class, each view alike (what they see differs: analytics.test.ts).
+    ...[
+      "scope showsNames",
+      "points { who mine accuracy flops depth }",
+      "paretoFront(cost: FLOPS) { who accuracy }",
+      "byDay { day best median }",
+      "confusedPairs(limit: 3) { scope runs pairs { trueName predictedName count } }",
+    ].map(
+      (selection): Operation => ({
+        name: `classAnalytics { ${selection.split(/[ ({]/)[0]} }`,
+        query: `query($slug: String!) { classAnalytics(classSlug: $slug) { ${selection} } }`,
+        vars: () => ({ slug }),
+        expect: [U, OK, F, OK, OK, OK, OK, F],
+      }),
+    ),
     // ---- mutations
     {
       name: "submit",

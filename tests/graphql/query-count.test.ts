@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, recordQueries } from "@/lib/server/db";
+import { testLabels } from "@/lib/server/test-set";
 import type { Viewer } from "@/lib/server/viewer";
 import { type LargeClass, seedLargeClass } from "@/scripts/bench/large-class";
 import { gql } from "../helpers/fixtures";
@@ -25,8 +26,10 @@ describe("no N+1: statements per operation do not grow with the class", () => {
   let large: LargeClass;
 
   beforeAll(async () => {
-    small = await seedLargeClass(db, { students: 5, perStudent: 2 });
-    large = await seedLargeClass(db, { students: 200, perStudent: 20 });
+    // Predictions as long as the committed test subset, so the public half can be recounted.
+    const predictionBytes = (await testLabels())!.length;
+    small = await seedLargeClass(db, { students: 5, perStudent: 2, predictionBytes });
+    large = await seedLargeClass(db, { students: 200, perStudent: 20, predictionBytes });
   }, 120_000);
 
   it("leaderboard (best per student and all), as grader and as student, caches off", async () => {
@@ -100,6 +103,31 @@ describe("no N+1: statements per operation do not grow with the class", () => {
     expect(none.data.notices).toEqual({ unreadCount: 0, nodes: [] });
     expect(many.queries).toHaveLength(1);
     expect(none.queries).toHaveLength(1);
+  });
+
+  it("class analytics: each view one statement after the access check, as grader and as student", async () => {
+    const views = [
+      "points { who accuracy paramCount flops learningRate depth }",
+      "paretoFront(cost: FLOPS) { who accuracy }",
+      "byDay { day best median }",
+      "confusedPairs { runs pairs { count } }",
+    ];
+    for (const selection of views) {
+      const query = `query($s: String!) { classAnalytics(classSlug: $s) { ${selection} } }`;
+      const runs = [
+        await count(viewerOf(large.ownerId), query, { s: large.slug }),
+        await count(viewerOf(large.studentIds[5]!), query, { s: large.slug }),
+        await count(viewerOf(small.ownerId), query, { s: small.slug }),
+      ];
+      for (const run of runs) expect(run.queries, selection).toHaveLength(2);
+    }
+    // Everything at once, the Pareto front three times over: the points are read once.
+    const all = `query($s: String!) { classAnalytics(classSlug: $s) { points { who } paretoFront { who }
+      flops: paretoFront(cost: FLOPS) { who } time: paretoFront(cost: TRAINING_TIME) { who } byDay { day } confusedPairs { runs } } }`;
+    const student = await count(viewerOf(large.studentIds[5]!), all, { s: large.slug });
+    expect(student.data.classAnalytics.points).toHaveLength(4000);
+    expect(student.data.classAnalytics.confusedPairs.runs).toBe(200);
+    expect(student.queries).toHaveLength(4);
   });
 
   it("CSV exports", async () => {

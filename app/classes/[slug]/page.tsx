@@ -55,6 +55,12 @@ export default async function ClassPage({ params }: { params: Promise<{ slug: st
               </Link>
             )}
             <Link
+              href={`/classes/${slug}/analytics`}
+              className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+            >
+              Class analytics
+            </Link>
+            <Link
               href={`/classes/${slug}/submit`}
               className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700"
             >
