@@ -187,10 +187,13 @@ test("class analytics: the Pareto front named, today's best, summed confusions, 
   const overflow = () =>
     phone.evaluate(() => ({
       px: document.documentElement.scrollWidth - window.innerWidth,
-      wide: [...document.querySelectorAll("main *")]
+      wide: [...document.querySelectorAll("body *")]
         .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
         .slice(0, 5)
-        .map((e) => `${e.tagName.toLowerCase()}.${String(e.getAttribute("class") ?? "").slice(0, 60)}`),
+        .map(
+          (e) =>
+            `${e.tagName.toLowerCase()}.${String(e.getAttribute("class") ?? "").slice(0, 60)} (right ${Math.round(e.getBoundingClientRect().right)})`,
+        ),
     }));
   for (const path of [
     "",

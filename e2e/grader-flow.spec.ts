@@ -118,7 +118,7 @@ test("a grader manages a class: sees a submission, reveals the private board, do
   const csv = await readFile((await download.path())!, "utf8");
   const [header, ...lines] = csv.trim().split("\r\n");
   expect(header).toBe(
-    "rank,student_id,student,submission_id,submission,public_accuracy,private_accuracy,params,epochs,train_seconds,submitted_at,final",
+    "rank,student_id,student,submission_id,submission,public_accuracy,private_accuracy,params,epochs,train_seconds,submitted_at,final,change_since_previous_best",
   );
   expect(lines).toHaveLength(1);
   const cells = lines[0]!.split(",");

@@ -218,7 +218,8 @@ export function LeaderboardPanel({
           No trained models yet. The first finished submission takes the top spot.
         </p>
       )}
-      <div className="-mx-5 overflow-x-auto sm:-mx-6">
+      {/* relative: the cells' screen-reader text (absolutely placed) stays inside this scroller on phones. */}
+      <div className="relative -mx-5 overflow-x-auto sm:-mx-6">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">
             Class leaderboard,{" "}
