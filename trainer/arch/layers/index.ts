@@ -3,12 +3,14 @@
 import { ACTIVATION_LAYERS } from "./activations";
 import { CONVOLUTION_LAYERS } from "./convolution";
 import { CORE_LAYERS } from "./core";
+import { MERGING_LAYERS } from "./merging";
 import { NORMALIZATION_LAYERS } from "./normalization";
 import { POOLING_LAYERS } from "./pooling";
 import { RESHAPING_LAYERS } from "./reshaping";
 import type { LayerSpec } from "./types";
 
 export { ACTIVATIONS } from "./activations";
+export { MERGE_CLASSES } from "./merging";
 
 export const LAYERS: Record<string, LayerSpec> = {
   ...CORE_LAYERS,
@@ -17,6 +19,7 @@ export const LAYERS: Record<string, LayerSpec> = {
   ...RESHAPING_LAYERS,
   ...ACTIVATION_LAYERS,
   ...NORMALIZATION_LAYERS,
+  ...MERGING_LAYERS,
 };
 
 /** Keras spellings that mean the same class (old Keras 2 aliases). */
