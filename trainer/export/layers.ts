@@ -1,6 +1,7 @@
 // A saved model's layers as the exporters read them: each layer's class and tfjs config (Keras
 // style, snake_case), its input and output shapes, and its weights, from the model loaded in tfjs.
 import type * as tf from "@tensorflow/tfjs";
+import { type ExportFormat, FORMAT_NAMES, UnsupportedLayerError } from "./errors";
 import { ModelFileError, type SavedModel } from "./format";
 import { loadModel } from "./load";
 
@@ -29,6 +30,24 @@ export interface ExportModel {
 }
 
 const perSample = (s: readonly (number | null)[]) => s.slice(1).map((d) => d ?? -1);
+
+/**
+ * The Keras and ONNX writers lay a model out as one chain: a graph model (branches, merges) is
+ * refused by them, naming its first merge, before anything is written. Its TensorFlow.js files
+ * hold the whole graph.
+ */
+export function refuseGraph(saved: SavedModel, format: ExportFormat): void {
+  const arch = saved.metadata.architecture;
+  if (arch.class_name === "Sequential") return;
+  const merge =
+    arch.config.layers.find((l) => (l.inbound_nodes?.[0]?.length ?? 0) > 1) ??
+    arch.config.layers[arch.config.layers.length - 1];
+  throw new UnsupportedLayerError(
+    format,
+    { name: String(merge.config.name), className: merge.class_name },
+    `graph models (branches and merges) can't be exported to ${FORMAT_NAMES[format]} yet; the TensorFlow.js download holds the whole model`,
+  );
+}
 
 export async function exportLayers(saved: SavedModel): Promise<ExportModel> {
   const topo = saved.modelJson.modelTopology as { class_name: string; config: { name?: string; layers?: unknown } };

@@ -11,7 +11,7 @@ import onnxProto from "onnx-proto";
 import { TRAINER_VERSION } from "../version";
 import { UnsupportedLayerError } from "./errors";
 import type { SavedModel } from "./format";
-import { type ExportLayer, exportLayers } from "./layers";
+import { type ExportLayer, exportLayers, refuseGraph } from "./layers";
 
 const { onnx } = onnxProto;
 type Node = InstanceType<typeof onnx.NodeProto>;
@@ -295,6 +295,7 @@ function valueInfo(name: string, dims: (number | string)[]) {
 
 /** The `.onnx` file for a saved model (onnxruntime runs it), or an UnsupportedLayerError. */
 export async function exportOnnx(saved: SavedModel): Promise<Uint8Array> {
+  refuseGraph(saved, "onnx");
   const m = await exportLayers(saved);
   const g = new Graph("");
   let v: Value = { name: ONNX_INPUT, shape: m.inputShape, nchw: false };
