@@ -138,9 +138,11 @@ function show(v: unknown): string {
 
 /**
  * A validated model (from a preset, pasted JSON or a past submission) as builder layers.
- * Returns null when it uses a layer class the builder has no form for.
+ * Returns null when it uses a layer class the builder has no form for, or is a graph.
  */
 export function fromNormalized(model: NormalizedModel): { layers: BuilderLayer[]; inputShape: number[] } | null {
+  // A graph (branches, merges) has no list of layers to edit: it stays JSON.
+  if (model.graph) return null;
   const layers: BuilderLayer[] = [];
   for (const layer of model.layers) {
     if (!(LAYER_TYPES as readonly string[]).includes(layer.className)) return null;
