@@ -1,5 +1,5 @@
 import type { LayersModel, Tensor } from "@tensorflow/tfjs";
-import { registerSubtract } from "@/trainer/export/subtract";
+import { registerSubtract } from "@/trainer/arch";
 import type { Tf } from "./backend";
 import { SIZE } from "./preprocess";
 
