@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { fromNormalized } from "@/components/builder/model";
+import { fromNormalized, newLayer, rowFor, toBuilderModel } from "@/components/builder/model";
 import { ModelSummaryTable } from "@/components/model-summary";
 import { getPreset, parseArchitecture, summarize } from "@/trainer/arch";
 
@@ -31,5 +31,29 @@ describe("a pasted graph model's summary", () => {
     const html = renderToStaticMarkup(createElement(ModelSummaryTable, { summary: summarize(r.model) }));
     expect(html).not.toContain("Connected to");
     expect(html).not.toContain("InputLayer");
+  });
+});
+
+describe("the builder's blocks", () => {
+  it("a residual and a branch-and-concatenate block: one row each, with all their layers' parameters", () => {
+    const conv = newLayer("Conv2D");
+    conv.values = { filters: "8", kernelSize: "3", strides: "1", padding: "same", activation: "relu" };
+    const residual = newLayer("ResidualBlock");
+    residual.values.filters = "8";
+    const branches = newLayer("BranchConcatBlock");
+    branches.values.filters = "4";
+    const items = [conv, residual, branches, newLayer("Flatten"), newLayer("Dense")];
+    items[4].values = { units: "10", activation: "softmax" };
+    const r = parseArchitecture(toBuilderModel(items, [28, 28, 1]));
+    if (!r.ok) throw new Error(r.errors[0].message);
+    const s = summarize(r.model);
+    // By hand: residual 2·(3·3·8·8+8); branches 1·1·8·4+4 + 3·3·8·4+4 → 4+4+8 = 16 channels.
+    expect(rowFor(s, 1)).toMatchObject({ className: "Activation", outputShape: [null, 28, 28, 8], params: 1_168 });
+    expect(rowFor(s, 2)).toMatchObject({ className: "Concatenate", outputShape: [null, 28, 28, 16], params: 36 + 292 });
+    expect(rowFor(s, 4)).toMatchObject({ className: "Dense", params: 28 * 28 * 16 * 10 + 10 });
+    // The rendered summary shows the expanded graph with its wiring.
+    const html = renderToStaticMarkup(createElement(ModelSummaryTable, { summary: s }));
+    expect(text(html)).toContain("|Connected to|");
+    expect(text(html)).toContain("|conv2d_3[0][0], conv2d_4[0][0], max_pooling2d[0][0]|");
   });
 });

@@ -357,3 +357,55 @@ it("a merge layer in a Sequential model is refused: it needs a Functional model'
     /Add is a merge layer: it takes a list of two or more inputs, which only a Functional model/,
   );
 });
+
+describe("the builder's residual and branch-and-concatenate blocks", () => {
+  const blocks = (residual: Record<string, unknown> = {}) => ({
+    inputShape: [28, 28, 1],
+    layers: [
+      { type: "Conv2D", filters: 16, kernelSize: 3, padding: "same", activation: "relu" },
+      { type: "ResidualBlock", filters: 16, ...residual },
+      { type: "MaxPooling2D", poolSize: 2 },
+      { type: "ResidualBlock", filters: 32, shortcut: "conv1x1" },
+      { type: "BranchConcatBlock", filters: 8 },
+      { type: "GlobalAveragePooling2D" },
+      { type: "Dense", units: 10, activation: "softmax" },
+    ],
+  });
+
+  it("expand into Keras layers with Keras's names, counts and wiring", () => {
+    const r = ok(blocks());
+    expect(r.model.graph).toEqual({ inputName: "input_layer", inputIndex: 0 });
+    const s = summarize(r.model);
+    // Per item (by hand): conv 3·3·1·16+16; residual 2·(3·3·16·16+16); residual with projection
+    // 3·3·16·32+32 + 3·3·32·32+32 + 1·1·16·32+32; branches 1·1·32·8+8 + 3·3·32·8+8; dense 48·10+10.
+    const perItem = [160, 4_640, 0, 4_640 + 9_248 + 544, 264 + 2_312, 0, 490];
+    perItem.forEach((p, i) => {
+      expect(
+        s.rows.filter((row) => row.index === i && row.className !== "InputLayer").reduce((a, row) => a + row.params, 0),
+      ).toBe(p);
+    });
+    expect(s.totalParams).toBe(22_298);
+    const by = (name: string) => s.rows.find((row) => row.name === name)!;
+    expect(by("add").connectedTo).toEqual(["conv2d[0][0]", "conv2d_2[0][0]"]); // identity shortcut
+    expect(by("add_1").connectedTo).toEqual(["conv2d_5[0][0]", "conv2d_4[0][0]"]); // 1×1 projection
+    expect(by("concatenate")).toMatchObject({
+      outputShape: [null, 14, 14, 8 + 8 + 32],
+      connectedTo: ["conv2d_6[0][0]", "conv2d_7[0][0]", "max_pooling2d_1[0][0]"],
+    });
+    // What the form posts (the canonical Functional JSON) reads back as the same model.
+    const again = ok(JSON.parse(JSON.stringify(r.model.keras)));
+    expect(summarize(again.model).totalParams).toBe(22_298);
+    expect(again.model.layers.map((l) => l.name)).toEqual(r.model.layers.map((l) => l.name));
+  });
+
+  it("put a block's errors on its item: a bad setting, and an identity shortcut across a channel change", () => {
+    const [bad] = fail(blocks({ shortcut: "maybe" }));
+    expect(bad).toMatchObject({ layerIndex: 1, field: "shortcut" });
+    expect(bad.message).toMatch(/ResidualBlock: shortcut must be 'identity' or 'conv1x1', got "maybe"/);
+    const [unknown] = fail(blocks({ strides: 2 }));
+    expect(unknown).toMatchObject({ layerIndex: 1, field: "strides" });
+    const [mismatch] = fail(blocks({ filters: 32 }));
+    expect(mismatch).toMatchObject({ layerIndex: 1, layerName: "add" });
+    expect(mismatch.message).toMatch(/\(None, 28, 28, 16\) and \(None, 28, 28, 32\) differ/);
+  });
+});

@@ -5,6 +5,7 @@ import { issue } from "../errors";
 import { snakeKeys } from "../keras";
 import type { Limits } from "../limits";
 import type { NormalizedModel } from "../model";
+import { expandBuilderBlocks, isBlock } from "./blocks";
 import { readFunctional } from "./functional";
 import { shapeFrom } from "./input";
 import { isObj, type RawLayer, rawLayersOf } from "./raw";
@@ -59,6 +60,11 @@ function fromBuilder(b: Record<string, unknown>): Layout {
   });
   const explicitInput = Array.isArray(b.inputShape) ? (b.inputShape as number[]) : null;
   const name = typeof b.name === "string" ? b.name : "model";
+  // A residual or branch-and-concatenate block makes the model a graph (parse/blocks.ts).
+  if (layers.some((l) => isBlock(l.className))) {
+    const graph = expandBuilderBlocks(layers);
+    return { layers: graph.layers, name, explicitInput, sourceFormat: "builder", graphInput: graph.inputName };
+  }
   return { layers, name, explicitInput, sourceFormat: "builder" };
 }
 
