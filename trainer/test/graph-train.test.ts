@@ -2,9 +2,9 @@
 // committed subset, saved and loaded back. The gradient checks:
 // - on cpu, the model buildModel makes equals the same network written out with tf ops by hand
 //   (every merge: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate), to 1e-6;
-// - on the backend training uses (wasm here; the fused conv+pool and data-parallel replicas step
-//   aside for graphs), the same architecture's gradients equal its unfused cpu build's, to
-//   1e-4 of the largest gradient (float32 sums in another order).
+// - on the backend training uses (wasm here; the fused conv+pool steps aside for graphs), the
+//   same architecture's gradients equal its unfused cpu build's, to 1e-4 of the largest gradient
+//   (float32 sums in another order). Data-parallel replicas train graphs too (parallel.test.ts).
 
 import { readFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
@@ -141,7 +141,7 @@ describe("graph models in TensorFlow.js", () => {
     }
   });
 
-  it("trains a residual model on the committed subset, saves it as a tfjs graph and refuses Keras/ONNX export by name", async () => {
+  it("trains a residual model on the committed subset (2 threads), saves it as a tfjs graph and refuses Keras/ONNX export by name", async () => {
     const small = {
       ...data,
       train: { images: data.train.images.slice(0, 640 * 784), labels: data.train.labels.slice(0, 640), count: 640 },
@@ -152,10 +152,8 @@ describe("graph models in TensorFlow.js", () => {
       data: small,
       threads: 2,
     });
-    expect(r.threads).toBe(1);
-    expect(r.notes.join(" ")).toMatch(
-      /Trained on 1 thread instead of 2: data-parallel training is not used for graph models/,
-    );
+    expect(r.threads).toBe(2);
+    expect(r.notes.join(" ")).toMatch(/data-parallel on 2 threads/);
     expect(r.paramCount).toBe(33_850);
     expect(r.history[0].loss).toBeLessThan(Math.log(10)); // below chance after 20 batches
     expect(r.testAccuracy).toBeGreaterThan(0.3);

@@ -244,7 +244,8 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   const optimizer = makeOptimizer(cfg);
   // Only this model's trainable weights (frozen layers excluded), whatever else lives in the engine.
   const varList = trainableVariables(model);
-  const chosenThreads = trainingThreads(
+  // Graph models too: every replica builds the same graph with buildModel (parallel.test.ts).
+  const threads = trainingThreads(
     {
       backend: backend.name,
       batchSize: cfg.batchSize,
@@ -254,12 +255,6 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     },
     opts.threads,
   );
-  // Graph models step aside from data-parallel replicas (tested on chains only): one thread.
-  const threads = nm.graph ? 1 : chosenThreads;
-  if (threads < chosenThreads)
-    notes.push(
-      `Trained on 1 thread instead of ${chosenThreads}: data-parallel training is not used for graph models (branches and merges) yet.`,
-    );
   let dp: DataParallel | null = null;
   let history: EpochMetrics[] = [];
   let best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null = null;
