@@ -409,3 +409,18 @@ describe("the builder's residual and branch-and-concatenate blocks", () => {
     expect(mismatch.message).toMatch(/\(None, 28, 28, 16\) and \(None, 28, 28, 32\) differ/);
   });
 });
+
+it("says what to use instead of tf.keras's TFOpLambda (x + y written on Keras tensors)", () => {
+  const json = graphJson("keras2", [
+    input("in", [784]),
+    layer("Dense", "a", ["in"], { units: 8 }),
+    layer("Dense", "b", ["in"], { units: 8 }),
+    layer("TFOpLambda", "tf.__operators__.add", ["a", "b"], { function: "__operators__.add" }),
+    layer("Dense", "out", ["tf.__operators__.add"], { units: 10, activation: "softmax" }),
+  ]);
+  const [e] = fail(json);
+  expect(e).toMatchObject({ layerIndex: 3, field: "class_name" });
+  expect(e.message).toMatch(
+    /unsupported layer class 'TFOpLambda': it is a TensorFlow op applied directly .*use the Keras layers Add, Concatenate/,
+  );
+});

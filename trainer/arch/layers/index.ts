@@ -49,4 +49,9 @@ export const KNOWN_UNSUPPORTED: Record<string, string> = {
   RandomFlip: "preprocessing/augmentation layers are not supported",
   RandomRotation: "preprocessing/augmentation layers are not supported",
   Rescaling: "pixels are already scaled to [0, 1]; remove the Rescaling layer",
+  // tf.keras 2 writes a TensorFlow op applied to Keras tensors (`x + y`, `tf.concat`) as these.
+  TFOpLambda:
+    "it is a TensorFlow op applied directly (x + y, tf.concat…): use the Keras layers Add, Concatenate… instead",
+  SlicingOpLambda: "it is a tensor slice (x[:, 1:]), which has no layer here: use Cropping2D or Reshape",
+  Dot: "Dot is not supported yet: use Multiply (then a Dense layer to sum)",
 };
