@@ -6,6 +6,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { fromNormalized, newLayer, rowFor, toBuilderModel } from "@/components/builder/model";
 import { ModelSummaryTable } from "@/components/model-summary";
+import { ModelDownloads } from "@/components/submission/model-downloads";
 import { getPreset, parseArchitecture, summarize } from "@/trainer/arch";
 
 const pasted = readFileSync(new URL("../../trainer/test/keras/keras3-residual.json", import.meta.url), "utf8");
@@ -55,5 +56,23 @@ describe("the builder's blocks", () => {
     const html = renderToStaticMarkup(createElement(ModelSummaryTable, { summary: s }));
     expect(text(html)).toContain("|Connected to|");
     expect(text(html)).toContain("|conv2d_3[0][0], conv2d_4[0][0], max_pooling2d[0][0]|");
+  });
+});
+
+describe("the downloads of a graph model", () => {
+  it("say why Keras and ONNX are missing when only TensorFlow.js is offered", () => {
+    const render = (formats: ("tfjs" | "keras" | "onnx")[]) =>
+      text(
+        renderToStaticMarkup(
+          createElement(ModelDownloads, {
+            submissionId: "s1",
+            name: "residual",
+            model: { sizeBytes: 1000, sha256: "0".repeat(64), formats },
+          }),
+        ),
+      );
+    expect(render(["tfjs"])).toMatch(/Keras and ONNX are not offered: .*a graph model with branches and merges/);
+    expect(render(["tfjs", "keras"])).toMatch(/ONNX is not offered/);
+    expect(render(["tfjs", "keras", "onnx"])).not.toMatch(/not offered/);
   });
 });
