@@ -13,7 +13,7 @@ import { exportKeras, exportOnnx, type FashionMnist, loadFashionMnist, runTraini
 import { type NormalizedModel, parseArchitecture } from "../arch";
 import { loadModel, predictProbabilities } from "../export/save";
 import { buildModel } from "../train/model";
-import { graphJson, input, layer } from "./helpers/graphs";
+import { graphJson, input, layer, mergeModel } from "./helpers/graphs";
 
 let data: FashionMnist;
 let backend: string;
@@ -118,6 +118,35 @@ describe("graph models in TensorFlow.js", () => {
     tf.dispose([x, y, ref.value, ...ref.grads, ...Object.values(w)]);
     model.dispose();
     await tf.setBackend(backend);
+  });
+
+  it("Concatenate along axis -2 joins rows, as in Keras (tfjs's own concatenate() would join the last axis)", async () => {
+    const nm = parse(
+      mergeModel(
+        "keras2",
+        "Concatenate",
+        [
+          [2, 3],
+          [2, 3],
+        ],
+        { axis: -2 },
+      ),
+    );
+    expect(nm.layers.find((l) => l.name === "merge")!.outputShape).toEqual([4, 3]);
+    const { model } = await buildModel(nm, 3);
+    const { x } = batch(4);
+    const flat = tf.reshape(x, [4, 784]);
+    const w = (name: string) => model.getLayer(name).getWeights();
+    const branch = (i: number) => {
+      const [k, b] = w(`dense_${i}`);
+      return tf.reshape(tf.relu(tf.add(tf.matMul(flat, k), b)), [4, 2, 3]);
+    };
+    const [k, b] = w("out");
+    const expected = tf.add(tf.matMul(tf.reshape(tf.concat([branch(0), branch(1)], 1), [4, 12]), k), b);
+    const got = model.predict(flat) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(got, expected))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([x, flat, expected, got]);
+    model.dispose();
   });
 
   it("on the training backend, a residual and an inception block's gradients equal the unfused cpu build's", async () => {

@@ -117,6 +117,10 @@ function tfjsTopology(nm: NormalizedModel, seed: number): ModelJson {
       ];
     }
     const inputShape = nm.layers[i - offset]?.inputShape;
+    // tfjs-layers' concatenate() turns every negative axis into the last one (tfjs_backend.ts),
+    // while its shapes count it as Keras does: name the axis by its positive index instead.
+    if (l.class_name === "Concatenate" && typeof c.axis === "number" && c.axis < -1 && inputShape)
+      c.axis = inputShape.length + 1 + c.axis;
     if (l.class_name === "Flatten" && inputShape?.length === 1) {
       l.class_name = "Reshape";
       c.target_shape = [...inputShape];
