@@ -1,7 +1,7 @@
 // A graph model (issue #15) through the platform: submitted as Keras 3 Functional JSON, trained
 // by a real worker process (worker/train-submission.ts → runTraining) on the committed subset,
-// its model stored as a tfjs graph, offered for download only as TensorFlow.js (the Keras and
-// ONNX writers refuse graphs), and reloaded in stock tfjs to the result's predictions.
+// its model stored as a tfjs graph, offered for download as TensorFlow.js and ONNX (the Keras
+// writer refuses graphs), and reloaded in stock tfjs to the result's predictions.
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { artifacts } from "@/lib/server/artifacts/store";
@@ -41,7 +41,7 @@ describe("a graph submission", () => {
     expect(result.testAccuracy).toBeGreaterThan(0.5);
 
     const stored = (await artifacts.get(created.id, "MODEL"))!;
-    expect(stored.formats).toEqual(["tfjs"]);
+    expect(stored.formats).toEqual(["tfjs", "onnx"]);
     const saved = unpackModel(stored.bytes);
     expect(saved.metadata.architecture.class_name).toBe("Functional");
     expect(saved.metadata.paramCount).toBe(3 * (784 * 32 + 32) - (784 - 32) * 32 + 32 * 10 + 10);

@@ -170,7 +170,7 @@ describe("graph models in TensorFlow.js", () => {
     }
   });
 
-  it("trains a residual model on the committed subset (2 threads), saves it as a tfjs graph and refuses Keras/ONNX export by name", async () => {
+  it("trains a residual model on the committed subset (2 threads), saves it as a tfjs graph, exports ONNX and refuses Keras by name", async () => {
     const small = {
       ...data,
       train: { images: data.train.images.slice(0, 640 * 784), labels: data.train.labels.slice(0, 640), count: 640 },
@@ -199,10 +199,11 @@ describe("graph models in TensorFlow.js", () => {
       if (row.indexOf(Math.max(...row)) === r.predictions[i]) agree++;
     }
     expect(agree).toBe(data.test.count);
-    await expect(exportOnnx(r.model)).rejects.toThrow(
-      "can't export to ONNX: layer 'add' (Add) is not supported: graph models (branches and merges) can't be exported to ONNX yet",
+    // ONNX writes graphs (onnx-export.test.ts runs them in onnxruntime); the Keras writer refuses.
+    expect((await exportOnnx(r.model)).byteLength).toBeGreaterThan(4 * 33_850);
+    await expect(exportKeras(r.model)).rejects.toThrow(
+      "can't export to Keras: layer 'add' (Add) is not supported: graph models (branches and merges) can't be exported to Keras yet",
     );
-    await expect(exportKeras(r.model)).rejects.toThrow(/can't export to Keras: layer 'add' \(Add\)/);
   }, 60_000);
 
   it("a graph ending in a Softmax layer, and one ending in logits, train and save with softmax outputs", async () => {
