@@ -9,6 +9,8 @@ const COLUMNS = [
   { label: "Param #", className: "text-right" },
   { label: "FLOPs", className: "text-right" },
 ];
+// Graph models (branches, merges) also get Keras's "Connected to": each layer's inputs.
+const GRAPH_COLUMNS = [...COLUMNS, { label: "Connected to" }];
 
 /** Keras's `model.summary()` as a table (works in server and client components). */
 export function ModelSummaryTable({
@@ -22,13 +24,16 @@ export function ModelSummaryTable({
   estimateBasis?: string;
   highlightIndex?: number | null;
 }) {
+  const graph = summary.rows.some((r) => r.connectedTo);
   return (
     <div>
       <div className="-mx-1 overflow-x-auto">
         <table className="min-w-full text-left text-xs">
-          <caption className="sr-only">Model summary: layers, output shapes, parameters and FLOPs</caption>
+          <caption className="sr-only">
+            Model summary: layers, output shapes, parameters and FLOPs{graph ? ", and the layers each one takes" : ""}
+          </caption>
           <TableHead
-            columns={COLUMNS}
+            columns={graph ? GRAPH_COLUMNS : COLUMNS}
             className="border-b border-slate-300 text-xs text-slate-500"
             cellClassName="px-1 py-1.5 font-medium"
           />
@@ -43,6 +48,11 @@ export function ModelSummaryTable({
                 <td className="px-1 py-1 text-right tabular-nums whitespace-nowrap text-slate-600">
                   {formatFlops(r.flops)}
                 </td>
+                {graph && (
+                  <td className="px-1 py-1 text-slate-600" data-testid="connected-to">
+                    {r.connectedTo?.length ? r.connectedTo.join(", ") : "-"}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

@@ -3,7 +3,7 @@ import type { ArchError, Summary } from "@/trainer/arch";
 import { Button } from "../ui";
 import type { BuilderState } from "./builder-state";
 import { LayerRow } from "./layer-row";
-import { INPUT_SHAPES, LAYER_TYPES, type LayerType } from "./model";
+import { INPUT_SHAPES, LAYER_LABELS, LAYER_TYPES, type LayerType, rowFor } from "./model";
 import type { Builder } from "./use-builder";
 
 /** The layer builder's tab: the input shape, the layers in order, and the row that adds one. */
@@ -41,7 +41,7 @@ export function LayerList({
             index={index}
             count={layers.length}
             errors={errors.filter((e) => e.layerIndex === index)}
-            row={summary?.rows[index]}
+            row={rowFor(summary, index)}
             onMove={actions.moveLayer}
             onRemove={actions.removeLayer}
             onEdit={actions.editLayer}
@@ -53,7 +53,7 @@ export function LayerList({
           id="add-layer-type"
           label="New layer"
           value={state.addType}
-          options={LAYER_TYPES.map((t) => ({ value: t, label: t }))}
+          options={LAYER_TYPES.map((t) => ({ value: t, label: LAYER_LABELS[t] ?? t }))}
           onChange={(value) => actions.setAddType(value as LayerType)}
         />
         <Button type="button" variant="secondary" onClick={actions.addLayer}>

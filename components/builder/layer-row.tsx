@@ -1,7 +1,15 @@
 "use client";
 import type { ArchError, SummaryRow } from "@/trainer/arch";
 import { cx, formatCount } from "../ui";
-import { type BuilderLayer, describeArchError, errorKeys, FIELDS, type FieldSpec, fieldMatches } from "./model";
+import {
+  type BuilderLayer,
+  describeArchError,
+  errorKeys,
+  FIELDS,
+  type FieldSpec,
+  fieldMatches,
+  LAYER_LABELS,
+} from "./model";
 
 /**
  * One layer of the builder: its heading (with the shape and parameters the trainer computed),
@@ -39,7 +47,7 @@ export function LayerRow({
     >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h3 id={`${layer.id}-heading`} tabIndex={-1} className="text-sm font-semibold">
-          <span className="text-slate-400">{index + 1}.</span> {layer.type}
+          <span className="text-slate-400">{index + 1}.</span> {LAYER_LABELS[layer.type] ?? layer.type}
           {row && (
             <span className="ml-2 font-mono text-xs font-normal text-slate-500">
               → ({row.outputShape.map((d) => d ?? "None").join(", ")}) · {formatCount(row.params)} params

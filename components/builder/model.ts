@@ -2,7 +2,15 @@
 // Validation, shapes and counts are NOT computed here: the builder emits the trainer's builder
 // format ({layers: [{type, ...camelCase fields}]}) and `parseArchitecture` from trainer/arch
 // (the code the worker runs) judges it.
-import { ACTIVATIONS, type ArchError, type BuilderModel, camelToSnake, type NormalizedModel } from "@/trainer/arch";
+import {
+  ACTIVATIONS,
+  type ArchError,
+  type BuilderModel,
+  camelToSnake,
+  type NormalizedModel,
+  type Summary,
+  type SummaryRow,
+} from "@/trainer/arch";
 
 export const LAYER_TYPES = [
   "Dense",
@@ -13,8 +21,17 @@ export const LAYER_TYPES = [
   "Dropout",
   "BatchNormalization",
   "Activation",
+  // Compound items: each expands into a small graph of Keras layers (trainer/arch/parse/blocks.ts).
+  "ResidualBlock",
+  "BranchConcatBlock",
 ] as const;
 export type LayerType = (typeof LAYER_TYPES)[number];
+
+/** How the builder names a type where the class name alone would not say it. */
+export const LAYER_LABELS: Partial<Record<LayerType, string>> = {
+  ResidualBlock: "Residual block (Conv → Conv, + input)",
+  BranchConcatBlock: "Branch-and-concatenate block (1×1, 3×3, pool)",
+};
 
 /** Activation names as Keras writes them (snake_case spellings only; the camelCase aliases are tfjs's). */
 export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS).filter((name) => !/[A-Z]/.test(name));
@@ -60,6 +77,19 @@ export const FIELDS: Record<LayerType, FieldSpec[]> = {
     { key: "epsilon", label: "Epsilon", kind: "number", step: "0.0001" },
   ],
   Activation: [activation],
+  ResidualBlock: [
+    { key: "filters", label: "Filters", kind: "int" },
+    { key: "kernelSize", label: "Kernel size", kind: "int" },
+    activation,
+    // The identity shortcut only adds up when the block keeps its input's channel count.
+    {
+      key: "shortcut",
+      label: "Shortcut (conv1x1 when the channel count changes)",
+      kind: "select",
+      options: ["identity", "conv1x1"],
+    },
+  ],
+  BranchConcatBlock: [{ key: "filters", label: "Filters per conv branch", kind: "int" }, activation],
 };
 
 export const DEFAULT_VALUES: Record<LayerType, Record<string, string>> = {
@@ -71,6 +101,8 @@ export const DEFAULT_VALUES: Record<LayerType, Record<string, string>> = {
   Dropout: { rate: "0.25" },
   BatchNormalization: { momentum: "0.99", epsilon: "0.001" },
   Activation: { activation: "relu" },
+  ResidualBlock: { filters: "32", kernelSize: "3", activation: "relu", shortcut: "identity" },
+  BranchConcatBlock: { filters: "16", activation: "relu" },
 };
 
 export interface BuilderLayer {
@@ -138,9 +170,11 @@ function show(v: unknown): string {
 
 /**
  * A validated model (from a preset, pasted JSON or a past submission) as builder layers.
- * Returns null when it uses a layer class the builder has no form for.
+ * Returns null when it uses a layer class the builder has no form for, or is a graph.
  */
 export function fromNormalized(model: NormalizedModel): { layers: BuilderLayer[]; inputShape: number[] } | null {
+  // A graph (branches, merges) has no list of layers to edit: it stays JSON.
+  if (model.graph) return null;
   const layers: BuilderLayer[] = [];
   for (const layer of model.layers) {
     if (!(LAYER_TYPES as readonly string[]).includes(layer.className)) return null;
@@ -155,6 +189,17 @@ export function fromNormalized(model: NormalizedModel): { layers: BuilderLayer[]
     layers.push({ id: newId(), type, values, extra });
   }
   return { layers, inputShape: [...model.inputShape] };
+}
+
+/**
+ * The summary's row for builder item `index`: its last layer (a block's output), with the
+ * parameters of all its layers (a block has several). Rows are matched by the trainer's layer
+ * index, which a block's layers share; a graph's InputLayer row is skipped.
+ */
+export function rowFor(summary: Summary | null, index: number): SummaryRow | undefined {
+  const rows = summary?.rows.filter((r) => r.index === index && r.className !== "InputLayer") ?? [];
+  const last = rows[rows.length - 1];
+  return last && { ...last, params: rows.reduce((a, r) => a + r.params, 0) };
 }
 
 /** Error fields come back snake_case (`kernel_size`); the inputs are keyed camelCase. */

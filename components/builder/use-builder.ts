@@ -113,7 +113,9 @@ export function useBuilder(
       if (!model) {
         dispatch({
           type: "refuseOpen",
-          note: "This model uses layers the builder has no form for; keep editing it as JSON.",
+          note: p.model.graph
+            ? "This is a graph model (branches and merges): the builder edits a list of layers, so keep editing it as JSON."
+            : "This model uses layers the builder has no form for; keep editing it as JSON.",
         });
         return;
       }

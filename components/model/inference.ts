@@ -1,4 +1,5 @@
 import type { LayersModel, Tensor } from "@tensorflow/tfjs";
+import { registerSubtract } from "@/trainer/arch";
 import type { Tf } from "./backend";
 import { SIZE } from "./preprocess";
 
@@ -44,6 +45,8 @@ async function fetchMetadata(url: string): Promise<ModelMetadata> {
 
 /** Loads the model under `filesUrl` (a folder URL, no trailing slash), warmed up so the first prediction is quick. */
 export async function loadModel(tf: Tf, filesUrl: string, fallbackClassNames: readonly string[]): Promise<LoadedModel> {
+  // A graph model may hold Keras's Subtract, which tfjs-layers lacks (the trainer's definition).
+  registerSubtract(tf);
   const [model, metadata] = await Promise.all([
     tf.loadLayersModel(`${filesUrl}/model.json`, { requestInit: { credentials: "same-origin" } }),
     fetchMetadata(`${filesUrl}/metadata.json`),

@@ -59,6 +59,9 @@ export function ModelDownloads({
   model: ModelView;
 }) {
   const stem = modelFileStem(name, submissionId);
+  const missing = (["keras", "onnx"] as const)
+    .filter((f) => !model.formats.includes(f))
+    .map((f) => (f === "keras" ? "Keras" : "ONNX"));
   return (
     <Card headingId="downloads-heading" heading="Download the trained model" headingClassName="mb-1">
       <p className="mb-3 text-sm text-slate-600">
@@ -100,9 +103,10 @@ export function ModelDownloads({
           );
         })}
       </ul>
-      {model.formats.length < 3 && (
+      {missing.length > 0 && (
         <p className="mt-2 text-xs text-slate-500">
-          ONNX is not offered: a layer of this model has no ONNX equivalent in the exporter.
+          {missing.join(" and ")} {missing.length > 1 ? "are" : "is"} not offered: the exporter can't write this model
+          in that format (a layer with no equivalent there, or a graph model with branches and merges).
         </p>
       )}
     </Card>

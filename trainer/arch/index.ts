@@ -16,6 +16,7 @@ export {
   parseModelJson,
 } from "../export/format";
 export { maxModelBytes, packModel, unpackModel } from "../export/pack";
+export { registerSubtract } from "../export/subtract";
 export { TRAINER_VERSION } from "../version";
 export { CLASS_NAMES } from "./classes";
 export type { ArchError } from "./errors";

@@ -4,10 +4,19 @@
 export interface KerasLayerJson {
   class_name: string;
   config: Record<string, unknown>;
+  /** Functional models: the layer's name again and its calls, Keras 2 style (see functional()). */
+  name?: string;
+  inbound_nodes?: [string, number, number, Record<string, never>][][];
 }
 export interface KerasModelJson {
-  class_name: "Sequential";
-  config: { name: string; layers: KerasLayerJson[] };
+  class_name: "Sequential" | "Functional";
+  config: {
+    name: string;
+    layers: KerasLayerJson[];
+    /** Functional only: `[[name, 0, 0]]`. */
+    input_layers?: [string, number, number][];
+    output_layers?: [string, number, number][];
+  };
   keras_version: string;
   backend: string;
 }
@@ -87,3 +96,43 @@ export const k = {
   dropout: (rate: number) => layer("Dropout", { rate }),
   batchNorm: () => layer("BatchNormalization", { axis: -1, momentum: 0.99, epsilon: 0.001 }),
 };
+
+/**
+ * A Keras 2 / tf.keras 2 style Functional JSON (what tfjs-layers and every Keras read): an
+ * InputLayer, then the layers in topological order, each called once on the layers named in
+ * `inbound`; the last one is the output.
+ */
+export function functional(
+  layers: (KerasLayerJson & { inbound: string[] })[],
+  opts: { name: string; inputName: string; inputShape: number[] },
+): KerasModelJson {
+  const input: KerasLayerJson = {
+    class_name: "InputLayer",
+    config: {
+      batch_input_shape: [null, ...opts.inputShape],
+      dtype: "float32",
+      sparse: false,
+      ragged: false,
+      name: opts.inputName,
+    },
+    name: opts.inputName,
+    inbound_nodes: [],
+  };
+  const out = layers.map(({ inbound, ...l }) => ({
+    class_name: l.class_name,
+    config: { ...l.config },
+    name: String(l.config.name),
+    inbound_nodes: [inbound.map((n) => [n, 0, 0, {}] as [string, number, number, Record<string, never>])],
+  }));
+  return {
+    class_name: "Functional",
+    config: {
+      name: opts.name,
+      layers: [input, ...out],
+      input_layers: [[opts.inputName, 0, 0]],
+      output_layers: [[out[out.length - 1].name, 0, 0]],
+    },
+    keras_version: "2.15.0",
+    backend: "tensorflow",
+  };
+}

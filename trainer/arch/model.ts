@@ -11,6 +11,13 @@ export interface NormalizedLayer {
   config: Record<string, unknown>;
   inputShape: Shape;
   outputShape: Shape;
+  /**
+   * Graph models only: the layers whose outputs this one takes, in order (the model's input
+   * layer by its name, `NormalizedModel.graph.inputName`), and their shapes (`inputShape` is the
+   * first). A chain's layers have neither: each takes the one before.
+   */
+  inbound?: string[];
+  inputShapes?: Shape[];
   params: number;
   nonTrainableParams: number;
   flops: number;
@@ -25,8 +32,16 @@ export interface NormalizedModel {
   /** 'logits' when the last layer is linear: the loss applies softmax itself. */
   output: "probabilities" | "logits";
   layers: NormalizedLayer[];
-  /** Canonical Keras Sequential JSON (what tfjs loads; also valid for Keras 2). */
+  /**
+   * Canonical Keras JSON (what tfjs loads; also valid for Keras 2): Sequential for a chain,
+   * Functional (Keras 2 wiring) for a graph.
+   */
   keras: KerasModelJson;
+  /**
+   * Present for a Functional model with branches or merges (absent for every chain): the input
+   * layer's name and position in the submitted list, and `layers` is in topological order, each with `inbound`; the last is the output.
+   */
+  graph?: { inputName: string; inputIndex: number };
 }
 
 export type ParseResult = { ok: true; model: NormalizedModel; notes: string[] } | { ok: false; errors: ArchError[] };

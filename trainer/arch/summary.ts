@@ -8,6 +8,11 @@ export interface SummaryRow {
   params: number;
   trainable: number;
   flops: number;
+  /**
+   * Graph models only: Keras's "Connected to" column, the inputs as `layer[node][tensor]`
+   * (`['conv2d_1[0][0]', 'add[0][0]']`; empty for the InputLayer, which Keras prints as "-").
+   */
+  connectedTo?: string[];
 }
 export interface Summary {
   name: string;
@@ -21,7 +26,7 @@ export interface Summary {
 }
 
 export function summarize(model: NormalizedModel): Summary {
-  const rows = model.layers.map((l) => ({
+  const rows: SummaryRow[] = model.layers.map((l) => ({
     index: l.index,
     name: l.name,
     className: l.className,
@@ -29,7 +34,20 @@ export function summarize(model: NormalizedModel): Summary {
     params: l.params,
     trainable: l.params - l.nonTrainableParams,
     flops: l.flops,
+    ...(l.inbound ? { connectedTo: l.inbound.map((n) => `${n}[0][0]`) } : {}),
   }));
+  // A Functional model's summary lists its InputLayer too (Keras's does: it is one of model.layers).
+  if (model.graph)
+    rows.unshift({
+      index: model.graph.inputIndex,
+      name: model.graph.inputName,
+      className: "InputLayer",
+      outputShape: [null, ...model.inputShape],
+      params: 0,
+      trainable: 0,
+      flops: 0,
+      connectedTo: [],
+    });
   const totalParams = rows.reduce((a, r) => a + r.params, 0);
   const trainableParams = rows.reduce((a, r) => a + r.trainable, 0);
   return {
@@ -54,18 +72,26 @@ export function formatFlops(f: number): string {
   return `${f} FLOPs`;
 }
 
-/** The table Keras's `model.summary()` prints (tf.keras 2 layout), plus a FLOPs line. */
+/**
+ * The table Keras's `model.summary()` prints (tf.keras 2 layout), plus a FLOPs line. A graph
+ * model gets the "Connected to" column, written as Keras 3 writes it: `conv2d[0][0], add[0][0]`.
+ */
 export function formatSummary(s: Summary, extraLines: string[] = []): string {
-  const w = [34, 26, 10];
-  const line = (c: string) => c.repeat(w[0] + w[1] + w[2] + 1);
+  const graph = s.rows.some((r) => r.connectedTo);
+  const w = graph ? [34, 26, 12, 28] : [34, 26, 10];
+  const line = (c: string) => c.repeat(w.reduce((a, b) => a + b, 0) + 1);
   const out = [
     `Model: "${s.name}"`,
     line("_"),
-    ` ${pad("Layer (type)", w[0] - 1)}${pad("Output Shape", w[1])}Param #`,
+    ` ${pad("Layer (type)", w[0] - 1)}${pad("Output Shape", w[1])}${graph ? `${pad("Param #", w[2])}Connected to` : "Param #"}`,
     line("="),
   ];
   s.rows.forEach((r, i) => {
-    out.push(` ${pad(`${r.name} (${r.className})`, w[0] - 1)}${pad(shape(r.outputShape), w[1])}${n(r.params)}`);
+    const cells = ` ${pad(`${r.name} (${r.className})`, w[0] - 1)}${pad(shape(r.outputShape), w[1])}`;
+    if (!graph) out.push(`${cells}${n(r.params)}`);
+    else {
+      out.push(`${cells}${pad(n(r.params), w[2])}${r.connectedTo?.length ? r.connectedTo.join(", ") : "-"}`);
+    }
     if (i < s.rows.length - 1) out.push("");
   });
   out.push(line("="));

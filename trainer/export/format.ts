@@ -26,7 +26,17 @@ export class ModelFileError extends Error {
 
 const int = z.number().int();
 
-const kerasLayerSchema = z.object({ class_name: z.string(), config: z.record(z.string(), z.unknown()) });
+const kerasLayerSchema = z.object({
+  class_name: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  // A graph's wiring (Keras 2 style): the name again and `[[["input", 0, 0, {}], …]]`.
+  name: z.string().optional(),
+  inbound_nodes: z.array(z.array(z.tuple([z.string(), int, int, z.object({}).strict()]))).optional(),
+});
+const endpointsSchema = z
+  .array(z.tuple([z.string(), int, int]))
+  .length(1)
+  .optional();
 
 export const modelMetadataSchema = z.object({
   format: z.literal(MODEL_FORMAT),
@@ -45,10 +55,15 @@ export const modelMetadataSchema = z.object({
   trainerVersion: z.string(),
   seed: int,
   training: trainingConfigSchema,
-  /** The canonical Keras architecture (Sequential JSON) it was parsed into. */
+  /** The canonical Keras architecture (Sequential JSON, or Functional for a graph) it was parsed into. */
   architecture: z.object({
-    class_name: z.literal("Sequential"),
-    config: z.object({ name: z.string(), layers: z.array(kerasLayerSchema) }),
+    class_name: z.enum(["Sequential", "Functional"]),
+    config: z.object({
+      name: z.string(),
+      layers: z.array(kerasLayerSchema),
+      input_layers: endpointsSchema,
+      output_layers: endpointsSchema,
+    }),
     keras_version: z.string(),
     backend: z.string(),
   }),

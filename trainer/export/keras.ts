@@ -22,7 +22,7 @@ import h5wasm from "h5wasm/node";
 import { TRAINER_VERSION } from "../version";
 import { UnsupportedLayerError } from "./errors";
 import type { SavedModel } from "./format";
-import { type ExportLayer, type ExportModel, exportLayers } from "./layers";
+import { type ExportLayer, type ExportModel, exportLayers, refuseGraph } from "./layers";
 
 // Keras doesn't read metadata.json when loading; this is the oldest release whose loader reads what
 // is written here: string dtypes, the root `vars` group 3.0's loader requires, and layer arguments
@@ -216,6 +216,7 @@ const kerasDate = (d: Date) => d.toISOString().slice(0, 19).replace("T", "@");
 
 /** The `.keras` file for a saved model (keras.saving.load_model reads it), or an UnsupportedLayerError. */
 export async function exportKeras(saved: SavedModel): Promise<Uint8Array> {
+  refuseGraph(saved, "keras");
   const m = await exportLayers(saved);
   const config = kerasConfig(m);
   const layerConfigs = ((config.config as Json).layers as Json[]).slice(1);

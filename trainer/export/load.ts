@@ -2,6 +2,10 @@
 // from save.ts so that the exporters (which read layers through it) need no training code.
 import * as tf from "@tensorflow/tfjs";
 import { modelArtifacts, type SavedModel } from "./format";
+import { registerSubtract } from "./subtract";
+
+// Graph models may hold Keras's Subtract, which tfjs-layers lacks.
+registerSubtract(tf);
 
 export function loadModel(saved: SavedModel): Promise<tf.LayersModel> {
   return tf.loadLayersModel(tf.io.fromMemory(modelArtifacts(saved) as unknown as tf.io.ModelArtifacts));

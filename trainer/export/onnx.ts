@@ -6,6 +6,7 @@
 // are channels-first, so the graph transposes to NCHW before the first of them and back to NHWC
 // before anything that depends on Keras's memory order (Flatten, Reshape, Dense, Softmax): Keras
 // flattens (H, W, C) row-major, and flattening NCHW would scramble the Dense weights' inputs.
+// A graph model's layers read their inputs' values by name; its merges are addMerge's.
 // A layer ONNX can't express here is an UnsupportedLayerError before anything is written.
 import onnxProto from "onnx-proto";
 import { TRAINER_VERSION } from "../version";
@@ -293,12 +294,54 @@ function valueInfo(name: string, dims: (number | string)[]) {
   });
 }
 
+const ELEMENTWISE: Record<string, string> = {
+  Add: "Add",
+  Subtract: "Sub",
+  Multiply: "Mul",
+  Maximum: "Max",
+  Minimum: "Min",
+  Average: "Mean",
+};
+
+/**
+ * A graph's merge layer. Its inputs are put in one layout (NCHW when all are, else NHWC). ONNX
+ * broadcasts like numpy, which matches Keras for inputs of one rank (sizes of 1 stretch);
+ * Keras gives a lower-rank input its new axes after the batch axis, numpy before: refused.
+ */
+function addMerge(g: Graph, l: ExportLayer, vs: Value[]): Value {
+  if (new Set(vs.map((v) => v.shape.length)).size > 1)
+    throw new UnsupportedLayerError("onnx", l, "inputs of different ranks (Keras and ONNX broadcast them differently)");
+  const nchw = vs.every((v) => v.nchw);
+  const xs = vs.map((v) => (nchw ? v : toNHWC(g, v)).name);
+  const out = (name: string): Value => ({ name, shape: l.outputShape, nchw });
+  if (l.className === "Concatenate") {
+    const rank = vs[0].shape.length + 1;
+    const raw = Number(l.config.axis ?? -1);
+    const axis = raw < 0 ? rank + raw : raw;
+    // NCHW holds Keras's (H, W, C) axes 1, 2, 3 at 2, 3, 1.
+    const stored = nchw ? [0, 2, 3, 1][axis] : axis;
+    return out(g.op("Concat", xs, [int("axis", stored)]));
+  }
+  const op = ELEMENTWISE[l.className];
+  if (!op) throw new UnsupportedLayerError("onnx", l);
+  if (op === "Max" || op === "Min" || op === "Mean") return out(g.op(op, xs));
+  return out(xs.slice(1).reduce((acc, x) => g.op(op, [acc, x]), xs[0]));
+}
+
 /** The `.onnx` file for a saved model (onnxruntime runs it), or an UnsupportedLayerError. */
 export async function exportOnnx(saved: SavedModel): Promise<Uint8Array> {
   const m = await exportLayers(saved);
   const g = new Graph("");
   let v: Value = { name: ONNX_INPUT, shape: m.inputShape, nchw: false };
-  for (const l of m.layers) v = addLayer(g, l, v);
+  if (m.graph) {
+    // Each layer reads its inputs' values by name; the last layer is the output.
+    const values = new Map<string, Value>([[m.graph.inputName, v]]);
+    for (const l of m.layers) {
+      const ins = (l.inbound ?? []).map((n) => values.get(n)!);
+      v = l.className in ELEMENTWISE || l.className === "Concatenate" ? addMerge(g, l, ins) : addLayer(g, l, ins[0]);
+      values.set(l.name, v);
+    }
+  } else for (const l of m.layers) v = addLayer(g, l, v);
   if (v.shape.length !== 1)
     throw new UnsupportedLayerError("onnx", m.layers[m.layers.length - 1], "its output is not (None, classes)");
   g.op("Identity", [v.name], [], ONNX_OUTPUT);

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import fc from "fast-check";
-import { architecture, injectedFault, trainingConfig } from "../test/fuzz/arbitraries";
+import { architecture, graphArchitecture, injectedFault, trainingConfig } from "../test/fuzz/arbitraries";
 import {
   namesInjectedFault,
   type Outcome,
@@ -60,6 +60,9 @@ console.log(`fuzzing with seed ${seed}, ${runs} cases per property`);
 const results = [
   await run("parse → summary → model build", (count) =>
     fc.asyncProperty(architecture, async (input) => count(await parseSummariseBuild(input))),
+  ),
+  await run("graphs: parse → summary → model build", (count) =>
+    fc.asyncProperty(graphArchitecture, async (input) => count(await parseSummariseBuild(input))),
   ),
   await run("injected faults are named", () => fc.property(injectedFault, (c) => namesInjectedFault(c)) as never),
   await run("training configurations", (count) =>

@@ -123,10 +123,10 @@ describe("Keras JSON variants", () => {
     expect(r.notes.join(" ")).toMatch(/784/);
     expect(summarize(r.model).totalParams).toBe(784 * 128 + 128 + 1290);
   });
-  it("rejects a branching Functional model, naming the merge layer", () => {
-    const [e] = fail(fixture("keras2-functional-branch.json"));
-    expect(e).toMatchObject({ layerIndex: 3, layerName: "add" });
-    expect(e.message).toMatch(/2 inputs.*linear/);
+  it("reads a branching Functional model as a graph (graph.test.ts has the rest)", () => {
+    const r = ok(fixture("keras2-functional-branch.json"));
+    expect(r.model.graph).toEqual({ inputName: "input_1", inputIndex: 0 });
+    expect(r.model.layers.find((l) => l.name === "add")).toMatchObject({ index: 3, inbound: ["a", "b"] });
   });
   it("accepts the builder format and old Keras aliases", () => {
     const r = ok({

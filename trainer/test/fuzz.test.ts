@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { architecture, injectedFault, trainingConfig } from "./fuzz/arbitraries";
+import { architecture, graphArchitecture, injectedFault, trainingConfig } from "./fuzz/arbitraries";
 import { namesInjectedFault, parseSummariseBuild, parsesTrainingConfig, selectCpuBackend } from "./fuzz/properties";
 
 // Property-based tests of everything a student can submit (fast-check). A fixed seed keeps
@@ -22,6 +22,18 @@ describe("fuzzed submissions", () => {
     // Both paths must really be exercised, or the property says little.
     expect(seen.built).toBeGreaterThan(50);
     expect(seen.rejected).toBeGreaterThan(50);
+  });
+
+  it("graphs: parse → summary → model build never crashes; what parses builds in tfjs with the summary's count", async () => {
+    const seen = { built: 0, accepted: 0, rejected: 0 };
+    await fc.assert(
+      fc.asyncProperty(graphArchitecture, async (input) => {
+        seen[await parseSummariseBuild(input)]++;
+      }),
+      { numRuns: 300, seed: SEED },
+    );
+    expect(seen.built).toBeGreaterThan(30);
+    expect(seen.rejected).toBeGreaterThan(30);
   });
 
   it("a wrong value in a known field is reported at that layer and field", () => {

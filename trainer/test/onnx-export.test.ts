@@ -1,5 +1,6 @@
 // The ONNX export, run in onnxruntime (a runtime we did not write) against tfjs on the same
 // fixture test images: same argmax, probabilities within 1e-4.
+import { readFileSync } from "node:fs";
 import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +15,7 @@ import {
   selectBackend,
   UnsupportedLayerError,
 } from "..";
+import { graphJson, input, layer, mergeModel } from "./helpers/graphs";
 import {
   allLayersImage,
   argmaxRows,
@@ -78,6 +80,54 @@ describe("ONNX export", () => {
       expect(new Set(argmaxRows(r.tfjs, N)).size).toBeGreaterThan(4);
     });
   }
+
+  for (const file of ["keras3-residual.json", "tfkeras2-inception.json", "keras3-dense-residual-subtract.json"]) {
+    it(`runs the graph model ${file} (merges, NCHW and NHWC branches) in onnxruntime as tfjs does`, async () => {
+      const architecture = readFileSync(new URL(`./keras/${file}`, import.meta.url), "utf8");
+      // The inception model is tiny (276 parameters): it needs a few epochs to predict several classes.
+      const r = await bothRuntimes(
+        await trainShort(
+          architecture,
+          smallSet(data, 1000),
+          file.includes("inception") ? { maxEpochs: 4, learningRate: 0.01 } : {},
+        ),
+      );
+      expect(argmaxRows(r.onnx, N)).toEqual(argmaxRows(r.tfjs, N));
+      expect(maxAbsDiff(r.onnx, r.tfjs)).toBeLessThanOrEqual(1e-4);
+      expect(new Set(argmaxRows(r.tfjs, N)).size).toBeGreaterThan(4);
+    });
+  }
+
+  it("matches tfjs on every merge, Concatenates along height and width in either layout, and refuses merges of different ranks", async () => {
+    const layers = [
+      input("image"),
+      layer("Conv2D", "a", ["image"], { filters: 3, kernel_size: 3, padding: "same", activation: "relu" }),
+      layer("Conv2D", "b", ["image"], { filters: 3, kernel_size: 1, activation: "tanh" }),
+      ...["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"].map((m) =>
+        layer(m, m.toLowerCase(), ["a", "b"]),
+      ),
+      // A Reshape's output is stored NHWC, a conv's NCHW: the merge puts them in one layout.
+      layer("Reshape", "same_image", ["image"], { target_shape: [28, 28, 1] }),
+      layer("Concatenate", "mixed", ["a", "same_image"]),
+      layer("Concatenate", "channels", ["add", "subtract", "multiply", "average", "maximum", "minimum", "mixed"]),
+      layer("MaxPooling2D", "pool", ["channels"], { pool_size: 4 }),
+      // Both inputs NCHW: Keras's height axis (1) is the stored axis 2, its width (-2) axis 3.
+      layer("Concatenate", "tall", ["add", "subtract"], { axis: 1 }),
+      layer("Concatenate", "wide", ["tall", "tall"], { axis: -2 }),
+      layer("AveragePooling2D", "pool_wide", ["wide"], { pool_size: 4 }),
+      layer("Flatten", "flat", ["pool"]),
+      layer("Flatten", "flat_wide", ["pool_wide"]),
+      layer("Concatenate", "both", ["flat", "flat_wide"]),
+      layer("Dense", "out", ["both"], { units: 10, activation: "softmax" }),
+    ];
+    const saved = await savedUntrained(graphJson("keras3", layers));
+    const r = await bothRuntimes(saved);
+    expect(maxAbsDiff(r.onnx, r.tfjs)).toBeLessThanOrEqual(1e-5);
+    const mixed = await savedUntrained(mergeModel("keras2", "Add", [[2, 3], [3]]));
+    await expect(exportOnnx(mixed)).rejects.toThrow(
+      "can't export to ONNX: layer 'merge' (Add) is not supported: inputs of different ranks",
+    );
+  });
 
   it("matches tfjs on every activation and on strided, dilated and 'same'-padded convolutions and pools", async () => {
     const acts = ["relu6", "elu", "selu", "softplus", "softsign", "sigmoid", "hard_sigmoid", "swish", "mish", "gelu"];

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -161,4 +162,42 @@ describe("data-parallel training", () => {
     expect(trainingThreads({ ...cnn, backend: "tensorflow" }, 4)).toBe(1);
     expect(trainingThreads(mlp, undefined, { CATWALK_TRAIN_THREADS: "3" })).toBe(3);
   });
+});
+
+describe("data-parallel training of graph models", () => {
+  it.each(["keras3-dense-residual-subtract.json", "keras3-residual.json"])(
+    "computes the same step on 2 threads as on 1 for %s",
+    async (file) => {
+      const architecture = readFileSync(new URL(`./keras/${file}`, import.meta.url), "utf8");
+      const oneBatch: FashionMnist = {
+        ...data,
+        train: { images: data.train.images.slice(0, 64 * 784), labels: data.train.labels.slice(0, 64), count: 64 },
+      };
+      const run = (threads: number, learningRate = 0.5) =>
+        runTraining({
+          architecture,
+          training: {
+            optimizer: "sgd",
+            learningRate,
+            batchSize: 64,
+            maxEpochs: 1,
+            validationSplit: 0,
+            earlyStopping: null,
+            seed: 5,
+          },
+          data: oneBatch,
+          threads,
+        });
+      const one = await run(1);
+      const two = await run(2);
+      const untrained = await run(1, 1e-9);
+      expect(two.threads).toBe(2);
+      expect(two.notes.join(" ")).toMatch(/data-parallel on 2 threads/);
+      // The shards' losses are summed in another order: a float32 ulp or two of ~2.3.
+      expect(two.history[0].loss).toBeCloseTo(one.history[0].loss, 5);
+      expect(Math.abs(one.testLoss - untrained.testLoss)).toBeGreaterThan(0.01);
+      expect(two.testLoss).toBeCloseTo(one.testLoss, 5);
+      expect(activeWorkers()).toBe(0);
+    },
+  );
 });

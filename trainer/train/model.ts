@@ -3,7 +3,11 @@ import { ACTIVATIONS } from "../arch/layers";
 import { lookup } from "../arch/lookup";
 import type { NormalizedModel } from "../arch/model";
 import { TrainerError } from "../errors";
+import { registerSubtract } from "../export/subtract";
 import { convPoolAvailable, fuseFirstConvPool } from "./convPool";
+
+// Graph models may hold Keras's Subtract, which tfjs-layers lacks.
+registerSubtract(tf);
 
 const INITIALIZER_KEYS = ["kernel_initializer", "depthwise_initializer", "pointwise_initializer"];
 /**
@@ -62,8 +66,16 @@ export interface BuiltModel {
   fused: string[];
 }
 
-type LayerJson = { class_name: string; config: Record<string, unknown> };
-type ModelJson = { class_name: string; config: { name: string; layers: LayerJson[] } };
+type LayerJson = {
+  class_name: string;
+  config: Record<string, unknown>;
+  name?: string;
+  inbound_nodes?: [string, number, number, Record<string, never>][][];
+};
+type ModelJson = {
+  class_name: string;
+  config: { name: string; layers: LayerJson[]; output_layers?: [string, number, number][] };
+};
 
 /**
  * The canonical Keras JSON with what tfjs needs to build the same model: seeded initialisers,
@@ -72,6 +84,8 @@ type ModelJson = { class_name: string; config: { name: string; layers: LayerJson
 function tfjsTopology(nm: NormalizedModel, seed: number): ModelJson {
   const json = structuredClone(nm.keras) as unknown as ModelJson;
   const layers = json.config.layers;
+  // A graph's JSON starts with its InputLayer, which nm.layers doesn't hold.
+  const offset = nm.graph ? 1 : 0;
   layers.forEach((l, i) => {
     const c = l.config;
     for (const key of ["activation"]) {
@@ -102,7 +116,11 @@ function tfjsTopology(nm: NormalizedModel, seed: number): ModelJson {
         [0, 0],
       ];
     }
-    const inputShape = nm.layers[i]?.inputShape;
+    const inputShape = nm.layers[i - offset]?.inputShape;
+    // tfjs-layers' concatenate() turns every negative axis into the last one (tfjs_backend.ts),
+    // while its shapes count it as Keras does: name the axis by its positive index instead.
+    if (l.class_name === "Concatenate" && typeof c.axis === "number" && c.axis < -1 && inputShape)
+      c.axis = inputShape.length + 1 + c.axis;
     if (l.class_name === "Flatten" && inputShape?.length === 1) {
       l.class_name = "Reshape";
       c.target_shape = [...inputShape];
@@ -131,15 +149,23 @@ export async function buildModel(
 ): Promise<BuiltModel> {
   const json = tfjsTopology(nm, seed);
   const layers = json.config.layers;
-  commuteActivationAndMaxPool(layers);
   const fused: string[] = [];
-  if (convPoolAvailable() && options.fuse !== false) {
-    const before = layers.map((l) => String(l.config.name));
-    if (fuseFirstConvPool(layers)) fused.push(...before.filter((n) => !layers.some((l) => l.config.name === n)));
+  // Both rewrites read the list as a chain (a layer feeds the next): a graph steps aside and
+  // trains as its plain layers.
+  if (!nm.graph) {
+    commuteActivationAndMaxPool(layers);
+    if (convPoolAvailable() && options.fuse !== false) {
+      const before = layers.map((l) => String(l.config.name));
+      if (fuseFirstConvPool(layers)) fused.push(...before.filter((n) => !layers.some((l) => l.config.name === n)));
+    }
   }
   const last = layers[layers.length - 1];
-  if (last.class_name === "Softmax") layers.pop();
-  else if (last.config.activation === "softmax") last.config.activation = "linear";
+  if (last.class_name === "Softmax") {
+    layers.pop();
+    // A graph's output is then the layer the Softmax took.
+    const from = last.inbound_nodes?.[0]?.[0]?.[0];
+    if (json.config.output_layers && from) json.config.output_layers = [[from, 0, 0]];
+  } else if (last.config.activation === "softmax") last.config.activation = "linear";
   return { model: await fromTopology(json), emitsLogits: true, fused };
 }
 
@@ -157,7 +183,16 @@ export async function buildInferenceModel(nm: NormalizedModel, seed = 0): Promis
     const names = new Set(layers.map((l) => String(l.config.name)));
     let name = "softmax";
     for (let i = 1; names.has(name); i++) name = `softmax_${i}`;
-    layers.push({ class_name: "Activation", config: { name, activation: "softmax" } });
+    const out = String(layers[layers.length - 1].config.name);
+    if (json.config.output_layers) {
+      layers.push({
+        class_name: "Activation",
+        config: { name, activation: "softmax" },
+        name,
+        inbound_nodes: [[[out, 0, 0, {}]]],
+      });
+      json.config.output_layers = [[name, 0, 0]];
+    } else layers.push({ class_name: "Activation", config: { name, activation: "softmax" } });
   }
   return fromTopology(json);
 }

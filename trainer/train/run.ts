@@ -263,6 +263,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
   const noise = seedableNoiseLayers(model);
   // Only this model's trainable weights (frozen layers excluded), whatever else lives in the engine.
   const varList = trainableVariables(model);
+  // Graph models too: every replica builds the same graph with buildModel (parallel.test.ts).
   const threads = trainingThreads(
     {
       backend: backend.name,

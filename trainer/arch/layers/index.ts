@@ -3,12 +3,14 @@
 import { ACTIVATION_LAYERS } from "./activations";
 import { CONVOLUTION_LAYERS } from "./convolution";
 import { CORE_LAYERS } from "./core";
+import { MERGING_LAYERS } from "./merging";
 import { NORMALIZATION_LAYERS } from "./normalization";
 import { POOLING_LAYERS } from "./pooling";
 import { RESHAPING_LAYERS } from "./reshaping";
 import type { LayerSpec } from "./types";
 
 export { ACTIVATIONS } from "./activations";
+export { MERGE_CLASSES } from "./merging";
 
 export const LAYERS: Record<string, LayerSpec> = {
   ...CORE_LAYERS,
@@ -17,6 +19,7 @@ export const LAYERS: Record<string, LayerSpec> = {
   ...RESHAPING_LAYERS,
   ...ACTIVATION_LAYERS,
   ...NORMALIZATION_LAYERS,
+  ...MERGING_LAYERS,
 };
 
 /** Keras spellings that mean the same class (old Keras 2 aliases). */
@@ -46,4 +49,9 @@ export const KNOWN_UNSUPPORTED: Record<string, string> = {
   RandomFlip: "preprocessing/augmentation layers are not supported",
   RandomRotation: "preprocessing/augmentation layers are not supported",
   Rescaling: "pixels are already scaled to [0, 1]; remove the Rescaling layer",
+  // tf.keras 2 writes a TensorFlow op applied to Keras tensors (`x + y`, `tf.concat`) as these.
+  TFOpLambda:
+    "it is a TensorFlow op applied directly (x + y, tf.concat…): use the Keras layers Add, Concatenate… instead",
+  SlicingOpLambda: "it is a tensor slice (x[:, 1:]), which has no layer here: use Cropping2D or Reshape",
+  Dot: "Dot is not supported yet: use Multiply (then a Dense layer to sum)",
 };

@@ -7,7 +7,7 @@ import type { Shape } from "../shape";
 /** A layer's Keras config (snake_case keys). */
 export type Config = Record<string, unknown>;
 
-interface LayerResult {
+export interface LayerResult {
   out: Shape;
   params: number;
   /** Parameters not updated by the optimizer (BatchNormalization moving statistics). */
@@ -18,4 +18,9 @@ interface LayerResult {
 export interface LayerSpec {
   /** Throws a fieldIssue naming the offending field. */
   infer(input: Shape, cfg: Config): LayerResult;
+  /**
+   * Merge layers only (layers/merging.ts): the output of several inputs, in the order the model
+   * wires them. A merge's `infer` rejects: a chain gives it one input.
+   */
+  merge?(inputs: Shape[], cfg: Config): LayerResult;
 }

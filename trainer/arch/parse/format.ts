@@ -1,11 +1,12 @@
 // Stage 1, format: JSON text or object, within the size and depth limits, in one of the formats
-// students paste (Keras 2 / tf.keras / Keras 3 `model.to_json()`, Sequential or a linear
-// Functional model, or the UI builder's `{layers: [...]}`) → the submitted layers, in order.
+// students paste (Keras 2 / tf.keras / Keras 3 `model.to_json()`, Sequential or Functional, or
+// the UI builder's `{layers: [...]}`) → the submitted layers, in order (a graph's topologically).
 import { issue } from "../errors";
 import { snakeKeys } from "../keras";
 import type { Limits } from "../limits";
 import type { NormalizedModel } from "../model";
-import { linearize } from "./functional";
+import { expandBuilderBlocks, isBlock } from "./blocks";
+import { readFunctional } from "./functional";
 import { shapeFrom } from "./input";
 import { isObj, type RawLayer, rawLayersOf } from "./raw";
 
@@ -16,6 +17,8 @@ export interface SubmittedModel {
   explicitInput: number[] | null;
   sourceFormat: NormalizedModel["sourceFormat"];
   kerasVersion: string | null;
+  /** A Functional model that is not one chain: its input layer's name (the layers carry `inbound`). */
+  graphInput?: string;
 }
 
 function checkDepthAndSize(v: unknown, maxDepth: number): void {
@@ -57,6 +60,11 @@ function fromBuilder(b: Record<string, unknown>): Layout {
   });
   const explicitInput = Array.isArray(b.inputShape) ? (b.inputShape as number[]) : null;
   const name = typeof b.name === "string" ? b.name : "model";
+  // A residual or branch-and-concatenate block makes the model a graph (parse/blocks.ts).
+  if (layers.some((l) => isBlock(l.className))) {
+    const graph = expandBuilderBlocks(layers);
+    return { layers: graph.layers, name, explicitInput, sourceFormat: "builder", graphInput: graph.inputName };
+  }
   return { layers, name, explicitInput, sourceFormat: "builder" };
 }
 
@@ -76,9 +84,15 @@ function fromKeras(json: Record<string, unknown>): Layout {
   }
   if (json.class_name === "Functional" || json.class_name === "Model") {
     if (!cfg) throw issue("Functional model has no config", { field: "config" });
-    const layers = linearize(cfg);
+    const { layers, graph, inputName } = readFunctional(cfg);
     const name = typeof cfg.name === "string" ? cfg.name : "model";
-    return { layers, name, explicitInput: null, sourceFormat: "keras-functional" };
+    return {
+      layers,
+      name,
+      explicitInput: null,
+      sourceFormat: "keras-functional",
+      ...(graph ? { graphInput: inputName } : {}),
+    };
   }
   throw issue(
     `not a Keras model JSON: class_name is ${JSON.stringify(json.class_name)}; expected 'Sequential', 'Functional' or 'Model' (or the builder format {layers: [...]})`,

@@ -1,93 +1,222 @@
-// Part of the format stage: a Functional model is accepted when its layers form one chain.
-import { issue } from "../errors";
+// Part of the format stage: a Functional model's layers and how they are wired, checked as a
+// graph (one input, one output, no cycles, no shared layers, every layer on a path from the
+// input to the output) and put in topological order. A graph that is one chain comes back as
+// the plain list of layers, the same as a Sequential model's; anything else keeps its edges.
+//
+// How Keras writes a layer's calls (`inbound_nodes`, one entry per call):
+// - Keras 2 and tf.keras 2.x: a list of `[layer_name, node_index, tensor_index, kwargs]`, e.g.
+//   `[[["conv2d", 0, 0, {}], ["conv2d_1", 0, 0, {}]]]` for an Add of two tensors.
+// - Keras 3 (functional.py serialize_node): `{"args": [...], "kwargs": {...}}` where each input
+//   tensor is `{"class_name": "__keras_tensor__", "config": {"keras_history": [name, node, tensor]}}`;
+//   a merge's args is `[[tensor, tensor]]`.
+// `input_layers` / `output_layers`: `[[name, node, tensor], …]` (Keras 3 may write one bare triple).
+import { ArchIssue, archError, issue } from "../errors";
+import { MERGE_CLASSES } from "../layers";
 import { isObj, layerName, type RawLayer, rawLayersOf } from "./raw";
 
-// Keras 2: inbound_nodes = [[["dense", 0, 0, {}], ...]]; Keras 3: [{args: [{config: {keras_history: ["dense", 0, 0]}}]}].
-function inboundNames(layer: Record<string, unknown>): string[][] {
+interface TensorRef {
+  name: string;
+  node: number;
+  tensor: number;
+}
+
+const ref = (h: unknown[]): TensorRef => ({ name: String(h[0]), node: Number(h[1] ?? 0), tensor: Number(h[2] ?? 0) });
+
+/** Each call of the layer → the tensors it was called on, in order. */
+function inboundRefs(layer: Record<string, unknown>): TensorRef[][] {
   const nodes = layer.inbound_nodes;
   if (!Array.isArray(nodes)) return [];
   return nodes.map((node) => {
-    if (Array.isArray(node)) return node.map((t) => (Array.isArray(t) ? String(t[0]) : "?"));
-    if (isObj(node)) {
-      const names: string[] = [];
-      const visit = (x: unknown) => {
-        if (Array.isArray(x)) x.forEach(visit);
-        else if (isObj(x)) {
-          const cfg = x.config;
-          if (x.class_name === "__keras_tensor__" && isObj(cfg) && Array.isArray(cfg.keras_history))
-            names.push(String(cfg.keras_history[0]));
-          else Object.values(x).forEach(visit);
-        }
-      };
-      visit(node.args);
-      return names;
-    }
-    return [];
+    if (Array.isArray(node)) return node.filter(Array.isArray).map((t) => ref(t as unknown[]));
+    if (!isObj(node)) return [];
+    const refs: TensorRef[] = [];
+    const visit = (x: unknown) => {
+      if (Array.isArray(x)) x.forEach(visit);
+      else if (isObj(x)) {
+        const cfg = x.config;
+        if (x.class_name === "__keras_tensor__" && isObj(cfg) && Array.isArray(cfg.keras_history))
+          refs.push(ref(cfg.keras_history));
+        else Object.values(x).forEach(visit);
+      }
+    };
+    // Only args carry the layer's inputs; kwargs hold options (training, mask).
+    visit(node.args);
+    return refs;
   });
 }
 
-/** Orders a Functional model's layers into a chain, or explains why it is not one. */
-export function linearize(config: Record<string, unknown>): RawLayer[] {
+/** input_layers / output_layers → layer names. */
+function endpointNames(x: unknown): string[] {
+  if (!Array.isArray(x)) return [];
+  if (x.length && typeof x[0] === "string") return [x[0]];
+  return x.map((t) => (Array.isArray(t) ? String(t[0]) : String(t)));
+}
+
+const quoted = (names: string[]) => names.map((n) => `'${n}'`).join(", ");
+
+export interface FunctionalLayout {
+  /** Topological order, the input layer first and the output layer last. */
+  layers: RawLayer[];
+  /** False when the graph is a single chain: then `layers` is it and no layer has `inbound`. */
+  graph: boolean;
+  inputName: string;
+}
+
+export function readFunctional(config: Record<string, unknown>): FunctionalLayout {
   const list = config.layers;
   if (!Array.isArray(list)) throw issue("Functional model config has no layers list", { field: "layers" });
   const raw = rawLayersOf(list, "config.layers");
-  const byName = new Map<string, { raw: RawLayer; inputs: string[][] }>();
+  const byName = new Map<string, RawLayer>();
+  const inbound = new Map<string, string[]>();
   raw.forEach((r, i) => {
-    const name = layerName(r) ?? `layer_${i}`;
-    byName.set(name, { raw: r, inputs: inboundNames(list[i] as Record<string, unknown>) });
+    const name = layerName(r);
+    if (name === null)
+      throw issue(`layer ${i} has no name: a Functional model's layers are wired by name`, {
+        layerIndex: r.index,
+        field: "name",
+      });
+    if (byName.has(name))
+      throw issue(`duplicate layer name '${name}'`, { layerIndex: r.index, layerName: name, field: "name" });
+    byName.set(name, r);
   });
-  for (const [name, { raw: r, inputs }] of byName) {
-    const at = { layerIndex: r.index, layerName: name };
-    if (inputs.length > 1)
+  for (const [name, r] of byName) {
+    const at = { layerIndex: r.index, layerName: name, field: "inbound_nodes" };
+    const calls = inboundRefs(list[r.index] as Record<string, unknown>);
+    if (calls.length > 1)
       throw issue(
-        `layer '${name}' is called ${inputs.length} times (shared layers are not supported; only a single chain of layers is)`,
+        `layer '${name}' is called ${calls.length} times (shared layers are not supported: give each call its own layer)`,
         at,
       );
-    if (inputs[0] && inputs[0].length > 1) {
-      throw issue(
-        `layer '${name}' (${r.className}) has ${inputs[0].length} inputs: only linear models (a single chain of layers) are supported`,
-        at,
-      );
+    const refs = calls[0] ?? [];
+    for (const t of refs) {
+      if (!byName.has(t.name))
+        throw issue(`layer '${name}' takes its input from '${t.name}', which is not defined`, at);
+      if (t.node !== 0 || t.tensor !== 0)
+        throw issue(
+          `layer '${name}' takes ${t.name}[${t.node}][${t.tensor}]: only the first call and output of a layer can be used (shared and multi-output layers are not supported)`,
+          at,
+        );
     }
-  }
-  const outs = Array.isArray(config.output_layers) ? config.output_layers : [];
-  const ins = Array.isArray(config.input_layers) ? config.input_layers : [];
-  // Keras 3 writes a single ["name", 0, 0]; Keras 2 a list of them.
-  const names = (x: unknown[]) =>
-    x.length && typeof x[0] === "string" ? [x[0] as string] : x.map((t) => (Array.isArray(t) ? String(t[0]) : "?"));
-  const outNames = names(outs);
-  const inNames = names(ins);
-  if (outNames.length !== 1 || inNames.length !== 1) {
-    throw issue(
-      `the model has ${inNames.length} inputs and ${outNames.length} outputs; exactly one of each is supported`,
-      {
-        field: outNames.length !== 1 ? "output_layers" : "input_layers",
-      },
+    inbound.set(
+      name,
+      refs.map((t) => t.name),
     );
   }
-  const chain: RawLayer[] = [];
-  let cur: string | undefined = outNames[0];
-  const seen = new Set<string>();
-  while (cur !== undefined) {
-    const node = byName.get(cur);
-    if (!node) throw issue(`layer '${cur}' is referenced but not defined`, { layerName: cur });
-    if (seen.has(cur)) throw issue(`layer '${cur}' is part of a cycle`, { layerIndex: node.raw.index, layerName: cur });
-    seen.add(cur);
-    chain.unshift(node.raw);
-    cur = node.inputs[0]?.[0];
-  }
-  if (layerName(chain[0]) !== inNames[0])
-    throw issue(`the chain from the output does not start at input '${inNames[0]}'`, {
-      layerIndex: chain[0].index,
-      layerName: layerName(chain[0]),
+
+  const ins = endpointNames(config.input_layers);
+  const outs = endpointNames(config.output_layers);
+  if (ins.length !== 1)
+    throw issue(
+      `the model has ${ins.length} inputs${ins.length ? ` (${quoted(ins)})` : ""}: exactly one is supported, the 28×28 image`,
+      { field: "input_layers" },
+    );
+  if (outs.length !== 1)
+    throw issue(
+      `the model has ${outs.length} outputs${outs.length ? ` (${quoted(outs)})` : ""}: exactly one is supported, the 10 class scores`,
+      { field: "output_layers" },
+    );
+  const [inputName] = ins;
+  const [outputName] = outs;
+  for (const [n, field] of [
+    [inputName, "input_layers"],
+    [outputName, "output_layers"],
+  ] as const)
+    if (!byName.has(n)) throw issue(`${field} names '${n}', which is not a layer of the model`, { field });
+  if (inbound.get(inputName)?.length || byName.get(inputName)!.className !== "InputLayer")
+    throw issue(
+      `the input '${inputName}' is a ${byName.get(inputName)!.className}: the model's input must be an InputLayer`,
+      {
+        layerIndex: byName.get(inputName)!.index,
+        layerName: inputName,
+        field: "input_layers",
+      },
+    );
+
+  findCycle(byName, inbound);
+
+  // Keep the layers on some path input → output: ancestors of the output that descend from the input.
+  const consumers = new Map<string, string[]>([...byName.keys()].map((n) => [n, []]));
+  for (const [n, srcs] of inbound) for (const s of new Set(srcs)) consumers.get(s)!.push(n);
+  const reach = (start: string, next: (n: string) => string[]) => {
+    const seen = new Set([start]);
+    const todo = [start];
+    while (todo.length)
+      for (const m of next(todo.pop()!)) {
+        if (seen.has(m)) continue;
+        seen.add(m);
+        todo.push(m);
+      }
+    return seen;
+  };
+  const fromInput = reach(inputName, (n) => consumers.get(n)!);
+  const toOutput = reach(outputName, (n) => inbound.get(n)!);
+  if (!fromInput.has(outputName))
+    throw issue(`the output '${outputName}' is not connected to the input '${inputName}'`, {
+      layerIndex: byName.get(outputName)!.index,
+      layerName: outputName,
+      field: "output_layers",
     });
-  const unused = raw.filter((r) => !chain.includes(r));
-  if (unused.length) {
-    const u = unused[0];
-    throw issue(`layer '${layerName(u)}' is not on the path from input to output: only linear models are supported`, {
-      layerIndex: u.index,
-      layerName: layerName(u),
-    });
+  const off = raw.filter((r) => !(fromInput.has(layerName(r)!) && toOutput.has(layerName(r)!)));
+  if (off.length)
+    throw new ArchIssue(
+      off.map((r) =>
+        archError(
+          `layer '${layerName(r)}' (${r.className}) is not on any path from the input '${inputName}' to the output '${outputName}' (${fromInput.has(layerName(r)!) ? "the output doesn't use it" : "it doesn't get the input"})`,
+          { layerIndex: r.index, layerName: layerName(r), field: "inbound_nodes" },
+        ),
+      ),
+    );
+
+  // Kahn's algorithm; ties go to the earlier layer in the submitted list (Keras writes them in a
+  // topological order already, which this then keeps).
+  const pending = new Map(raw.map((r) => [layerName(r)!, new Set(inbound.get(layerName(r)!)).size]));
+  const order: RawLayer[] = [];
+  const ready = raw.filter((r) => pending.get(layerName(r)!) === 0);
+  while (ready.length) {
+    ready.sort((a, b) => a.index - b.index);
+    const r = ready.shift()!;
+    order.push(r);
+    for (const c of consumers.get(layerName(r)!)!) {
+      const left = pending.get(c)! - 1;
+      pending.set(c, left);
+      if (left === 0) ready.push(byName.get(c)!);
+    }
   }
-  return chain;
+  // A merge is a graph even with one input: its own checks then say it needs two.
+  const graph = order.some(
+    (r) =>
+      MERGE_CLASSES.has(r.className) ||
+      inbound.get(layerName(r)!)!.length > 1 ||
+      consumers.get(layerName(r)!)!.length > 1,
+  );
+  if (!graph) return { layers: order, graph, inputName };
+  return { layers: order.map((r) => ({ ...r, inbound: inbound.get(layerName(r)!)! })), graph, inputName };
+}
+
+/** Throws naming the layers of a cycle, if the wiring has one. */
+function findCycle(byName: Map<string, RawLayer>, inbound: Map<string, string[]>): void {
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (n: string): void => {
+    state.set(n, "open");
+    path.push(n);
+    for (const m of inbound.get(n) ?? []) {
+      if (state.get(m) === "open") {
+        const cycle = [...path.slice(path.indexOf(m)), m].reverse();
+        const r = byName.get(m)!;
+        throw issue(
+          `layers ${cycle.map((c) => `'${c}'`).join(" → ")} form a cycle: a model's layers must not feed back`,
+          {
+            layerIndex: r.index,
+            layerName: m,
+            field: "inbound_nodes",
+          },
+        );
+      }
+      if (!state.has(m)) visit(m);
+    }
+    path.pop();
+    state.set(n, "done");
+  };
+  for (const n of byName.keys()) if (!state.has(n)) visit(n);
 }

@@ -2,7 +2,7 @@
 // that each say which layer, which field and why. A pipeline of stages, each of which rejects by
 // throwing an ArchIssue (../errors.ts); nothing here throws to the caller.
 import { ArchIssue, archError } from "../errors";
-import { sequential } from "../keras";
+import { functional, sequential } from "../keras";
 import { DEFAULT_LIMITS, type ParseOptions } from "../limits";
 import type { ParseResult } from "../model";
 import { checkBudgets } from "./budgets";
@@ -15,16 +15,27 @@ export function parseArchitecture(input: unknown, opts: ParseOptions = {}): Pars
   const lim = { ...DEFAULT_LIMITS, ...opts };
   const notes: string[] = [];
   try {
-    const { layers: raw, name, explicitInput, sourceFormat, kerasVersion } = readSubmission(input, lim);
+    const { layers: raw, name, explicitInput, sourceFormat, kerasVersion, graphInput } = readSubmission(input, lim);
     resolveClasses(raw);
     const { shape: inputShape, body } = resolveInput(raw, explicitInput, notes);
-    const layers = inferShapes(body, inputShape);
+    const layers = inferShapes(body, inputShape, graphInput);
     const output = checkBudgets(layers, lim, notes);
-    const keras = sequential(
-      layers.map((l) => ({ class_name: l.className, config: l.config })),
-      { name, inputShape },
-    );
-    return { ok: true, model: { name, sourceFormat, kerasVersion, inputShape, output, layers, keras }, notes };
+    const keras =
+      graphInput === undefined
+        ? sequential(
+            layers.map((l) => ({ class_name: l.className, config: l.config })),
+            { name, inputShape },
+          )
+        : functional(
+            layers.map((l) => ({ class_name: l.className, config: l.config, inbound: l.inbound ?? [] })),
+            { name, inputName: graphInput, inputShape },
+          );
+    const graph = graphInput === undefined ? {} : { graph: { inputName: graphInput, inputIndex: raw[0].index } };
+    return {
+      ok: true,
+      model: { name, sourceFormat, kerasVersion, inputShape, output, layers, keras, ...graph },
+      notes,
+    };
   } catch (e) {
     if (e instanceof ArchIssue) return { ok: false, errors: e.errors };
     // Anything else is a bug in this module; still never a crash for the caller.

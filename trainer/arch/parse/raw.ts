@@ -5,6 +5,8 @@ export interface RawLayer {
   index: number;
   className: string;
   config: Record<string, unknown>;
+  /** Graph models only (parse/functional.ts): the layers whose outputs it takes, in order. */
+  inbound?: string[];
 }
 
 export const isObj = (v: unknown): v is Record<string, unknown> =>

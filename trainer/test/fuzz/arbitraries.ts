@@ -301,3 +301,76 @@ export const injectedFault = fc
       };
     });
   });
+
+const MERGES = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"];
+
+/**
+ * A Functional graph over a (784,) input, in Keras 2 or Keras 3 JSON: Dense, Reshape and merge
+ * layers wired to random earlier ones (so merge shapes match or don't), then Flatten and
+ * Dense(10); sometimes with a reference to a missing layer, a later layer (a cycle) or a
+ * layer that feeds nothing. What parses must build in tfjs with the same parameter count.
+ */
+export const graphArchitecture: fc.Arbitrary<unknown> = fc
+  .tuple(
+    fc.array(
+      fc.record({
+        kind: fc.constantFrom("Dense", "Reshape", "merge", "merge"),
+        units: fc.constantFrom(8, 8, 8, 4),
+        target: fc.constantFrom([2, 4], [8], [8], [2, 2]),
+        merge: fc.constantFrom(...MERGES),
+        axis: fc.constantFrom(-1, -2, 1, 2, 0),
+        picks: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }),
+      }),
+      { minLength: 1, maxLength: 6 },
+    ),
+    fc.constantFrom("keras2", "keras3"),
+    fc.constantFrom("none", "none", "none", "none", "missing", "cycle", "dangling"),
+  )
+  .map(([nodes, dialect, fault]) => {
+    const layers: { class_name: string; name: string; config: Json; inputs: string[] }[] = [];
+    const names = ["in"];
+    nodes.forEach((n, i) => {
+      const name = `n${i}`;
+      const pick = (k: number) => names[n.picks[k % n.picks.length] % names.length];
+      const prev = names[names.length - 1];
+      // Every layer takes the one before (and a merge some earlier ones), so all reach the output.
+      if (n.kind === "merge") {
+        const inputs = [prev, ...n.picks.map((_, k) => pick(k))];
+        layers.push({ class_name: n.merge, name, config: n.merge === "Concatenate" ? { axis: n.axis } : {}, inputs });
+      } else if (n.kind === "Dense")
+        layers.push({ class_name: "Dense", name, config: { units: n.units, activation: "relu" }, inputs: [prev] });
+      else layers.push({ class_name: "Reshape", name, config: { target_shape: n.target }, inputs: [prev] });
+      names.push(name);
+    });
+    const last = names[names.length - 1];
+    layers.push({ class_name: "Flatten", name: "flat", config: {}, inputs: [last] });
+    layers.push({ class_name: "Dense", name: "out", config: { units: 10, activation: "softmax" }, inputs: ["flat"] });
+    if (fault === "missing") layers[0].inputs = ["nowhere"];
+    if (fault === "cycle") layers[0].inputs = [...layers[0].inputs, "flat"];
+    if (fault === "dangling") layers.push({ class_name: "Dense", name: "extra", config: { units: 3 }, inputs: ["in"] });
+    const tensor = (t: string) => ({ class_name: "__keras_tensor__", config: { keras_history: [t, 0, 0] } });
+    const list: Json[] = [
+      {
+        class_name: "InputLayer",
+        name: "in",
+        config:
+          dialect === "keras2"
+            ? { name: "in", batch_input_shape: [null, 784] }
+            : { name: "in", batch_shape: [null, 784] },
+        inbound_nodes: [],
+      },
+      ...layers.map((l) => ({
+        class_name: l.class_name,
+        name: l.name,
+        config: { name: l.name, ...l.config },
+        inbound_nodes:
+          dialect === "keras2"
+            ? [l.inputs.map((t) => [t, 0, 0, {}])]
+            : [{ args: l.inputs.length === 1 ? [tensor(l.inputs[0])] : [l.inputs.map(tensor)], kwargs: {} }],
+      })),
+    ];
+    return {
+      class_name: "Functional",
+      config: { name: "fuzzed_graph", layers: list, input_layers: [["in", 0, 0]], output_layers: [["out", 0, 0]] },
+    };
+  });
