@@ -224,7 +224,7 @@ function cmdPresets(id?: string): number {
     const r = parseArchitecture(p.architecture);
     const params = r.ok ? summarize(r.model).totalParams : NaN;
     console.log(
-      `${p.id.padEnd(22)} ${p.name}\n${" ".repeat(23)}${params.toLocaleString("en-US")} params; reference ${pct(p.reference.testAccuracy)} (${p.reference.source})`,
+      `${p.id.padEnd(22)} ${p.name}\n${" ".repeat(23)}${params.toLocaleString("en-US")} params; ${p.reference.kind === "report" ? "report" : "measured"} ${pct(p.reference.testAccuracy)} (${p.reference.source})`,
     );
   }
   return 0;

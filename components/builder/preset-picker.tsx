@@ -17,7 +17,8 @@ export function PresetPicker({ onPick }: { onPick: (presetId: string) => void })
             >
               <span className="block text-sm font-medium">{p.name}</span>
               <span id={`preset-${p.id}-desc`} className="mt-0.5 block text-xs text-slate-500">
-                {formatCount(p.reference.params)} params · report/target {formatPercent(p.reference.testAccuracy)}
+                {formatCount(p.reference.params)} params · {p.reference.kind === "report" ? "report" : "measured here"}{" "}
+                {formatPercent(p.reference.testAccuracy)}
               </span>
             </button>
           </li>
