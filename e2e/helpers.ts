@@ -73,3 +73,24 @@ export async function joinClass(student: Page, code: string, classUrl: string): 
   await student.getByRole("button", { name: "Join class" }).click();
   await expect(student).toHaveURL(classUrl);
 }
+
+/** A Sequential MLP's Keras JSON (784 → units relu → 10 softmax): quick to train on the committed subset. */
+export const denseModel = (units: number) => ({
+  class_name: "Sequential",
+  config: {
+    name: "mlp",
+    layers: [
+      { class_name: "InputLayer", config: { batch_input_shape: [null, 784], name: "input_1" } },
+      { class_name: "Dense", config: { name: "dense_1", units, activation: "relu" } },
+      { class_name: "Dense", config: { name: "dense_2", units: 10, activation: "softmax" } },
+    ],
+  },
+});
+
+/** A GraphQL request as the page's signed-in user (its cookies); fails the test on errors. */
+export async function graphql<T>(page: Page, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await page.request.post("/api/graphql", { data: { query, variables } });
+  const body = (await response.json()) as { data: T; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}

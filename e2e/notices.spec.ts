@@ -1,5 +1,5 @@
-import { type Browser, expect, type Page, test } from "@playwright/test";
-import { createClass, joinClass, signUp as signUpAs } from "./helpers";
+import { type Browser, expect, test } from "@playwright/test";
+import { createClass, denseModel, graphql, joinClass, signUp as signUpAs } from "./helpers";
 
 // A student hears in the app when their run ends: while it trains, its tab title shows how far it
 // is; when it finishes, the page the student is on (any page) shows a toast with the accuracy and
@@ -7,25 +7,6 @@ import { createClass, joinClass, signUp as signUpAs } from "./helpers";
 
 const unique = `${Date.now().toString(36)}n`;
 const signUp = (browser: Browser, name: string) => signUpAs(browser, name, unique);
-
-const mlp = (units: number) => ({
-  class_name: "Sequential",
-  config: {
-    name: "mlp",
-    layers: [
-      { class_name: "InputLayer", config: { batch_input_shape: [null, 784], name: "input_1" } },
-      { class_name: "Dense", config: { name: "dense_1", units, activation: "relu" } },
-      { class_name: "Dense", config: { name: "dense_2", units: 10, activation: "softmax" } },
-    ],
-  },
-});
-
-async function api<T>(page: Page, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await page.request.post("/api/graphql", { data: { query, variables } });
-  const body = (await response.json()) as { data: T; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
 
 test("a run's progress in the tab title, then a toast and an unread notice on another page", async ({ browser }) => {
   test.setTimeout(90_000);
@@ -36,11 +17,11 @@ test("a run's progress in the tab title, then a toast and an unread notice on an
   await joinClass(student, joinCode, classUrl);
 
   // Long enough (seconds) for its page to see it training before it ends.
-  const { submit } = await api<{ submit: { id: string } }>(
+  const { submit } = await graphql<{ submit: { id: string } }>(
     student,
     `mutation($slug: String!, $arch: JSON!, $training: JSON) {
       submit(classSlug: $slug, name: "Notice run", architecture: $arch, training: $training) { id } }`,
-    { slug, arch: mlp(256), training: { maxEpochs: 60, earlyStopping: null } },
+    { slug, arch: denseModel(256), training: { maxEpochs: 60, earlyStopping: null } },
   );
   await student.goto(`/submissions/${submit.id}`);
   await expect(student).toHaveTitle(/^(Queued( \(#\d\))?|Starting|\d+ % · epoch \d+\/60) — Notice run · Catwalk$/);
@@ -50,7 +31,7 @@ test("a run's progress in the tab title, then a toast and an unread notice on an
   await student.goto(classUrl);
   const toast = student.getByTestId("notice-toast");
   await expect(toast).toHaveText(/^“Notice run” finished: \d+\.\d\d %/, { timeout: 45_000 });
-  const { submission } = await api<{ submission: { status: string; result: { publicAccuracy: number } } }>(
+  const { submission } = await graphql<{ submission: { status: string; result: { publicAccuracy: number } } }>(
     student,
     `query($id: ID!) { submission(id: $id) { status result { publicAccuracy } } }`,
     { id: submit.id },
@@ -71,7 +52,7 @@ test("a run's progress in the tab title, then a toast and an unread notice on an
   await expect(student.getByTestId("notice-count")).toHaveCount(0);
   await student.reload();
   await expect(student.getByTestId("notice-button")).toContainText("none unread");
-  const { notices } = await api<{ notices: { unreadCount: number; nodes: { readAt: string | null }[] } }>(
+  const { notices } = await graphql<{ notices: { unreadCount: number; nodes: { readAt: string | null }[] } }>(
     student,
     `query { notices { unreadCount nodes { readAt } } }`,
     {},

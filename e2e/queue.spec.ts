@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { createClass, joinClass, signUp as signUpAs } from "./helpers";
+import { createClass, denseModel, graphql, joinClass, signUp as signUpAs } from "./helpers";
 
 // The queue in plain sight: three students' runs wait for the set-up's one worker. The last one's
 // page shows its place in the queue, live, moving up as the runs ahead of it end (the first
@@ -8,25 +8,6 @@ import { createClass, joinClass, signUp as signUpAs } from "./helpers";
 
 const unique = `${Date.now().toString(36)}q`;
 const signUp = (browser: Browser, name: string) => signUpAs(browser, name, unique);
-
-const layers = (units: number) => ({
-  class_name: "Sequential",
-  config: {
-    name: "mlp",
-    layers: [
-      { class_name: "InputLayer", config: { batch_input_shape: [null, 784], name: "input_1" } },
-      { class_name: "Dense", config: { name: "dense_1", units, activation: "relu" } },
-      { class_name: "Dense", config: { name: "dense_2", units: 10, activation: "softmax" } },
-    ],
-  },
-});
-
-async function api<T>(page: Page, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await page.request.post("/api/graphql", { data: { query, variables } });
-  const body = (await response.json()) as { data: T; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
 
 const SUBMIT = `mutation($slug: String!, $name: String!, $arch: JSON!, $training: JSON) {
   submit(classSlug: $slug, name: $name, architecture: $arch, training: $training) { id } }`;
@@ -47,10 +28,10 @@ test("a queued run's position moves up as the runs ahead of it end; the grader s
 
   const submit = async (student: Page, name: string, units: number, maxEpochs: number) =>
     (
-      await api<{ submit: { id: string } }>(student, SUBMIT, {
+      await graphql<{ submit: { id: string } }>(student, SUBMIT, {
         slug,
         name,
-        arch: layers(units),
+        arch: denseModel(units),
         training: { maxEpochs, earlyStopping: null },
       })
     ).submit.id;
@@ -81,7 +62,7 @@ test("a queued run's position moves up as the runs ahead of it end; the grader s
   await expect(trainers.getByTestId("trainer-row")).toContainText("Healthy");
 
   // Ada stops her run: Ben's starts, and Cy's page moves up without a reload.
-  await api(ada, `mutation($id: ID!) { cancelSubmission(id: $id) { id } }`, { id: adaRun });
+  await graphql(ada, `mutation($id: ID!) { cancelSubmission(id: $id) { id } }`, { id: adaRun });
   await expect(position).toHaveText("Next to start", { timeout: 20_000 });
   await expect(cy).toHaveTitle("Queued (#1) — Cy last run · Catwalk");
   // The grader's page follows (it polls): Ada's run gone, Cy's next.
@@ -91,7 +72,7 @@ test("a queued run's position moves up as the runs ahead of it end; the grader s
   // Ben's run trains to its end; then Cy's starts (no position while it runs) and finishes.
   await expect(cy.getByTestId("progress-epoch")).toHaveText(/^([1-9]|[1-3]\d|40) of 40$/, { timeout: 30_000 });
   await expect(position).toHaveCount(0);
-  const status = await api<{ submission: { status: string; queuePosition: number | null } }>(
+  const status = await graphql<{ submission: { status: string; queuePosition: number | null } }>(
     ben,
     `query($id: ID!) { submission(id: $id) { status queuePosition } }`,
     { id: benRun },

@@ -1,6 +1,6 @@
 "use client";
 import type { TrainingConfig } from "@/trainer/arch";
-import { cx } from "../ui";
+import { NumberField as Field, inputClass } from "./number-field";
 
 // The training recipes of the submit form (augmentation, the learning-rate schedule,
 // ReduceLROnPlateau, AdamW's weight decay, label smoothing), folded away by default: the presets
@@ -81,56 +81,6 @@ export function fromRecipeConfig(
 /** How many recipes are on: shown on the folded section so a preset's recipes are not hidden. */
 function countOn(v: RecipeValues, optimizer: string): number {
   return Object.keys(toRecipeInput(v, optimizer)).filter((k) => k !== "weightDecay").length;
-}
-
-const inputClass = (error?: string) =>
-  cx(
-    "mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset focus:ring-2 focus:ring-inset",
-    error ? "ring-rose-400 focus:ring-rose-500" : "ring-slate-300 focus:ring-brand-600",
-  );
-
-function Field({
-  id,
-  label,
-  value,
-  onChange,
-  error,
-  hint,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (v: string) => void;
-  error?: string;
-  hint?: string;
-}) {
-  return (
-    <div>
-      <label htmlFor={id} className="block text-xs font-medium text-slate-700">
-        {label}
-      </label>
-      <input
-        id={id}
-        type="text"
-        inputMode="decimal"
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        className={inputClass(error)}
-      />
-      {hint && !error && (
-        <p id={`${id}-hint`} className="mt-0.5 text-xs text-slate-500">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="mt-0.5 text-xs text-rose-600">
-          {error}
-        </p>
-      )}
-    </div>
-  );
 }
 
 export function RecipesFields({

@@ -1,6 +1,6 @@
 "use client";
 import { OPTIMIZERS, type TrainingConfig } from "@/trainer/arch";
-import { cx } from "../ui";
+import { inputClass, NumberField } from "./number-field";
 import { fromRecipeConfig, RecipesFields, type RecipeValues, toRecipeInput } from "./recipes-form";
 
 /** The training settings as typed; turned into the trainer's config by `toTrainingInput`. */
@@ -58,59 +58,6 @@ export function fromTrainingConfig(c: TrainingConfig): TrainingValues {
     patience: String(c.earlyStopping?.patience ?? 3),
     restoreBestWeights: c.earlyStopping?.restoreBestWeights ?? true,
   };
-}
-
-const inputClass = (error?: string) =>
-  cx(
-    "mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset focus:ring-2 focus:ring-inset",
-    error ? "ring-rose-400 focus:ring-rose-500" : "ring-slate-300 focus:ring-brand-600",
-  );
-
-function NumberField({
-  id,
-  label,
-  value,
-  onChange,
-  error,
-  step,
-  hint,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (v: string) => void;
-  error?: string;
-  step?: string;
-  hint?: string;
-}) {
-  return (
-    <div>
-      <label htmlFor={id} className="block text-xs font-medium text-slate-700">
-        {label}
-      </label>
-      <input
-        id={id}
-        type="text"
-        inputMode="decimal"
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        data-step={step}
-        className={inputClass(error)}
-      />
-      {hint && !error && (
-        <p id={`${id}-hint`} className="mt-0.5 text-xs text-slate-500">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="mt-0.5 text-xs text-rose-600">
-          {error}
-        </p>
-      )}
-    </div>
-  );
 }
 
 export function TrainingForm({

@@ -27,8 +27,8 @@ export function perClassMetrics(cm: number[][]): ClassMetrics[] {
   });
 }
 
-/** mulberry32: small, fast, good enough for shuffling; identical in every JS engine. */
-function rng(seed: number): () => number {
+/** mulberry32: small, fast, good enough for shuffling and augmentation; identical in every JS engine. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

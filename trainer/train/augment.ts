@@ -4,6 +4,7 @@
 // shards with the same keys), and a resumed run continues exactly. Works on 28×28 grey images
 // scaled to [0, 1], in place, before they become a tensor.
 import type { Augmentation } from "../arch/training";
+import { rng } from "../data/scoring";
 
 const SIDE = 28;
 const AREA = SIDE * SIDE;
@@ -18,18 +19,6 @@ export function mixSeed(...parts: number[]): number {
     h ^= h >>> 16;
   }
   return h >>> 0;
-}
-
-/** mulberry32: a small, fast, well-distributed PRNG; uniform in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Whether the augmentation changes anything (a config of all defaults does not). */
