@@ -35,9 +35,10 @@ test("a queued run's position moves up as the runs ahead of it end; the grader s
         training: { maxEpochs, earlyStopping: null },
       })
     ).submit.id;
-  // Ada's run is long (she cancels it); Ben's 20 epochs (seconds); Cy's last.
+  // Ada's run is long (she cancels it); Ben's 40 epochs (seconds: long enough for the grader's
+  // page to see it queued after Ada's cancel); Cy's last.
   const adaRun = await submit(ada, "Ada long run", 256, 100);
-  const benRun = await submit(ben, "Ben short run", 64, 20);
+  const benRun = await submit(ben, "Ben short run", 128, 40);
   // Long enough (seconds) that its page sees it training before it ends.
   const cyRun = await submit(cy, "Cy last run", 32, 40);
 
@@ -64,10 +65,10 @@ test("a queued run's position moves up as the runs ahead of it end; the grader s
   // Ada stops her run: Ben's starts, and Cy's page moves up without a reload.
   await graphql(ada, `mutation($id: ID!) { cancelSubmission(id: $id) { id } }`, { id: adaRun });
   await expect(position).toHaveText("Next to start", { timeout: 20_000 });
-  await expect(cy).toHaveTitle("Queued (#1) — Cy last run · Catwalk");
   // The grader's page follows (it polls): Ada's run gone, Cy's next.
   await expect(queue.getByTestId("queue-row")).toHaveCount(2, { timeout: 10_000 });
   await expect(queue.getByTestId("queue-row").nth(1).getByTestId("queue-row-position")).toHaveText("1");
+  await expect(cy).toHaveTitle(/^(Queued \(#1\)|Starting|\d+ % · epoch \d+\/40) — Cy last run · Catwalk$/);
 
   // Ben's run trains to its end; then Cy's starts (no position while it runs) and finishes.
   await expect(cy.getByTestId("progress-epoch")).toHaveText(/^([1-9]|[1-3]\d|40) of 40$/, { timeout: 30_000 });
