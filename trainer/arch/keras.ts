@@ -36,14 +36,18 @@ export function layer(className: string, config: Record<string, unknown> = {}): 
 
 const counters = () => new Map<string, number>();
 
-/** Keras's default layer names: conv2d, conv2d_1, … (Keras 2.3+/3 numbering). */
-function defaultName(className: string, seen: Map<string, number>): string {
-  const base = className
-    .replace(/^Conv(\d)D/, "conv$1d")
-    .replace(/^MaxPooling(\d)D/, "max_pooling$1d")
-    .replace(/^AveragePooling(\d)D/, "average_pooling$1d")
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+/** keras/src/utils/naming.py to_snake_case, regex for regex (also the Keras writer's layer paths). */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, "")
+    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
     .toLowerCase();
+}
+
+/** Keras's default layer names: conv2d, conv2d_1, global_average_pooling2d, … (Keras 2.3+/3 numbering). */
+function defaultName(className: string, seen: Map<string, number>): string {
+  const base = toSnakeCase(className);
   const n = seen.get(base) ?? 0;
   seen.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;

@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import h5wasm from "h5wasm/node";
+import { toSnakeCase } from "../arch/keras";
 import { TRAINER_VERSION } from "../version";
 import { UnsupportedLayerError } from "./errors";
 import type { SavedModel } from "./format";
@@ -30,16 +31,9 @@ import { type ExportLayer, type ExportModel, exportLayers, refuseGraph } from ".
 // 3.0 lacks AlphaDropout).
 export const KERAS_VERSION = "3.1.0";
 
-type Json = Record<string, unknown>;
+export { toSnakeCase };
 
-/** keras/src/utils/naming.py to_snake_case, regex for regex. */
-export function toSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, "")
-    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
-    .replace(/([a-z])([A-Z])/g, "$1_$2")
-    .toLowerCase();
-}
+type Json = Record<string, unknown>;
 
 const kerasObject = (module: string, className: string, config: unknown): Json => ({
   module,

@@ -11,6 +11,7 @@ import {
   sequential,
   summarize,
 } from "../arch";
+import { layer } from "../arch/keras";
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./keras/${name}`, import.meta.url), "utf8"));
 
@@ -347,5 +348,21 @@ describe("weight regularizers", () => {
       field: "activity_regularizer",
       message: expect.stringMatching(/not supported/),
     });
+  });
+});
+
+describe("default layer names", () => {
+  it("are Keras's (naming.py to_snake_case, numbered per class)", () => {
+    const names = sequential(
+      [
+        layer("Conv2D", { filters: 4, kernelSize: [3, 3] }),
+        layer("DepthwiseConv2D", { kernelSize: [3, 3] }),
+        layer("Conv2D", { filters: 4, kernelSize: [3, 3] }),
+        layer("GlobalAveragePooling2D"),
+        layer("Dense", { units: 10 }),
+      ],
+      { inputShape: [28, 28, 1] },
+    ).config.layers.map((l) => l.config.name);
+    expect(names).toEqual(["conv2d", "depthwise_conv2d", "conv2d_1", "global_average_pooling2d", "dense"]);
   });
 });

@@ -140,7 +140,7 @@ describe("trainer CLI: saved models", () => {
     const r = cli("export", unsupported, "--format", "onnx", "--out", out);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      "error [EXPORT_UNSUPPORTED]: can't export to ONNX: layer 'up_sampling2_d' (UpSampling2D) is not supported\n",
+      "error [EXPORT_UNSUPPORTED]: can't export to ONNX: layer 'up_sampling2d' (UpSampling2D) is not supported\n",
     );
     expect(existsSync(out)).toBe(false);
   });

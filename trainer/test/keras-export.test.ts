@@ -242,7 +242,7 @@ print(json.dumps([f(c) for c in json.loads(sys.argv[1])]))`,
         // The sequence model ends in logits: the saved model appends Activation('softmax').
         expect(Object.keys(assigned)).toHaveLength(arch.layers.length + (arch === allLayersSequence ? 1 : 0));
         if (arch === allLayersImage)
-          expect(assigned.separable_conv2_d).toEqual({
+          expect(assigned.separable_conv2d).toEqual({
             path: "layers/separable_conv2d",
             shapes: [[3, 3, 4, 1], [1, 1, 4, 4], [4]],
           });

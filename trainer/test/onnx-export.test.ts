@@ -190,14 +190,14 @@ describe("ONNX export", () => {
   it("refuses a layer it can't express with UnsupportedLayerError, before writing anything", async () => {
     const e = await exportOnnx(await savedUntrained(allLayersImage)).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UnsupportedLayerError);
-    expect((e as Error).message).toBe("can't export to ONNX: layer 'zero_padding2_d' (ZeroPadding2D) is not supported");
-    expect(e).toMatchObject({ format: "onnx", layerName: "zero_padding2_d", className: "ZeroPadding2D" });
+    expect((e as Error).message).toBe("can't export to ONNX: layer 'zero_padding2d' (ZeroPadding2D) is not supported");
+    expect(e).toMatchObject({ format: "onnx", layerName: "zero_padding2d", className: "ZeroPadding2D" });
     const up = await savedUntrained({
       inputShape: [28, 28, 1],
       layers: [{ type: "UpSampling2D" }, { type: "Flatten" }, { type: "Dense", units: 10, activation: "softmax" }],
     });
     await expect(exportOnnx(up)).rejects.toThrow(
-      /^can't export to ONNX: layer 'up_sampling2_d' \(UpSampling2D\) is not supported$/,
+      /^can't export to ONNX: layer 'up_sampling2d' \(UpSampling2D\) is not supported$/,
     );
   });
 });
