@@ -1,10 +1,8 @@
 "use client";
-import { AxisBottom, AxisLeft } from "@visx/axis";
-import { GridRows } from "@visx/grid";
 import { Group } from "@visx/group";
-import { scaleLinear } from "@visx/scale";
 import { LinePath } from "@visx/shape";
 import { formatPercent, TableHead } from "../ui";
+import { EPOCH_CHART, EpochAxes, epochScales } from "./epoch-frame";
 
 export interface EpochPoint {
   epoch: number;
@@ -20,9 +18,7 @@ const SERIES = [
   { key: "val", label: "Validation", color: "#D55E00", dash: "6 4" },
 ] as const;
 
-const W = 420;
-const H = 220;
-const M = { top: 12, right: 12, bottom: 36, left: 48 };
+const { W, H, M } = EPOCH_CHART;
 
 function Chart({
   title,
@@ -40,13 +36,7 @@ function Chart({
   maxEpochs: number;
 }) {
   const values = points.flatMap((p) => [train(p), val(p)]).filter((v): v is number => v !== null && Number.isFinite(v));
-  const lo = percent ? Math.max(0, Math.min(...values, 1) - 0.05) : 0;
-  const hi = percent ? 1 : Math.max(...values, 0.1) * 1.1;
-  const x = scaleLinear<number>({
-    domain: [1, Math.max(2, maxEpochs, points.length)],
-    range: [0, W - M.left - M.right],
-  });
-  const y = scaleLinear<number>({ domain: [lo, hi], range: [H - M.top - M.bottom, 0], nice: true });
+  const { x, y } = epochScales(values, percent, Math.max(maxEpochs, points.length));
   const series = [
     { ...SERIES[0], get: train },
     { ...SERIES[1], get: val },
@@ -61,26 +51,7 @@ function Chart({
         aria-label={`${title} per epoch, training and validation; the numbers are in the table below.`}
       >
         <Group left={M.left} top={M.top}>
-          <GridRows scale={y} width={W - M.left - M.right} numTicks={5} stroke="#e2e8f0" />
-          <AxisLeft
-            scale={y}
-            numTicks={5}
-            tickFormat={(v) => (percent ? `${Math.round(Number(v) * 100)}%` : Number(v).toFixed(2))}
-            tickLabelProps={() => ({ fontSize: 10, fill: "#475569", textAnchor: "end", dx: -2, dy: 3 })}
-            stroke="#94a3b8"
-            tickStroke="#94a3b8"
-          />
-          <AxisBottom
-            top={H - M.top - M.bottom}
-            scale={x}
-            numTicks={Math.min(10, Math.max(2, maxEpochs))}
-            tickFormat={(v) => (Number.isInteger(Number(v)) ? String(v) : "")}
-            label="epoch"
-            labelProps={{ fontSize: 10, fill: "#475569", textAnchor: "middle" }}
-            tickLabelProps={() => ({ fontSize: 10, fill: "#475569", textAnchor: "middle" })}
-            stroke="#94a3b8"
-            tickStroke="#94a3b8"
-          />
+          <EpochAxes x={x} y={y} percent={percent} maxEpochs={maxEpochs} />
           {series.map((s) => {
             const pts = points.filter((p) => s.get(p) !== null);
             return (

@@ -1,9 +1,7 @@
 "use client";
-import { AxisBottom, AxisLeft } from "@visx/axis";
-import { GridRows } from "@visx/grid";
 import { Group } from "@visx/group";
-import { scaleLinear } from "@visx/scale";
 import { LinePath } from "@visx/shape";
+import { EPOCH_CHART, EpochAxes, epochScales } from "../charts/epoch-frame";
 import type { EpochPoint } from "../charts/learning-curves";
 import { formatPercent } from "../ui";
 import { Marker, Swatch } from "./marker";
@@ -15,9 +13,7 @@ export interface CurveRun {
   history: EpochPoint[];
 }
 
-const W = 420;
-const H = 220;
-const M = { top: 12, right: 12, bottom: 36, left: 48 };
+const { W, H, M } = EPOCH_CHART;
 
 const CHARTS = [
   { key: "loss", title: "Training loss", get: (p: EpochPoint) => p.loss, percent: false },
@@ -40,10 +36,7 @@ function Chart({ spec, runs, maxEpochs }: { spec: ChartSpec; runs: CurveRun[]; m
       </figure>
     );
   }
-  const lo = spec.percent ? Math.max(0, Math.min(...values, 1) - 0.05) : 0;
-  const hi = spec.percent ? 1 : Math.max(...values, 0.1) * 1.1;
-  const x = scaleLinear<number>({ domain: [1, Math.max(2, maxEpochs)], range: [0, W - M.left - M.right] });
-  const y = scaleLinear<number>({ domain: [lo, hi], range: [H - M.top - M.bottom, 0], nice: true });
+  const { x, y } = epochScales(values, spec.percent, maxEpochs);
   return (
     <figure className="min-w-0">
       <figcaption className="mb-1 text-sm font-medium">{spec.title}</figcaption>
@@ -54,26 +47,7 @@ function Chart({ spec, runs, maxEpochs }: { spec: ChartSpec; runs: CurveRun[]; m
         aria-label={`${spec.title} per epoch of ${runs.map((r) => r.name).join(", ")}; the numbers are in the table below.`}
       >
         <Group left={M.left} top={M.top}>
-          <GridRows scale={y} width={W - M.left - M.right} numTicks={5} stroke="#e2e8f0" />
-          <AxisLeft
-            scale={y}
-            numTicks={5}
-            tickFormat={(v) => (spec.percent ? `${Math.round(Number(v) * 100)}%` : Number(v).toFixed(2))}
-            tickLabelProps={() => ({ fontSize: 10, fill: "#475569", textAnchor: "end", dx: -2, dy: 3 })}
-            stroke="#94a3b8"
-            tickStroke="#94a3b8"
-          />
-          <AxisBottom
-            top={H - M.top - M.bottom}
-            scale={x}
-            numTicks={Math.min(10, Math.max(2, maxEpochs))}
-            tickFormat={(v) => (Number.isInteger(Number(v)) ? String(v) : "")}
-            label="epoch"
-            labelProps={{ fontSize: 10, fill: "#475569", textAnchor: "middle" }}
-            tickLabelProps={() => ({ fontSize: 10, fill: "#475569", textAnchor: "middle" })}
-            stroke="#94a3b8"
-            tickStroke="#94a3b8"
-          />
+          <EpochAxes x={x} y={y} percent={spec.percent} maxEpochs={maxEpochs} />
           {runs.map((run, i) => {
             const style = SERIES_STYLES[i]!;
             const pts = run.history.filter((p) => spec.get(p) !== null);
