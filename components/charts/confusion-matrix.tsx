@@ -3,9 +3,10 @@ import { AxisLeft, AxisTop } from "@visx/axis";
 import { Group } from "@visx/group";
 import { HeatmapRect } from "@visx/heatmap";
 import { scaleBand, scaleLinear } from "@visx/scale";
-import { type KeyboardEvent, useId, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, useId, useMemo, useState } from "react";
 import { CLASS_NAMES } from "@/trainer/arch";
 import { cx } from "../ui";
+import { useGridFocus } from "./use-grid-focus";
 
 // ColorBrewer "Blues": single-hue sequential, readable with every colour-vision deficiency and in
 // grayscale. The domain stretches the low end so that a 2 % confusion is already visible.
@@ -35,8 +36,7 @@ export function ConfusionMatrix({
   onSelect: (cell: { trueLabel: number; predicted: number }) => void;
 }) {
   const [show, setShow] = useState<"count" | "percent">("count");
-  const [focus, setFocus] = useState<[number, number]>([0, 0]);
-  const cellsRef = useRef<Map<string, SVGGElement>>(new Map());
+  const { focus, setFocus, cellRef, onMoveKey } = useGridFocus();
   const descId = useId();
 
   // visx's heatmap is column-major: one column per true class here, transposed into rows on draw.
@@ -55,25 +55,9 @@ export function ConfusionMatrix({
   const band = scaleBand<string>({ domain: [...CLASS_NAMES], range: [0, size] });
   const color = scaleLinear<string>({ domain: STOPS, range: BLUES });
 
-  const moveFocus = (r: number, c: number) => {
-    const nr = Math.max(0, Math.min(9, r));
-    const nc = Math.max(0, Math.min(9, c));
-    setFocus([nr, nc]);
-    cellsRef.current.get(`${nr}-${nc}`)?.focus();
-  };
   const onKey = (e: KeyboardEvent, r: number, c: number) => {
-    const keys: Record<string, [number, number]> = {
-      ArrowUp: [r - 1, c],
-      ArrowDown: [r + 1, c],
-      ArrowLeft: [r, c - 1],
-      ArrowRight: [r, c + 1],
-      Home: [r, 0],
-      End: [r, 9],
-    };
-    if (keys[e.key]) {
-      e.preventDefault();
-      moveFocus(...keys[e.key]!);
-    } else if (e.key === "Enter" || e.key === " ") {
+    if (onMoveKey(e, r, c)) return;
+    if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
       onSelect({ trueLabel: r, predicted: c });
     }
@@ -161,9 +145,7 @@ export function ConfusionMatrix({
                         aria-label={label}
                         aria-selected={isSelected}
                         tabIndex={focus[0] === t && focus[1] === p ? 0 : -1}
-                        ref={(el) => {
-                          if (el) cellsRef.current.set(`${t}-${p}`, el);
-                        }}
+                        ref={cellRef(t, p)}
                         onClick={() => {
                           setFocus([t, p]);
                           onSelect({ trueLabel: t, predicted: p });

@@ -1,7 +1,8 @@
 "use client";
 import { scaleLinear } from "@visx/scale";
-import { type KeyboardEvent, useId, useRef, useState } from "react";
+import { useId } from "react";
 import { CLASS_NAMES } from "@/trainer/arch";
+import { useGridFocus } from "../charts/use-grid-focus";
 import { signed } from "./series";
 
 // Confusion matrices for comparing: each run's counts on a sequential scale, and the difference of
@@ -24,30 +25,10 @@ interface Cell {
 }
 
 function Grid({ cells, cell, caption, testId }: { cells: Cell[][]; cell: number; caption: string; testId: string }) {
-  const [focus, setFocus] = useState<[number, number]>([0, 0]);
-  const refs = useRef<Map<string, SVGGElement>>(new Map());
+  const { focus, setFocus, cellRef, onMoveKey } = useGridFocus();
   const captionId = useId();
   const margin = { top: 70, left: 70 };
   const size = cell * 10;
-  const move = (r: number, c: number) => {
-    const next: [number, number] = [Math.max(0, Math.min(9, r)), Math.max(0, Math.min(9, c))];
-    setFocus(next);
-    refs.current.get(`${next[0]}-${next[1]}`)?.focus();
-  };
-  const onKey = (e: KeyboardEvent, r: number, c: number) => {
-    const keys: Record<string, [number, number]> = {
-      ArrowUp: [r - 1, c],
-      ArrowDown: [r + 1, c],
-      ArrowLeft: [r, c - 1],
-      ArrowRight: [r, c + 1],
-      Home: [r, 0],
-      End: [r, 9],
-    };
-    if (keys[e.key]) {
-      e.preventDefault();
-      move(...keys[e.key]!);
-    }
-  };
   return (
     <figure className="min-w-0">
       <figcaption id={captionId} className="mb-1 text-sm font-medium">
@@ -93,10 +74,8 @@ function Grid({ cells, cell, caption, testId }: { cells: Cell[][]; cell: number;
                   role="gridcell"
                   aria-label={c.label}
                   tabIndex={focus[0] === t && focus[1] === p ? 0 : -1}
-                  ref={(el) => {
-                    if (el) refs.current.set(`${t}-${p}`, el);
-                  }}
-                  onKeyDown={(e) => onKey(e, t, p)}
+                  ref={cellRef(t, p)}
+                  onKeyDown={(e) => onMoveKey(e, t, p)}
                   onFocus={() => setFocus([t, p])}
                   className="outline-none [&:focus-visible>rect]:stroke-fuchsia-600 [&:focus-visible>rect]:stroke-[3]"
                   data-testid={`${testId}-cell-${t}-${p}`}
