@@ -1,6 +1,7 @@
 import type { ComparedSubmission } from "@/lib/server/services/compare/compare-submissions";
 import { formatFlops } from "@/trainer/arch";
 import { cx, formatCount, formatDuration, formatPercent } from "../ui";
+import { RunColumnHeads } from "./run-column-heads";
 import { signed } from "./series";
 
 interface Metric {
@@ -101,16 +102,7 @@ export function MetricsTable({
             <th scope="col" className="py-2 pl-5 pr-2 font-medium sm:pl-6">
               <span className="sr-only">Measure</span>
             </th>
-            {names.map((name, i) => (
-              <th
-                key={name}
-                scope="col"
-                className={cx("px-3 py-2 text-right font-medium", i === names.length - 1 && "pr-5 sm:pr-6")}
-              >
-                {name}
-                {i === baseIndex && <span className="ml-1 normal-case text-slate-400">(base)</span>}
-              </th>
-            ))}
+            <RunColumnHeads names={names} baseIndex={baseIndex} numeric />
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">

@@ -1,5 +1,6 @@
 import type { TrainingFieldRow } from "@/lib/compare/diff";
 import { cx } from "../ui";
+import { RunColumnHeads } from "./run-column-heads";
 
 /**
  * Every training field across the compared submissions: a cell that differs from the base is
@@ -32,16 +33,7 @@ export function TrainingDiff({
               <th scope="col" className="py-2 pl-5 pr-2 font-medium sm:pl-6">
                 Field
               </th>
-              {names.map((name, i) => (
-                <th
-                  key={name}
-                  scope="col"
-                  className={cx("px-3 py-2 font-medium", i === names.length - 1 && "pr-5 sm:pr-6")}
-                >
-                  {name}
-                  {i === baseIndex && <span className="ml-1 normal-case text-slate-400">(base)</span>}
-                </th>
-              ))}
+              <RunColumnHeads names={names} baseIndex={baseIndex} />
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
