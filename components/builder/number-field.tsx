@@ -4,6 +4,17 @@ import { cx } from "../ui";
 // The submit form's number inputs (typed as text so a half-typed value is kept and the trainer's
 // schema names what is wrong), shared by the training settings and their recipes.
 
+/**
+ * A typed value as the trainer's config takes it: a number, nothing for an empty field, or the
+ * text itself, so the schema's error names the field instead of it silently becoming NaN.
+ */
+export const num = (s: string): unknown => {
+  const t = s.trim();
+  if (t === "") return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : t;
+};
+
 export const inputClass = (error?: string) =>
   cx(
     "mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset focus:ring-2 focus:ring-inset",

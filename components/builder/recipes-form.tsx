@@ -1,6 +1,6 @@
 "use client";
 import type { TrainingConfig } from "@/trainer/arch";
-import { NumberField as Field, inputClass } from "./number-field";
+import { NumberField as Field, inputClass, num } from "./number-field";
 
 // The training recipes of the submit form (augmentation, the learning-rate schedule,
 // ReduceLROnPlateau, AdamW's weight decay, label smoothing), folded away by default: the presets
@@ -22,13 +22,6 @@ export interface RecipeValues {
   plateauFactor: string;
   plateauPatience: string;
 }
-
-const num = (s: string): unknown => {
-  const t = s.trim();
-  if (t === "") return undefined;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : t;
-};
 
 const prune = (o: Record<string, unknown>) => {
   for (const key of Object.keys(o)) if (o[key] === undefined) delete o[key];

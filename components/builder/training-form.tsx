@@ -1,6 +1,6 @@
 "use client";
 import { OPTIMIZERS, type TrainingConfig } from "@/trainer/arch";
-import { inputClass, NumberField } from "./number-field";
+import { inputClass, NumberField, num } from "./number-field";
 import { fromRecipeConfig, RecipesFields, type RecipeValues, toRecipeInput } from "./recipes-form";
 
 /** The training settings as typed; turned into the trainer's config by `toTrainingInput`. */
@@ -17,13 +17,6 @@ export interface TrainingValues extends RecipeValues {
   restoreBestWeights: boolean;
   seed: string;
 }
-
-const num = (s: string): unknown => {
-  const t = s.trim();
-  if (t === "") return undefined;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : t;
-};
 
 export function toTrainingInput(v: TrainingValues): Record<string, unknown> {
   const out: Record<string, unknown> = {
