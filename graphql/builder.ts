@@ -8,6 +8,8 @@ import type { Viewer } from "@/lib/server/viewer";
 
 export interface GraphQLContext {
   viewer: Viewer;
+  /** The POST body exactly as sent: what the response cache's fast path knows a request by. */
+  bodyText?: string;
   /**
    * The leaderboards this request's resolvers read, with the access each was read under; the
    * response cache (response-cache.ts) stores an answer only under exactly these.

@@ -1,14 +1,14 @@
 import "server-only";
 import { GraphQLError } from "graphql";
 import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "@/lib/server/errors";
-import { viewerFromRequest } from "@/lib/server/request-viewer";
 import { asAppError } from "@/lib/server/unavailable";
+import type { Viewer } from "@/lib/server/viewer";
 import type { GraphQLContext } from "./builder";
 
-/** Resolves who is asking once per request; resolvers receive the result and never re-read it. */
-export async function createContext(request: Request): Promise<GraphQLContext> {
+/** Who is asking (resolved once per request, in http.ts); resolvers receive it and never re-read it. */
+export async function createContext(viewer: Promise<Viewer>, bodyText?: string): Promise<GraphQLContext> {
   try {
-    return { viewer: await viewerFromRequest(request) };
+    return { viewer: await viewer, bodyText };
   } catch (caught) {
     // A Bearer token is looked up in the database: an outage here is a 503 like anywhere else.
     const error = asAppError(caught);

@@ -1,7 +1,10 @@
 import "server-only";
 import { HeaderMap, type HTTPGraphQLResponse } from "@apollo/server";
 import { readLimitedBody } from "@/lib/server/body-limit";
+import { viewerFromRequest } from "@/lib/server/request-viewer";
+import type { Viewer } from "@/lib/server/viewer";
 import { createContext } from "./context";
+import { answerFromCache } from "./response-cache";
 import { createApolloServer } from "./server";
 
 // The HTTP side of /api/graphql: Apollo's integration interface (executeHTTPGraphQLRequest)
@@ -29,19 +32,22 @@ function isJson(contentType: string | null): boolean {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** The parsed JSON body of a POST, or the response that refuses it. */
-async function postBody(request: Request): Promise<{ body: unknown } | Response> {
+/** The text of a POST's JSON body, or the response that refuses it. */
+async function postText(request: Request): Promise<string | Response> {
   if (!isJson(request.headers.get("content-type"))) {
     return badRequest(415, "Send the operation as JSON, with the header `content-type: application/json`.");
   }
   const bytes = await readLimitedBody(request);
   if (bytes instanceof Response) return bytes;
-  let text: string;
   try {
-    text = utf8.decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     return badRequest(400, "The request body is not valid UTF-8.");
   }
+}
+
+/** The body parsed as one GraphQL request object, or the response that refuses it. */
+function parseBody(text: string): { body: object } | Response {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -77,16 +83,27 @@ function toResponse(answer: HTTPGraphQLResponse): Response {
 
 export async function handleGraphQLRequest(request: Request): Promise<Response> {
   let body: unknown;
+  let bodyText: string | undefined;
+  // Once per request, when first needed: by the cache's fast path or by Apollo's context. A
+  // refusal (a bad token) rejects both alike, and Apollo reports it.
+  let viewer: Promise<Viewer> | undefined;
+  const resolveViewer = () => (viewer ??= viewerFromRequest(request));
   if (request.method === "POST") {
-    const parsed = await postBody(request);
+    const text = await postText(request);
+    if (text instanceof Response) return text;
+    // Before parsing: a known body needs none.
+    const cached = await answerFromCache(text, resolveViewer);
+    if (cached) return cached;
+    const parsed = parseBody(text);
     if (parsed instanceof Response) return parsed;
     body = parsed.body;
+    bodyText = text;
   }
   const headers = new HeaderMap();
   for (const [name, value] of request.headers) headers.set(name, value);
   const answer = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method, headers, search: new URL(request.url).search, body },
-    context: () => createContext(request),
+    context: () => createContext(resolveViewer(), bodyText),
   });
   return toResponse(answer);
 }

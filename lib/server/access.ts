@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import type { Role } from "@/generated/prisma/enums";
+import { accessCache } from "./access-cache";
 import { db } from "./db";
 import { badInput, forbidden, notFound, unauthenticated } from "./errors";
 import type { SignedInViewer, Viewer } from "./viewer";
@@ -47,6 +48,18 @@ export interface ClassAccess {
   finalSelectionsMax: number;
 }
 
+interface ClassAccessRow {
+  id: string;
+  privateRevealed: boolean;
+  showArchitectures: boolean;
+  shareModels: boolean;
+  boardVersion: number;
+  finalSelectionsMax: number;
+  role: Role | null;
+}
+
+const classAccessRows = accessCache<ClassAccessRow>("class-access");
+
 export async function requireClassAccess(
   viewer: Viewer,
   classRef: { slug: string } | { id: string },
@@ -56,23 +69,18 @@ export async function requireClassAccess(
   // A slug or id from a URL may hold anything; PostgreSQL refuses a NUL in text, and no class has one.
   if (hasNul("slug" in classRef ? classRef.slug : classRef.id)) throw notFound("The class");
   // One statement: the class, its visibility switches and the caller's membership. (Prisma's
-  // nested select would send two, and this runs on every class-scoped request.)
-  const [klass] = await db.$queryRaw<
-    {
-      id: string;
-      privateRevealed: boolean;
-      showArchitectures: boolean;
-      shareModels: boolean;
-      boardVersion: number;
-      finalSelectionsMax: number;
-      role: Role | null;
-    }[]
-  >`
-    SELECT c.id, c."privateRevealed", c."showArchitectures", c."shareModels", c."boardVersion", c."finalSelectionsMax",
-      m.role::text AS role
-    FROM "Class" c
-    LEFT JOIN "Membership" m ON m."classId" = c.id AND m."userId" = ${signedIn.userId}
-    WHERE ${"slug" in classRef ? Prisma.sql`c.slug = ${classRef.slug}` : Prisma.sql`c.id = ${classRef.id}`}`;
+  // nested select would send two, and this runs on every class-scoped request.) The web server
+  // keeps these rows in memory until a change to any of them is announced (access-cache.ts).
+  const key = "slug" in classRef ? `slug|${classRef.slug}|${signedIn.userId}` : `id|${classRef.id}|${signedIn.userId}`;
+  const klass = await classAccessRows.read(key, async () => {
+    const [row] = await db.$queryRaw<ClassAccessRow[]>`
+      SELECT c.id, c."privateRevealed", c."showArchitectures", c."shareModels", c."boardVersion", c."finalSelectionsMax",
+        m.role::text AS role
+      FROM "Class" c
+      LEFT JOIN "Membership" m ON m."classId" = c.id AND m."userId" = ${signedIn.userId}
+      WHERE ${"slug" in classRef ? Prisma.sql`c.slug = ${classRef.slug}` : Prisma.sql`c.id = ${classRef.id}`}`;
+    return row ?? null;
+  });
   if (!klass) throw notFound("The class");
   if (signedIn.via === "token" && signedIn.classId !== null && signedIn.classId !== klass.id) {
     throw forbidden("This API token is limited to another class.");

@@ -61,6 +61,11 @@ const schema = z.object({
   CATWALK_QUERY_EVENTS: flag(false),
   /** The leaderboard's row and GraphQL answer caches (exact; off only to measure without them). */
   CATWALK_LEADERBOARD_CACHE: flag(true),
+  /**
+   * The web server's in-process copies of tokens, sessions and class access, emptied by NOTIFY on
+   * every change (lib/server/access-cache.ts). Off: every request reads them from the database.
+   */
+  CATWALK_ACCESS_CACHE: flag(true),
 
   /** Wall time one training job may take before it is stopped and failed. */
   CATWALK_MAX_TRAIN_SECONDS: int(10, 3600),
@@ -131,6 +136,16 @@ export function readServerEnv(source: Record<string, string | undefined>): Serve
 /** This process's configuration, read now. */
 export function serverEnv(): ServerEnv {
   return readServerEnv(process.env);
+}
+
+/**
+ * One variable, read and checked now by its own rule: for per-request switches, where parsing the
+ * whole environment (~10–25 µs) would be a measurable share of a cached answer.
+ */
+export function serverEnvValue<K extends keyof ServerEnv>(name: K): ServerEnv[K] {
+  const parsed = schema.shape[name].safeParse(process.env[name]);
+  if (parsed.success) return parsed.data as ServerEnv[K];
+  throw new EnvError(`Invalid environment: ${name}: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
 }
 
 /** The database URL, or the error that says how to get one. */

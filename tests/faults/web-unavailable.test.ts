@@ -153,6 +153,8 @@ describe("the web app while PostgreSQL restarts", { timeout: 180_000 }, () => {
       status: "degraded",
       database: { status: "ok" },
       trainers: { ready: false, healthy: 0 },
+      // Started by instrumentation.ts in the web server, listening for changes.
+      accessCache: "listening",
     });
   });
 
@@ -205,6 +207,9 @@ describe("the web app while PostgreSQL restarts", { timeout: 180_000 }, () => {
     const health = await get("/api/health");
     expect(health.status).toBe(503);
     expect(health.headers.get("retry-after")).toBe("5");
+    // The LISTEN connection went with the database: nothing is served from memory meanwhile
+    // (which is why the pages and queries above, signed in as before, could not answer).
+    expect(await health.json()).toMatchObject({ accessCache: "connecting" });
     expect((await get("/api/health/live")).status).toBe(200);
 
     await pg.start();
@@ -226,6 +231,13 @@ describe("the web app while PostgreSQL restarts", { timeout: 180_000 }, () => {
     expect((await get(`/api/classes/${classSlug}/leaderboard`)).status).toBe(200);
     expect((await graphql(`{ classes { slug } }`)).status).toBe(200);
     expect((await get("/api/health")).status).toBe(200);
+    // Reconnected by itself (backoff up to 10 s).
+    await waitFor(
+      "the access cache to listen again",
+      async () => (await (await get("/api/health")).json()).accessCache === "listening",
+      30_000,
+      200,
+    );
     expect(server!.exitCode).toBeNull();
     report(
       `web under next start: down ${startedAt - stoppedAt} ms (pages 500 with the outage page, API 503 + Retry-After); ` +

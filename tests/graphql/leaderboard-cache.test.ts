@@ -1,5 +1,7 @@
+import { NextRequest } from "next/server";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/graphql/route";
 import { responseCacheStats, stringifyResult } from "@/graphql/response-cache";
 import { db } from "@/lib/server/db";
 import { revokeApiToken } from "@/lib/server/services/tokens";
@@ -157,7 +159,8 @@ describe("leaderboard caches", () => {
       const tokenTry = await gql(otherClassToken.viewer, BOARD, { s: klass.slug });
       expect(errorCode(tokenTry)).toBe("FORBIDDEN");
       expect(errorCode(await gql(null, BOARD, { s: klass.slug }))).toBe("UNAUTHENTICATED");
-      // A revoked token stops resolving at once (no token cache), so it never reaches the cache.
+      // A revoked token stops resolving at once (the revoking process forgets cached tokens at
+      // once, others on its NOTIFY: tests/auth/access-cache.test.ts), so it never reaches the cache.
       const token = await tokenViewer(owner.viewer, { name: "revoked soon" });
       expect((await hitsDuring(() => board(token.viewer, klass.slug))).hits).toBe(1);
       await revokeApiToken(owner.viewer, { tokenId: token.id });
@@ -235,6 +238,63 @@ describe("leaderboard caches", () => {
       const again = await hitsDuring(() => gql(alice.viewer, mixed, { s: klass.slug }));
       expect(again.hits).toBe(0);
       expect(again.value.data!.me.id).toBe(alice.id);
+    });
+  });
+
+  describe("the fast path (answers sent before Apollo)", () => {
+    /** Through the real route handler, as a script sends it: the same bytes every time. */
+    async function post(secret: string, body: string) {
+      const response = await POST(
+        new NextRequest("http://127.0.0.1:3000/api/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+          body,
+        }),
+      );
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    }
+    const fastHitsDuring = async <T>(fn: () => Promise<T>) => {
+      const before = responseCacheStats.fastHits;
+      const value = await fn();
+      return { value, fastHits: responseCacheStats.fastHits - before };
+    };
+
+    it("answers a body Apollo has seen with the same bytes and headers, for each viewer's own view", async () => {
+      const body = JSON.stringify({ query: BOARD, variables: { s: klass.slug } });
+      const grader = await tokenViewer(owner.viewer, { name: "fast grader" });
+      const student = await tokenViewer(alice.viewer, { name: "fast student" });
+      const first = await post(grader.secret, body);
+      const second = await fastHitsDuring(() => post(grader.secret, body));
+      expect(second.fastHits).toBe(1);
+      expect(second.value.text).toBe(first.text);
+      expect(second.value.status).toBe(200);
+      for (const header of ["content-type", "cache-control"])
+        expect(second.value.headers.get(header)).toBe(first.headers.get(header));
+
+      // Same bytes, another viewer: their own view, never the grader's.
+      const studentView = await post(student.secret, body);
+      const rows: Row[] = JSON.parse(studentView.text).data.leaderboard;
+      expect(rows.every((r) => r.privateAccuracy === null)).toBe(true);
+      expect(JSON.parse(first.text).data.leaderboard.every((r: Row) => r.privateAccuracy !== null)).toBe(true);
+      expect((await fastHitsDuring(() => post(student.secret, body))).fastHits).toBe(1);
+
+      // Refusals go through Apollo and get its errors.
+      await revokeApiToken(alice.viewer, { tokenId: student.id });
+      const revoked = await fastHitsDuring(() => post(student.secret, body));
+      expect([revoked.fastHits, revoked.value.status]).toEqual([0, 401]);
+      expect(JSON.parse(revoked.value.text).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+      const outsiderToken = await tokenViewer(outsider.viewer, { name: "fast outsider" });
+      const refused = await fastHitsDuring(() => post(outsiderToken.secret, body));
+      expect(refused.fastHits).toBe(0);
+      expect(JSON.parse(refused.value.text).errors[0].extensions.code).toBe("FORBIDDEN");
+
+      // A board change: the next answer is the new board.
+      const dave = await makeUser("Cache Dave");
+      await addMember(klass.id, dave.id);
+      await addScoredSubmission(dave.id, klass.id, "dave mlp", 7);
+      const changed = await fastHitsDuring(() => post(grader.secret, body));
+      expect(changed.fastHits).toBe(0);
+      expect(JSON.parse(changed.value.text).data.leaderboard.map((r: Row) => r.submissionName)).toContain("dave mlp");
     });
   });
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { accessCacheStatus } from "../access-cache";
 import { db } from "../db";
 import { isDatabaseUnavailable } from "../unavailable";
 import { getTrainerSummary, type TrainerSummary } from "./trainers";
@@ -14,6 +15,8 @@ export interface PlatformHealth {
   database: { status: "ok"; latencyMs: number } | { status: "unavailable"; error: string };
   /** Null while the database (where trainers report) is out of reach. */
   trainers: TrainerSummary | null;
+  /** This web process's copies of tokens, sessions and class access (lib/server/access-cache.ts). */
+  accessCache: ReturnType<typeof accessCacheStatus>;
 }
 
 /** A database that takes longer than this to answer `SELECT 1` counts as unavailable. */
@@ -38,7 +41,12 @@ export async function getPlatformHealth(): Promise<PlatformHealth> {
     }
     const latencyMs = Math.round(performance.now() - started);
     const trainers = await getTrainerSummary();
-    return { status: trainers.ready ? "ok" : "degraded", database: { status: "ok", latencyMs }, trainers };
+    return {
+      status: trainers.ready ? "ok" : "degraded",
+      database: { status: "ok", latencyMs },
+      trainers,
+      accessCache: accessCacheStatus(),
+    };
   } catch (error) {
     // Anything but an outage (or our own timeout) is a bug: let the transport report it.
     if (!(error instanceof DatabaseTimeout) && !isDatabaseUnavailable(error)) throw error;
@@ -46,6 +54,7 @@ export async function getPlatformHealth(): Promise<PlatformHealth> {
       status: "unavailable",
       database: { status: "unavailable", error: "The database is not answering." },
       trainers: null,
+      accessCache: accessCacheStatus(),
     };
   }
 }

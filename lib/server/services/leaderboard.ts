@@ -5,7 +5,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { modelFormats } from "@/lib/model-formats";
 import { type ClassAccess, requireClassAccess } from "../access";
 import { db } from "../db";
-import { serverEnv } from "../env";
+import { serverEnvValue } from "../env";
 import { forbidden } from "../errors";
 import { parseInput } from "../input";
 import type { Viewer } from "../viewer";
@@ -71,7 +71,7 @@ export type LeaderboardOptions = z.input<typeof leaderboardOptionsSchema>;
 const boards = new LRUCache<string, { version: number; variants: Map<string, Promise<Row[]>> }>({ max: 64 });
 
 export function leaderboardCacheEnabled(): boolean {
-  return serverEnv().CATWALK_LEADERBOARD_CACHE;
+  return serverEnvValue("CATWALK_LEADERBOARD_CACHE");
 }
 
 function cached(classId: string, version: number, variant: string, load: () => Promise<Row[]>): Promise<Row[]> {

@@ -2,6 +2,7 @@ import "server-only";
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { requireSession } from "../access";
+import { forgetAccess } from "../access-cache";
 import { db } from "../db";
 import { badInput, unauthenticated } from "../errors";
 import { parseInput } from "../input";
@@ -57,5 +58,6 @@ export async function changePassword(
       where: { userId: me.userId, ...(me.sessionId ? { id: { not: me.sessionId } } : {}) },
     }),
   ]);
+  forgetAccess();
   return { endedSessions: ended.count };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { requireSession } from "../access";
+import { accessCache, forgetAccess } from "../access-cache";
 import { db } from "../db";
 import type { Viewer } from "../viewer";
 
@@ -27,6 +28,9 @@ export async function startSession(userId: string, now = new Date()): Promise<st
   return id;
 }
 
+// A session row with its user's name and email, by (session, user). See access-cache.ts.
+const sessionRows = accessCache<{ name: string; email: string; expiresAt: Date }>("sessions");
+
 export interface SessionUser {
   id: string;
   name: string;
@@ -45,11 +49,14 @@ export async function resolveSession(claims: {
   const { userId, sessionId } = claims;
   if (!userId || !sessionId) return null;
   // Prisma would load the user in a second statement; this runs on every request, so one join.
-  // The time is a parameter, as Prisma sends it: the columns are UTC timestamps without a zone.
-  const [row] = await db.$queryRaw<Array<{ name: string; email: string }>>`
-    SELECT u."name", u."email" FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-    WHERE s."id" = ${sessionId} AND s."userId" = ${userId} AND s."expiresAt" > ${new Date()}`;
-  if (!row) return null;
+  // Expiry is checked here, not in SQL, so that a cached row (see access-cache.ts) expires too.
+  const row = await sessionRows.read(`${sessionId}|${userId}`, async () => {
+    const [found] = await db.$queryRaw<Array<{ name: string; email: string; expiresAt: Date }>>`
+      SELECT u."name", u."email", s."expiresAt" FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+      WHERE s."id" = ${sessionId} AND s."userId" = ${userId}`;
+    return found ?? null;
+  });
+  if (!row || row.expiresAt.getTime() <= Date.now()) return null;
   return { id: userId, name: row.name, email: row.email, sessionId };
 }
 
@@ -62,11 +69,13 @@ export async function countMySessions(viewer: Viewer): Promise<number> {
 /** Ends one session (sign-out). Ending one that is already gone is fine. */
 export async function endSession(sessionId: string): Promise<void> {
   await db.session.deleteMany({ where: { id: sessionId } });
+  forgetAccess();
 }
 
 /** "Sign out everywhere": ends every session of the viewer, this one included; returns how many. */
 export async function signOutEverywhere(viewer: Viewer): Promise<number> {
   const me = requireSession(viewer, "end sessions");
   const { count } = await db.session.deleteMany({ where: { userId: me.userId } });
+  forgetAccess();
   return count;
 }

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { TokenScope } from "@/generated/prisma/enums";
 import { requireClassAccess, requireSession } from "../access";
+import { accessCache, forgetAccess } from "../access-cache";
 import { db } from "../db";
 import { notFound } from "../errors";
 import { parseInput } from "../input";
@@ -46,17 +47,35 @@ export async function createApiToken(viewer: Viewer, input: unknown): Promise<Cr
   return { ...row, token: secret };
 }
 
+interface TokenRow {
+  id: string;
+  userId: string;
+  classId: string | null;
+  scopes: TokenScope[];
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+// Keyed by the secret's hash, never the secret. Only live tokens are kept (see access-cache.ts).
+const tokenRows = accessCache<TokenRow>("tokens");
+
 /** Resolves a Bearer secret to a viewer, or null when it is unknown or revoked. */
 export async function viewerFromToken(secret: string): Promise<Viewer | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
-  const row = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(secret) },
-    select: { id: true, userId: true, classId: true, scopes: true, revokedAt: true, lastUsedAt: true },
+  const tokenHash = hashToken(secret);
+  const row = await tokenRows.read(tokenHash, async () => {
+    const found = await db.apiToken.findUnique({
+      where: { tokenHash },
+      select: { id: true, userId: true, classId: true, scopes: true, revokedAt: true, lastUsedAt: true },
+    });
+    return found && !found.revokedAt ? found : null;
   });
-  if (!row || row.revokedAt) return null;
+  if (!row) return null;
   // Record use at most once a minute: a script polling every second shouldn't write every time.
+  // (The column is left out of the cache's trigger, so this write doesn't empty the cache.)
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() }, select: { id: true } });
+    row.lastUsedAt = new Date();
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: row.lastUsedAt }, select: { id: true } });
   }
   return { kind: "user", via: "token", userId: row.userId, tokenId: row.id, scopes: row.scopes, classId: row.classId };
 }
@@ -108,5 +127,6 @@ export async function revokeApiToken(viewer: Viewer, input: unknown): Promise<To
   const row = await db.apiToken.findFirst({ where: { id: tokenId, userId: user.userId }, select: { id: true } });
   if (!row) throw notFound("The token");
   await db.apiToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+  forgetAccess();
   return toSummary(await db.apiToken.findUniqueOrThrow({ where: { id: row.id }, select: summarySelect }));
 }
