@@ -22,6 +22,7 @@ import http from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import pg from "pg";
 import { createTestDatabase } from "../tests/helpers/database";
 import { machineInfo } from "./machine";
 
@@ -254,6 +255,43 @@ async function driveFixedRate(req: Request, durationMs: number): Promise<Omit<Me
   };
 }
 
+/**
+ * How long after a change commits a web server hears of it (access-cache.ts's staleness window):
+ * one connection LISTENs, another bumps a class's board version `count` times (the trigger of
+ * migration …_access_notify fires). Measured from sending the UPDATE and from its commit being
+ * acknowledged to the notification's arrival, in this process.
+ */
+async function measureNotifyDelay(databaseUrl: string, classId: string, count = 200) {
+  const listener = new pg.Client({ connectionString: databaseUrl });
+  const writer = new pg.Client({ connectionString: databaseUrl });
+  await Promise.all([listener.connect(), writer.connect()]);
+  await listener.query("LISTEN catwalk_access");
+  const fromSend: number[] = [];
+  const fromCommit: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const arrived = new Promise<number>((resolve) => listener.once("notification", () => resolve(performance.now())));
+      const sent = performance.now();
+      await writer.query(`UPDATE "Class" SET "boardVersion" = "boardVersion" + 1 WHERE id = $1`, [classId]);
+      const committed = performance.now();
+      const at = await arrived;
+      fromSend.push(at - sent);
+      fromCommit.push(at - committed);
+    }
+  } finally {
+    await Promise.all([listener.end(), writer.end()]);
+  }
+  const summary = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return {
+      p50: round(percentile(sorted, 50), 3),
+      p99: round(percentile(sorted, 99), 3),
+      max: round(sorted.at(-1)!, 3),
+    };
+  };
+  return { changes: count, fromSendMs: summary(fromSend), fromCommitAckMs: summary(fromCommit) };
+}
+
 /** A bare node:http server answering every request with a small JSON body: the machine's floor. */
 const NODE_FLOOR_SERVER = `
   const http = require("node:http");
@@ -402,6 +440,11 @@ async function main(): Promise<void> {
     ].filter((s) => !ONLY || new RegExp(ONLY).test(s.name));
 
     const results: Array<{ scenario: string; client: Client; openLoopRate?: number } & Measured> = [];
+    const notifyDelay = await measureNotifyDelay(database.url, klass.classId);
+    console.log(
+      `NOTIFY delay (change → listener): p50 ${notifyDelay.fromSendMs.p50} ms, p99 ${notifyDelay.fromSendMs.p99} ms from sending the UPDATE; ` +
+        `p99 ${notifyDelay.fromCommitAckMs.p99} ms after its commit was acknowledged`,
+    );
     for (const scenario of scenarios) {
       const req: Request = {
         url: `${scenario.target === "node" ? `http://127.0.0.1:${PORT + 1}` : base}${scenario.path}`,
@@ -481,6 +524,7 @@ async function main(): Promise<void> {
           "CPU time per completed request: client = the benchmark process, server = the measured server's process group, machine = all cores (includes Postgres)",
       },
       target,
+      notifyDelay,
       results,
     };
     const file = ONLY ? "api.tmp.json" : "api.json";
