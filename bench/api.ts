@@ -45,6 +45,8 @@ interface Scenario {
   method: "GET" | "POST";
   path: string;
   token?: "grader" | "student";
+  /** Signed in as a student of the class with a session cookie, as the class page polls. */
+  cookie?: boolean;
   /** GraphQL request body. */
   graphql?: { query: string; variables: Record<string, unknown> };
   /**
@@ -292,6 +294,28 @@ async function measureNotifyDelay(databaseUrl: string, classId: string, count = 
   return { changes: count, fromSendMs: summary(fromSend), fromCommitAckMs: summary(fromCommit) };
 }
 
+/** Signs in through Auth.js's own endpoints, as the sign-in form does; returns the session cookie. */
+async function signIn(base: string, email: string, password: string): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const csrfCookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const response = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/classes` }),
+  });
+  const session = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.startsWith("authjs.session-token="));
+  if (!session) throw new Error(`sign-in failed (${response.status})`);
+  return session;
+}
+
 /** A bare node:http server answering every request with a small JSON body: the machine's floor. */
 const NODE_FLOOR_SERVER = `
   const http = require("node:http");
@@ -311,6 +335,7 @@ async function main(): Promise<void> {
     const { db, disconnectDb } = await import("../lib/server/db");
     const { seedLargeClass } = await import("../scripts/bench/large-class");
     const { createApiToken } = await import("../lib/server/services/tokens");
+    const { registerUser } = await import("../lib/server/services/users");
     const seedStart = performance.now();
     const klass = await seedLargeClass(db, { students: 200, perStudent: 20 });
     const seedMs = Math.round(performance.now() - seedStart);
@@ -319,6 +344,10 @@ async function main(): Promise<void> {
       grader: (await createApiToken(session(klass.ownerId), { name: "bench grader" })).token,
       student: (await createApiToken(session(klass.studentIds[0]!), { name: "bench student" })).token,
     };
+    // A student who signs in through Auth.js, as a browser does, for the class page's own poll.
+    const browserStudent = { email: `bench.browser.${Date.now()}@example.test`, password: "bench browser password 1" };
+    const browserUser = await registerUser({ ...browserStudent, name: "Bench Browser" });
+    await db.membership.create({ data: { userId: browserUser.id, classId: klass.classId }, select: { userId: true } });
     await disconnectDb();
 
     const env: NodeJS.ProcessEnv = {
@@ -354,6 +383,7 @@ async function main(): Promise<void> {
     await waitForServer(`${base}/api/health/live`, next);
     await waitForServer(`http://127.0.0.1:${PORT + 1}/`, floor);
 
+    const sessionCookie = await signIn(base, browserStudent.email, browserStudent.password);
     const healthy = (body: string) => body === '{"status":"ok"}';
     // GraphQL answers 200 with an `errors` array for most failures: those count as errors too.
     const data = (body: string) => body.startsWith('{"data":') && !body.includes('"errors":');
@@ -412,6 +442,19 @@ async function main(): Promise<void> {
           rate: OPEN_LOOP_RATE,
         }),
       ),
+      // The class page's own poll: the JSON route with a student's session cookie.
+      ...([undefined, OPEN_LOOP_RATE] as const).map(
+        (rate): Scenario => ({
+          name: `class page poll: GET /api/classes/…/leaderboard, student session cookie, 200 rows${rate ? `, open loop ${rate} req/s (fixed-rate)` : " (autocannon)"}`,
+          client: rate ? "fixed-rate" : "autocannon",
+          target: "next",
+          method: "GET",
+          path: `/api/classes/${klass.slug}/leaderboard`,
+          cookie: true,
+          rate,
+          verify: (body) => body.startsWith("{") && body.includes('"rows":'),
+        }),
+      ),
       graphql(
         "leaderboard (student, best per student, 200 rows) (autocannon)",
         "autocannon",
@@ -452,6 +495,7 @@ async function main(): Promise<void> {
         headers: {
           ...(scenario.graphql ? { "content-type": "application/json" } : {}),
           ...(scenario.token ? { authorization: `Bearer ${tokens[scenario.token]}` } : {}),
+          ...(scenario.cookie ? { cookie: sessionCookie } : {}),
         },
         body: scenario.graphql ? JSON.stringify(scenario.graphql) : undefined,
         verify: scenario.verify,

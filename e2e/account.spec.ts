@@ -29,10 +29,13 @@ test("signing out ends the session: a copy of the cookie stops working too", asy
   const copy = await (await browser.newContext({ storageState: await page.context().storageState() })).newPage();
   await copy.goto("/classes");
   await expect(copy.getByTestId("signed-in-as")).toHaveText("Carl Copied");
+  // API routes too (the web server keeps what the cookie says in memory: request-viewer.ts).
+  for (let i = 0; i < 2; i++) expect((await copy.request.get("/api/notices")).status()).toBe(200);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" })).toBeVisible();
   await expectSignedOut(copy);
+  expect((await copy.request.get("/api/notices")).status()).toBe(401);
 });
 
 test("sign out everywhere signs out every browser, this one included", async ({ browser }) => {

@@ -2,9 +2,10 @@ import "server-only";
 import { type ApolloServerPlugin, type GraphQLRequestContextResponseForOperation, HeaderMap } from "@apollo/server";
 import { type FormattedExecutionResult, getArgumentValues, getVariableValues, Kind } from "graphql";
 import { LRUCache } from "lru-cache";
-import { type ClassAccess, requireClassAccess, type Visibility } from "@/lib/server/access";
+import { type ClassAccess, requireClassAccess, visibilityKey } from "@/lib/server/access";
 import { AppError } from "@/lib/server/errors";
 import { leaderboardCacheEnabled } from "@/lib/server/services/leaderboard";
+import { storedBodyResponse } from "@/lib/server/stored-body";
 import type { Viewer } from "@/lib/server/viewer";
 import type { BoardRead, GraphQLContext } from "./builder";
 
@@ -61,16 +62,8 @@ export function stringifyResult(value: FormattedExecutionResult): string {
 /** Counters for tests and diagnostics. */
 export const responseCacheStats = { hits: 0, fastHits: 0, misses: 0, stores: 0 };
 
-/** Every switch of what the viewer may see, by name: a switch added to Visibility splits the cache too. */
-function scope(can: Visibility): string {
-  return Object.entries(can)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, allowed]) => `${name}=${allowed}`)
-    .join(",");
-}
-
 function entryKey(read: BoardRead, request: string): string {
-  return `${read.classId}|${read.boardVersion}|${scope(read.can)}|${request}`;
+  return `${read.classId}|${read.boardVersion}|${visibilityKey(read.can)}|${request}`;
 }
 
 function lookup(read: BoardRead, request: string): FormattedExecutionResult | undefined {
@@ -159,20 +152,7 @@ export async function answerFromCache(bodyText: string, viewer: () => Promise<Vi
   if (!hit) return null;
   responseCacheStats.hits++;
   responseCacheStats.fastHits++;
-  // A stream of the stored bytes, not `new Response(bytes)`: that copies the body (undici's
-  // extractBody) on every hit. A default stream enqueues the chunk as is (a byte stream would
-  // detach its buffer); nothing writes to it.
-  const body = hit.body;
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(body);
-      controller.close();
-    },
-  });
-  return new Response(stream, {
-    status: 200,
-    headers: { ...HIT_HEADERS, "content-length": String(body.byteLength) },
-  });
+  return storedBodyResponse(hit.body, HIT_HEADERS);
 }
 
 export function leaderboardResponseCache(): ApolloServerPlugin<GraphQLContext> {
@@ -214,7 +194,7 @@ export function leaderboardResponseCache(): ApolloServerPlugin<GraphQLContext> {
             (r) =>
               r.classId === first!.classId &&
               r.boardVersion === first!.boardVersion &&
-              scope(r.can) === scope(first!.can),
+              visibilityKey(r.can) === visibilityKey(first!.can),
           );
           if (same) store(first!, request, singleResult);
         },

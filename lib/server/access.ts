@@ -201,6 +201,17 @@ export interface Visibility {
   names: boolean;
 }
 
+/**
+ * Every switch of what the viewer may see, by name, as a cache key: answers cached per visibility
+ * (the leaderboard's) are split by a switch added to Visibility too.
+ */
+export function visibilityKey(can: Visibility): string {
+  return Object.entries(can)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, allowed]) => `${name}=${allowed}`)
+    .join(",");
+}
+
 /** What a member may see of results in a class, given its grader-controlled switches. */
 export function visibility(
   access: Pick<ClassAccess, "isGrader">,

@@ -1,9 +1,11 @@
 import { NextRequest } from "next/server";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { GET as boardRoute } from "@/app/api/classes/[slug]/leaderboard/route";
 import { POST } from "@/app/api/graphql/route";
 import { responseCacheStats, stringifyResult } from "@/graphql/response-cache";
 import { db } from "@/lib/server/db";
+import { getBoard } from "@/lib/server/services/board";
 import { revokeApiToken } from "@/lib/server/services/tokens";
 import type { Viewer } from "@/lib/server/viewer";
 import { errorCode, gql, makeUser } from "../helpers/fixtures";
@@ -295,6 +297,53 @@ describe("leaderboard caches", () => {
       const changed = await fastHitsDuring(() => post(grader.secret, body));
       expect(changed.fastHits).toBe(0);
       expect(JSON.parse(changed.value.text).data.leaderboard.map((r: Row) => r.submissionName)).toContain("dave mlp");
+    });
+  });
+
+  describe("the class page's JSON board (GET /api/classes/[slug]/leaderboard)", () => {
+    async function poll(secret: string, mode = "best") {
+      const request = new NextRequest(`http://127.0.0.1:3000/api/classes/${klass.slug}/leaderboard?mode=${mode}`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      const response = await boardRoute(request, { params: Promise.resolve({ slug: klass.slug }) });
+      expect(response.headers.get("content-type")).toBe("application/json");
+      return { status: response.status, text: await response.text() };
+    }
+
+    it("is the uncached view, per visibility, and follows role changes and board changes", async () => {
+      const grader = await tokenViewer(owner.viewer, { name: "json grader" });
+      const student = await tokenViewer(bob.viewer, { name: "json student" });
+      for (const mode of ["best", "all", "private"] as const) {
+        const [first, second] = [await poll(grader.secret, mode), await poll(grader.secret, mode)];
+        expect(second.text).toBe(first.text);
+        expect(JSON.parse(first.text)).toEqual(
+          JSON.parse(JSON.stringify(await getBoard(owner.viewer, klass.slug, mode))),
+        );
+      }
+      const studentBoard = JSON.parse((await poll(student.secret, "private")).text);
+      expect(studentBoard.mode).toBe("best"); // not revealed: the public board instead
+      expect(studentBoard.rows.every((r: Row) => r.privateAccuracy === null)).toBe(true);
+
+      await db.membership.update({
+        where: { userId_classId: { userId: bob.id, classId: klass.id } },
+        data: { role: "GRADER" },
+      });
+      const promoted = JSON.parse((await poll(student.secret)).text);
+      expect(promoted.rows.every((r: Row) => r.privateAccuracy !== null)).toBe(true);
+      await db.membership.update({
+        where: { userId_classId: { userId: bob.id, classId: klass.id } },
+        data: { role: "STUDENT" },
+      });
+      expect(JSON.parse((await poll(student.secret)).text).rows.every((r: Row) => r.privateAccuracy === null)).toBe(
+        true,
+      );
+
+      const erin = await makeUser("Cache Erin");
+      await addMember(klass.id, erin.id);
+      await addScoredSubmission(erin.id, klass.id, "erin mlp", 11);
+      expect(JSON.parse((await poll(student.secret)).text).rows.map((r: Row) => r.submissionName)).toContain(
+        "erin mlp",
+      );
     });
   });
 });
