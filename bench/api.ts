@@ -24,6 +24,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { createTestDatabase } from "../tests/helpers/database";
+import { signInOverHttp } from "../tests/helpers/sign-in";
 import { machineInfo } from "./machine";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -135,6 +136,23 @@ interface Request {
   verify: (body: string) => boolean;
 }
 
+/** Throughput and latency percentiles of one client's run (latencies in ms, any order). */
+function summarize(latencies: number[], errors: number, elapsedMs: number): Omit<Measured, "cpuMsPerRequest"> {
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    errors,
+    seconds: round(elapsedMs / 1000),
+    requestsPerSecond: round(latencies.length / (elapsedMs / 1000), 1),
+    latencyMs: {
+      p50: round(percentile(latencies, 50)),
+      p90: round(percentile(latencies, 90)),
+      p99: round(percentile(latencies, 99)),
+      max: round(latencies.at(-1) ?? NaN),
+    },
+  };
+}
+
 async function driveFetch(req: Request, durationMs: number): Promise<Omit<Measured, "cpuMsPerRequest">> {
   const latencies: number[] = [];
   let errors = 0;
@@ -157,20 +175,7 @@ async function driveFetch(req: Request, durationMs: number): Promise<Omit<Measur
       }
     }),
   );
-  const elapsed = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    errors,
-    seconds: round(elapsed / 1000),
-    requestsPerSecond: round(latencies.length / (elapsed / 1000), 1),
-    latencyMs: {
-      p50: round(percentile(latencies, 50)),
-      p90: round(percentile(latencies, 90)),
-      p99: round(percentile(latencies, 99)),
-      max: round(latencies.at(-1) ?? NaN),
-    },
-  };
+  return summarize(latencies, errors, performance.now() - started);
 }
 
 async function driveAutocannon(req: Request, durationMs: number): Promise<Omit<Measured, "cpuMsPerRequest">> {
@@ -241,20 +246,7 @@ async function driveFixedRate(req: Request, durationMs: number): Promise<Omit<Me
     tick();
   });
   agent.destroy();
-  const elapsed = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    errors,
-    seconds: round(elapsed / 1000),
-    requestsPerSecond: round(latencies.length / (elapsed / 1000), 1),
-    latencyMs: {
-      p50: round(percentile(latencies, 50)),
-      p90: round(percentile(latencies, 90)),
-      p99: round(percentile(latencies, 99)),
-      max: round(latencies.at(-1) ?? NaN),
-    },
-  };
+  return summarize(latencies, errors, performance.now() - started);
 }
 
 /**
@@ -292,28 +284,6 @@ async function measureNotifyDelay(databaseUrl: string, classId: string, count = 
     };
   };
   return { changes: count, fromSendMs: summary(fromSend), fromCommitAckMs: summary(fromCommit) };
-}
-
-/** Signs in through Auth.js's own endpoints, as the sign-in form does; returns the session cookie. */
-async function signIn(base: string, email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const csrfCookie = csrf.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const response = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
-    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/classes` }),
-  });
-  const session = response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0]!)
-    .find((c) => c.startsWith("authjs.session-token="));
-  if (!session) throw new Error(`sign-in failed (${response.status})`);
-  return session;
 }
 
 /** A bare node:http server answering every request with a small JSON body: the machine's floor. */
@@ -383,7 +353,7 @@ async function main(): Promise<void> {
     await waitForServer(`${base}/api/health/live`, next);
     await waitForServer(`http://127.0.0.1:${PORT + 1}/`, floor);
 
-    const sessionCookie = await signIn(base, browserStudent.email, browserStudent.password);
+    const sessionCookie = await signInOverHttp(base, browserStudent.email, browserStudent.password);
     const healthy = (body: string) => body === '{"status":"ok"}';
     // GraphQL answers 200 with an `errors` array for most failures: those count as errors too.
     const data = (body: string) => body.startsWith('{"data":') && !body.includes('"errors":');

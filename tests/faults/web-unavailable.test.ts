@@ -19,6 +19,7 @@ import { registerUser } from "@/lib/server/services/users";
 import { anyFreePort } from "../../scripts/platform/ports";
 import { exited, settlesWithin } from "../../scripts/platform/processes";
 import { type RestartablePostgres, startRestartablePostgres } from "../helpers/restartable-postgres";
+import { signInOverHttp } from "../helpers/sign-in";
 import { waitFor } from "../helpers/workers";
 
 const require = createRequire(import.meta.url);
@@ -36,26 +37,13 @@ let submissionId: string;
 const EMAIL = "outage.owner@example.test";
 const PASSWORD = "correct horse battery staple";
 
-/** Signs in through Auth.js's own endpoints, as the sign-in form does; returns the session cookie. */
+/** Signs in as the class owner; the server's log goes with a failure. */
 async function signIn(): Promise<string> {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const csrfCookie = csrf.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const response = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
-    body: new URLSearchParams({ csrfToken, email: EMAIL, password: PASSWORD, callbackUrl: `${base}/classes` }),
-  });
-  const session = response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0]!)
-    .find((c) => c.startsWith("authjs.session-token="));
-  if (!session) throw new Error(`sign-in failed (${response.status}):\n${serverLog}`);
-  return session;
+  try {
+    return await signInOverHttp(base, EMAIL, PASSWORD);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}:\n${serverLog}`);
+  }
 }
 
 const get = (path: string) => fetch(`${base}${path}`, { headers: { cookie }, redirect: "manual" });
