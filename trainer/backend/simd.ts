@@ -42,6 +42,46 @@ export interface SimdKernels {
     padTop: number,
     padLeft: number,
   ): void;
+  convFilterGrad(
+    x: number,
+    dy: number,
+    dwT: number,
+    B: number,
+    inH: number,
+    inW: number,
+    C: number,
+    outH: number,
+    outW: number,
+    CO: number,
+    FH: number,
+    FW: number,
+    SH: number,
+    SW: number,
+    DH: number,
+    DW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  convInputGrad(
+    dx: number,
+    dy: number,
+    wT: number,
+    B: number,
+    inH: number,
+    inW: number,
+    C: number,
+    outH: number,
+    outW: number,
+    CO: number,
+    FH: number,
+    FW: number,
+    SH: number,
+    SW: number,
+    DH: number,
+    DW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
 }
 
 let loaded: SimdKernels | null = null;
@@ -59,7 +99,7 @@ async function assemble(): Promise<WebAssembly.Module> {
   const { default: initWabt } = await import("wabt");
   const wabt = await initWabt();
   const source = readFileSync(new URL("./simd/kernels.wat", import.meta.url), "utf8");
-  const mod = wabt.parseWat("kernels.wat", source, { simd: true });
+  const mod = wabt.parseWat("kernels.wat", source, { simd: true, relaxed_simd: true });
   try {
     mod.validate();
     return new WebAssembly.Module(mod.toBinary({}).buffer as Uint8Array<ArrayBuffer>);

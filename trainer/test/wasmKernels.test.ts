@@ -67,6 +67,12 @@ CASES.push({ k: 2, s: 1, pad: "same", inC: 64, outC: 16, size: 14 }); // the rep
 CASES.push({ k: 2, s: 1, pad: "same", inC: 1, outC: 64, size: 28 }); // and its conv1
 CASES.push({ k: 3, s: 2, pad: "same", inC: 1, outC: 32, size: 11 }); // small-K direct path, strided
 CASES.push({ k: 2, s: 1, pad: "valid", inC: 2, outC: 16, size: 8 });
+// The SIMD filter gradient (C % 4 == 0): its 8×4 channel tiles, the C % 8 == 4 and CO % 4
+// remainders, strides, explicit padding and taps that fall outside the image.
+CASES.push({ k: 3, s: 2, pad: 1, inC: 12, outC: 6, size: 9 });
+CASES.push({ k: 3, s: 1, pad: "same", inC: 32, outC: 64, size: 7 }); // catwalk-cnn's conv2
+CASES.push({ k: 2, s: 1, pad: "same", inC: 8, outC: 5, size: 5 });
+CASES.push({ k: 5, s: 3, pad: "valid", inC: 4, outC: 3, size: 11 });
 
 const outSize = (size: number, k: number, s: number, pad: "same" | "valid" | number) =>
   pad === "same"
