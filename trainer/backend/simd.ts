@@ -5,6 +5,24 @@ import { readFileSync } from "node:fs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 export interface SimdKernels {
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    outW: number,
+    outM: number,
+    outV: number,
+    n: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+    negLearningRate: number,
+    epsilon: number,
+  ): void;
   convPoolGrad(
     x: number,
     z: number,

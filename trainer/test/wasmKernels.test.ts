@@ -4,8 +4,10 @@ import "@tensorflow/tfjs-backend-wasm";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CONV_POOL_GRAD, convPoolGrad, installWasmKernels } from "../backend/kernels";
+import { adamUpdateJs } from "../backend/kernels/Adam";
 import { loadSimdKernels, simdKernels } from "../backend/simd";
 import { conv2dMaxPool } from "../train/convPool";
+import { FusedAdamOptimizer } from "../train/fusedAdam";
 
 beforeAll(async () => {
   await tf.setBackend("wasm");
@@ -300,6 +302,81 @@ describe("wasm replacement kernels match cpu", () => {
       expect(jsW.some((v) => Math.abs(v) > 1e-2)).toBe(true);
     },
   );
+
+  it("the fused Adam update (SIMD kernel on wasm, and its JS version) is bit-identical to tfjs's Adam on cpu", async () => {
+    // Sizes around the 4-float vectors (tails of 1–3), a learning rate changed between steps (as
+    // schedules do) and gradients spanning magnitudes.
+    const shapes = [[1], [3], [2, 5], [7, 9]];
+    const steps = 5;
+    const grads = Array.from({ length: steps }, (_, t) =>
+      shapes.map((sh) => {
+        const r = rand(sh);
+        for (let i = 0; i < r.values.length; i++) r.values[i] *= 10 ** ((i % 7) - 4 + t);
+        return r;
+      }),
+    );
+    const init = shapes.map((sh) => rand(sh));
+    const train = async (backend: string, fused: boolean) => {
+      await tf.setBackend(backend);
+      const vars = init.map((w, i) => tf.variable(tf.tensor(w.values, w.shape), true, `adam_${backend}_${fused}_${i}`));
+      const opt: tf.Optimizer = fused
+        ? new FusedAdamOptimizer(0.01, 0.9, 0.999, 1e-7)
+        : tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+      for (let t = 0; t < steps; t++) {
+        (opt as unknown as { learningRate: number }).learningRate = 0.01 / (t + 1);
+        const named: tf.NamedTensorMap = {};
+        vars.forEach((v, i) => {
+          named[v.name] = tf.tensor(grads[t][i].values, grads[t][i].shape);
+        });
+        opt.applyGradients(named);
+        tf.dispose(Object.values(named));
+      }
+      const weights = vars.map((v) => v.dataSync() as Float32Array);
+      const slots = await opt.getWeights();
+      const state = slots.map((s) => ({ name: s.name.replace(/adam_\w+?_\d$/, ""), values: s.tensor.dataSync() }));
+      tf.dispose([...vars, ...slots.map((s) => s.tensor)]);
+      opt.dispose();
+      return { weights, state };
+    };
+    const ref = await train("cpu", false);
+    const got = await train("wasm", true);
+    expect(simdKernels()).not.toBeNull();
+    for (let i = 0; i < shapes.length; i++) expect(got.weights[i]).toEqual(ref.weights[i]);
+    expect(got.state.map((s) => s.values)).toEqual(ref.state.map((s) => s.values));
+    expect(ref.weights[3]).not.toEqual(init[3].values);
+    // The JS fallback, for one step on plain arrays against the same step of tfjs's Adam (cpu).
+    await tf.setBackend("cpu");
+    const w = init[3];
+    const g = grads[4][3];
+    const m = rand(w.shape);
+    const v = rand(w.shape).values.map((x) => x * x);
+    const f = Math.fround;
+    const [ow, om, ov] = [0, 1, 2].map(() => new Float32Array(w.values.length));
+    adamUpdateJs(w.values, g.values, m.values, v, ow, om, ov, {
+      beta1: f(0.9),
+      oneMinusBeta1: f(1 - 0.9),
+      beta2: f(0.999),
+      oneMinusBeta2: f(1 - 0.999),
+      oneMinusAccBeta1: f(1 - f(0.9 ** 3)),
+      oneMinusAccBeta2: f(1 - f(0.999 ** 3)),
+      negLearningRate: f(-0.01),
+      epsilon: f(1e-7),
+    });
+    const vw = tf.variable(tf.tensor(w.values, w.shape), true, "adam_js_ref");
+    const opt: tf.Optimizer = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+    const fields = opt as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    const state = [tf.scalar(2, "int32"), tf.tensor(m.values, w.shape), tf.tensor(v, w.shape)];
+    await opt.setWeights(state.map((tensor, i) => ({ name: `s${i}`, tensor })));
+    tf.tidy(() => {
+      fields.accBeta1.assign(tf.scalar(f(0.9 ** 3)));
+      fields.accBeta2.assign(tf.scalar(f(0.999 ** 3)));
+      opt.applyGradients({ [vw.name]: tf.tensor(g.values, g.shape) });
+    });
+    const ref1 = vw.dataSync() as Float32Array;
+    tf.dispose([vw, ...state]);
+    opt.dispose();
+    expect(ow).toEqual(ref1);
+  });
 
   it("whole-model gradient of the report CNN matches cpu", async () => {
     const build = () => {

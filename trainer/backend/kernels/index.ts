@@ -5,10 +5,11 @@
 //  - Conv2DBackpropInput: correct but 10–15× slower than an im2col + XNNPACK matmul.
 //  - BatchMatMul with a transposed operand: naive loop on wasm; transpose first, then XNNPACK.
 //  - Sum over leading axes and Identity: copies wasm makes and the cpu backend doesn't.
-// Plus one kernel of our own, the fused Conv2D+MaxPool gradient.
+// Plus kernels of our own: the fused Conv2D+MaxPool gradient and a one-pass Adam update.
 //
 // Each keeps a gradient to one or two kernel dispatches instead of dozens of tfjs ops.
 import * as tf from "@tensorflow/tfjs";
+import { adamUpdateConfig } from "./Adam";
 import { batchMatMulConfig } from "./BatchMatMul";
 import { conv2DBackpropFilterConfig } from "./Conv2DBackpropFilter";
 import { conv2DBackpropInputConfig } from "./Conv2DBackpropInput";
@@ -20,6 +21,7 @@ import { maxPoolGradConfig } from "./MaxPoolGrad";
 import { sumConfig } from "./Sum";
 import type { StockKernels } from "./wasm";
 
+export { ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs } from "./Adam";
 export { CONV_POOL_GRAD, type ConvPoolGradAttrs, type ConvPoolGradInputs, convPoolGrad } from "./Conv2DMaxPoolGrad";
 
 const REPLACEMENTS = [
@@ -60,4 +62,5 @@ export function installWasmKernels(): void {
     tf.registerKernel(kernel.bind(stock));
   }
   tf.registerKernel(conv2DMaxPoolGradConfig.bind(stock));
+  tf.registerKernel(adamUpdateConfig.bind(stock));
 }

@@ -465,4 +465,58 @@
       (br $rLoop)))
     (v128.store (local.get $a) (local.get $s))
   )
+;; One Adam update of n floats, the same float32 operations in the same order as tfjs's
+;; AdamOptimizer.applyGradients (so the result is bit-identical to it): m' = m·β1 + g·(1−β1),
+;; v' = v·β2 + (g·g)·(1−β2), w' = (m'/a1) / (sqrt(v'/a2) + ε) · (−lr) + w, with a1 = 1 − β1^t and
+;; a2 = 1 − β2^t as the caller computed them in float32. Plain (not relaxed) SIMD: every lane is
+;; an IEEE float32 operation, like XNNPACK's. Outputs must not overlap the inputs.
+  (func (export "adam")
+    (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $ow i32) (param $om i32) (param $ov i32) (param $n i32)
+    (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $a1 f32) (param $a2 f32) (param $nlr f32) (param $eps f32)
+    (local $i i32) (local $end4 i32) (local $end i32)
+    (local $vb1 v128) (local $vc1 v128) (local $vb2 v128) (local $vc2 v128) (local $va1 v128) (local $va2 v128) (local $vnlr v128) (local $veps v128)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $vb1 (f32x4.splat (local.get $b1))) (local.set $vc1 (f32x4.splat (local.get $c1)))
+    (local.set $vb2 (f32x4.splat (local.get $b2))) (local.set $vc2 (f32x4.splat (local.get $c2)))
+    (local.set $va1 (f32x4.splat (local.get $a1))) (local.set $va2 (f32x4.splat (local.get $a2)))
+    (local.set $vnlr (f32x4.splat (local.get $nlr))) (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (local.set $i (i32.const 0))
+    (block $vDone (loop $vLoop
+      (br_if $vDone (i32.ge_u (local.get $i) (local.get $end4)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $mv (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $vb1)) (f32x4.mul (local.get $gv) (local.get $vc1))))
+      (local.set $vv (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $i))) (local.get $vb2))
+        (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $vc2))))
+      (v128.store (i32.add (local.get $om) (local.get $i)) (local.get $mv))
+      (v128.store (i32.add (local.get $ov) (local.get $i)) (local.get $vv))
+      (v128.store (i32.add (local.get $ow) (local.get $i))
+        (f32x4.add
+          (f32x4.mul
+            (f32x4.div (f32x4.div (local.get $mv) (local.get $va1))
+              (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $va2))) (local.get $veps)))
+            (local.get $vnlr))
+          (v128.load (i32.add (local.get $w) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $vLoop)))
+    (block $sDone (loop $sLoop
+      (br_if $sDone (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $ms (f32.add (f32.mul (f32.load (i32.add (local.get $m) (local.get $i))) (local.get $b1)) (f32.mul (local.get $gs) (local.get $c1))))
+      (local.set $vs (f32.add (f32.mul (f32.load (i32.add (local.get $v) (local.get $i))) (local.get $b2))
+        (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $c2))))
+      (f32.store (i32.add (local.get $om) (local.get $i)) (local.get $ms))
+      (f32.store (i32.add (local.get $ov) (local.get $i)) (local.get $vs))
+      (f32.store (i32.add (local.get $ow) (local.get $i))
+        (f32.add
+          (f32.mul
+            (f32.div (f32.div (local.get $ms) (local.get $a1))
+              (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $a2))) (local.get $eps)))
+            (local.get $nlr))
+          (f32.load (i32.add (local.get $w) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $sLoop)))
+  )
 )
