@@ -100,6 +100,26 @@ export interface SimdKernels {
     padTop: number,
     padLeft: number,
   ): void;
+  convForward(
+    x: number,
+    w: number,
+    y: number,
+    B: number,
+    inH: number,
+    inW: number,
+    C: number,
+    outH: number,
+    outW: number,
+    CO: number,
+    FH: number,
+    FW: number,
+    SH: number,
+    SW: number,
+    DH: number,
+    DW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
 }
 
 let loaded: SimdKernels | null = null;

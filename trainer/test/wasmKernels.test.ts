@@ -75,6 +75,8 @@ CASES.push({ k: 3, s: 2, pad: 1, inC: 12, outC: 6, size: 9 });
 CASES.push({ k: 3, s: 1, pad: "same", inC: 32, outC: 64, size: 7 }); // catwalk-cnn's conv2
 CASES.push({ k: 2, s: 1, pad: "same", inC: 8, outC: 5, size: 5 });
 CASES.push({ k: 5, s: 3, pad: "valid", inC: 4, outC: 3, size: 11 });
+CASES.push({ k: 3, s: 2, pad: 1, inC: 8, outC: 12, size: 8 }); // forward: CO % 8 == 4
+CASES.push({ k: 3, s: 1, pad: "same", inC: 6, outC: 8, size: 6 }); // forward: C % 4 == 2
 
 const outSize = (size: number, k: number, s: number, pad: "same" | "valid" | number) =>
   pad === "same"
@@ -85,7 +87,7 @@ const outSize = (size: number, k: number, s: number, pad: "same" | "valid" | num
 
 describe("wasm replacement kernels match cpu", () => {
   it.each(CASES)(
-    "Conv2DBackpropFilter and Conv2DBackpropInput k=$k s=$s pad=$pad C=$inC→$outC",
+    "Conv2D, FusedConv2D, Conv2DBackpropFilter and Conv2DBackpropInput k=$k s=$s pad=$pad C=$inC→$outC",
     async ({ k, s, pad, inC, outC, size }) => {
       const o = outSize(size, k, s, pad);
       if (o < 1) return;
@@ -95,6 +97,10 @@ describe("wasm replacement kernels match cpu", () => {
       const attrs = { strides: [s, s], pad, dataFormat: "NHWC", dimRoundingMode: undefined };
       await compare("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: [k, k, inC, outC] });
       await compare("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: [2, size, size, inC] });
+      // The forward convolution too (our SIMD kernel where C and CO are multiples of 4).
+      const conv = { ...attrs, dilations: [1, 1] };
+      await compare("Conv2D", { x, filter: w }, conv);
+      await compare("FusedConv2D", { x, filter: w, bias: rand([outC]) }, { ...conv, activation: "linear" });
     },
   );
 

@@ -1,8 +1,13 @@
 // What every replacement kernel is: a typed kernel function, registered on the 'wasm' backend
-// together with wasm's own kernels it hands plain work to (XNNPACK's matmul, the stock Sum).
+// together with wasm's own kernels it hands plain work to (XNNPACK's matmul, the stock Sum and
+// convolutions).
 import type {
   BatchMatMulAttrs,
   BatchMatMulInputs,
+  Conv2DAttrs,
+  Conv2DInputs,
+  FusedConv2DAttrs,
+  FusedConv2DInputs,
   KernelConfig,
   KernelFunc,
   SumAttrs,
@@ -27,6 +32,8 @@ export interface WasmKernelArgs<I, A> {
 export interface StockKernels {
   batchMatMul(args: WasmKernelArgs<BatchMatMulInputs, BatchMatMulAttrs>): TensorInfo;
   sum(args: WasmKernelArgs<SumInputs, SumAttrs>): TensorInfo;
+  conv2D(args: WasmKernelArgs<Conv2DInputs, Conv2DAttrs>): TensorInfo;
+  fusedConv2D(args: WasmKernelArgs<FusedConv2DInputs, FusedConv2DAttrs>): TensorInfo;
 }
 
 type WasmKernelFunc<I, A> = (args: WasmKernelArgs<I, A>, stock: StockKernels) => TensorInfo | TensorInfo[];

@@ -465,6 +465,122 @@
       (br $rLoop)))
     (v128.store (local.get $a) (local.get $s))
   )
+;; Forward convolution y[n][co] += Σ_tap Σ_ci x[pixel(n, tap)][ci]·W[tap][ci][co] onto y (which the
+;; caller fills with the bias, or zeros). The same loop nest as $convTaps with the roles of the
+;; channels swapped: four output channels per vector, a tile of W (4 input × 8 output channels)
+;; in registers, y read and written per pixel ($igTile8 does exactly that, given output-space
+;; steps for the vector side and input-space steps for the splatted side). C % 4 == 0 and
+;; CO % 4 == 0.
+  (func (export "convForward")
+    (param $x i32) (param $w i32) (param $y i32) (param $B i32) (param $inH i32) (param $inW i32) (param $C i32)
+    (param $outH i32) (param $outW i32) (param $CO i32) (param $FH i32) (param $FW i32)
+    (param $SH i32) (param $SW i32) (param $DH i32) (param $DW i32) (param $pt i32) (param $pl i32)
+    (local $cB i32) (local $coB i32) (local $co8B i32) (local $xImgB i32) (local $yImgB i32)
+    (local $xRowB i32) (local $yRowB i32) (local $xStepB i32) (local $xRowStepB i32)
+    (local $b i32) (local $kh i32) (local $kw i32) (local $xb i32) (local $yb i32) (local $wt i32)
+    (local $ohLo i32) (local $ohHi i32) (local $owLo i32) (local $owHi i32) (local $ih0 i32) (local $iw0 i32)
+    (local $x0 i32) (local $y0 i32) (local $ci i32) (local $co i32) (local $nRows i32) (local $nW i32) (local $C4 i32)
+    (local.set $cB (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $coB (i32.shl (local.get $CO) (i32.const 2)))
+    (local.set $co8B (i32.and (local.get $coB) (i32.const -32)))
+    (local.set $C4 (i32.and (local.get $C) (i32.const -4)))
+    (local.set $xRowB (i32.mul (local.get $inW) (local.get $cB)))
+    (local.set $yRowB (i32.mul (local.get $outW) (local.get $coB)))
+    (local.set $xImgB (i32.mul (local.get $inH) (local.get $xRowB)))
+    (local.set $yImgB (i32.mul (local.get $outH) (local.get $yRowB)))
+    (local.set $xStepB (i32.mul (local.get $SW) (local.get $cB)))
+    (local.set $xRowStepB (i32.mul (local.get $SH) (local.get $xRowB)))
+    (local.set $b (i32.const 0))
+    (block $bDone (loop $bLoop
+      (br_if $bDone (i32.ge_u (local.get $b) (local.get $B)))
+      (local.set $xb (i32.add (local.get $x) (i32.mul (local.get $b) (local.get $xImgB))))
+      (local.set $yb (i32.add (local.get $y) (i32.mul (local.get $b) (local.get $yImgB))))
+      (local.set $wt (local.get $w))
+      (local.set $kh (i32.const 0))
+      (block $khDone (loop $khLoop
+        (br_if $khDone (i32.ge_u (local.get $kh) (local.get $FH)))
+        (local.set $ih0 (i32.sub (i32.mul (local.get $kh) (local.get $DH)) (local.get $pt)))
+        (local.set $ohLo (i32.const 0))
+        (block $a (loop $l
+          (br_if $a (i32.ge_s (local.get $ohLo) (local.get $outH)))
+          (br_if $a (i32.ge_s (i32.add (i32.mul (local.get $ohLo) (local.get $SH)) (local.get $ih0)) (i32.const 0)))
+          (local.set $ohLo (i32.add (local.get $ohLo) (i32.const 1)))
+          (br $l)))
+        (local.set $ohHi (local.get $outH))
+        (block $a (loop $l
+          (br_if $a (i32.le_s (local.get $ohHi) (local.get $ohLo)))
+          (br_if $a (i32.lt_s (i32.add (i32.mul (i32.sub (local.get $ohHi) (i32.const 1)) (local.get $SH)) (local.get $ih0)) (local.get $inH)))
+          (local.set $ohHi (i32.sub (local.get $ohHi) (i32.const 1)))
+          (br $l)))
+        (local.set $kw (i32.const 0))
+        (block $kwDone (loop $kwLoop
+          (br_if $kwDone (i32.ge_u (local.get $kw) (local.get $FW)))
+          (local.set $iw0 (i32.sub (i32.mul (local.get $kw) (local.get $DW)) (local.get $pl)))
+          (local.set $owLo (i32.const 0))
+          (block $a (loop $l
+            (br_if $a (i32.ge_s (local.get $owLo) (local.get $outW)))
+            (br_if $a (i32.ge_s (i32.add (i32.mul (local.get $owLo) (local.get $SW)) (local.get $iw0)) (i32.const 0)))
+            (local.set $owLo (i32.add (local.get $owLo) (i32.const 1)))
+            (br $l)))
+          (local.set $owHi (local.get $outW))
+          (block $a (loop $l
+            (br_if $a (i32.le_s (local.get $owHi) (local.get $owLo)))
+            (br_if $a (i32.lt_s (i32.add (i32.mul (i32.sub (local.get $owHi) (i32.const 1)) (local.get $SW)) (local.get $iw0)) (local.get $inW)))
+            (local.set $owHi (i32.sub (local.get $owHi) (i32.const 1)))
+            (br $l)))
+          (local.set $nRows (i32.sub (local.get $ohHi) (local.get $ohLo)))
+          (local.set $nW (i32.sub (local.get $owHi) (local.get $owLo)))
+          (if (i32.and (i32.gt_s (local.get $nRows) (i32.const 0)) (i32.gt_s (local.get $nW) (i32.const 0)))
+            (then
+              (local.set $x0 (i32.add (local.get $xb) (i32.add
+                (i32.mul (i32.add (i32.mul (local.get $ohLo) (local.get $SH)) (local.get $ih0)) (local.get $xRowB))
+                (i32.mul (i32.add (i32.mul (local.get $owLo) (local.get $SW)) (local.get $iw0)) (local.get $cB)))))
+              (local.set $y0 (i32.add (local.get $yb) (i32.add
+                (i32.mul (local.get $ohLo) (local.get $yRowB)) (i32.mul (local.get $owLo) (local.get $coB)))))
+              ;; $co: byte offset of the output-channel tile; $ci: input channel (splatted, 4 at a time)
+              (local.set $co (i32.const 0))
+              (block $coDone (loop $coLoop
+                (br_if $coDone (i32.ge_u (local.get $co) (local.get $co8B)))
+                (local.set $ci (i32.const 0))
+                (block $ciDone (loop $ciLoop
+                  (br_if $ciDone (i32.ge_u (local.get $ci) (local.get $C4)))
+                  (call $igTile8 (i32.add (local.get $y0) (local.get $co)) (i32.add (local.get $x0) (i32.shl (local.get $ci) (i32.const 2)))
+                    (i32.add (i32.add (local.get $wt) (i32.mul (local.get $ci) (local.get $coB))) (local.get $co))
+                    (local.get $nRows) (local.get $nW) (local.get $yRowB) (local.get $xRowStepB) (local.get $coB) (local.get $xStepB) (local.get $coB))
+                  (local.set $ci (i32.add (local.get $ci) (i32.const 4)))
+                  (br $ciLoop)))
+                ;; input channels beyond the last group of four: one at a time, both vectors
+                (block $rDone (loop $rLoop
+                  (br_if $rDone (i32.ge_u (local.get $ci) (local.get $C)))
+                  (call $igTile1 (i32.add (local.get $y0) (local.get $co)) (i32.add (local.get $x0) (i32.shl (local.get $ci) (i32.const 2)))
+                    (i32.add (i32.add (local.get $wt) (i32.mul (local.get $ci) (local.get $coB))) (local.get $co))
+                    (local.get $nRows) (local.get $nW) (local.get $yRowB) (local.get $xRowStepB) (local.get $coB) (local.get $xStepB))
+                  (call $igTile1 (i32.add (i32.add (local.get $y0) (local.get $co)) (i32.const 16)) (i32.add (local.get $x0) (i32.shl (local.get $ci) (i32.const 2)))
+                    (i32.add (i32.add (i32.add (local.get $wt) (i32.mul (local.get $ci) (local.get $coB))) (local.get $co)) (i32.const 16))
+                    (local.get $nRows) (local.get $nW) (local.get $yRowB) (local.get $xRowStepB) (local.get $coB) (local.get $xStepB))
+                  (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+                  (br $rLoop)))
+                (local.set $co (i32.add (local.get $co) (i32.const 32)))
+                (br $coLoop)))
+              ;; the last four output channels when CO % 8 == 4: one vector, one input channel at a time
+              (if (i32.lt_u (local.get $co) (local.get $coB))
+                (then
+                  (local.set $ci (i32.const 0))
+                  (block $ciDone (loop $ciLoop
+                    (br_if $ciDone (i32.ge_u (local.get $ci) (local.get $C)))
+                    (call $igTile1 (i32.add (local.get $y0) (local.get $co)) (i32.add (local.get $x0) (i32.shl (local.get $ci) (i32.const 2)))
+                      (i32.add (i32.add (local.get $wt) (i32.mul (local.get $ci) (local.get $coB))) (local.get $co))
+                      (local.get $nRows) (local.get $nW) (local.get $yRowB) (local.get $xRowStepB) (local.get $coB) (local.get $xStepB))
+                    (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+                    (br $ciLoop)))))))
+          (local.set $wt (i32.add (local.get $wt) (i32.mul (local.get $C) (local.get $coB))))
+          (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+          (br $kwLoop)))
+        (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+        (br $khLoop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bLoop)))
+  )
 ;; One Adam update of n floats, the same float32 operations in the same order as tfjs's
 ;; AdamOptimizer.applyGradients (so the result is bit-identical to it): m' = m·β1 + g·(1−β1),
 ;; v' = v·β2 + (g·g)·(1−β2), w' = (m'/a1) / (sqrt(v'/a2) + ε) · (−lr) + w, with a1 = 1 − β1^t and
