@@ -42,6 +42,25 @@ export interface SimdKernels {
     padTop: number,
     padLeft: number,
   ): void;
+  convPoolForward(
+    x: number,
+    w: number,
+    bias: number,
+    z: number,
+    y: number,
+    cand: number,
+    B: number,
+    inH: number,
+    inW: number,
+    CI: number,
+    outH: number,
+    outW: number,
+    CO: number,
+    FH: number,
+    FW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
   col2im(
     cols: number,
     dx: number,

@@ -1,7 +1,14 @@
 // The network's first Conv2D and the 2×2 max-pooling after it, as one layer with one gradient
 // kernel (wasm backend only). Why, and the kernel itself: trainer/backend/kernels/Conv2DMaxPoolGrad.ts.
 import * as tf from "@tensorflow/tfjs";
-import { CONV_POOL_GRAD, type ConvPoolGradAttrs, type ConvPoolGradInputs } from "../backend/kernels";
+import {
+  CONV_POOL,
+  CONV_POOL_GRAD,
+  type ConvPoolAttrs,
+  type ConvPoolGradAttrs,
+  type ConvPoolGradInputs,
+  convPoolForwardAvailable,
+} from "../backend/kernels";
 
 export const convPoolAvailable = (): boolean =>
   tf.getBackend() === "wasm" && tf.getKernel(CONV_POOL_GRAD, "wasm") !== undefined;
@@ -30,6 +37,14 @@ export function conv2dMaxPool(
     return [dx, dW];
   };
   const forward = (xs: tf.Tensor4D, ws: tf.Tensor4D, bs: tf.Tensor1D | undefined, save: (t: tf.Tensor[]) => void) => {
+    if (convPoolForwardAvailable(ws.shape[3])) {
+      // Both at once on the SIMD module (trainer/backend/kernels/Conv2DMaxPool.ts).
+      const [y, z] = tf.engine().runKernel(CONV_POOL, bs ? { x: xs, filter: ws, bias: bs } : { x: xs, filter: ws }, {
+        pad,
+      } satisfies ConvPoolAttrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor4D[];
+      save([xs, z]);
+      return { value: y, gradFunc: grad };
+    }
     const z = tf.fused.conv2d({ x: xs, filter: ws, strides: 1, pad, bias: bs });
     save([xs, z]);
     return { value: tf.maxPool(z, 2, 2, "valid"), gradFunc: grad };

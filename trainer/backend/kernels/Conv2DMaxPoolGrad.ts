@@ -41,7 +41,7 @@ interface Geometry {
   padLeft: number;
 }
 
-function geometry(xShape: number[], filterShape: number[], pad: "same" | "valid"): Geometry {
+export function geometry(xShape: number[], filterShape: number[], pad: "same" | "valid"): Geometry {
   const info = backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],

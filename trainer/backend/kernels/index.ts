@@ -6,7 +6,7 @@
 //  - Conv2D, FusedConv2D (linear): our SIMD convolution where channels come in fours.
 //  - BatchMatMul with a transposed operand: naive loop on wasm; transpose first, then XNNPACK.
 //  - Sum over leading axes and Identity: copies wasm makes and the cpu backend doesn't.
-// Plus kernels of our own: the fused Conv2D+MaxPool gradient and a one-pass Adam update.
+// Plus kernels of our own: the fused Conv2D+MaxPool and its gradient, and a one-pass Adam update.
 //
 // Each keeps a gradient to one or two kernel dispatches instead of dozens of tfjs ops.
 import * as tf from "@tensorflow/tfjs";
@@ -15,6 +15,7 @@ import { batchMatMulConfig } from "./BatchMatMul";
 import { conv2DConfig, fusedConv2DConfig } from "./Conv2D";
 import { conv2DBackpropFilterConfig } from "./Conv2DBackpropFilter";
 import { conv2DBackpropInputConfig } from "./Conv2DBackpropInput";
+import { CONV_POOL, conv2DMaxPoolConfig } from "./Conv2DMaxPool";
 import { CONV_POOL_GRAD, conv2DMaxPoolGradConfig } from "./Conv2DMaxPoolGrad";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./DepthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./DepthwiseConv2dNativeBackpropInput";
@@ -24,6 +25,7 @@ import { sumConfig } from "./Sum";
 import type { StockKernels } from "./wasm";
 
 export { ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs } from "./Adam";
+export { CONV_POOL, type ConvPoolAttrs, type ConvPoolInputs, convPoolForwardAvailable } from "./Conv2DMaxPool";
 export { CONV_POOL_GRAD, type ConvPoolGradAttrs, type ConvPoolGradInputs, convPoolGrad } from "./Conv2DMaxPoolGrad";
 
 const REPLACEMENTS = [
@@ -41,6 +43,7 @@ const REPLACEMENTS = [
 
 /** The kernels that run on our SIMD module when it loaded (what selectBackend records as simdKernels). */
 export const SIMD_KERNELS = [
+  CONV_POOL,
   CONV_POOL_GRAD,
   ADAM_UPDATE,
   conv2DConfig.kernelName,
@@ -78,5 +81,6 @@ export function installWasmKernels(): void {
     tf.registerKernel(kernel.bind(stock));
   }
   tf.registerKernel(conv2DMaxPoolGradConfig.bind(stock));
+  tf.registerKernel(conv2DMaxPoolConfig.bind(stock));
   tf.registerKernel(adamUpdateConfig.bind(stock));
 }
