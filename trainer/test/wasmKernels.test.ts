@@ -168,16 +168,26 @@ describe("wasm replacement kernels match cpu", () => {
     [true, false],
     [false, true],
     [true, true],
-  ])("BatchMatMul transposeA=%s transposeB=%s, rank 2 and batched", async (ta, tb) => {
+  ])("BatchMatMul and _FusedMatMul transposeA=%s transposeB=%s, rank 2 and batched", async (ta, tb) => {
     for (const [batch, [m, kk, n]] of [
       [[], [7, 13, 5]],
       [[3], [7, 13, 5]],
       [[1], [4, 16, 40]],
       [[], [4, 16, 40]],
+      // the SIMD matmul's 4-row × 8-column tiles with row and 4-column remainders
+      [[], [7, 13, 12]],
+      [[1], [32, 50, 20]],
     ] as const) {
       const a = rand([...batch, ...(ta ? [kk, m] : [m, kk])] as number[]);
       const b = rand([...batch, ...(tb ? [n, kk] : [kk, n])] as number[]);
       await compare("BatchMatMul", { a, b }, { transposeA: ta, transposeB: tb });
+      // _FusedMatMul gets rank-3 operands (tfjs's op reshapes to them), as a Dense layer's.
+      const r3 = (t: { shape: number[]; values: Float32Array }) =>
+        batch.length ? t : { ...t, shape: [1, ...t.shape] };
+      const bias = rand([n]);
+      const fused = { transposeA: ta, transposeB: tb, activation: "linear" };
+      await compare("_FusedMatMul", { a: r3(a), b: r3(b), bias }, fused);
+      await compare("_FusedMatMul", { a: r3(a), b: r3(b) }, fused);
     }
   });
 

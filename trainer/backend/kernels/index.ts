@@ -5,6 +5,7 @@
 //  - Conv2DBackpropInput: correct but 10–15× slower than an im2col + XNNPACK matmul.
 //  - Conv2D, FusedConv2D (linear): our SIMD convolution where channels come in fours.
 //  - BatchMatMul with a transposed operand: naive loop on wasm; transpose first, then XNNPACK.
+//  - BatchMatMul, _FusedMatMul (linear) of single matrices: our SIMD matmul (no repacking).
 //  - Sum over leading axes and Identity: copies wasm makes and the cpu backend doesn't.
 // Plus kernels of our own: the fused Conv2D+MaxPool and its gradient, and a one-pass Adam update.
 //
@@ -19,6 +20,7 @@ import { CONV_POOL, conv2DMaxPoolConfig } from "./Conv2DMaxPool";
 import { CONV_POOL_GRAD, conv2DMaxPoolGradConfig } from "./Conv2DMaxPoolGrad";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./DepthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./DepthwiseConv2dNativeBackpropInput";
+import { fusedMatMulConfig } from "./FusedMatMul";
 import { identityConfig } from "./Identity";
 import { maxPoolGradConfig } from "./MaxPoolGrad";
 import { sumConfig } from "./Sum";
@@ -32,6 +34,7 @@ const REPLACEMENTS = [
   identityConfig,
   sumConfig,
   batchMatMulConfig,
+  fusedMatMulConfig,
   conv2DConfig,
   fusedConv2DConfig,
   conv2DBackpropFilterConfig,
@@ -50,6 +53,8 @@ export const SIMD_KERNELS = [
   fusedConv2DConfig.kernelName,
   conv2DBackpropFilterConfig.kernelName,
   conv2DBackpropInputConfig.kernelName,
+  batchMatMulConfig.kernelName,
+  fusedMatMulConfig.kernelName,
 ];
 
 /** wasm's kernels that these replace (what selectBackend records as patchedKernels). */
@@ -75,6 +80,7 @@ export function installWasmKernels(): void {
     sum: stockKernel("Sum"),
     conv2D: stockKernel("Conv2D"),
     fusedConv2D: stockKernel("FusedConv2D"),
+    fusedMatMul: stockKernel("_FusedMatMul"),
   } as unknown as StockKernels;
   for (const kernel of REPLACEMENTS) {
     if (tf.getKernel(kernel.kernelName, "wasm")) tf.unregisterKernel(kernel.kernelName, "wasm");

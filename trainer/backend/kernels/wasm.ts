@@ -2,6 +2,8 @@
 // together with wasm's own kernels it hands plain work to (XNNPACK's matmul, the stock Sum and
 // convolutions).
 import type {
+  _FusedMatMulAttrs,
+  _FusedMatMulInputs,
   BatchMatMulAttrs,
   BatchMatMulInputs,
   Conv2DAttrs,
@@ -34,6 +36,7 @@ export interface StockKernels {
   sum(args: WasmKernelArgs<SumInputs, SumAttrs>): TensorInfo;
   conv2D(args: WasmKernelArgs<Conv2DInputs, Conv2DAttrs>): TensorInfo;
   fusedConv2D(args: WasmKernelArgs<FusedConv2DInputs, FusedConv2DAttrs>): TensorInfo;
+  fusedMatMul(args: WasmKernelArgs<_FusedMatMulInputs, _FusedMatMulAttrs>): TensorInfo;
 }
 
 type WasmKernelFunc<I, A> = (args: WasmKernelArgs<I, A>, stock: StockKernels) => TensorInfo | TensorInfo[];
