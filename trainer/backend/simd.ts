@@ -26,7 +26,7 @@ export interface SimdKernels {
   ): void;
   convPoolGrad(
     x: number,
-    z: number,
+    win: number,
     dy: number,
     dW: number,
     db: number,
@@ -47,9 +47,10 @@ export interface SimdKernels {
     x: number,
     w: number,
     bias: number,
-    z: number,
+    win: number,
     y: number,
     cand: number,
+    relu: number,
     B: number,
     inH: number,
     inW: number,

@@ -5,6 +5,7 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CONV_POOL_GRAD, convPoolGrad, installWasmKernels } from "../backend/kernels";
 import { adamUpdateJs } from "../backend/kernels/Adam";
+import { firstMaxOf4 } from "../backend/kernels/pool";
 import { loadSimdKernels, simdKernels } from "../backend/simd";
 import { conv2dMaxPool } from "../train/convPool";
 import { FusedAdamOptimizer } from "../train/fusedAdam";
@@ -202,15 +203,16 @@ describe("wasm replacement kernels match cpu", () => {
   });
 
   it.each([
-    { k: 2, pad: "same", ci: 1, co: 64, size: 28, bias: true, ties: false }, // the report CNN's conv1 + pool
-    { k: 3, pad: "same", ci: 1, co: 32, size: 28, bias: true, ties: false }, // catwalk-cnn's
-    { k: 1, pad: "valid", ci: 3, co: 4, size: 8, bias: false, ties: false },
-    { k: 3, pad: "valid", ci: 3, co: 5, size: 9, bias: true, ties: false }, // odd conv output: last row/col unpooled
-    { k: 5, pad: "same", ci: 2, co: 4, size: 9, bias: true, ties: false },
-    { k: 2, pad: "same", ci: 1, co: 8, size: 8, bias: true, ties: true }, // quantized input: exact ties in windows
+    { k: 2, pad: "same", ci: 1, co: 64, size: 28, bias: true, ties: false, relu: true }, // the report CNN's conv1 + pool + relu
+    { k: 3, pad: "same", ci: 1, co: 32, size: 28, bias: true, ties: false, relu: false }, // catwalk-cnn's
+    { k: 1, pad: "valid", ci: 3, co: 4, size: 8, bias: false, ties: false, relu: true },
+    { k: 3, pad: "valid", ci: 3, co: 5, size: 9, bias: true, ties: false, relu: true }, // odd conv output: last row/col unpooled; JS path
+    { k: 5, pad: "same", ci: 2, co: 4, size: 9, bias: true, ties: false, relu: false },
+    { k: 2, pad: "same", ci: 1, co: 8, size: 8, bias: true, ties: true, relu: false }, // quantized input: exact ties in windows
+    { k: 2, pad: "same", ci: 1, co: 8, size: 8, bias: false, ties: true, relu: true }, // ties, and exact zeros at the ReLU
   ] as const)(
-    "fused Conv2D→MaxPool gradient (wasm) equals conv2d + maxPool on cpu: k=$k pad=$pad C=$ci→$co size=$size bias=$bias ties=$ties",
-    async ({ k, pad, ci, co, size, bias, ties }) => {
+    "fused Conv2D→MaxPool[→ReLU] gradient (wasm) equals conv2d + maxPool (+ relu) on cpu: k=$k pad=$pad C=$ci→$co size=$size bias=$bias ties=$ties relu=$relu",
+    async ({ k, pad, ci, co, size, bias, ties, relu }) => {
       const x = rand([3, size, size, ci]);
       const w = rand([k, k, ci, co]);
       // 0/1 pixels and a constant filter: z counts the ones in a patch, so windows hold exact ties
@@ -231,19 +233,20 @@ describe("wasm replacement kernels match cpu", () => {
             tf.tensor1d(b.values),
             tf.tensor(dy.values, dy.shape),
           ];
+          const pooled = (wv: tf.Tensor, bv: tf.Tensor) =>
+            tf.maxPool(
+              bias
+                ? (tf.conv2d(xt, wv as tf.Tensor4D, 1, pad).add(bv) as tf.Tensor4D)
+                : tf.conv2d(xt, wv as tf.Tensor4D, 1, pad),
+              2,
+              2,
+              "valid",
+            );
           const f =
             backend === "wasm"
               ? (wv: tf.Tensor, bv: tf.Tensor) =>
-                  conv2dMaxPool(xt, wv as tf.Tensor4D, bias ? (bv as tf.Tensor1D) : null, pad)
-              : (wv: tf.Tensor, bv: tf.Tensor) =>
-                  tf.maxPool(
-                    bias
-                      ? (tf.conv2d(xt, wv as tf.Tensor4D, 1, pad).add(bv) as tf.Tensor4D)
-                      : tf.conv2d(xt, wv as tf.Tensor4D, 1, pad),
-                    2,
-                    2,
-                    "valid",
-                  );
+                  conv2dMaxPool(xt, wv as tf.Tensor4D, bias ? (bv as tf.Tensor1D) : null, pad, relu)
+              : (wv: tf.Tensor, bv: tf.Tensor) => (relu ? tf.relu(pooled(wv, bv)) : pooled(wv, bv));
           const y = f(wt, bt);
           const [dW, db] = bias
             ? tf.grads((wv: tf.Tensor, bv: tf.Tensor) => f(wv, bv).mul(dyt).sum())([wt, bt])
@@ -273,7 +276,7 @@ describe("wasm replacement kernels match cpu", () => {
     { k: 3, pad: "same", ci: 2, co: 8, size: 10 },
     { k: 2, pad: "valid", ci: 3, co: 4, size: 9 },
   ] as const)(
-    "the wasm SIMD fused-gradient kernel equals its JS version, with NaNs and ties: k=$k pad=$pad C=$ci→$co",
+    "the wasm SIMD fused-gradient kernel equals its JS version, with NaNs, ties and ReLU cuts: k=$k pad=$pad C=$ci→$co",
     async ({ k, pad, ci, co, size }) => {
       await tf.setBackend("wasm");
       expect(simdKernels()).not.toBeNull();
@@ -298,18 +301,34 @@ describe("wasm replacement kernels match cpu", () => {
         padTop: pad === "same" ? Math.floor((k - 1) / 2) : 0,
         padLeft: pad === "same" ? Math.floor((k - 1) / 2) : 0,
       };
+      // The SIMD kernel reads each window's winner as the SIMD forward records it (first maximum,
+      // or 4 where a ReLU cut the output: those get no gradient, so the JS reference's dy is 0).
+      const win = new Int32Array(dy.values.length);
+      const dyCut = dy.values.slice();
+      const row = conv * co;
+      for (let b = 0, o = 0; b < 2; b++)
+        for (let oh = 0; oh < pooled; oh++)
+          for (let ow = 0; ow < pooled; ow++)
+            for (let c = 0; c < co; c++, o++) {
+              const p = ((b * conv + 2 * oh) * conv + 2 * ow) * co + c;
+              const zs = z.values;
+              win[o] = o % 5 === 2 ? 4 : firstMaxOf4(zs[p], zs[p + co], zs[p + row], zs[p + row + co]);
+              if (win[o] === 4) dyCut[o] = 0;
+            }
       const jsW = new Float32Array(k * k * ci * co);
       const jsB = new Float32Array(co);
-      convPoolGrad(x.values, z.values, dy.values, geometry, jsW, jsB);
+      convPoolGrad(x.values, z.values, dyCut, geometry, jsW, jsB);
       const [dW, db] = tf.tidy(() =>
         (
-          tf
-            .engine()
-            .runKernel(
-              CONV_POOL_GRAD,
-              { x: tf.tensor(x.values, x.shape), z: tf.tensor(z.values, z.shape), dy: tf.tensor(dy.values, dy.shape) },
-              { filterShape: [k, k, ci, co], pad } as unknown as tf.NamedAttrMap,
-            ) as unknown as tf.Tensor[]
+          tf.engine().runKernel(
+            CONV_POOL_GRAD,
+            {
+              x: tf.tensor(x.values, x.shape),
+              win: tf.tensor(win, dy.shape, "int32"),
+              dy: tf.tensor(dy.values, dy.shape),
+            },
+            { filterShape: [k, k, ci, co], pad } as unknown as tf.NamedAttrMap,
+          ) as unknown as tf.Tensor[]
         ).map((t) => t.dataSync() as Float32Array),
       );
       const maxErr = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);

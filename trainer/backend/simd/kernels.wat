@@ -4,31 +4,31 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; Filter and bias gradients of y = maxPool2x2(conv(x, W) + b) (stride-1 conv), given x, the
-  ;; conv output z and dy: see trainer/train/convPool.ts. Every pooled gradient goes to the first
-  ;; maximum of its window (tfjs's MaxPoolGrad rule; a NaN is passed over) and from there to the
-  ;; filter taps through the input patch under that position.
+  ;; Filter and bias gradients of y = [relu](maxPool2x2(conv(x, W) + b)) (stride-1 conv), given
+  ;; x, `win` (convPoolForward's record of each y's winning window position, 4 where ReLU cut it)
+  ;; and dy: see trainer/train/convPool.ts. Every pooled gradient goes to the first maximum of its
+  ;; window (tfjs's MaxPoolGrad rule; a NaN is passed over) and from there to the filter taps
+  ;; through the input patch under that position.
   ;;
   ;; Four channels at a time: per window, the candidate input values of each tap for the four
   ;; possible winners are splatted once into `cand` (T × 4 vectors, T = FH·FW·CI), then per
-  ;; channel vector the running-max comparisons s1..s3 select, lane by lane, the winner's value.
+  ;; channel vector the masks s1..s3 (from `win`) select, lane by lane, the winner's value.
   ;; Requires CO % 4 == 0; dW (T·CO floats) and db (CO floats) must be zeroed by the caller.
   (func (export "convPoolGrad")
-    (param $x i32) (param $z i32) (param $dy i32) (param $dW i32) (param $db i32) (param $cand i32)
+    (param $x i32) (param $win i32) (param $dy i32) (param $dW i32) (param $db i32) (param $cand i32)
     (param $B i32) (param $inH i32) (param $inW i32) (param $CI i32)
     (param $outH i32) (param $outW i32) (param $CO i32)
     (param $FH i32) (param $FW i32) (param $pt i32) (param $pl i32)
-    (local $OH i32) (local $OW i32) (local $T i32) (local $rowB i32) (local $coB i32)
+    (local $OH i32) (local $OW i32) (local $T i32) (local $coB i32)
     (local $b i32) (local $oh i32) (local $ow i32) (local $c i32) (local $t i32)
     (local $kh i32) (local $kw i32) (local $k i32) (local $w i32) (local $ih i32) (local $iw i32)
-    (local $p00 i32) (local $dyo i32) (local $cv i32) (local $a i32) (local $v f32)
-    (local $m v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $g v128)
+    (local $dyo i32) (local $cv i32) (local $a i32) (local $v f32)
+    (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $g v128)
     (local $z1 v128) (local $xs v128)
     (local.set $OH (i32.shr_u (local.get $outH) (i32.const 1)))
     (local.set $OW (i32.shr_u (local.get $outW) (i32.const 1)))
     (local.set $T (i32.mul (i32.mul (local.get $FH) (local.get $FW)) (local.get $CI)))
     (local.set $coB (i32.shl (local.get $CO) (i32.const 2)))
-    (local.set $rowB (i32.mul (local.get $outW) (local.get $coB)))
     (local.set $dyo (local.get $dy))
     (local.set $b (i32.const 0))
     (block $bDone (loop $bLoop
@@ -74,23 +74,15 @@
             (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
             (br $khLoop)))
 
-          ;; p00 = z + ((b·outH + 2·oh)·outW + 2·ow)·CO·4
-          (local.set $p00 (i32.add (local.get $z)
-            (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $outH)) (i32.shl (local.get $oh) (i32.const 1))) (local.get $outW)) (i32.shl (local.get $ow) (i32.const 1))) (local.get $coB))))
           (local.set $c (i32.const 0))
           (block $cDone (loop $cLoop
             (br_if $cDone (i32.ge_u (local.get $c) (local.get $coB)))
-            ;; running first maximum over the window's 4 positions; s_k: position k took over
-            (local.set $m (v128.load (i32.add (local.get $p00) (local.get $c))))
-            (local.set $z1 (v128.load (i32.add (i32.add (local.get $p00) (local.get $coB)) (local.get $c))))
-            (local.set $s1 (v128.or (f32x4.gt (local.get $z1) (local.get $m)) (f32x4.ne (local.get $m) (local.get $m))))
-            (local.set $m (v128.bitselect (local.get $z1) (local.get $m) (local.get $s1)))
-            (local.set $z1 (v128.load (i32.add (i32.add (local.get $p00) (local.get $rowB)) (local.get $c))))
-            (local.set $s2 (v128.or (f32x4.gt (local.get $z1) (local.get $m)) (f32x4.ne (local.get $m) (local.get $m))))
-            (local.set $m (v128.bitselect (local.get $z1) (local.get $m) (local.get $s2)))
-            (local.set $z1 (v128.load (i32.add (i32.add (i32.add (local.get $p00) (local.get $rowB)) (local.get $coB)) (local.get $c))))
-            (local.set $s3 (v128.or (f32x4.gt (local.get $z1) (local.get $m)) (f32x4.ne (local.get $m) (local.get $m))))
-            (local.set $g (v128.load (i32.add (local.get $dyo) (local.get $c))))
+            ;; s_k: lanes whose winner is position k; lanes ReLU cut get no gradient
+            (local.set $z1 (v128.load (i32.add (i32.add (local.get $win) (i32.sub (local.get $dyo) (local.get $dy))) (local.get $c))))
+            (local.set $s1 (i32x4.eq (local.get $z1) (v128.const i32x4 1 1 1 1)))
+            (local.set $s2 (i32x4.eq (local.get $z1) (v128.const i32x4 2 2 2 2)))
+            (local.set $s3 (i32x4.eq (local.get $z1) (v128.const i32x4 3 3 3 3)))
+            (local.set $g (v128.andnot (v128.load (i32.add (local.get $dyo) (local.get $c))) (i32x4.eq (local.get $z1) (v128.const i32x4 4 4 4 4))))
             (local.set $a (i32.add (local.get $db) (local.get $c)))
             (v128.store (local.get $a) (f32x4.add (v128.load (local.get $a)) (local.get $g)))
             ;; dW[t][c..c+3] += g · (value of tap t under each lane's winner)
@@ -117,27 +109,26 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bLoop)))
   )
-;; Forward of the same fused layer: z = conv(x, W) + b at every position of every 2×2 window, and
-;; y = the window's first maximum (a NaN is passed over: the value whose position convPoolGrad
-;; sends the gradient to). Stride-1 conv, CO % 4 == 0; `cand` is convPoolGrad's scratch (T × 4
-;; splatted candidates per window, T = FH·FW·CI). z positions outside every window (the last
-;; row/column of an odd conv output) are not written.
+;; Forward of the same fused layer: z = conv(x, W) + b at the four positions of every 2×2 window,
+;; kept in registers; y = the window's first maximum (a NaN is passed over), and with $relu set,
+;; y = relu(that). `win` (int32, y's layout) records where each y came from for convPoolGrad:
+;; the winning position 0–3, or 4 when ReLU cut it (y ≤ 0, whose gradient is 0). Stride-1 conv,
+;; CO % 4 == 0; `cand`: T × 4 splatted candidates per window (T = FH·FW·CI), as convPoolGrad's.
   (func (export "convPoolForward")
-    (param $x i32) (param $wts i32) (param $bias i32) (param $z i32) (param $y i32) (param $cand i32)
+    (param $x i32) (param $wts i32) (param $bias i32) (param $win i32) (param $y i32) (param $cand i32) (param $relu i32)
     (param $B i32) (param $inH i32) (param $inW i32) (param $CI i32)
     (param $outH i32) (param $outW i32) (param $CO i32)
     (param $FH i32) (param $FW i32) (param $pt i32) (param $pl i32)
-    (local $OH i32) (local $OW i32) (local $T i32) (local $rowB i32) (local $coB i32)
+    (local $OH i32) (local $OW i32) (local $T i32) (local $coB i32)
     (local $b i32) (local $oh i32) (local $ow i32) (local $c i32) (local $t i32)
     (local $kh i32) (local $kw i32) (local $k i32) (local $w i32) (local $ih i32) (local $iw i32)
-    (local $p00 i32) (local $yo i32) (local $cv i32) (local $wp i32) (local $v f32)
+    (local $yo i32) (local $cv i32) (local $wp i32) (local $v f32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $wv v128)
-    (local $m v128) (local $s v128)
+    (local $m v128) (local $s v128) (local $idx v128) (local $cut v128)
     (local.set $OH (i32.shr_u (local.get $outH) (i32.const 1)))
     (local.set $OW (i32.shr_u (local.get $outW) (i32.const 1)))
     (local.set $T (i32.mul (i32.mul (local.get $FH) (local.get $FW)) (local.get $CI)))
     (local.set $coB (i32.shl (local.get $CO) (i32.const 2)))
-    (local.set $rowB (i32.mul (local.get $outW) (local.get $coB)))
     (local.set $yo (local.get $y))
     (local.set $b (i32.const 0))
     (block $bDone (loop $bLoop
@@ -179,8 +170,6 @@
               (br $kwLoop)))
             (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
             (br $khLoop)))
-          (local.set $p00 (i32.add (local.get $z)
-            (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $outH)) (i32.shl (local.get $oh) (i32.const 1))) (local.get $outW)) (i32.shl (local.get $ow) (i32.const 1))) (local.get $coB))))
           (local.set $c (i32.const 0))
           (block $cDone (loop $cLoop
             (br_if $cDone (i32.ge_u (local.get $c) (local.get $coB)))
@@ -202,18 +191,26 @@
               (local.set $wp (i32.add (local.get $wp) (local.get $coB)))
               (local.set $t (i32.add (local.get $t) (i32.const 1)))
               (br $tLoop)))
-            (v128.store (i32.add (local.get $p00) (local.get $c)) (local.get $a0))
-            (v128.store (i32.add (i32.add (local.get $p00) (local.get $coB)) (local.get $c)) (local.get $a1))
-            (v128.store (i32.add (i32.add (local.get $p00) (local.get $rowB)) (local.get $c)) (local.get $a2))
-            (v128.store (i32.add (i32.add (i32.add (local.get $p00) (local.get $rowB)) (local.get $coB)) (local.get $c)) (local.get $a3))
-            ;; running first maximum, as convPoolGrad picks the winner
+            ;; running first maximum, as convPoolGrad's JS twin picks the winner
             (local.set $m (local.get $a0))
+            (local.set $idx (v128.const i32x4 0 0 0 0))
             (local.set $s (v128.or (f32x4.gt (local.get $a1) (local.get $m)) (f32x4.ne (local.get $m) (local.get $m))))
             (local.set $m (v128.bitselect (local.get $a1) (local.get $m) (local.get $s)))
+            (local.set $idx (v128.bitselect (v128.const i32x4 1 1 1 1) (local.get $idx) (local.get $s)))
             (local.set $s (v128.or (f32x4.gt (local.get $a2) (local.get $m)) (f32x4.ne (local.get $m) (local.get $m))))
             (local.set $m (v128.bitselect (local.get $a2) (local.get $m) (local.get $s)))
+            (local.set $idx (v128.bitselect (v128.const i32x4 2 2 2 2) (local.get $idx) (local.get $s)))
             (local.set $s (v128.or (f32x4.gt (local.get $a3) (local.get $m)) (f32x4.ne (local.get $m) (local.get $m))))
-            (v128.store (i32.add (local.get $yo) (local.get $c)) (v128.bitselect (local.get $a3) (local.get $m) (local.get $s)))
+            (local.set $m (v128.bitselect (local.get $a3) (local.get $m) (local.get $s)))
+            (local.set $idx (v128.bitselect (v128.const i32x4 3 3 3 3) (local.get $idx) (local.get $s)))
+            (if (local.get $relu)
+              (then
+                ;; relu as tfjs's: x < 0 → 0 (a NaN stays); its gradient flows where x > 0 only
+                (local.set $m (v128.andnot (local.get $m) (f32x4.lt (local.get $m) (v128.const f32x4 0 0 0 0))))
+                (local.set $cut (v128.not (f32x4.gt (local.get $m) (v128.const f32x4 0 0 0 0))))
+                (local.set $idx (v128.bitselect (v128.const i32x4 4 4 4 4) (local.get $idx) (local.get $cut)))))
+            (v128.store (i32.add (local.get $yo) (local.get $c)) (local.get $m))
+            (v128.store (i32.add (i32.add (local.get $win) (i32.sub (local.get $yo) (local.get $y))) (local.get $c)) (local.get $idx))
             (local.set $c (i32.add (local.get $c) (i32.const 16)))
             (br $cLoop)))
           (local.set $yo (i32.add (local.get $yo) (local.get $coB)))
