@@ -106,29 +106,36 @@ describe("wasm replacement kernels match cpu", () => {
   );
 
   it.each([
-    { p: 2, s: 2, pad: "valid" },
-    { p: 2, s: 2, pad: "same" },
-    { p: 3, s: 2, pad: "same" }, // overlapping windows
-    { p: 3, s: 1, pad: "valid" },
-    { p: 3, s: 3, pad: "same" },
-  ] as const)("MaxPoolGrad p=$p s=$s pad=$pad, including all-negative windows", async ({ p, s, pad }) => {
-    for (const shift of [0, -2]) {
-      const x = rand([2, 9, 9, 5]);
-      for (let i = 0; i < x.values.length; i++) x.values[i] += shift;
-      const out = await run(
-        "cpu",
-        "MaxPool",
-        { x },
-        { filterSize: [p, p], strides: [s, s], pad, dimRoundingMode: undefined },
-      );
-      const dy = rand(out.shape);
-      await compare(
-        "MaxPoolGrad",
-        { dy, input: x, output: { shape: out.shape, values: out.values } },
-        { filterSize: [p, p], strides: [s, s], pad, dimRoundingMode: undefined },
-      );
-    }
-  });
+    { p: 2, s: 2, pad: "valid", size: 9, C: 5 },
+    { p: 2, s: 2, pad: "same", size: 9, C: 5 },
+    { p: 3, s: 2, pad: "same", size: 9, C: 5 }, // overlapping windows
+    { p: 3, s: 1, pad: "valid", size: 9, C: 5 },
+    { p: 3, s: 3, pad: "same", size: 9, C: 5 },
+    { p: 2, s: 2, pad: "valid", size: 8, C: 8 }, // windows tiling x: the SIMD kernel
+    { p: 2, s: 2, pad: "same", size: 6, C: 5 }, // and its JS twin
+  ] as const)(
+    "MaxPoolGrad p=$p s=$s pad=$pad size=$size C=$C, including all-negative windows and ties",
+    async ({ p, s, pad, size, C }) => {
+      for (const shift of [0, -2]) {
+        const x = rand([2, size, size, C]);
+        for (let i = 0; i < x.values.length; i++) x.values[i] += shift;
+        // exact ties in some windows: only the first-maximum rule decides where their gradient goes
+        for (let i = 0; i < x.values.length; i += 3) x.values[i] = Math.round(x.values[i]);
+        const out = await run(
+          "cpu",
+          "MaxPool",
+          { x },
+          { filterSize: [p, p], strides: [s, s], pad, dimRoundingMode: undefined },
+        );
+        const dy = rand(out.shape);
+        await compare(
+          "MaxPoolGrad",
+          { dy, input: x, output: { shape: out.shape, values: out.values } },
+          { filterSize: [p, p], strides: [s, s], pad, dimRoundingMode: undefined },
+        );
+      }
+    },
+  );
 
   it("MaxPoolGrad sends every gradient somewhere when all inputs are negative (wasm stock kernel does not)", async () => {
     await tf.setBackend("wasm");

@@ -221,6 +221,59 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bLoop)))
   )
+;; MaxPoolGrad for 2×2 windows at stride 2 that tile x exactly (H = 2·OH, W = 2·OW): each
+;; gradient goes to its window's first maximum (a NaN is passed over), every other element of
+;; the window gets 0, so dx is written once, without zeroing. C % 4 == 0.
+  (func (export "maxPoolGrad2x2")
+    (param $x i32) (param $dy i32) (param $dx i32) (param $B i32) (param $OH i32) (param $OW i32) (param $C i32)
+    (local $cB i32) (local $rowB i32) (local $n i32) (local $p i32) (local $q i32) (local $c i32) (local $ow i32)
+    (local $m v128) (local $v v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $g v128)
+    (local.set $cB (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $rowB (i32.shl (i32.mul (local.get $OW) (local.get $cB)) (i32.const 1)))
+    (local.set $q (local.get $dy))
+    ;; $n counts window rows (B·OH of them); each covers two rows of x
+    (local.set $n (i32.mul (local.get $B) (local.get $OH)))
+    (local.set $p (i32.const 0))
+    (block $nDone (loop $nLoop
+      (br_if $nDone (i32.eqz (local.get $n)))
+      (local.set $ow (local.get $OW))
+      (block $wDone (loop $wLoop
+        (br_if $wDone (i32.eqz (local.get $ow)))
+        (local.set $c (i32.const 0))
+        (block $cDone (loop $cLoop
+          (br_if $cDone (i32.ge_u (local.get $c) (local.get $cB)))
+          (local.set $m (v128.load (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $c))))
+          (local.set $v (v128.load (i32.add (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $cB)) (local.get $c))))
+          (local.set $s1 (v128.or (f32x4.gt (local.get $v) (local.get $m)) (f32x4.ne (local.get $m) (local.get $m))))
+          (local.set $m (v128.bitselect (local.get $v) (local.get $m) (local.get $s1)))
+          (local.set $v (v128.load (i32.add (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $rowB)) (local.get $c))))
+          (local.set $s2 (v128.or (f32x4.gt (local.get $v) (local.get $m)) (f32x4.ne (local.get $m) (local.get $m))))
+          (local.set $m (v128.bitselect (local.get $v) (local.get $m) (local.get $s2)))
+          (local.set $v (v128.load (i32.add (i32.add (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $rowB)) (local.get $cB)) (local.get $c))))
+          (local.set $s3 (v128.or (f32x4.gt (local.get $v) (local.get $m)) (f32x4.ne (local.get $m) (local.get $m))))
+          ;; the winner is the last position that took over: k = 3 if s3, else 2 if s2, else 1 if s1, else 0
+          (local.set $s2 (v128.andnot (local.get $s2) (local.get $s3)))
+          (local.set $s1 (v128.andnot (v128.andnot (local.get $s1) (local.get $s3)) (local.get $s2)))
+          (local.set $g (v128.load (i32.add (local.get $q) (local.get $c))))
+          (v128.store (i32.add (i32.add (local.get $dx) (local.get $p)) (local.get $c))
+            (v128.andnot (local.get $g) (v128.or (v128.or (local.get $s1) (local.get $s2)) (local.get $s3))))
+          (v128.store (i32.add (i32.add (i32.add (local.get $dx) (local.get $p)) (local.get $cB)) (local.get $c))
+            (v128.and (local.get $g) (local.get $s1)))
+          (v128.store (i32.add (i32.add (i32.add (local.get $dx) (local.get $p)) (local.get $rowB)) (local.get $c))
+            (v128.and (local.get $g) (local.get $s2)))
+          (v128.store (i32.add (i32.add (i32.add (i32.add (local.get $dx) (local.get $p)) (local.get $rowB)) (local.get $cB)) (local.get $c))
+            (v128.and (local.get $g) (local.get $s3)))
+          (local.set $c (i32.add (local.get $c) (i32.const 16)))
+          (br $cLoop)))
+        (local.set $q (i32.add (local.get $q) (local.get $cB)))
+        (local.set $p (i32.add (local.get $p) (i32.shl (local.get $cB) (i32.const 1))))
+        (local.set $ow (i32.sub (local.get $ow) (i32.const 1)))
+        (br $wLoop)))
+      ;; past the window row's second row of x
+      (local.set $p (i32.add (local.get $p) (local.get $rowB)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $nLoop)))
+  )
 ;; col2im for Conv2DBackpropInput: adds each column block of `cols` ([N, FH·FW·C], N = batch·outH·outW,
 ;; taps in filter order) onto the image gradient `dx` ([B, inH, inW, C], zeroed by the caller).
 ;; The columns are read in order; each tap adds a contiguous run of C channels, four at a time.
