@@ -71,3 +71,57 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     this.incrementIterations();
   }
 }
+
+/** Adam's whole state for `vars` as flat buffers (the layout of step.ts's flat gradients). */
+export interface FlatAdamState {
+  m: Float32Array;
+  v: Float32Array;
+  /** β1^t and β2^t as the float32 values tfjs's accBeta variables hold. */
+  accBeta: [number, number];
+  iterations: number;
+}
+
+/** Reads an AdamOptimizer's state (zeros for slots it has not made yet). */
+export function readAdamState(optimizer: tf.Optimizer, vars: tf.Variable[]): FlatAdamState {
+  const s = optimizer as unknown as AdamFields & { iterations_: number };
+  const params = vars.reduce((a, v) => a + v.size, 0);
+  const m = new Float32Array(params);
+  const v = new Float32Array(params);
+  let off = 0;
+  vars.forEach((x, i) => {
+    if (s.accumulatedFirstMoment[i]) m.set(s.accumulatedFirstMoment[i].variable.dataSync() as Float32Array, off);
+    if (s.accumulatedSecondMoment[i]) v.set(s.accumulatedSecondMoment[i].variable.dataSync() as Float32Array, off);
+    off += x.size;
+  });
+  return {
+    m,
+    v,
+    accBeta: [s.accBeta1.dataSync()[0], s.accBeta2.dataSync()[0]],
+    iterations: s.iterations_,
+  };
+}
+
+/**
+ * Puts a state into an AdamOptimizer, making its slots as its own first update would (same
+ * names, same order), so checkpoints read it as theirs.
+ */
+export function writeAdamState(optimizer: tf.Optimizer, vars: tf.Variable[], state: FlatAdamState): void {
+  const s = optimizer as unknown as AdamFields & { iterations_: number };
+  let off = 0;
+  tf.tidy(() => {
+    vars.forEach((x, i) => {
+      const part = (flat: Float32Array) => tf.tensor(flat.subarray(off, off + x.size), x.shape, "float32");
+      for (const [slots, flat, suffix] of [
+        [s.accumulatedFirstMoment, state.m, "m"],
+        [s.accumulatedSecondMoment, state.v, "v"],
+      ] as const) {
+        if (slots[i]) slots[i].variable.assign(part(flat));
+        else slots[i] = { originalName: `${x.name}/${suffix}`, variable: tf.keep(part(flat).variable(false)) };
+      }
+      off += x.size;
+    });
+    s.accBeta1.assign(tf.scalar(state.accBeta[0]));
+    s.accBeta2.assign(tf.scalar(state.accBeta[1]));
+  });
+  s.iterations_ = state.iterations;
+}
