@@ -5,7 +5,9 @@
 // as before), and publishes the slice to shared memory; then every replica loads all the weights.
 // Without it each replica repeated the whole update and the whole gradient sum every step.
 import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { ADAM_UPDATE, type AdamUpdateAttrs } from "../backend/kernels";
+import { view } from "../backend/kernels/heap";
 import type { FlatAdamState } from "./fusedAdam";
 
 /** Whether the sharded update can run here: Adam/AdamW and the update kernel on this backend. */
@@ -86,9 +88,11 @@ export class ShardedAdam {
       });
       tf.dispose([this.w, this.m, this.v]);
       [this.w, this.m, this.v] = next;
-      this.shared.w.set(this.w.dataSync() as Float32Array, this.lo);
-      this.shared.m.set(this.m.dataSync() as Float32Array, this.lo);
-      this.shared.v.set(this.v.dataSync() as Float32Array, this.lo);
+      // Straight from the heap (dataSync would copy each into a new buffer first).
+      const backend = tf.backend() as unknown as BackendWasm;
+      this.shared.w.set(view(backend, this.w), this.lo);
+      this.shared.m.set(view(backend, this.m), this.lo);
+      this.shared.v.set(view(backend, this.v), this.lo);
     }
     // As tfjs's accBeta.assign(mul(accBeta, beta)): float32 products.
     this.accBeta = [f(this.accBeta[0] * f(BETA1)), f(this.accBeta[1] * f(BETA2))];
