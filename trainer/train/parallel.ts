@@ -4,12 +4,8 @@
 // optimizer, each step's batch is split across the replicas, and the gradients are summed
 // through shared memory before every replica applies the same sum. Replicas start from the same
 // weights and apply bit-identical updates (the sum is taken in one fixed order everywhere), so
-// they never drift apart. The batch size, learning rate and optimizer are the student's: the
-// summed gradient is that of the whole batch's mean loss.
-//
-// With Adam (and AdamW) the update is sharded (shardedAdam.ts): each replica sums and applies
-// only its slice of the parameters, publishes it, and after a second barrier all load the whole
-// new weights. Other optimizers: every replica applies the whole update itself.
+// they never drift apart and there is no weight broadcast. The batch size, learning rate and
+// optimizer are the student's: the summed gradient is that of the whole batch's mean loss.
 //
 // Only per-batch statistics differ from one thread: BatchNormalization normalises each shard by
 // its own mean and variance, and its moving averages are those of the main thread's shards
@@ -28,9 +24,7 @@ import { simdKernels, simdModule } from "../backend/simd";
 import type { Split } from "../data/fashionMnist";
 import { TrainerError } from "../errors";
 import type { OptimizerState } from "./checkpoint";
-import { type FlatAdamState, readAdamState, writeAdamState } from "./fusedAdam";
 import { seedNoise } from "./noise";
-import { loadSharedWeights, ShardedAdam, type SharedAdam, shardedAdamAvailable, sharedAdamViews } from "./shardedAdam";
 import {
   applyFlatGradients,
   type StepPlace,
@@ -48,7 +42,6 @@ const DONE = 3; // replicas that finished computing their shard, cumulative over
 const FAILED = 4; // set by a replica that threw; its message is in the error buffer
 const EPOCH = 5; // the step's epoch and batch: keys of the augmentation and noise seeds
 const BATCH = 6;
-const UPDATED = 7; // replicas that published their slice of a sharded update, cumulative
 // ctrl bytes 32–39 (Float64): the step's learning rate (a schedule changes it every step)
 const RATE_OFFSET = 32;
 export const STOP_SEQ = -1;
@@ -77,11 +70,6 @@ export interface ReplicaInit {
   params: number;
   /** The main thread's compiled SIMD kernels, when it has them (saves assembling per thread). */
   simdModule: WebAssembly.Module | null;
-  /**
-   * The sharded Adam update: shared weights and moments of all parameters (filled with the
-   * run's current ones), and where the optimizer's bias corrections stand; null without one.
-   */
-  adam: { state: SharedArrayBuffer; start: Pick<FlatAdamState, "accBeta" | "iterations"> } | null;
 }
 
 /** The shared state, seen the same way from the main thread and every replica. */
@@ -95,11 +83,8 @@ export class StepChannel {
   readonly errorBytes: Uint8Array;
   private readonly sum: Float32Array;
 
-  /** The sharded update's shared weights and moments (ReplicaInit.adam), or null. */
-  readonly adam: SharedAdam | null;
-
   constructor(
-    readonly init: Pick<ReplicaInit, "ctrl" | "order" | "grads" | "stats" | "error" | "replicas" | "params" | "adam">,
+    readonly init: Pick<ReplicaInit, "ctrl" | "order" | "grads" | "stats" | "error" | "replicas" | "params">,
   ) {
     this.ctrl = new Int32Array(init.ctrl);
     this.rate = new Float64Array(init.ctrl, RATE_OFFSET, 1);
@@ -108,7 +93,6 @@ export class StepChannel {
     this.stats = new Float64Array(init.stats);
     this.errorBytes = new Uint8Array(init.error);
     this.sum = new Float32Array(init.params);
-    this.adam = init.adam ? sharedAdamViews(init.adam.state, init.params) : null;
   }
 
   /** Where replica `r` writes its gradients for step `seq` (two buffers, alternating by step). */
@@ -145,7 +129,7 @@ export class StepChannel {
     this.stats[st + 1] = s.correct;
     Atomics.add(this.ctrl, DONE, 1);
     Atomics.notify(this.ctrl, DONE);
-    this.waitFor(DONE, seq * this.init.replicas, waitMs);
+    this.waitForDone(seq * this.init.replicas, waitMs);
     // Every replica adds the same buffers in the same order, so all get the same float sum.
     const sum = this.sum;
     sum.set(this.gradSlot(seq, 0));
@@ -153,76 +137,28 @@ export class StepChannel {
       const g = this.gradSlot(seq, q);
       for (let i = 0; i < sum.length; i++) sum[i] += g[i];
     }
-    return { grad: sum, stats: this.stepStats(seq) };
-  }
-
-  /** Replica r's slice of the parameters in a sharded update. */
-  paramSlice(r: number): [number, number] {
-    return this.shard(0, this.init.params, r);
-  }
-
-  /**
-   * A step with the sharded Adam update: computes replica r's gradients, publishes them, waits
-   * for all, sums its slice of the parameters (in the same fixed order as runShard), applies
-   * its slice of the update, publishes it and waits for every slice. The shared weights are
-   * then the step's new weights (loadSharedWeights).
-   */
-  runShardedStep(
-    seq: number,
-    r: number,
-    compute: (from: number, to: number, weight: number, out: Float32Array) => StepStats,
-    adam: ShardedAdam,
-    learningRate: number,
-    waitMs: number,
-  ): StepStats {
-    const from = this.ctrl[FROM];
-    const to = this.ctrl[TO];
-    const [a, b] = this.shard(from, to, r);
-    const s = compute(a, b, (b - a) / (to - from), this.gradSlot(seq, r));
-    const st = this.statSlot(seq, r);
-    this.stats[st] = s.lossSum;
-    this.stats[st + 1] = s.correct;
-    Atomics.add(this.ctrl, DONE, 1);
-    Atomics.notify(this.ctrl, DONE);
-    this.waitFor(DONE, seq * this.init.replicas, waitMs);
-    const [lo, hi] = this.paramSlice(r);
-    const sum = this.sum.subarray(lo, hi);
-    sum.set(this.gradSlot(seq, 0).subarray(lo, hi));
-    for (let q = 1; q < this.init.replicas; q++) {
-      const g = this.gradSlot(seq, q);
-      for (let i = 0; i < sum.length; i++) sum[i] += g[lo + i];
-    }
-    adam.update(sum, learningRate);
-    Atomics.add(this.ctrl, UPDATED, 1);
-    Atomics.notify(this.ctrl, UPDATED);
-    this.waitFor(UPDATED, seq * this.init.replicas, waitMs);
-    return this.stepStats(seq);
-  }
-
-  private stepStats(seq: number): StepStats {
     let lossSum = 0;
     let correct = 0;
     for (let q = 0; q < this.init.replicas; q++) {
       lossSum += this.stats[this.statSlot(seq, q)];
       correct += this.stats[this.statSlot(seq, q) + 1];
     }
-    return { lossSum, correct };
+    return { grad: sum, stats: { lossSum, correct } };
   }
 
-  /** Waits until counter `slot` (DONE or UPDATED) reaches `target`, or a replica failed. */
-  private waitFor(slot: number, target: number, waitMs: number): void {
+  private waitForDone(target: number, waitMs: number): void {
     const deadline = performance.now() + waitMs;
     for (;;) {
       if (Atomics.load(this.ctrl, FAILED))
         throw new TrainerError("INTERNAL", `a training thread failed: ${this.errorMessage()}`);
-      const done = Atomics.load(this.ctrl, slot);
+      const done = Atomics.load(this.ctrl, DONE);
       if (done >= target) return;
       if (performance.now() > deadline)
         throw new TrainerError(
           "INTERNAL",
           `a training thread stopped answering (waited ${Math.round(waitMs / 1000)} s for step results)`,
         );
-      Atomics.wait(this.ctrl, slot, done, 1000);
+      Atomics.wait(this.ctrl, DONE, done, 1000);
     }
   }
 
@@ -231,7 +167,6 @@ export class StepChannel {
     this.errorBytes.set(bytes);
     Atomics.store(this.ctrl, FAILED, 1);
     Atomics.notify(this.ctrl, DONE);
-    Atomics.notify(this.ctrl, UPDATED);
   }
 
   errorMessage(): string {
@@ -278,8 +213,6 @@ export class DataParallel {
   private seq = 0;
   private closed = false;
   private readonly recipe: StepRecipe;
-  /** This thread's slice of the sharded Adam update, or null (every replica updates all). */
-  private adam: ShardedAdam | null = null;
 
   private constructor(
     private readonly channel: StepChannel,
@@ -319,28 +252,12 @@ export class DataParallel {
       stats: new SharedArrayBuffer(8 * 2 * k * 2),
       error: new SharedArrayBuffer(ERROR_BYTES),
     };
-    // The sharded update starts from the run's weights and this thread's optimizer state (a
-    // resumed run's restored moments, or zeros), as every replica's own optimizer did before.
-    let adam: ReplicaInit["adam"] = null;
-    if (shardedAdamAvailable(opts.training.optimizer)) {
-      const start = readAdamState(opts.optimizer, opts.vars);
-      adam = { state: new SharedArrayBuffer(4 * 3 * params), start };
-      const views = sharedAdamViews(adam.state, params);
-      let off = 0;
-      for (const v of opts.vars) {
-        views.w.set(v.dataSync() as Float32Array, off);
-        off += v.size;
-      }
-      views.m.set(start.m);
-      views.v.set(start.v);
-      adam.start = { accBeta: start.accBeta, iterations: start.iterations };
-    }
     const split: Split = {
       images: toShared(opts.split.images),
       labels: toShared(opts.split.labels),
       count: opts.split.count,
     };
-    const channel = new StepChannel({ ...shared, replicas: k, params, adam });
+    const channel = new StepChannel({ ...shared, replicas: k, params });
     // All weights (not only the trainable ones), so frozen layers and BN statistics match too.
     const weights = opts.model.getWeights().map((w) => ({ values: w.dataSync() as Float32Array, shape: w.shape }));
     const simd = simdKernels() ? await simdModule() : null;
@@ -363,7 +280,6 @@ export class DataParallel {
         count: split.count,
         params,
         simdModule: simd,
-        adam,
       };
       const w = new Worker(new URL("./replica.ts", import.meta.url), {
         workerData: init,
@@ -405,10 +321,6 @@ export class DataParallel {
       await dp.close();
       throw e;
     }
-    if (adam && channel.adam) {
-      const [lo, hi] = channel.paramSlice(0);
-      dp.adam = new ShardedAdam(channel.adam, lo, hi, adam.start, stepRecipe(opts.training).weightDecay);
-    }
     return dp;
   }
 
@@ -431,32 +343,20 @@ export class DataParallel {
     const split = this.split;
     const recipe = this.recipe;
     seedNoise(this.noise, recipe.seed, place.epoch, place.batch, 0);
-    const compute = (a: number, b: number, weight: number, out: Float32Array) =>
-      shardGradients(this.model, this.vars, split, c.order, a, b, this.inputShape, weight, out, recipe, place.epoch);
-    if (this.adam && c.adam) {
-      const stats = c.runShardedStep(seq, 0, compute, this.adam, place.learningRate, STEP_WAIT_MS);
-      loadSharedWeights(this.vars, c.adam.w);
-      return stats;
-    }
-    const { grad, stats } = c.runShard(seq, 0, compute, STEP_WAIT_MS);
+    const { grad, stats } = c.runShard(
+      seq,
+      0,
+      (a, b, weight, out) =>
+        shardGradients(this.model, this.vars, split, c.order, a, b, this.inputShape, weight, out, recipe, place.epoch),
+      STEP_WAIT_MS,
+    );
     applyFlatGradients(this.optimizer, this.vars, grad, place.learningRate, recipe.weightDecay);
     return stats;
-  }
-
-  /**
-   * Puts the sharded update's state (the shared moments, bias corrections, step count) into
-   * this thread's optimizer, which checkpoints read; a no-op when every replica has its own.
-   */
-  syncOptimizer(): void {
-    const shared = this.channel.adam;
-    if (!this.adam || !shared) return;
-    writeAdamState(this.optimizer, this.vars, { m: shared.m, v: shared.v, ...this.adam.progress() });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.adam?.dispose();
     const c = this.channel.ctrl;
     Atomics.store(c, SEQ, STOP_SEQ);
     Atomics.notify(c, SEQ);

@@ -1,6 +1,5 @@
 // A data-parallel replica thread (see parallel.ts): builds the same model and optimizer as the
-// main thread, then for every posted step computes its shard's gradients and applies the sum
-// (with Adam: its slice of the update, then loads the weights all slices made).
+// main thread, then for every posted step computes its shard's gradients and applies the sum.
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../backend/select";
@@ -9,7 +8,6 @@ import { restoreOptimizer } from "./checkpoint";
 import { buildModel } from "./model";
 import { seedableNoiseLayers, seedNoise } from "./noise";
 import { type ReplicaInit, STOP_SEQ, StepChannel } from "./parallel";
-import { loadSharedWeights, ShardedAdam } from "./shardedAdam";
 import { applyFlatGradients, makeOptimizer, shardGradients, stepRecipe, trainableVariables } from "./step";
 
 const init = workerData as ReplicaInit;
@@ -39,11 +37,6 @@ parentPort!.postMessage({ type: "ready" });
 
 const { model, vars, optimizer, noise } = state;
 const recipe = stepRecipe(init.training);
-// This replica's slice of the sharded Adam update (parallel.ts), when there is one.
-const adam =
-  init.adam && channel.adam
-    ? new ShardedAdam(channel.adam, ...channel.paramSlice(init.index), init.adam.start, recipe.weightDecay)
-    : null;
 const split = { images: init.images, labels: init.labels, count: init.count };
 // Blocking waits are fine here: this thread has nothing else to do.
 const NO_TIMEOUT = 2 ** 31;
@@ -54,21 +47,19 @@ try {
     if (seq === STOP_SEQ) break;
     const place = channel.place();
     seedNoise(noise, recipe.seed, place.epoch, place.batch, init.index);
-    const compute = (a: number, b: number, weight: number, out: Float32Array) =>
-      shardGradients(model, vars, split, channel.order, a, b, init.inputShape, weight, out, recipe, place.epoch);
-    if (adam && channel.adam) {
-      channel.runShardedStep(seq, init.index, compute, adam, place.learningRate, NO_TIMEOUT);
-      loadSharedWeights(vars, channel.adam.w);
-      continue;
-    }
-    const { grad } = channel.runShard(seq, init.index, compute, NO_TIMEOUT);
+    const { grad } = channel.runShard(
+      seq,
+      init.index,
+      (a, b, weight, out) =>
+        shardGradients(model, vars, split, channel.order, a, b, init.inputShape, weight, out, recipe, place.epoch),
+      NO_TIMEOUT,
+    );
     applyFlatGradients(optimizer, vars, grad, place.learningRate, recipe.weightDecay);
   }
 } catch (e) {
   // When the main thread is closing, a pending wait ends with a failure flag it set: not an error.
   if (Atomics.load(channel.ctrl, 0) !== STOP_SEQ) channel.fail(`replica ${init.index}: ${(e as Error).message}`);
 } finally {
-  adam?.dispose();
   optimizer.dispose();
   model.dispose();
 }

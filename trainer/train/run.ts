@@ -343,8 +343,6 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       plateau,
     };
     try {
-      // With the sharded update, the optimizer state lives in the threads' shared memory.
-      dp?.syncOptimizer();
       const bytes = await captureCheckpoint({ fingerprint, model, optimizer, state, backend: backend.name, threads });
       await ck.save(bytes, epoch);
     } catch (e) {
