@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 export interface SimdKernels {
+  tanh(x: number, y: number, n: number): void;
   maxPoolGrad2x2(x: number, dy: number, dx: number, B: number, OH: number, OW: number, C: number): void;
   matmul(a: number, b: number, c: number, M: number, K: number, N: number, strideAm: number, strideAk: number): void;
   adam(

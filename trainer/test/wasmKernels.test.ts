@@ -345,6 +345,27 @@ describe("wasm replacement kernels match cpu", () => {
     },
   );
 
+  it("Tanh (SIMD) is within a few float32 ulps of tanh, over magnitudes, tails and special values", async () => {
+    await tf.setBackend("wasm");
+    const grid = Array.from({ length: 2001 }, (_, i) => (i - 1000) / 80); // −12.5 … 12.5
+    const small = Array.from({ length: 200 }, (_, i) => (i % 2 ? -1 : 1) * 10 ** (-8 + (i * 7.5) / 200)); // to ±0.3
+    const special = [0, -0, 0.3, -0.3, 0.29999998, 9, -9, 20, Infinity, -Infinity];
+    for (const values of [[...grid, ...small, ...special], grid.slice(0, 7), grid.slice(3, 7), grid.slice(0, 3)]) {
+      const x = Float32Array.from(values);
+      const y = tf.tidy(() => tf.tanh(tf.tensor1d(x)).dataSync() as Float32Array);
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) {
+        const ref = Math.tanh(x[i]);
+        if (ref === 0) expect(Object.is(y[i], ref)).toBe(true); // keeps the sign of zero
+        else worst = Math.max(worst, Math.abs(y[i] - ref) / Math.abs(ref));
+      }
+      expect(worst).toBeLessThan(4e-7);
+    }
+    const nan = tf.tidy(() => tf.tanh(tf.tensor1d([1, Number.NaN, 2, 3, -1])).dataSync());
+    expect(Number.isNaN(nan[1])).toBe(true);
+    expect(nan[4]).toBeCloseTo(Math.tanh(-1), 6);
+  });
+
   it("the fused Adam update (SIMD kernel on wasm, and its JS version) is bit-identical to tfjs's Adam on cpu", async () => {
     // Sizes around the 4-float vectors (tails of 1–3), a learning rate changed between steps (as
     // schedules do) and gradients spanning magnitudes.

@@ -7,6 +7,7 @@
 //  - BatchMatMul with a transposed operand: naive loop on wasm; transpose first, then XNNPACK.
 //  - BatchMatMul, _FusedMatMul (linear) of single matrices: our SIMD matmul (no repacking).
 //  - Sum over leading axes and Identity: copies wasm makes and the cpu backend doesn't.
+//  - Tanh: libm's scalar tanh per element on wasm; ours is SIMD.
 // Plus kernels of our own: the fused Conv2D+MaxPool and its gradient, and a one-pass Adam update.
 //
 // Each keeps a gradient to one or two kernel dispatches instead of dozens of tfjs ops.
@@ -24,6 +25,7 @@ import { fusedMatMulConfig } from "./FusedMatMul";
 import { identityConfig } from "./Identity";
 import { maxPoolGradConfig } from "./MaxPoolGrad";
 import { sumConfig } from "./Sum";
+import { tanhConfig } from "./Tanh";
 import type { StockKernels } from "./wasm";
 
 export { ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs } from "./Adam";
@@ -33,6 +35,7 @@ export { CONV_POOL_GRAD, type ConvPoolGradAttrs, type ConvPoolGradInputs, convPo
 const REPLACEMENTS = [
   identityConfig,
   sumConfig,
+  tanhConfig,
   batchMatMulConfig,
   fusedMatMulConfig,
   conv2DConfig,
@@ -55,6 +58,7 @@ export const SIMD_KERNELS = [
   conv2DBackpropInputConfig.kernelName,
   batchMatMulConfig.kernelName,
   fusedMatMulConfig.kernelName,
+  tanhConfig.kernelName,
 ];
 
 /** wasm's kernels that these replace (what selectBackend records as patchedKernels). */
@@ -81,6 +85,7 @@ export function installWasmKernels(): void {
     conv2D: stockKernel("Conv2D"),
     fusedConv2D: stockKernel("FusedConv2D"),
     fusedMatMul: stockKernel("_FusedMatMul"),
+    tanh: stockKernel("Tanh"),
   } as unknown as StockKernels;
   for (const kernel of REPLACEMENTS) {
     if (tf.getKernel(kernel.kernelName, "wasm")) tf.unregisterKernel(kernel.kernelName, "wasm");

@@ -14,6 +14,7 @@ import type {
   KernelFunc,
   SumAttrs,
   SumInputs,
+  TanhInputs,
   TensorInfo,
 } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
@@ -37,6 +38,7 @@ export interface StockKernels {
   conv2D(args: WasmKernelArgs<Conv2DInputs, Conv2DAttrs>): TensorInfo;
   fusedConv2D(args: WasmKernelArgs<FusedConv2DInputs, FusedConv2DAttrs>): TensorInfo;
   fusedMatMul(args: WasmKernelArgs<_FusedMatMulInputs, _FusedMatMulAttrs>): TensorInfo;
+  tanh(args: WasmKernelArgs<TanhInputs, unknown>): TensorInfo;
 }
 
 type WasmKernelFunc<I, A> = (args: WasmKernelArgs<I, A>, stock: StockKernels) => TensorInfo | TensorInfo[];

@@ -846,6 +846,60 @@
       (br $kLoop)))
     (v128.store (local.get $cp) (local.get $s))
   )
+;; y = tanh(x) for n floats. |x| < 0.3: the odd Taylor series to x¹¹ (error < 1e-9 relative);
+;; beyond: (1 − e)/(1 + e) with e = exp(−2|x|), |x| clamped at 9 (tanh = 1 in float32 there), and
+;; exp as 2^k·p(r), r = t − k·ln2 in two parts, p of degree 7 (error < 3e-9); the sign is x's. A NaN
+;; stays NaN. wasm's own Tanh calls libm's scalar tanh per element.
+  (func (export "tanh") (param $x i32) (param $y i32) (param $n i32)
+    (local $i i32) (local $end4 i32) (local $end i32) (local $v v128) (local $a v128) (local $a2 v128)
+    (local $p v128) (local $t v128) (local $k v128) (local $r v128) (local $e v128) (local $big v128)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (local.set $i (i32.const 0))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      ;; the tail (n % 4) goes through one vector loaded from the last 4 floats: recomputing a few
+      ;; values again writes the same results (needs n ≥ 4; the caller handles smaller n)
+      (if (i32.ge_u (local.get $i) (local.get $end4))
+        (then (local.set $i (i32.sub (local.get $end) (i32.const 16)))))
+      (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
+      (local.set $a (f32x4.min (f32x4.abs (local.get $v)) (v128.const f32x4 9 9 9 9)))
+      ;; keep a NaN a NaN (min would turn it into 9 on some engines)
+      (local.set $a (v128.bitselect (f32x4.abs (local.get $v)) (local.get $a) (f32x4.ne (local.get $v) (local.get $v))))
+      ;; small: a + a³·(−1/3 + a²·(2/15 + a²·(−17/315 + a²·(62/2835 + a²·(−1382/155925)))))
+      (local.set $a2 (f32x4.mul (local.get $a) (local.get $a)))
+      (local.set $p (v128.const f32x4 -0.008863235529902197 -0.008863235529902197 -0.008863235529902197 -0.008863235529902197))
+      (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $a2)) (v128.const f32x4 0.021869488536155203 0.021869488536155203 0.021869488536155203 0.021869488536155203)))
+      (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $a2)) (v128.const f32x4 -0.05396825396825397 -0.05396825396825397 -0.05396825396825397 -0.05396825396825397)))
+      (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $a2)) (v128.const f32x4 0.13333333333333333 0.13333333333333333 0.13333333333333333 0.13333333333333333)))
+      (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $a2)) (v128.const f32x4 -0.3333333333333333 -0.3333333333333333 -0.3333333333333333 -0.3333333333333333)))
+      (local.set $p (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $a2)) (local.get $a)) (local.get $a)))
+      ;; large: e = exp(t), t = −2a; k = round(t/ln2), r = t − k·ln2
+      (local.set $t (f32x4.mul (local.get $a) (v128.const f32x4 -2 -2 -2 -2)))
+      (local.set $k (f32x4.nearest (f32x4.mul (local.get $t) (v128.const f32x4 1.4426950408889634 1.4426950408889634 1.4426950408889634 1.4426950408889634))))
+      (local.set $r (f32x4.sub (local.get $t) (f32x4.mul (local.get $k) (v128.const f32x4 0.693145751953125 0.693145751953125 0.693145751953125 0.693145751953125))))
+      (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $k) (v128.const f32x4 1.4286068203094173e-6 1.4286068203094173e-6 1.4286068203094173e-6 1.4286068203094173e-6))))
+      (local.set $e (v128.const f32x4 1.984126984126984e-4 1.984126984126984e-4 1.984126984126984e-4 1.984126984126984e-4))
+      (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $r)) (v128.const f32x4 1.388888888888889e-3 1.388888888888889e-3 1.388888888888889e-3 1.388888888888889e-3)))
+      (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $r)) (v128.const f32x4 8.333333333333333e-3 8.333333333333333e-3 8.333333333333333e-3 8.333333333333333e-3)))
+      (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $r)) (v128.const f32x4 4.1666666666666664e-2 4.1666666666666664e-2 4.1666666666666664e-2 4.1666666666666664e-2)))
+      (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $r)) (v128.const f32x4 0.16666666666666666 0.16666666666666666 0.16666666666666666 0.16666666666666666)))
+      (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $r)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+      (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+      (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+      ;; · 2^k: k ∈ [−26, 0], so k + 127 is a normal float's exponent
+      (local.set $e (f32x4.mul (local.get $e)
+        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+      (local.set $big (f32x4.div (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $e)) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e))))
+      (local.set $p (v128.bitselect (local.get $p) (local.get $big) (f32x4.lt (local.get $a) (v128.const f32x4 0.3 0.3 0.3 0.3))))
+      ;; NaN in, NaN out (the comparisons above are false for it: restore it), then x's sign
+      (local.set $p (v128.bitselect (local.get $v) (local.get $p) (f32x4.ne (local.get $v) (local.get $v))))
+      (v128.store (i32.add (local.get $y) (local.get $i))
+        (v128.or (v128.and (local.get $p) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff))
+          (v128.and (local.get $v) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next)))
+  )
 ;; One Adam update of n floats, the same float32 operations in the same order as tfjs's
 ;; AdamOptimizer.applyGradients (so the result is bit-identical to it): m' = m·β1 + g·(1−β1),
 ;; v' = v·β2 + (g·g)·(1−β2), w' = (m'/a1) / (sqrt(v'/a2) + ε) · (−lr) + w, with a1 = 1 − β1^t and
