@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CONV_POOL_GRAD, convPoolGrad, installWasmKernels } from "../backend/kernels";
 import { adamUpdateJs } from "../backend/kernels/Adam";
 import { firstMaxOf4 } from "../backend/kernels/pool";
-import { loadSimdKernels, simdKernels } from "../backend/simd";
+import { heapOffset, instantiateOn, loadSimdKernels, plainSimdModule, simdKernels } from "../backend/simd";
 import { conv2dMaxPool } from "../train/convPool";
 import { FusedAdamOptimizer } from "../train/fusedAdam";
 
@@ -344,6 +344,27 @@ describe("wasm replacement kernels match cpu", () => {
       expect(jsW.some((v) => Math.abs(v) > 1e-2)).toBe(true);
     },
   );
+
+  it("the kernels assembled without relaxed SIMD (engines without it) compute what the relaxed ones do", async () => {
+    await tf.setBackend("wasm");
+    const backend = tf.backend() as unknown as BackendWasm;
+    const plain = instantiateOn(backend, await plainSimdModule());
+    // A product through the relaxed kernels (BatchMatMul on wasm) and the plain module's matmul.
+    const [m, k, n] = [7, 33, 12];
+    const a = rand([m, k]);
+    const b = rand([k, n]);
+    const { relaxed, unfused } = tf.tidy(() => {
+      const [ta, tb] = [tf.tensor(a.values, a.shape), tf.tensor(b.values, b.shape)];
+      const relaxed = tf.matMul(ta, tb).dataSync() as Float32Array;
+      const c = tf.zeros([m, n]);
+      const at = (t: tf.Tensor) => heapOffset(backend, t.dataId);
+      plain.matmul(at(ta), at(tb), at(c), m, k, n, k, 1);
+      return { relaxed, unfused: c.dataSync() as Float32Array };
+    });
+    const maxErr = relaxed.reduce((e, v, i) => Math.max(e, Math.abs(v - unfused[i])), 0);
+    expect(maxErr).toBeLessThan(1e-5);
+    expect(unfused.some((v) => Math.abs(v) > 0.5)).toBe(true);
+  });
 
   it("Tanh (SIMD) is within a few float32 ulps of tanh, over magnitudes, tails and special values", async () => {
     await tf.setBackend("wasm");

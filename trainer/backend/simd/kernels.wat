@@ -343,7 +343,8 @@
 ;; Both outputs must be zeroed by the caller; C % 4 == 0. One image at a time, so its x (dx) and
 ;; dy stay in cache. Multiply-adds are f32x4.relaxed_madd: one fused multiply-add on CPUs with
 ;; FMA (in both of V8's tiers), a multiply then an add on others; either way fixed on one machine,
-;; so results are reproducible there but may differ in the last bits between machines.
+;; so results are reproducible there but may differ in the last bits between machines. Engines
+;; without relaxed SIMD (Node 20) get each one as a multiply then an add (simd.ts rewrites them).
 ;; What the 8×4 tiles leave over (C % 8, CO % 4) goes through one-vector, one-channel tiles.
 (func (export "convFilterGrad")
     (param $x i32) (param $dy i32) (param $dwT i32) (param $B i32) (param $inH i32) (param $inW i32) (param $C i32)
