@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { NormalizedModel } from "./arch/model";
 import type { TrainingConfig } from "./arch/training";
 import { selectBackend } from "./backend/select";
+import { FusedAdamOptimizer } from "./train/fusedAdam";
 import { buildModel } from "./train/model";
 
 export interface EpochEstimate {
@@ -22,7 +23,8 @@ export async function estimateEpochTime(
 ): Promise<EpochEstimate> {
   const info = await selectBackend();
   const { model: m } = await buildModel(model, training.seed);
-  const opt = tf.train.adam(1e-3);
+  // The optimizer real runs use for Adam (step.ts makeOptimizer).
+  const opt = new FusedAdamOptimizer(1e-3, 0.9, 0.999, 1e-7);
   const bs = training.batchSize;
   const x = tf.randomUniform([bs, ...model.inputShape]);
   const y = tf.oneHot(tf.randomUniform([bs], 0, 10, "int32"), 10);

@@ -106,7 +106,7 @@ export async function selectBackend(
         ...(kernels
           ? {
               simd: tf.env().getBool("WASM_HAS_SIMD_SUPPORT"),
-              simdKernels: simdFailure === null ? [kernels.CONV_POOL_GRAD] : [],
+              simdKernels: simdFailure === null ? [...kernels.SIMD_KERNELS] : [],
               ...(simdFailure ? { simdKernelsError: simdFailure } : {}),
             }
           : {}),

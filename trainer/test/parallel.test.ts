@@ -64,6 +64,41 @@ describe("data-parallel training", () => {
     expect(activeWorkers()).toBe(0);
   });
 
+  it("applies Adam and AdamW on 2 threads as on 1", async () => {
+    // Two steps of batch 32 (so the bias corrections move on) with a large rate and AdamW's
+    // decay, through the fused Adam kernel in every thread.
+    const cnn = getPreset("report-cnn")!;
+    const twoBatches: FashionMnist = {
+      ...data,
+      train: { images: data.train.images.slice(0, 64 * 784), labels: data.train.labels.slice(0, 64), count: 64 },
+    };
+    for (const optimizer of ["adam", "adamw"] as const) {
+      const run = (threads: number) =>
+        runTraining({
+          architecture: cnn.architecture,
+          training: {
+            optimizer,
+            learningRate: 0.01,
+            weightDecay: 0.05,
+            batchSize: 32,
+            maxEpochs: 1,
+            validationSplit: 0,
+            earlyStopping: null,
+            seed: 3,
+          },
+          data: twoBatches,
+          threads,
+        });
+      const one = await run(1);
+      const two = await run(2);
+      expect(two.threads).toBe(2);
+      expect(two.history[0].loss).toBeCloseTo(one.history[0].loss, 5);
+      expect(two.testLoss).toBeCloseTo(one.testLoss, 4);
+      expect(Math.abs(one.testLoss - 2.3)).toBeGreaterThan(0.05);
+    }
+    expect(activeWorkers()).toBe(0);
+  });
+
   it("tracks the single-threaded run over whole epochs", async () => {
     const cnn = getPreset("report-cnn")!;
     const run = (threads: number) =>

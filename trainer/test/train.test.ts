@@ -247,7 +247,8 @@ describe("buildModel", () => {
       const { model: fused } = await buildModel(r.model, 4);
       const { model: plain } = await buildModel(r.model, 4, { fuse: false });
       expect(fused.layers[0].getClassName()).toBe("CatwalkConv2DMaxPool");
-      expect(fused.layers.length).toBe(plain.layers.length - 1);
+      // conv + pool + the ReLU moved after the pool are one layer.
+      expect(fused.layers.length).toBe(plain.layers.length - 2);
       expect(fused.countParams()).toBe(plain.countParams());
       // Same seeds → same initial weights, without copying them over.
       const wf = fused.getWeights();
@@ -269,7 +270,14 @@ describe("buildModel", () => {
       expect(gf.value.dataSync()[0]).toBeCloseTo(gp.value.dataSync()[0], 6);
       const a = Object.values(gf.grads);
       const b = Object.values(gp.grads);
-      for (const [i, g] of a.entries()) expect(tf.max(tf.abs(tf.sub(g, b[i]))).dataSync()[0]).toBeLessThan(1e-6);
+      // The fused layer's conv is our SIMD kernel (fused multiply-adds), the plain one's XNNPACK's:
+      // outputs agree to float rounding, which can flip a near-tie in a pool window and send one
+      // gradient element to the neighbouring tap (seen: 3e-4 of the largest gradient). Wrongly
+      // routed gradients are of the order of the gradient itself.
+      for (const [i, g] of a.entries()) {
+        const scale = tf.max(tf.abs(b[i])).dataSync()[0];
+        expect(tf.max(tf.abs(tf.sub(g, b[i]))).dataSync()[0]).toBeLessThan(2e-3 * scale + 1e-7);
+      }
       tf.dispose([x, y, gf.value, gp.value, ...a, ...b]);
       fused.dispose();
       plain.dispose();

@@ -1,26 +1,36 @@
 // The network's first Conv2D and the 2×2 max-pooling after it, as one layer with one gradient
 // kernel (wasm backend only). Why, and the kernel itself: trainer/backend/kernels/Conv2DMaxPoolGrad.ts.
 import * as tf from "@tensorflow/tfjs";
-import { CONV_POOL_GRAD, type ConvPoolGradAttrs, type ConvPoolGradInputs } from "../backend/kernels";
+import {
+  CONV_POOL,
+  CONV_POOL_GRAD,
+  type ConvPoolAttrs,
+  type ConvPoolGradAttrs,
+  type ConvPoolGradInputs,
+  convPoolForwardAvailable,
+} from "../backend/kernels";
 
 export const convPoolAvailable = (): boolean =>
   tf.getBackend() === "wasm" && tf.getKernel(CONV_POOL_GRAD, "wasm") !== undefined;
 
 /**
- * y = maxPool2x2(conv(x, W) + b) with the fused gradient. x gets a zero gradient: the layer is
- * only swapped in as the first weighted one, so nothing before it needs one.
+ * y = maxPool2x2(conv(x, W) + b), then ReLU when `relu`, with the fused gradient. x gets a zero
+ * gradient: the layer is only swapped in as the first weighted one, so nothing before it needs one.
  */
 export function conv2dMaxPool(
   x: tf.Tensor4D,
   w: tf.Tensor4D,
   b: tf.Tensor1D | null,
   pad: "same" | "valid",
+  relu = false,
 ): tf.Tensor4D {
+  const simd = convPoolForwardAvailable(w.shape[3]);
   const grad = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-    const [xs, z] = saved;
+    // What the forward saved beside x: the winners (SIMD), or z itself.
+    const [xs, s] = saved;
     const [dW, db] = tf
       .engine()
-      .runKernel(CONV_POOL_GRAD, { x: xs, z, dy } satisfies Record<keyof ConvPoolGradInputs, tf.Tensor>, {
+      .runKernel(CONV_POOL_GRAD, (simd ? { x: xs, win: s, dy } : { x: xs, z: s, dy }) satisfies ConvPoolGradInputs, {
         filterShape: w.shape,
         pad,
       } satisfies ConvPoolGradAttrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
@@ -30,36 +40,50 @@ export function conv2dMaxPool(
     return [dx, dW];
   };
   const forward = (xs: tf.Tensor4D, ws: tf.Tensor4D, bs: tf.Tensor1D | undefined, save: (t: tf.Tensor[]) => void) => {
+    if (simd) {
+      // One pass on the SIMD module, ReLU included (trainer/backend/kernels/Conv2DMaxPool.ts).
+      const [y, win] = tf.engine().runKernel(CONV_POOL, bs ? { x: xs, filter: ws, bias: bs } : { x: xs, filter: ws }, {
+        pad,
+        relu,
+      } satisfies ConvPoolAttrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor4D[];
+      save([xs, win]);
+      return { value: y, gradFunc: grad };
+    }
     const z = tf.fused.conv2d({ x: xs, filter: ws, strides: 1, pad, bias: bs });
     save([xs, z]);
     return { value: tf.maxPool(z, 2, 2, "valid"), gradFunc: grad };
   };
-  if (b) {
-    return tf.customGrad((xs, ws, bs, save) =>
-      forward(xs as tf.Tensor4D, ws as tf.Tensor4D, bs as tf.Tensor1D, save as unknown as (t: tf.Tensor[]) => void),
-    )(x, w, b) as tf.Tensor4D;
-  }
-  return tf.customGrad((xs, ws, save) =>
-    forward(xs as tf.Tensor4D, ws as tf.Tensor4D, undefined, save as unknown as (t: tf.Tensor[]) => void),
-  )(x, w) as tf.Tensor4D;
+  const y = b
+    ? tf.customGrad((xs, ws, bs, save) =>
+        forward(xs as tf.Tensor4D, ws as tf.Tensor4D, bs as tf.Tensor1D, save as unknown as (t: tf.Tensor[]) => void),
+      )(x, w, b)
+    : tf.customGrad((xs, ws, save) =>
+        forward(xs as tf.Tensor4D, ws as tf.Tensor4D, undefined, save as unknown as (t: tf.Tensor[]) => void),
+      )(x, w);
+  // Without the SIMD forward, the ReLU is tfjs's own, after the fused layer.
+  return (relu && !simd ? tf.relu(y) : y) as tf.Tensor4D;
 }
 
 type ConvArgs = ConstructorParameters<typeof tf.layers.Layer>[0] & Record<string, unknown>;
 
 /**
- * Keras `Conv2D(activation='linear', strides=1) → MaxPooling2D(2)` as one layer with the same
- * weights (created by a real Conv2D's initializers, so seeds give the same values).
+ * Keras `Conv2D(activation='linear', strides=1) → MaxPooling2D(2) [→ Activation('relu')]` as one
+ * layer with the same weights (created by a real Conv2D's initializers, so seeds give the same
+ * values).
  */
 class Conv2DMaxPool extends tf.layers.Layer {
   static className = "CatwalkConv2DMaxPool";
   private readonly convArgs: ConvArgs;
   private readonly inner: tf.layers.Layer;
   private readonly pad: "same" | "valid";
+  private readonly relu: boolean;
   private kernel: tf.LayerVariable | null = null;
   private bias: tf.LayerVariable | null = null;
 
   constructor(args: {
     conv: ConvArgs;
+    /** The ReLU that followed the pool, taken into the layer. */
+    relu?: boolean;
     name?: string;
     batchInputShape?: number[];
     inputShape?: number[];
@@ -79,6 +103,7 @@ class Conv2DMaxPool extends tf.layers.Layer {
       inputShape: undefined,
     });
     this.pad = (args.conv.padding as "same" | "valid" | undefined) ?? "valid";
+    this.relu = args.relu === true;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -131,6 +156,7 @@ class Conv2DMaxPool extends tf.layers.Layer {
         this.kernel!.read() as tf.Tensor4D,
         this.bias ? (this.bias.read() as tf.Tensor1D) : null,
         this.pad,
+        this.relu,
       );
     });
   }
@@ -139,6 +165,7 @@ class Conv2DMaxPool extends tf.layers.Layer {
     return {
       ...super.getConfig(),
       conv: this.convArgs as tf.serialization.ConfigDictValue,
+      relu: this.relu,
     } as tf.serialization.ConfigDict;
   }
 }
@@ -162,7 +189,8 @@ const pair = (v: unknown): [number, number] | null =>
 
 /**
  * Rewrites the first weighted layer into a Conv2DMaxPool when it is a linear, stride-1,
- * undilated channels-last Conv2D directly followed by a 2×2/2 'valid' MaxPooling2D.
+ * undilated channels-last Conv2D directly followed by a 2×2/2 'valid' MaxPooling2D (and takes a
+ * ReLU after the pool with it).
  * Returns whether it did.
  */
 export function fuseFirstConvPool(layers: { class_name: string; config: Record<string, unknown> }[]): boolean {
@@ -193,13 +221,18 @@ export function fuseFirstConvPool(layers: { class_name: string; config: Record<s
     (p.padding === undefined || p.padding === "valid");
   if (!ok) return false;
   const { batch_input_shape, input_shape, name, trainable: _trainable, ...convOnly } = c;
-  layers.splice(i, 2, {
+  // A ReLU right after the pool (where model.ts moves the conv's own) joins the layer: its
+  // gradient then costs nothing extra (the fused kernels record which outputs it cut).
+  const next = layers[i + 2];
+  const relu = next?.class_name === "Activation" && next.config.activation === "relu";
+  layers.splice(i, relu ? 3 : 2, {
     class_name: Conv2DMaxPool.className,
     config: {
       name: `${String(name)}__${String(p.name)}`,
       ...(batch_input_shape ? { batch_input_shape } : {}),
       ...(input_shape ? { input_shape } : {}),
       conv: convOnly,
+      relu,
     },
   });
   return true;

@@ -156,7 +156,9 @@ export async function buildModel(
     commuteActivationAndMaxPool(layers);
     if (convPoolAvailable() && options.fuse !== false) {
       const before = layers.map((l) => String(l.config.name));
-      if (fuseFirstConvPool(layers)) fused.push(...before.filter((n) => !layers.some((l) => l.config.name === n)));
+      // The user's layer names: not the Activation commuteActivationAndMaxPool made (also fused).
+      if (fuseFirstConvPool(layers))
+        fused.push(...before.filter((n) => !layers.some((l) => l.config.name === n) && !n.endsWith("_after_pool")));
     }
   }
   const last = layers[layers.length - 1];

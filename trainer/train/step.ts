@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Augmentation, TrainingConfig } from "../arch/training";
 import { IMAGE_SIZE, type Split } from "../data/fashionMnist";
 import { augmentImages, augments } from "./augment";
+import { FusedAdamOptimizer } from "./fusedAdam";
 
 /** What one step does beyond the plain gradient: the training config's recipes, for this step. */
 export interface StepRecipe {
@@ -101,7 +102,8 @@ export function makeOptimizer(c: TrainingConfig): tf.Optimizer {
     case "adamw":
       // Keras defaults: beta1 0.9, beta2 0.999, epsilon 1e-7. AdamW is Adam plus the decoupled
       // decay applied before each update (applyWeightDecay), as Keras's AdamW does.
-      return tf.train.adam(c.learningRate, 0.9, 0.999, 1e-7);
+      // (fusedAdam.ts: tfjs's Adam with each variable's update in one kernel on wasm.)
+      return new FusedAdamOptimizer(c.learningRate, 0.9, 0.999, 1e-7);
     case "rmsprop":
       return tf.train.rmsprop(c.learningRate, 0.9, 0, 1e-7);
     case "adagrad":

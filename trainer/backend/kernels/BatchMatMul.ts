@@ -1,12 +1,21 @@
 import { BatchMatMul, type BatchMatMulAttrs, type BatchMatMulInputs, type TensorInfo } from "@tensorflow/tfjs";
+import { simdMatMul } from "./gemm";
 import { dispose, transposeLast2 } from "./heap";
 import { matmul, type StockKernels, type WasmKernelArgs, wasmKernel } from "./wasm";
 
-/** wasm's BatchMatMul runs a naive loop when an operand is transposed: transpose first, then XNNPACK. */
-function batchMatMul(args: WasmKernelArgs<BatchMatMulInputs, BatchMatMulAttrs>, stock: StockKernels): TensorInfo {
+/**
+ * Single products on the SIMD module (gemm.ts). Otherwise: wasm's BatchMatMul runs a naive loop
+ * when an operand is transposed, so transpose first, then XNNPACK.
+ */
+export function batchMatMul(
+  args: WasmKernelArgs<BatchMatMulInputs, BatchMatMulAttrs>,
+  stock: StockKernels,
+): TensorInfo {
   const { inputs, backend, attrs } = args;
   const transposeA = Boolean(attrs.transposeA);
   const transposeB = Boolean(attrs.transposeB);
+  const simd = simdMatMul(backend, inputs.a, inputs.b, transposeA, transposeB);
+  if (simd) return simd;
   if (!transposeA && !transposeB) return stock.batchMatMul(args);
   const { a, b } = inputs;
   const ra = a.shape.length;

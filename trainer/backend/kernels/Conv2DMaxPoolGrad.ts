@@ -19,8 +19,11 @@ import { type WasmKernelArgs, wasmKernel } from "./wasm";
 
 export const CONV_POOL_GRAD = "CatwalkConv2DMaxPoolGrad";
 
-/** x: the conv's input, z = conv(x, W) + b (the pool's input), dy: the pooled gradient. */
-export type ConvPoolGradInputs = Pick<NamedTensorInfoMap, "x" | "z" | "dy">;
+/**
+ * x: the conv's input, dy: the pooled gradient, and which of the pool's inputs won each window:
+ * `win` from the SIMD forward (Conv2DMaxPool.ts), or z = conv(x, W) + b itself (the JS path).
+ */
+export type ConvPoolGradInputs = Pick<NamedTensorInfoMap, "x" | "dy"> & Partial<Pick<NamedTensorInfoMap, "z" | "win">>;
 export interface ConvPoolGradAttrs {
   filterShape: [number, number, number, number];
   pad: "same" | "valid";
@@ -41,7 +44,7 @@ interface Geometry {
   padLeft: number;
 }
 
-function geometry(xShape: number[], filterShape: number[], pad: "same" | "valid"): Geometry {
+export function geometry(xShape: number[], filterShape: number[], pad: "same" | "valid"): Geometry {
   const info = backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -66,8 +69,8 @@ function geometry(xShape: number[], filterShape: number[], pad: "same" | "valid"
 
 /**
  * dW[fh,fw,ci,co] and db[co] of y = maxPool2x2(conv(x, W) + b), given x, z = conv(x, W) + b and dy.
- * The JS twin of kernels.wat's SIMD version, for when that can't run (no SIMD, channels not a
- * multiple of 4); exported for the kernel test.
+ * The JS twin of kernels.wat's SIMD version (which gets the winners from the SIMD forward instead
+ * of z), for when that can't run (no SIMD, channels not a multiple of 4); exported for the test.
  */
 export function convPoolGrad(
   x: Float32Array,
@@ -128,13 +131,14 @@ export function convPoolGrad(
 
 function conv2DMaxPoolGrad(args: WasmKernelArgs<ConvPoolGradInputs, ConvPoolGradAttrs>): TensorInfo[] {
   const { inputs, backend, attrs } = args;
-  const { x, z, dy } = inputs;
+  const { x, z, win, dy } = inputs;
   const filterShape = attrs.filterShape;
   const g = geometry(x.shape, filterShape, attrs.pad);
   const dW = backend.makeOutput(filterShape, "float32");
   const db = backend.makeOutput([g.co], "float32");
   const simd = simdKernels();
-  if (simd && g.co % 4 === 0) {
+  if (win) {
+    if (!simd) throw new Error(`${CONV_POOL_GRAD}: winners come from the SIMD forward, which needs the SIMD kernels`);
     // Scratch for the per-window candidate vectors: T taps × 4 winners × 4 lanes.
     const cand = backend.makeOutput([g.fh * g.fw * g.ci * 16], "float32");
     (backend.typedArrayFromHeap(dW) as Float32Array).fill(0);
@@ -142,7 +146,7 @@ function conv2DMaxPoolGrad(args: WasmKernelArgs<ConvPoolGradInputs, ConvPoolGrad
     const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
     simd.convPoolGrad(
       at(x),
-      at(z),
+      at(win),
       at(dy),
       at(dW),
       at(db),
@@ -162,6 +166,7 @@ function conv2DMaxPoolGrad(args: WasmKernelArgs<ConvPoolGradInputs, ConvPoolGrad
     backend.disposeData(cand.dataId);
     return [dW, db];
   }
+  if (!z) throw new Error(`${CONV_POOL_GRAD} needs z or win`);
   // Views are taken after both allocations: an allocation may grow (and move) the wasm heap.
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   convPoolGrad(view(x), view(z), view(dy), g, view(dW), view(db));

@@ -5,6 +5,7 @@ import {
   type MaxPoolGradInputs,
   type TensorInfo,
 } from "@tensorflow/tfjs";
+import { heapOffset, simdKernels } from "../simd";
 import { windows } from "./conv";
 import { alloc, view, zeros } from "./heap";
 import { firstMaxOf4 } from "./pool";
@@ -27,6 +28,12 @@ function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs<MaxPoolGradInput
   const { B, H, W, C, OH, OW, SH, SW, FH, FW, pt, pl } = windows(ci);
   if (FH === 2 && FW === 2 && SH === 2 && SW === 2 && pt === 0 && pl === 0 && OH * 2 === H && OW * 2 === W) {
     const dx = alloc(backend, input.shape);
+    const simd = simdKernels();
+    if (simd && C % 4 === 0) {
+      const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
+      simd.maxPoolGrad2x2(at(input), at(dy), at(dx), B, OH, OW, C);
+      return dx;
+    }
     maxPoolGrad2x2(view(backend, input), view(backend, dy), view(backend, dx), B, H, W, C, OH, OW);
     return dx;
   }
@@ -72,7 +79,8 @@ function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs<MaxPoolGradInput
 }
 
 // The common 2×2/2 case where the windows tile the input exactly: every input element is written
-// once (gradient or 0), so no zero-fill and no read-modify-write.
+// once (gradient or 0), so no zero-fill and no read-modify-write. (kernels.wat's maxPoolGrad2x2 is
+// its SIMD twin, four channels at a time.)
 function maxPoolGrad2x2(
   xs: Float32Array,
   g: Float32Array,

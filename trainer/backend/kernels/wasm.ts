@@ -1,12 +1,20 @@
 // What every replacement kernel is: a typed kernel function, registered on the 'wasm' backend
-// together with wasm's own kernels it hands plain work to (XNNPACK's matmul, the stock Sum).
+// together with wasm's own kernels it hands plain work to (XNNPACK's matmul, the stock Sum and
+// convolutions).
 import type {
+  _FusedMatMulAttrs,
+  _FusedMatMulInputs,
   BatchMatMulAttrs,
   BatchMatMulInputs,
+  Conv2DAttrs,
+  Conv2DInputs,
+  FusedConv2DAttrs,
+  FusedConv2DInputs,
   KernelConfig,
   KernelFunc,
   SumAttrs,
   SumInputs,
+  TanhInputs,
   TensorInfo,
 } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
@@ -27,6 +35,10 @@ export interface WasmKernelArgs<I, A> {
 export interface StockKernels {
   batchMatMul(args: WasmKernelArgs<BatchMatMulInputs, BatchMatMulAttrs>): TensorInfo;
   sum(args: WasmKernelArgs<SumInputs, SumAttrs>): TensorInfo;
+  conv2D(args: WasmKernelArgs<Conv2DInputs, Conv2DAttrs>): TensorInfo;
+  fusedConv2D(args: WasmKernelArgs<FusedConv2DInputs, FusedConv2DAttrs>): TensorInfo;
+  fusedMatMul(args: WasmKernelArgs<_FusedMatMulInputs, _FusedMatMulAttrs>): TensorInfo;
+  tanh(args: WasmKernelArgs<TanhInputs, unknown>): TensorInfo;
 }
 
 type WasmKernelFunc<I, A> = (args: WasmKernelArgs<I, A>, stock: StockKernels) => TensorInfo | TensorInfo[];
