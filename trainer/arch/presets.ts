@@ -84,7 +84,7 @@ export const presets: Preset[] = [
     id: "catwalk-cnn",
     name: "Stronger CNN (32-64 3×3, dropout)",
     description:
-      "Two 3×3 conv blocks (32 and 64 filters, 'same', relu) each followed by 2×2 max-pooling, dropout, Dense 128 relu, dropout, softmax. About 4× the report CNN's compute. Measured here: 92.41 % test accuracy (seed 42, 25 epochs, about 24 minutes on 2 cores; bench/README.md).",
+      "Two 3×3 conv blocks (32 and 64 filters, 'same', relu) each followed by 2×2 max-pooling, dropout, Dense 128 relu, dropout, softmax. About 4× the report CNN's compute. Measured here: 92.41 % test accuracy (seed 42, 25 epochs, about 24 minutes on 2 cores before the SIMD kernels; bench/README.md).",
     architecture: sequential(
       [
         k.conv2d(32, 3, { padding: "same", activation: "relu" }),
