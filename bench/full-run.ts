@@ -1,17 +1,18 @@
 // One full training run in its own process (so its peak RSS is its own):
-// `tsx bench/full-run.ts PRESET OUT.json [maxEpochs]`. Used by bench/train.ts.
+// `tsx bench/full-run.ts PRESET OUT.json [maxEpochs] [seed]` (an empty maxEpochs: the preset's).
+// Used by bench/train.ts.
 import { writeFileSync } from "node:fs";
 import { getPreset, runTraining, selectBackend } from "../trainer";
 
-const [id, out, epochs] = process.argv.slice(2);
+const [id, out, epochs, seed] = process.argv.slice(2);
 const p = getPreset(id);
-if (!p || !out) throw new Error("usage: full-run.ts PRESET OUT.json [maxEpochs]");
+if (!p || !out) throw new Error("usage: full-run.ts PRESET OUT.json [maxEpochs] [seed]");
 await selectBackend();
 const testByEpoch: { epoch: number; testAccuracy: number; trainMs: number }[] = [];
 const t0 = performance.now();
 const r = await runTraining({
   architecture: p.architecture,
-  training: p.training,
+  training: seed ? { ...p.training, seed: Number(seed) } : p.training,
   maxEpochs: epochs ? Number(epochs) : undefined,
   onEpoch: (m) =>
     console.error(

@@ -101,9 +101,11 @@ export const presets: Preset[] = [
     ),
     training: t({
       optimizer: "adam",
-      learningRate: 0.001,
-      batchSize: 64,
-      maxEpochs: 30,
+      learningRate: 0.002,
+      batchSize: 128,
+      maxEpochs: 18,
+      lrSchedule: { type: "cosine", warmupEpochs: 0.5, alpha: 0 },
+      labelSmoothing: 0.1,
       earlyStopping: { monitor: "val_accuracy", patience: 4, restoreBestWeights: true },
     }),
     reference: {
