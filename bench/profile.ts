@@ -1,7 +1,6 @@
 // Per-kernel time of training steps: `npx tsx bench/profile.ts [preset] [batch] [steps]`.
 import * as tf from "@tensorflow/tfjs";
-import { buildModel, getPreset, parseArchitecture, selectBackend } from "../trainer";
-import { FusedAdamOptimizer } from "../trainer/train/fusedAdam";
+import { buildModel, getPreset, makeOptimizer, parseArchitecture, selectBackend } from "../trainer";
 
 const [presetId = "report-cnn", bsArg = "32", stepsArg = "40"] = process.argv.slice(2);
 const bs = Number(bsArg);
@@ -10,8 +9,8 @@ const info = await selectBackend();
 const r = parseArchitecture(getPreset(presetId)!.architecture);
 if (!r.ok) throw new Error("bad preset");
 const { model } = await buildModel(r.model, 1);
-// The optimizer training uses (step.ts makeOptimizer): tfjs's Adam, one kernel per variable on wasm.
-const opt = new FusedAdamOptimizer(1e-3, 0.9, 0.999, 1e-7);
+// The optimizer a run of this preset uses (step.ts makeOptimizer; Adam is one kernel per variable on wasm).
+const opt = makeOptimizer(getPreset(presetId)!.training);
 const x = tf.randomUniform([bs, ...r.model.inputShape]);
 const y = tf.oneHot(tf.randomUniform([bs], 0, 10, "int32"), 10);
 const step = () =>

@@ -34,3 +34,4 @@ export { decodeCheckpoint } from "./train/checkpoint-format";
 export { buildModel } from "./train/model";
 export type { CheckpointOptions, EpochMetrics, ProgressEvent, RunTrainingOptions, TrainingOutcome } from "./train/run";
 export { runTraining, trainingThreads } from "./train/run";
+export { makeOptimizer } from "./train/step";
