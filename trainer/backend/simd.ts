@@ -3,6 +3,7 @@
 // not a binary; the module imports tfjs's WebAssembly.Memory, so kernels work on tensors in place.
 import { readFileSync } from "node:fs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import type { ConvGeometry } from "./kernels/conv";
 
 export interface SimdKernels {
   tanh(x: number, y: number, n: number): void;
@@ -83,66 +84,9 @@ export interface SimdKernels {
     padTop: number,
     padLeft: number,
   ): void;
-  convFilterGrad(
-    x: number,
-    dy: number,
-    dwT: number,
-    B: number,
-    inH: number,
-    inW: number,
-    C: number,
-    outH: number,
-    outW: number,
-    CO: number,
-    FH: number,
-    FW: number,
-    SH: number,
-    SW: number,
-    DH: number,
-    DW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
-  convInputGrad(
-    dx: number,
-    dy: number,
-    wT: number,
-    B: number,
-    inH: number,
-    inW: number,
-    C: number,
-    outH: number,
-    outW: number,
-    CO: number,
-    FH: number,
-    FW: number,
-    SH: number,
-    SW: number,
-    DH: number,
-    DW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
-  convForward(
-    x: number,
-    w: number,
-    y: number,
-    B: number,
-    inH: number,
-    inW: number,
-    C: number,
-    outH: number,
-    outW: number,
-    CO: number,
-    FH: number,
-    FW: number,
-    SH: number,
-    SW: number,
-    DH: number,
-    DW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
+  convFilterGrad(x: number, dy: number, dwT: number, ...geometry: ConvGeometry): void;
+  convInputGrad(dx: number, dy: number, wT: number, ...geometry: ConvGeometry): void;
+  convForward(x: number, w: number, y: number, ...geometry: ConvGeometry): void;
 }
 
 let loaded: SimdKernels | null = null;

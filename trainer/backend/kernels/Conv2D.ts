@@ -14,7 +14,7 @@ import {
 } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { heapOffset, simdKernels } from "../simd";
-import { convInfoFor, windows } from "./conv";
+import { convGeometry, convInfoFor, windows } from "./conv";
 import { alloc, view } from "./heap";
 import { type StockKernels, type WasmKernelArgs, wasmKernel } from "./wasm";
 
@@ -29,7 +29,7 @@ function simdConv(
   const simd = simdKernels();
   if (!simd || attrs.dataFormat === "NCHW" || x.dtype !== "float32") return null;
   const ci = convInfoFor(x.shape, filter.shape, attrs);
-  const { B, H, W, C, OH, OW, CO, FH, FW, SH, SW, DH, DW, pt, pl } = windows(ci);
+  const { B, C, OH, OW, CO } = windows(ci);
   // Four output channels per vector; a few input channels (C < 4: a first layer on raw images)
   // make the per-pixel passes too many for it to pay.
   if (CO % 4 !== 0 || C < 4) return null;
@@ -41,7 +41,7 @@ function simdConv(
     for (let o = 0; o < out.length; o += CO) out.set(b, o);
   } else out.fill(0);
   const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
-  simd.convForward(at(x), at(filter), at(y), B, H, W, C, OH, OW, CO, FH, FW, SH, SW, DH, DW, pt, pl);
+  simd.convForward(at(x), at(filter), at(y), ...convGeometry(ci));
   return y;
 }
 

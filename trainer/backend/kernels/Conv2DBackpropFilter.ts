@@ -6,7 +6,7 @@ import {
 } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { heapOffset, simdKernels } from "../simd";
-import { type ConvAttrs, type ConvInfo, convInfoFor, windows } from "./conv";
+import { type ConvAttrs, type ConvInfo, convGeometry, convInfoFor, windows } from "./conv";
 import { alloc, dispose, transposeLast2, view, zeros } from "./heap";
 import { matmul, type StockKernels, type WasmKernelArgs, wasmKernel } from "./wasm";
 
@@ -65,10 +65,10 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Args, stock: StockKern
   const ci = convInfoFor(x.shape, filterShape, attrs);
   const simd = simdKernels();
   if (simd && ci.inChannels % 4 === 0) {
-    const { B, H, W, C, OH, OW, CO, FH, FW, SH, SW, DH, DW, pt, pl } = windows(ci);
+    const { C, CO, FH, FW } = windows(ci);
     const dwT = zeros(backend, [FH * FW, CO, C]);
     const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
-    simd.convFilterGrad(at(x), at(dy), at(dwT), B, H, W, C, OH, OW, CO, FH, FW, SH, SW, DH, DW, pt, pl);
+    simd.convFilterGrad(at(x), at(dy), at(dwT), ...convGeometry(ci));
     const dw = transposeLast2(backend, dwT); // [FH·FW, C, CO]
     dispose(backend, dwT);
     return { ...dw, shape: filterShape };

@@ -5,7 +5,7 @@ import {
   type TensorInfo,
 } from "@tensorflow/tfjs";
 import { heapOffset, simdKernels } from "../simd";
-import { type ConvAttrs, convInfoFor, forEachTap, windows } from "./conv";
+import { type ConvAttrs, convGeometry, convInfoFor, forEachTap, windows } from "./conv";
 import { dispose, transposeLast2, view, zeros } from "./heap";
 import { matmul, type StockKernels, type WasmKernelArgs, wasmKernel } from "./wasm";
 
@@ -26,7 +26,7 @@ function conv2DBackpropInput({ inputs, backend, attrs }: Args, stock: StockKerne
   if (simd && C % 4 === 0) {
     const wT = transposeLast2(backend, { ...filter, shape: [FH * FW, C, CO] }); // [tap][co][ci]
     const dx = zeros(backend, inputShape);
-    simd.convInputGrad(at(dx), at(dy), at(wT), B, H, W, C, OH, OW, CO, FH, FW, SH, SW, DH, DW, pt, pl);
+    simd.convInputGrad(at(dx), at(dy), at(wT), ...convGeometry(ci));
     dispose(backend, wT);
     return dx;
   }

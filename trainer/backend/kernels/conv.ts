@@ -46,6 +46,34 @@ export function windows(ci: ConvInfo) {
 }
 
 /**
+ * A convolution's geometry in the order the SIMD module's conv kernels take it after their three
+ * tensor offsets (convForward, convInputGrad, convFilterGrad in simd/kernels.wat): one place for
+ * the fifteen positional arguments, so the three calls cannot drift from the module or each other.
+ */
+export type ConvGeometry = [
+  B: number,
+  inH: number,
+  inW: number,
+  C: number,
+  outH: number,
+  outW: number,
+  CO: number,
+  FH: number,
+  FW: number,
+  SH: number,
+  SW: number,
+  DH: number,
+  DW: number,
+  padTop: number,
+  padLeft: number,
+];
+
+export function convGeometry(ci: ConvInfo): ConvGeometry {
+  const { B, H, W, C, OH, OW, CO, FH, FW, SH, SW, DH, DW, pt, pl } = windows(ci);
+  return [B, H, W, C, OH, OW, CO, FH, FW, SH, SW, DH, DW, pt, pl];
+}
+
+/**
  * Visits every (input pixel, filter tap, output pixel) triple of a convolution whose tap lies
  * inside the image: `xo` is the input pixel's offset (its first channel), `tap` = kh·FW + kw, `n`
  * the output pixel's index. Gradients that are sums over these taps are written on it.
