@@ -3,6 +3,7 @@
 // not a binary; the module imports tfjs's WebAssembly.Memory, so kernels work on tensors in place.
 import { readFileSync } from "node:fs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import type { ConvPoolGeometry } from "./kernels/Conv2DMaxPoolGrad";
 import type { ConvGeometry } from "./kernels/conv";
 
 export interface SimdKernels {
@@ -34,17 +35,7 @@ export interface SimdKernels {
     dW: number,
     db: number,
     cand: number,
-    B: number,
-    inH: number,
-    inW: number,
-    CI: number,
-    outH: number,
-    outW: number,
-    CO: number,
-    FH: number,
-    FW: number,
-    padTop: number,
-    padLeft: number,
+    ...geometry: ConvPoolGeometry
   ): void;
   convPoolForward(
     x: number,
@@ -54,17 +45,7 @@ export interface SimdKernels {
     y: number,
     cand: number,
     relu: number,
-    B: number,
-    inH: number,
-    inW: number,
-    CI: number,
-    outH: number,
-    outW: number,
-    CO: number,
-    FH: number,
-    FW: number,
-    padTop: number,
-    padLeft: number,
+    ...geometry: ConvPoolGeometry
   ): void;
   col2im(
     cols: number,

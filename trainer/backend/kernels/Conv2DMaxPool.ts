@@ -6,7 +6,7 @@
 // (re-reading z), the ReLU and its gradient's Step·Cast·Multiply took ~2.2 ms there.
 import type { NamedTensorInfoMap, TensorInfo } from "@tensorflow/tfjs";
 import { heapOffset, simdKernels } from "../simd";
-import { geometry } from "./Conv2DMaxPoolGrad";
+import { convPoolGeometry, geometry } from "./Conv2DMaxPoolGrad";
 import { alloc, dispose, zeros } from "./heap";
 import { type WasmKernelArgs, wasmKernel } from "./wasm";
 
@@ -46,17 +46,7 @@ function conv2DMaxPool({ inputs, backend, attrs }: WasmKernelArgs<ConvPoolInputs
     at(y),
     at(cand),
     attrs.relu ? 1 : 0,
-    g.batch,
-    g.inH,
-    g.inW,
-    g.ci,
-    g.outH,
-    g.outW,
-    g.co,
-    g.fh,
-    g.fw,
-    g.padTop,
-    g.padLeft,
+    ...convPoolGeometry(g),
   );
   dispose(backend, cand);
   if (!inputs.bias) dispose(backend, bias);

@@ -67,6 +67,25 @@ export function geometry(xShape: number[], filterShape: number[], pad: "same" | 
   };
 }
 
+/** The SIMD conv + pool kernels' geometry arguments, in kernels.wat's order (after their offsets). */
+export type ConvPoolGeometry = [
+  B: number,
+  inH: number,
+  inW: number,
+  CI: number,
+  outH: number,
+  outW: number,
+  CO: number,
+  FH: number,
+  FW: number,
+  padTop: number,
+  padLeft: number,
+];
+
+export function convPoolGeometry(g: Geometry): ConvPoolGeometry {
+  return [g.batch, g.inH, g.inW, g.ci, g.outH, g.outW, g.co, g.fh, g.fw, g.padTop, g.padLeft];
+}
+
 /**
  * dW[fh,fw,ci,co] and db[co] of y = maxPool2x2(conv(x, W) + b), given x, z = conv(x, W) + b and dy.
  * The JS twin of kernels.wat's SIMD version (which gets the winners from the SIMD forward instead
@@ -144,25 +163,7 @@ function conv2DMaxPoolGrad(args: WasmKernelArgs<ConvPoolGradInputs, ConvPoolGrad
     (backend.typedArrayFromHeap(dW) as Float32Array).fill(0);
     (backend.typedArrayFromHeap(db) as Float32Array).fill(0);
     const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
-    simd.convPoolGrad(
-      at(x),
-      at(win),
-      at(dy),
-      at(dW),
-      at(db),
-      at(cand),
-      g.batch,
-      g.inH,
-      g.inW,
-      g.ci,
-      g.outH,
-      g.outW,
-      g.co,
-      g.fh,
-      g.fw,
-      g.padTop,
-      g.padLeft,
-    );
+    simd.convPoolGrad(at(x), at(win), at(dy), at(dW), at(db), at(cand), ...convPoolGeometry(g));
     backend.disposeData(cand.dataId);
     return [dW, db];
   }
