@@ -146,9 +146,7 @@ export async function answerFromCache(bodyText: string, viewer: () => Promise<Vi
   } catch {
     return null;
   }
-  const hit = answers.get(
-    entryKey({ classId: access.classId, boardVersion: access.boardVersion, can: access.can }, target.request),
-  );
+  const hit = answers.get(entryKey(access, target.request));
   if (!hit) return null;
   responseCacheStats.hits++;
   responseCacheStats.fastHits++;
@@ -175,7 +173,7 @@ export function leaderboardResponseCache(): ApolloServerPlugin<GraphQLContext> {
           request = target.request;
           const { bodyText } = ctx.contextValue;
           if (bodyText !== undefined) knownBodies.set(bodyText, target);
-          const hit = lookup({ classId: access.classId, boardVersion: access.boardVersion, can: access.can }, request);
+          const hit = lookup(access, request);
           if (!hit) {
             responseCacheStats.misses++;
             return null;

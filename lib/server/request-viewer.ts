@@ -40,14 +40,16 @@ async function apiSessionViewer(request: Request): Promise<Viewer> {
     claims = { userId, sessionId };
     claimsByCookie.set(cookie, claims);
   }
-  const user = await resolveSession(claims);
+  return sessionViewer(await resolveSession(claims));
+}
+
+function sessionViewer(user: SessionUser | null): Viewer {
   return user ? { kind: "user", via: "session", userId: user.id, sessionId: user.sessionId } : anonymous;
 }
 
 /** The viewer behind the current session cookie (pages and server actions). */
 export async function viewerFromSession(): Promise<Viewer> {
-  const user = await sessionUser();
-  return user ? { kind: "user", via: "session", userId: user.id, sessionId: user.sessionId } : anonymous;
+  return sessionViewer(await sessionUser());
 }
 
 /**
