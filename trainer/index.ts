@@ -3,6 +3,7 @@
 export * from "./arch";
 export type { BackendInfo, BackendName, GpuAdapter } from "./backend/select";
 export { backendLabel, selectBackend } from "./backend/select";
+export { loseWebGpuDevice, webgpuMemory } from "./backend/webgpu";
 export * from "./data";
 export type { FashionMnist, LoadOptions, Split } from "./data/fashionMnist";
 export { FIXTURE_DIR, loadFashionMnist } from "./data/fashionMnist";
