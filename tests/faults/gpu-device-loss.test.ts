@@ -27,7 +27,7 @@ const MODEL = {
     { type: "Dense", units: 10, activation: "softmax" },
   ],
 };
-const TRAINING = { maxEpochs: 3, batchSize: 128, earlyStopping: null, seed: 5 };
+const TRAINING = { maxEpochs: 2, batchSize: 256, earlyStopping: null, seed: 5 };
 
 let supervisor: ChildProcess | null = null;
 let log = "";
