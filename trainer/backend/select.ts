@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { readEnv } from "../env";
 import { TrainerError } from "../errors";
@@ -30,6 +30,19 @@ function hasNvidiaGpu(): boolean {
   return existsSync("/proc/driver/nvidia/gpus") || existsSync("/dev/nvidia0");
 }
 
+// Loading Dawn on a machine without a GPU costs time and prints Vulkan loader warnings on
+// stderr (a software driver it refuses, say): on Linux, look for a GPU's device node first.
+// Other systems have no such cheap test; Dawn is asked there.
+function mayHaveGpu(): boolean {
+  if (process.platform !== "linux") return true;
+  if (hasNvidiaGpu()) return true;
+  try {
+    return readdirSync("/dev/dri").some((name) => name.startsWith("renderD"));
+  } catch {
+    return false;
+  }
+}
+
 async function importOptional(name: string): Promise<void> {
   // A variable specifier keeps bundlers and tsc from requiring the optional package.
   const spec: string = name;
@@ -43,6 +56,7 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<string | 
       await importOptional("@tensorflow/tfjs-node-gpu");
       break;
     case "webgpu": {
+      if (!forced && !mayHaveGpu()) return "no GPU device (/dev/nvidia*, /dev/dri/renderD*)";
       const { setUpWebGpu } = await import("./webgpu");
       const mb = readEnv("CATWALK_GPU_MEMORY_MB");
       // A software adapter only when webgpu was asked for by name (tests on SwiftShader).
