@@ -8,7 +8,12 @@ import { fileURLToPath } from "node:url";
 import { SERVER_NODE_ARGS } from "@/lib/node-args";
 import { serverEnv } from "@/lib/server/env";
 
-const PROCESS_ENTRY = fileURLToPath(new URL("./process.ts", import.meta.url));
+// From the sources: worker/process.ts under tsx with the server condition (lib/node-args.ts).
+// Compiled into a bundle (scripts/gpu-bundle), this file is JavaScript beside the compiled
+// process entry, already resolved under that condition: plain Node runs it.
+const COMPILED = !import.meta.url.endsWith(".ts");
+const PROCESS_ENTRY = fileURLToPath(new URL(COMPILED ? "./process.mjs" : "./process.ts", import.meta.url));
+const NODE_ARGS: readonly string[] = COMPILED ? [] : SERVER_NODE_ARGS;
 
 /** One worker per GPU when tfjs-node-gpu is installed and GPUs are visible, else one. */
 function defaultConcurrency(): number {
@@ -40,7 +45,7 @@ const restarts = new Map<number, number>();
 let stopping = false;
 
 function startChild(slot: number): void {
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, PROCESS_ENTRY], {
+  const child = spawn(process.execPath, [...NODE_ARGS, PROCESS_ENTRY], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     // Each process sees one GPU, so N processes use N GPUs.
     env: gpuMode
