@@ -186,6 +186,11 @@ const ResultType = builder.objectRef<ResultView & { submissionId: string }>("Res
     paramCount: t.exposeInt("paramCount"),
     epochs: t.exposeInt("epochs"),
     backend: t.exposeString("backend"),
+    gpu: t.exposeString("gpu", {
+      nullable: true,
+      description:
+        'The GPU it trained on (webgpu backend), e.g. "nvidia hopper (NVIDIA H200)"; null on the CPU backends.',
+    }),
     trainDurationMs: t.exposeInt("trainDurationMs"),
     evalDurationMs: t.exposeInt("evalDurationMs"),
     evaluatedAt: t.expose("evaluatedAt", {

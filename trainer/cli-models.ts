@@ -58,7 +58,7 @@ export async function cmdPredict(
   const model = await x.loadModel(saved);
   let probs: Float32Array;
   try {
-    probs = x.predictProbabilities(model, input.images, input.count);
+    probs = await x.predictProbabilities(model, input.images, input.count);
   } finally {
     model.dispose();
   }

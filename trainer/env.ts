@@ -8,6 +8,7 @@ import { TrainerError, type TrainerErrorCode } from "./errors";
 export type EnvVars = Record<string, string | undefined>;
 
 const THREADS = "must be a whole number ≥ 1";
+const MEBIBYTES = "must be a whole number of MiB ≥ 16";
 
 // The code says who is at fault: a misconfigured machine, which the queue may retry elsewhere.
 const VARIABLES = {
@@ -19,6 +20,14 @@ const VARIABLES = {
   /** Data-parallel replicas per training run (worker/main.ts sets it when processes share the cores). */
   CATWALK_TRAIN_THREADS: {
     schema: z.coerce.number({ error: THREADS }).int({ error: THREADS }).min(1, { error: THREADS }),
+    code: "BACKEND_UNAVAILABLE",
+  },
+  /**
+   * The most GPU memory one training process may allocate on the webgpu backend, in MiB
+   * (worker/main.ts sets it when several jobs share one GPU). Unset: the adapter's own limits.
+   */
+  CATWALK_GPU_MEMORY_MB: {
+    schema: z.coerce.number({ error: MEBIBYTES }).int({ error: MEBIBYTES }).min(16, { error: MEBIBYTES }),
     code: "BACKEND_UNAVAILABLE",
   },
   /** A directory holding the four Fashion-MNIST files, searched first. */

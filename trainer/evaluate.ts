@@ -24,7 +24,7 @@ export async function evaluateSavedModel(saved: SavedModel, test: Split): Promis
   const t0 = performance.now();
   const model = await loadModel(saved);
   try {
-    const probabilities = predictProbabilities(model, test.images, test.count);
+    const probabilities = await predictProbabilities(model, test.images, test.count);
     const predictions = new Uint8Array(test.count);
     let lossSum = 0;
     for (let i = 0; i < test.count; i++) {

@@ -1,8 +1,9 @@
 // Node entry point of the trainer: training, backends and data loading (it loads tfjs). The
 // browser-safe part is ./arch, the data layer without tfjs ./data.
 export * from "./arch";
-export type { BackendInfo, BackendName } from "./backend/select";
-export { selectBackend } from "./backend/select";
+export type { BackendInfo, BackendName, GpuAdapter } from "./backend/select";
+export { backendLabel, selectBackend } from "./backend/select";
+export { loseWebGpuDevice, webgpuMemory } from "./backend/webgpu";
 export * from "./data";
 export type { FashionMnist, LoadOptions, Split } from "./data/fashionMnist";
 export { FIXTURE_DIR, loadFashionMnist } from "./data/fashionMnist";

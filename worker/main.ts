@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { SERVER_NODE_ARGS } from "@/lib/node-args";
 import { serverEnv } from "@/lib/server/env";
+import { type MachineGpus, planWorkers } from "./gpu-plan";
 
 // From the sources: worker/process.ts under tsx with the server condition (lib/node-args.ts).
 // Compiled into a bundle (scripts/gpu-bundle), this file is JavaScript beside the compiled
@@ -15,30 +16,32 @@ const COMPILED = !import.meta.url.endsWith(".ts");
 const PROCESS_ENTRY = fileURLToPath(new URL(COMPILED ? "./process.mjs" : "./process.ts", import.meta.url));
 const NODE_ARGS: readonly string[] = COMPILED ? [] : SERVER_NODE_ARGS;
 
-/** One worker per GPU when tfjs-node-gpu is installed and GPUs are visible, else one. */
-function defaultConcurrency(): number {
-  const gpuPackage = fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-node-gpu/package.json", import.meta.url));
-  if (!existsSync(gpuPackage)) return 1;
+/** The GPUs nvidia-smi lists (with their memory), none when it is absent or fails. */
+function nvidiaGpus(): MachineGpus["nvidia"] {
   try {
-    const gpus = execFileSync("nvidia-smi", ["-L"], { encoding: "utf8", timeout: 5000 })
+    return execFileSync("nvidia-smi", ["--query-gpu=memory.total", "--format=csv,noheader,nounits"], {
+      encoding: "utf8",
+      timeout: 5000,
+    })
       .split("\n")
-      .filter((l) => l.startsWith("GPU "));
-    return Math.max(1, gpus.length);
+      .filter((l) => l.trim() !== "")
+      .map((l) => {
+        const mib = Number(l.trim());
+        return { memoryMiB: Number.isFinite(mib) && mib > 0 ? mib : null };
+      });
   } catch {
-    return 1;
+    return [];
   }
 }
 
 const env = serverEnv();
-const concurrency = env.CATWALK_WORKER_CONCURRENCY ?? defaultConcurrency();
-const gpuMode = env.CATWALK_WORKER_CONCURRENCY === undefined && concurrency > 1;
-
-// Several CPU worker processes on one machine share its cores: each trains on its share of them
-// (trainer/train/run.ts would otherwise give every process one thread per core).
-const trainThreads =
-  !gpuMode && concurrency > 1 && env.CATWALK_TRAIN_THREADS === undefined
-    ? String(Math.max(1, Math.floor(availableParallelism() / concurrency)))
-    : undefined;
+const tfjsNodeGpu = existsSync(
+  fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-node-gpu/package.json", import.meta.url)),
+);
+const plan = planWorkers(
+  { ...env, CATWALK_BACKEND: process.env.CATWALK_BACKEND || undefined },
+  { cores: availableParallelism(), tfjsNodeGpu, nvidia: nvidiaGpus() },
+);
 
 const children = new Map<number, ChildProcess>();
 const restarts = new Map<number, number>();
@@ -47,12 +50,7 @@ let stopping = false;
 function startChild(slot: number): void {
   const child = spawn(process.execPath, [...NODE_ARGS, PROCESS_ENTRY], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
-    // Each process sees one GPU, so N processes use N GPUs.
-    env: gpuMode
-      ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot) }
-      : trainThreads
-        ? { ...process.env, CATWALK_TRAIN_THREADS: trainThreads }
-        : process.env,
+    env: { ...process.env, ...plan.envFor(slot) },
   });
   children.set(slot, child);
   child.on("exit", (code, signal) => {
@@ -74,10 +72,8 @@ function startChild(slot: number): void {
   });
 }
 
-console.log(
-  `[worker] starting ${concurrency} process${concurrency === 1 ? "" : "es"}${gpuMode ? " (one per GPU)" : ""}`,
-);
-for (let slot = 0; slot < concurrency; slot++) startChild(slot);
+console.log(`[worker] starting ${plan.description}`);
+for (let slot = 0; slot < plan.processes; slot++) startChild(slot);
 
 const stop = (signal: NodeJS.Signals) => {
   if (stopping) return;

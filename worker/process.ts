@@ -13,7 +13,7 @@ import { disconnectDb } from "@/lib/server/db";
 import { databaseUrl, readLimits, serverEnv } from "@/lib/server/env";
 import { startWorkerBoss } from "@/lib/server/queue/boss";
 import { ALL_JOBS, trainSubmission } from "@/lib/server/queue/jobs";
-import { TrainerError } from "@/trainer";
+import { backendLabel, loseWebGpuDevice, TrainerError } from "@/trainer";
 import { CancelListener } from "./cancel-listener";
 import type { WorkerContext } from "./context";
 import { handBack } from "./hand-back";
@@ -46,6 +46,10 @@ async function main(): Promise<void> {
   const recheckMaxMs = env.CATWALK_WORKER_RECHECK_SECONDS * 1000;
   const shutdown = new AbortController();
 
+  if (env.CATWALK_FAULT_INJECTION) {
+    // Tests only: what a driver reset looks like to this process (the device is destroyed).
+    process.on("SIGUSR2", () => log(`fault injection: GPU device ${loseWebGpuDevice() ? "destroyed" : "not set up"}`));
+  }
   const boss: PgBoss = await startWorkerBoss();
   // A few heartbeats per timeout, so one slow write doesn't make a live worker look lost.
   const heartbeatMs = Math.max(1000, Math.min(5000, (limits.heartbeatSeconds * 1000) / 3));
@@ -119,13 +123,13 @@ async function main(): Promise<void> {
     });
     if (shutdown.signal.aborted) return;
     ready = readiness;
-    await presence.update({ health: "HEALTHY", reason: null, backend: readiness.backend.name });
+    await presence.update({ health: "HEALTHY", reason: null, backend: backendLabel(readiness.backend) });
     workId = await boss.work(trainSubmission.name, training.options, async ([taken]) =>
       runTrainingJob(taken as Job<unknown>),
     );
     const { backend, data } = readiness;
     log(
-      `ready: backend ${backend.name}${backend.skipped.length ? ` (skipped: ${backend.skipped.join("; ")})` : ""}, ` +
+      `ready: backend ${backendLabel(backend)}${backend.skipped.length ? ` (skipped: ${backend.skipped.join("; ")})` : ""}, ` +
         `${data.train.count} + ${data.test.count} images from ${data.source} ` +
         `(heartbeat ${limits.heartbeatSeconds} s, retries ${limits.jobRetries}, time limit ${limits.maxTrainSeconds} s)`,
     );

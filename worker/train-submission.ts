@@ -211,6 +211,7 @@ export async function handleTrainSubmission(job: Job<unknown>, ctx: WorkerContex
             paramCount: outcome.paramCount,
             epochs: outcome.epochs,
             backend: outcome.backend,
+            ...(outcome.adapter ? { adapter: asJson(outcome.adapter) } : {}),
             trainDurationMs: Math.round(outcome.trainDurationMs),
             evalDurationMs: Math.round(outcome.evalDurationMs),
             flops: traits?.flops ?? null,

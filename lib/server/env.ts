@@ -117,6 +117,19 @@ const schema = z.object({
   CATWALK_TRAIN_THREADS: z.preprocess(unset, z.coerce.number().int().min(1).optional()),
   /** Workers also take `npm run bench:queue`'s no-op jobs. */
   CATWALK_WORKER_BENCH: flag(false),
+  /**
+   * Training jobs that share one GPU on the webgpu backend (worker/main.ts runs this many worker
+   * processes, each with its own device). Default on a machine with an NVIDIA GPU and no
+   * tfjs-node-gpu, or with CATWALK_BACKEND=webgpu: GPU_JOBS_DEFAULT in worker/gpu-plan.ts.
+   */
+  CATWALK_GPU_JOBS: z.preprocess(unset, z.coerce.number().int().min(1).max(64).optional()),
+  /** GPU memory one job may allocate, in MiB (default: 90 % of the GPU's, split across the jobs). */
+  CATWALK_GPU_MEMORY_MB: z.preprocess(unset, z.coerce.number().int().min(16).optional()),
+  /**
+   * Tests only: SIGUSR2 makes a worker process destroy its GPU device, which is what a driver
+   * reset looks like to it (tests/faults/gpu-device-loss.test.ts).
+   */
+  CATWALK_FAULT_INJECTION: flag(false),
 });
 
 export type ServerEnv = z.output<typeof schema>;

@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { modelFormats } from "@/lib/model-formats";
 import type { ClassMetrics } from "@/trainer/data";
 import { type ClassAccess, submissionCapabilities, visibility } from "./access";
@@ -68,6 +69,23 @@ export async function toSubmissionViews(
 }
 
 type StoredResult = NonNullable<SubmissionRow["result"]>;
+
+// What the worker stores in Result.adapter (the trainer's GpuAdapter); anything else reads as unknown.
+const storedAdapter = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  description: z.string(),
+  software: z.boolean(),
+});
+
+/** "nvidia hopper (NVIDIA H200)"; null for runs on the CPU backends. */
+function gpuLabel(adapter: unknown): string | null {
+  if (adapter === null || adapter === undefined) return null;
+  const a = storedAdapter.safeParse(adapter);
+  if (!a.success) return "unknown GPU";
+  const name = [a.data.vendor, a.data.architecture].filter(Boolean).join(" ") || "GPU";
+  return `${name}${a.data.description ? ` (${a.data.description})` : ""}${a.data.software ? ", software" : ""}`;
+}
 type ScoredView = Omit<ResultView, "evaluatedAt" | "reevaluating" | "model">;
 
 function modelView(stored: { sizeBytes: number; sha256: string; formats: string[] }): ModelView {
@@ -76,8 +94,9 @@ function modelView(stored: { sizeBytes: number; sha256: string; formats: string[
 
 function fullResult(r: StoredResult): ScoredView {
   // When it was scored is added by the caller for both scopes.
-  const { evaluatedAt: _evaluatedAt, reevaluationRequestedAt: _requested, ...scores } = r;
+  const { evaluatedAt: _evaluatedAt, reevaluationRequestedAt: _requested, adapter, ...scores } = r;
   return {
+    gpu: gpuLabel(adapter),
     ...scores,
     scope: "FULL_TEST_SET",
     confusionMatrix: r.confusionMatrix as number[][],
@@ -102,6 +121,7 @@ async function publicHalfResult(r: StoredResult, predictions: Uint8Array | null)
     paramCount: r.paramCount,
     epochs: r.epochs,
     backend: r.backend,
+    gpu: gpuLabel(r.adapter),
     trainDurationMs: r.trainDurationMs,
     evalDurationMs: r.evalDurationMs,
   };

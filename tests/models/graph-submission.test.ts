@@ -47,7 +47,7 @@ describe("a graph submission", () => {
     expect(saved.metadata.paramCount).toBe(3 * (784 * 32 + 32) - (784 - 32) * 32 + 32 * 10 + 10);
     const { test } = await loadFashionMnist({ subset: "fixture" });
     const model = await loadModel(saved);
-    const p = predictProbabilities(model, test.images, test.count);
+    const p = await predictProbabilities(model, test.images, test.count);
     model.dispose();
     const argmax = Array.from({ length: test.count }, (_, i) => {
       const row = Array.from(p.subarray(i * 10, i * 10 + 10));

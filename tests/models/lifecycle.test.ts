@@ -67,7 +67,7 @@ describe("the trained model, kept", () => {
     expect(saved.metadata.training).toMatchObject({ maxEpochs: 2, batchSize: 64, seed: 7 });
     const { test } = await loadFashionMnist({ subset: "fixture" });
     const model = await loadModel(saved);
-    const p = predictProbabilities(model, test.images, test.count);
+    const p = await predictProbabilities(model, test.images, test.count);
     model.dispose();
     const argmax = Array.from({ length: test.count }, (_, i) => {
       const row = Array.from(p.subarray(i * 10, i * 10 + 10));

@@ -2,5 +2,5 @@
 // without pulling tfjs into whatever imports the data paths (the web server does).
 
 /** The backends selectBackend() tries, fastest first. */
-export const BACKEND_NAMES = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
+export const BACKEND_NAMES = ["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];

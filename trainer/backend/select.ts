@@ -3,8 +3,9 @@ import * as tf from "@tensorflow/tfjs";
 import { readEnv } from "../env";
 import { TrainerError } from "../errors";
 import { BACKEND_NAMES, type BackendName } from "./names";
+import type { GpuAdapter } from "./webgpu";
 
-export type { BackendName };
+export type { BackendName, GpuAdapter };
 export interface BackendInfo {
   /** What trained the model; stored with every result. */
   name: BackendName;
@@ -19,6 +20,8 @@ export interface BackendInfo {
   /** Our own wasm SIMD kernels (trainer/backend/simd/kernels.wat) that loaded. */
   simdKernels?: string[];
   simdKernelsError?: string;
+  /** The GPU it runs on (webgpu): recorded with every result. */
+  adapter?: GpuAdapter;
 }
 
 // tfjs-node-gpu falls back to the CPU silently when CUDA is absent, so only try it when the
@@ -33,12 +36,21 @@ async function importOptional(name: string): Promise<void> {
   await import(spec);
 }
 
-async function tryBackend(name: BackendName): Promise<string | null> {
+async function tryBackend(name: BackendName, forced: boolean): Promise<string | null> {
   switch (name) {
     case "tensorflow-gpu":
       if (!hasNvidiaGpu()) return "no NVIDIA GPU visible";
       await importOptional("@tensorflow/tfjs-node-gpu");
       break;
+    case "webgpu": {
+      const { setUpWebGpu } = await import("./webgpu");
+      const mb = readEnv("CATWALK_GPU_MEMORY_MB");
+      // A software adapter only when webgpu was asked for by name (tests on SwiftShader).
+      const adapter = await setUpWebGpu({ allowSoftware: forced, memoryLimitBytes: mb ? mb * 2 ** 20 : undefined });
+      if (typeof adapter === "string") return adapter;
+      gpuAdapter = adapter;
+      break;
+    }
     case "tensorflow":
       await importOptional("@tensorflow/tfjs-node");
       break;
@@ -66,17 +78,34 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   return null;
 }
 
+/** "wasm", or "webgpu · nvidia hopper (NVIDIA H200)": for logs and the Worker row. */
+export function backendLabel(info: BackendInfo): string {
+  if (!info.adapter) return info.name;
+  const a = info.adapter;
+  const name = [a.vendor, a.architecture].filter(Boolean).join(" ") || "unknown adapter";
+  return `${info.name} · ${name}${a.description ? ` (${a.description})` : ""}${a.software ? ", software" : ""}`;
+}
+
 let current: BackendInfo | null = null;
 let simdFailure: string | null = null;
+let gpuAdapter: GpuAdapter | null = null;
+
+/** A webgpu device that was lost can't train again: the next selection starts a fresh one. */
+async function stillUsable(info: BackendInfo): Promise<boolean> {
+  if (info.name !== "webgpu") return true;
+  const { webgpuDeviceLost } = await import("./webgpu");
+  return webgpuDeviceLost() === null;
+}
 
 /**
- * Picks the fastest backend that loads: tfjs-node-gpu (with a GPU) → tfjs-node → wasm (with the
- * replaced kernels) → cpu. `CATWALK_BACKEND` or `prefer` forces one (and fails if it can't load).
+ * Picks the fastest backend that loads: tfjs-node-gpu (with a GPU) → webgpu (on a hardware
+ * adapter) → tfjs-node → wasm (with the replaced kernels) → cpu. `CATWALK_BACKEND` or `prefer`
+ * forces one (and fails if it can't load); a forced webgpu accepts a software adapter.
  */
 export async function selectBackend(
   prefer: BackendName | undefined = readEnv("CATWALK_BACKEND"),
 ): Promise<BackendInfo> {
-  if (current && (!prefer || current.name === prefer)) return current;
+  if (current && (!prefer || current.name === prefer) && (await stillUsable(current))) return current;
   if (prefer && !BACKEND_NAMES.includes(prefer)) {
     throw new TrainerError(
       "BACKEND_UNAVAILABLE",
@@ -87,7 +116,7 @@ export async function selectBackend(
   for (const name of prefer ? [prefer] : BACKEND_NAMES) {
     let why: string | null;
     try {
-      why = await tryBackend(name);
+      why = await tryBackend(name, prefer !== undefined);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       why =
@@ -110,6 +139,7 @@ export async function selectBackend(
               ...(simdFailure ? { simdKernelsError: simdFailure } : {}),
             }
           : {}),
+        ...(name === "webgpu" && gpuAdapter ? { adapter: gpuAdapter } : {}),
       };
       return current;
     }

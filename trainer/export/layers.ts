@@ -69,6 +69,9 @@ export async function exportLayers(saved: SavedModel): Promise<ExportModel> {
   const configs = topo.config.layers as LayerConfig[];
   const model: tf.LayersModel = await loadModel(saved);
   try {
+    // The weights' values, read asynchronously: a GPU backend (webgpu) has no synchronous read
+    // in Node (once read, each tensor's values stay cached on the host for the reads below).
+    await Promise.all(model.weights.map((w) => w.read().data()));
     // A Functional model's layers include its InputLayer, in model.json and in tfjs alike.
     if (model.layers.length !== configs.length)
       throw new ModelFileError(`model.json lists ${configs.length} layers, TensorFlow.js built ${model.layers.length}`);

@@ -130,7 +130,11 @@ const PREDICT_BATCH = 500;
  * Class probabilities (n × 10, row-major) for n 28×28 uint8 images laid out back to back, with
  * the pixels scaled exactly as in training (the same makeBatch).
  */
-export function predictProbabilities(model: tf.LayersModel, images: Uint8Array, n: number): Float32Array {
+export async function predictProbabilities(
+  model: tf.LayersModel,
+  images: Uint8Array,
+  n: number,
+): Promise<Float32Array> {
   if (!Number.isInteger(n) || n < 0 || images.length < n * IMAGE_SIZE)
     throw new TrainerError(
       "INVALID_CONFIG",
@@ -145,7 +149,8 @@ export function predictProbabilities(model: tf.LayersModel, images: Uint8Array, 
     const to = Math.min(n, from + PREDICT_BATCH);
     const b = makeBatch(split, idx, from, to, inputShape);
     const p = tf.tidy(() => model.predict(b.x) as tf.Tensor);
-    out.set(p.dataSync() as Float32Array, from * classes);
+    // data(), not dataSync(): a GPU backend (webgpu) can only read its buffers asynchronously.
+    out.set((await p.data()) as Float32Array, from * classes);
     tf.dispose([b.x, b.y, p]);
   }
   return out;

@@ -58,7 +58,7 @@ describe("trainer CLI: saved models", () => {
     await selectBackend();
     const data = await loadFashionMnist({ subset: "fixture" });
     const model = await loadModel(readModel(modelDir));
-    const p = predictProbabilities(model, data.test.images, 5);
+    const p = await predictProbabilities(model, data.test.images, 5);
     model.dispose();
     out.predictions.forEach((row, i) => {
       expect(row.probabilities).toHaveLength(10);

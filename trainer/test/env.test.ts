@@ -32,7 +32,7 @@ describe("the trainer's environment", () => {
     expect(e).toBeInstanceOf(TrainerError);
     expect((e as TrainerError).code).toBe("BACKEND_UNAVAILABLE");
     expect((e as TrainerError).message).toBe(
-      'CATWALK_BACKEND="gpu" is invalid: must be one of tensorflow-gpu, tensorflow, wasm, cpu',
+      'CATWALK_BACKEND="gpu" is invalid: must be one of tensorflow-gpu, webgpu, tensorflow, wasm, cpu',
     );
   });
 

@@ -190,7 +190,7 @@ describe("graph models in TensorFlow.js", () => {
     expect(r.model.metadata.architecture.class_name).toBe("Functional");
     // The saved graph loads in stock tfjs and predicts what training scored.
     const loaded = await loadModel(r.model);
-    const p = predictProbabilities(loaded, data.test.images, data.test.count);
+    const p = await predictProbabilities(loaded, data.test.images, data.test.count);
     loaded.dispose();
     let agree = 0;
     for (let i = 0; i < data.test.count; i++) {
@@ -226,7 +226,7 @@ describe("graph models in TensorFlow.js", () => {
       expect(r.testAccuracy).toBeGreaterThan(0.3);
       const loaded = await loadModel(r.model);
       expect(loaded.outputs[0].shape).toEqual([null, 10]);
-      const p = predictProbabilities(loaded, data.test.images, 4);
+      const p = await predictProbabilities(loaded, data.test.images, 4);
       loaded.dispose();
       for (let i = 0; i < 4; i++) expect(p.subarray(i * 10, i * 10 + 10).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     }

@@ -272,7 +272,7 @@ print(json.dumps([f(c) for c in json.loads(sys.argv[1])]))`,
         for (const d of Object.values(out.datasets)) expect(d.dtype).toBe("float32");
         const model = await loadModel(saved);
         try {
-          const tfjs = predictProbabilities(model, data.test.images, n);
+          const tfjs = await predictProbabilities(model, data.test.images, n);
           const ref = out.probabilities.flat();
           expect(argmaxRows(ref, n), label).toEqual(argmaxRows(tfjs, n));
           expect(maxAbsDiff(ref, tfjs), label).toBeLessThanOrEqual(1e-4);

@@ -46,7 +46,10 @@ async function bothRuntimes(saved: SavedModel): Promise<{ onnx: Float32Array; tf
   await session.release();
   const model = await loadModel(saved);
   try {
-    return { onnx: out.probabilities.data as Float32Array, tfjs: predictProbabilities(model, data.test.images, N) };
+    return {
+      onnx: out.probabilities.data as Float32Array,
+      tfjs: await predictProbabilities(model, data.test.images, N),
+    };
   } finally {
     model.dispose();
   }

@@ -72,7 +72,7 @@ async function loadLikeAUser(zip: Uint8Array): Promise<tf.LayersModel> {
 async function expectSameAsTraining(r: TrainingOutcome) {
   const model = await loadLikeAUser(packModel(r.model));
   try {
-    const p = predictProbabilities(model, data.test.images, data.test.count);
+    const p = await predictProbabilities(model, data.test.images, data.test.count);
     expect(p).toHaveLength(10_000);
     // Probabilities, not logits: every row sums to 1.
     for (let i = 0; i < 1000; i += 97) {
@@ -184,7 +184,7 @@ describe("the unzipped files", () => {
         "https://models.example/fashion/model.json",
         "https://models.example/fashion/weights.bin",
       ]);
-      const p = predictProbabilities(model, data.test.images, data.test.count);
+      const p = await predictProbabilities(model, data.test.images, data.test.count);
       expect(argmax(p, 1000)).toEqual(Array.from(r.predictions));
     } finally {
       model.dispose();

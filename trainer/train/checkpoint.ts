@@ -44,19 +44,24 @@ interface AdamInternals {
 }
 
 // No copy: the values are read before the next step changes them (encoded, or cloned to a thread).
-const toData = (t: tf.Tensor): TensorData => ({ shape: [...t.shape], values: t.dataSync() as Float32Array });
+// Read asynchronously: a GPU backend (webgpu) has no synchronous read in Node.
+const toData = async (t: tf.Tensor): Promise<TensorData> => ({
+  shape: [...t.shape],
+  values: (await t.data()) as Float32Array,
+});
+const scalarOf = async (t: tf.Tensor): Promise<number> => (await t.data())[0];
 
 /** The optimizer's state as plain arrays (also what replica threads are started with). */
 export async function snapshotOptimizer(optimizer: tf.Optimizer): Promise<OptimizerState> {
   const [iter, ...slots] = await optimizer.getWeights();
-  const iterations = iter.tensor.dataSync()[0];
+  const iterations = await scalarOf(iter.tensor);
   iter.tensor.dispose(); // saveIterations() makes a new scalar each call
   const adam = optimizer as unknown as AdamInternals;
   return {
     className: optimizer.getClassName(),
     iterations,
-    variables: slots.map((s) => ({ name: s.name, ...toData(s.tensor) })),
-    accBeta: adam.accBeta1 && adam.accBeta2 ? [adam.accBeta1.dataSync()[0], adam.accBeta2.dataSync()[0]] : null,
+    variables: await Promise.all(slots.map(async (s) => ({ name: s.name, ...(await toData(s.tensor)) }))),
+    accBeta: adam.accBeta1 && adam.accBeta2 ? [await scalarOf(adam.accBeta1), await scalarOf(adam.accBeta2)] : null,
   };
 }
 
@@ -200,8 +205,8 @@ export async function captureCheckpoint(run: {
       stopReason: s.stopReason,
     },
     plateau: s.plateau,
-    weights: run.model.getWeights().map(toData),
-    bestWeights: s.best?.weights ? s.best.weights.map(toData) : null,
+    weights: await Promise.all(run.model.getWeights().map(toData)),
+    bestWeights: s.best?.weights ? await Promise.all(s.best.weights.map(toData)) : null,
     optimizer: await snapshotOptimizer(run.optimizer),
     writtenBy: { backend: run.backend, threads: run.threads, createdAt: new Date().toISOString() },
   });

@@ -5,7 +5,8 @@ import type { NormalizedModel } from "../arch/model";
 import { parseArchitecture } from "../arch/parse";
 import { summarize } from "../arch/summary";
 import { parseTrainingConfig } from "../arch/training";
-import { type BackendInfo, type BackendName, selectBackend } from "../backend/select";
+import { type BackendInfo, type BackendName, type GpuAdapter, selectBackend } from "../backend/select";
+import { GpuMemoryError, webgpuDeviceLost } from "../backend/webgpu";
 import { type FashionMnist, loadFashionMnist, type Split } from "../data/fashionMnist";
 import {
   accuracyOn,
@@ -78,6 +79,8 @@ export interface TrainingOutcome {
   /** The epoch whose weights were kept (1-based), when early stopping restored them. */
   bestEpoch: number | null;
   backend: BackendName;
+  /** The GPU it trained on (webgpu). */
+  adapter?: GpuAdapter;
   /** Data-parallel threads the model trained on (1 = the plain single-threaded loop). */
   threads: number;
   trainDurationMs: number;
@@ -173,7 +176,7 @@ export interface ThreadingInput {
  * one per 8 samples of a batch (shards get too small), and 1 on native backends.
  */
 export function trainingThreads(w: ThreadingInput, requested?: number, env?: EnvVars): number {
-  if (w.backend === "tensorflow" || w.backend === "tensorflow-gpu") return 1;
+  if (w.backend === "tensorflow" || w.backend === "tensorflow-gpu" || w.backend === "webgpu") return 1;
   const worthIt =
     w.trainSamples >= MIN_SAMPLES_FOR_THREADS &&
     (w.flopsPerSample * w.batchSize) / Math.max(1, w.params) >= MIN_FLOPS_PER_PARAM_STEP;
@@ -188,12 +191,12 @@ function isNormalized(x: unknown): x is NormalizedModel {
   return typeof x === "object" && x !== null && "keras" in x && "layers" in x && "inputShape" in x;
 }
 
-function evaluate(
+async function evaluate(
   model: tf.LayersModel,
   split: Split,
   idx: ArrayLike<number>,
   inputShape: number[],
-): { loss: number; accuracy: number; predictions: Uint8Array } {
+): Promise<{ loss: number; accuracy: number; predictions: Uint8Array }> {
   const preds = new Uint8Array(idx.length);
   let lossSum = 0;
   let correct = 0;
@@ -201,7 +204,8 @@ function evaluate(
     const to = Math.min(idx.length, from + EVAL_BATCH);
     const b = makeBatch(split, idx, from, to, inputShape);
     const logits = tf.tidy(() => model.apply(b.x, { training: false }) as tf.Tensor);
-    const r = scoreLogits(logits.dataSync() as Float32Array, b.labels, preds, from);
+    // data(), not dataSync(): a GPU backend (webgpu) can only read its buffers asynchronously.
+    const r = scoreLogits((await logits.data()) as Float32Array, b.labels, preds, from);
     tf.dispose([b.x, b.y, logits]);
     lossSum += r.lossSum;
     correct += r.correct;
@@ -243,6 +247,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
 
   const data = opts.data ?? (await loadFashionMnist());
   const backend: BackendInfo = await selectBackend(opts.backend);
+  const onGpu = backend.name === "webgpu";
   const inputShape = nm.inputShape;
   const { totalParams: paramCount, flopsPerSample } = summarize(nm);
 
@@ -355,7 +360,12 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     lastSave = performance.now();
   };
 
-  const localStep = (order: ArrayLike<number>, from: number, to: number, place: StepPlace): StepStats => {
+  const localStep = async (
+    order: ArrayLike<number>,
+    from: number,
+    to: number,
+    place: StepPlace,
+  ): Promise<StepStats> => {
     const b = makeBatch(data.train, order, from, to, inputShape, augmentOf(recipe, place.epoch));
     seedNoise(noise, recipe.seed, place.epoch, place.batch, 0);
     setLearningRate(optimizer, place.learningRate);
@@ -376,13 +386,10 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
     } else {
       cost = optimizer.minimize(objective, true, varList)!;
     }
-    const loss = cost.dataSync()[0];
-    const scored = scoreLogits(
-      (logits as unknown as tf.Tensor).dataSync() as Float32Array,
-      b.labels,
-      new Uint8Array(b.labels.length),
-      0,
-    );
+    // Read asynchronously: the webgpu backend has no synchronous read in Node.
+    const [lossValues, logitValues] = await Promise.all([cost.data(), (logits as unknown as tf.Tensor).data()]);
+    const loss = lossValues[0];
+    const scored = scoreLogits(logitValues as Float32Array, b.labels, new Uint8Array(b.labels.length), 0);
     tf.dispose([b.x, b.y, cost, logits as unknown as tf.Tensor]);
     return { lossSum: loss * (to - from), correct: scored.correct };
   };
@@ -429,8 +436,10 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
         const place: StepPlace = { epoch, batch: bi, learningRate: rateAt((epoch - 1) * batches + bi) };
         const { lossSum: stepLoss, correct: stepCorrect } = dp
           ? dp.step(from, to, place)
-          : localStep(order, from, to, place);
+          : await localStep(order, from, to, place);
         const loss = stepLoss / (to - from);
+        // A lost device turns later steps into no-ops that read back zeros: stop at the first.
+        if (onGpu && webgpuDeviceLost()) throw new Error("the GPU device was lost");
         if (!Number.isFinite(loss)) {
           throw new TrainerError(
             "DIVERGED",
@@ -455,7 +464,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
         }
       }
       const trainMs = performance.now() - e0;
-      const val = valIdx.length ? evaluate(model, data.train, valIdx, inputShape) : null;
+      const val = valIdx.length ? await evaluate(model, data.train, valIdx, inputShape) : null;
       const durationMs = performance.now() - e0;
       const meanEpoch = (performance.now() - t0) / epoch;
       const m: EpochMetrics = {
@@ -474,7 +483,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
         const all = new Uint32Array(data.test.count).map((_, i) => i);
         opts.onEpochTest(
           epoch,
-          evaluate(model, data.test, all, inputShape).accuracy,
+          (await evaluate(model, data.test, all, inputShape)).accuracy,
           history.reduce((a, h) => a + h.durationMs, 0),
         );
       }
@@ -522,7 +531,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
 
     const ev0 = performance.now();
     const testIdx = new Uint32Array(data.test.count).map((_, i) => i);
-    const test = evaluate(model, data.test, testIdx, inputShape);
+    const test = await evaluate(model, data.test, testIdx, inputShape);
     const cm = confusionMatrix(data.test.labels, test.predictions);
     const split = publicPrivateSplit(data.test.count);
     const evalDurationMs = performance.now() - ev0;
@@ -547,6 +556,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       epochs: history.length,
       bestEpoch,
       backend: backend.name,
+      ...(backend.adapter ? { adapter: backend.adapter } : {}),
       threads,
       trainDurationMs,
       evalDurationMs,
@@ -559,7 +569,16 @@ export async function runTraining(opts: RunTrainingOptions): Promise<TrainingOut
       model: saved,
     };
   } catch (e) {
+    const lost = backend.name === "webgpu" ? webgpuDeviceLost() : null;
+    // A lost GPU is the machine's fault whatever error it surfaced as: the run goes back to the
+    // queue without using an attempt (BACKEND_UNAVAILABLE), and the next run gets a new device.
+    if (lost) throw new TrainerError("BACKEND_UNAVAILABLE", `the GPU device was lost (${lost})`);
     if (e instanceof TrainerError) throw e;
+    if (e instanceof GpuMemoryError)
+      throw new TrainerError(
+        "INVALID_CONFIG",
+        `this run needs more GPU memory than a job may use on this trainer (${e.message}); try a smaller batchSize than ${cfg.batchSize} or a smaller model`,
+      );
     throw new TrainerError("INTERNAL", `training failed: ${(e as Error).message}`);
   } finally {
     await dp?.close();

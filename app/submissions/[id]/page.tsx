@@ -169,7 +169,10 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
               </Stat>
               <Stat label="Training time">{formatDuration(result.trainDurationMs)}</Stat>
               <Stat label="Scoring time">{formatDuration(result.evalDurationMs)}</Stat>
-              <Stat label="Backend">{result.backend}</Stat>
+              <Stat label="Backend">
+                {result.backend}
+                {result.gpu ? ` · ${result.gpu}` : ""}
+              </Stat>
               {submission.startedAt && (
                 <Stat label="Waited in queue">
                   {formatDuration(Math.max(0, submission.startedAt.getTime() - submission.createdAt.getTime()))}

@@ -29,6 +29,8 @@ export interface ResultView {
   paramCount: number;
   epochs: number;
   backend: string;
+  /** The GPU it trained on (webgpu: "vendor architecture (description)"); null on the CPU backends. */
+  gpu: string | null;
   trainDurationMs: number;
   evalDurationMs: number;
   /** When the stored model was last scored (training, or a re-evaluation since). */
@@ -102,6 +104,7 @@ export const submissionSelect = {
       paramCount: true,
       epochs: true,
       backend: true,
+      adapter: true,
       trainDurationMs: true,
       evalDurationMs: true,
       evaluatedAt: true,
