@@ -31,11 +31,13 @@ export interface ChildSpec {
   speed?: boolean;
   full?: boolean;
   steps?: Record<(typeof BATCHES)[number], number>;
+  /** Subsets of PRESETS and BATCHES (default all). */
+  presets?: string[];
+  batches?: number[];
 }
 
-export type Adapter = { vendor: string; architecture: string; device: string; description: string; software: boolean };
 /** The adapter selectBackend found (webgpu only). */
-export const adapterOf = (info: BackendInfo): Adapter | undefined => (info as { adapter?: Adapter }).adapter;
+export const adapterOf = (info: BackendInfo) => info.adapter;
 
 export type ChildMessage =
   | { type: "result"; value: unknown }
@@ -84,9 +86,9 @@ async function measureBackend(spec: ChildSpec): Promise<unknown> {
   const out: Record<string, unknown> = { present: true, info, threads: spec.threads, dataSource: data.source };
   if (spec.speed) {
     const speed: Record<string, Record<string, unknown>> = {};
-    for (const preset of PRESETS) {
+    for (const preset of spec.presets ?? PRESETS) {
       speed[preset] = {};
-      for (const batchSize of BATCHES) {
+      for (const batchSize of (spec.batches ?? BATCHES) as (typeof BATCHES)[number][]) {
         const steps = spec.steps![batchSize];
         const samplesPerSec = await trainingThroughput({
           preset,

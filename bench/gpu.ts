@@ -1,5 +1,6 @@
 // `npm run bench:gpu [-- --smoke] [-- --skip-full] [-- --burst=16] [-- --concurrency=1,2,4,8]
-// [-- --cpu-burst=K] [-- --backends=webgpu,wasm] [-- --data=DIR] [-- --measure-software] [-- --out=FILE]`:
+// [-- --cpu-burst=K] [-- --backends=webgpu,wasm] [-- --presets=report-mlp] [-- --batches=32] [-- --data=DIR]
+// [-- --measure-software] [-- --out=FILE]`:
 // training speed of the report's CNN and MLP at batch 32 and 256 on every backend present, the
 // same on wasm with 2 threads (the CPU worker) for the ratio, the time for a full report-CNN run
 // to reach 91.2 % test accuracy, and jobs per hour for a burst of report-CNN submissions on one
@@ -16,8 +17,8 @@ import webgpuBackendPackage from "@tensorflow/tfjs-backend-webgpu/package.json" 
 import webgpuPackage from "webgpu/package.json" with { type: "json" };
 import type { BackendInfo, BackendName } from "../trainer";
 import {
-  type Adapter,
   adapterOf,
+  BATCHES,
   type ChildMessage,
   type ChildSpec,
   type ParentMessage,
@@ -39,6 +40,8 @@ const { values } = parseArgs({
     data: { type: "string" },
     "measure-software": { type: "boolean" },
     steps: { type: "string" },
+    presets: { type: "string" },
+    batches: { type: "string" },
     out: { type: "string" },
   },
 });
@@ -135,7 +138,13 @@ async function main(): Promise<void> {
   const skipFull = values["skip-full"] ?? false;
   const backends = (values.backends ?? "tensorflow-gpu,webgpu,tensorflow,wasm").split(",") as BackendName[];
   const started = new Date().toISOString();
-  const base = { smoke, threads: 1, ...(values.data ? { dataDir: values.data } : {}) };
+  const base = {
+    smoke,
+    threads: 1,
+    ...(values.data ? { dataDir: values.data } : {}),
+    ...(values.presets ? { presets: values.presets.split(",") } : {}),
+    ...(values.batches ? { batches: numbers(values.batches) } : {}),
+  };
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", gpus: nvidiaGpus() };
   const versions = {
     node: process.version,
@@ -144,7 +153,7 @@ async function main(): Promise<void> {
     webgpu: webgpuPackage.version,
   };
   const stamp = (info: BackendInfo | undefined) => {
-    const a: Adapter | undefined = info && adapterOf(info);
+    const a = info && adapterOf(info);
     return {
       measuredAt: new Date().toISOString(),
       adapter: a
@@ -201,7 +210,7 @@ async function main(): Promise<void> {
     const ratio: Record<string, Record<string, number>> = {};
     const speedOf = (e: Record<string, unknown>) =>
       e.speed as Record<string, Record<string, { samplesPerSec: number }>>;
-    for (const preset of PRESETS) {
+    for (const preset of base.presets ?? PRESETS) {
       ratio[preset] = {};
       for (const [k, v] of Object.entries(speedOf(gpu.entry)[preset]!)) {
         ratio[preset][k] = v.samplesPerSec / speedOf(cpu2)[preset]![k]!.samplesPerSec;
@@ -221,7 +230,17 @@ async function main(): Promise<void> {
     finished: new Date().toISOString(),
     machine: { ...machine, loadAverageAtStart: loadavg() },
     versions,
-    options: { steps, burstJobs, concurrencies, cpuBurstJobs, skipFull, backends, target: TARGET_ACCURACY },
+    options: {
+      steps,
+      presets: base.presets ?? PRESETS,
+      batches: base.batches ?? BATCHES,
+      burstJobs,
+      concurrencies,
+      cpuBurstJobs,
+      skipFull,
+      backends,
+      target: TARGET_ACCURACY,
+    },
     backends: entries,
     gpu: gpuSection,
     cpu2Threads: {

@@ -3,7 +3,8 @@
 // Prisma's generated client, pg-boss) into lib/. Every output sits in that one directory, so
 // `new URL("./x", import.meta.url)` in any of them (the replica and process entries, the SIMD
 // kernels' text, the wasm binaries, dawn.node) names a file of lib/.
-import { build } from "esbuild";
+import { join } from "node:path";
+import { build, type Plugin } from "esbuild";
 
 // CommonJS packages bundled into ES modules still read __dirname (tfjs's wasm backend finds its
 // .wasm files there) and call require (Node built-ins): give every output file both.
@@ -14,6 +15,18 @@ const CJS_SHIM = [
   "const __filename = __catwalkPath(import.meta.url);",
   'const __dirname = __catwalkPath(new URL(".", import.meta.url));',
 ].join("\n");
+
+// trainer/backend/webgpu.ts takes WebGPUBackend from `await import(...)`. Node gives a CommonJS
+// package's named exports to import(); esbuild's split output gives only `default`. The
+// package's ES module build (its "module" field, on the same @tensorflow/tfjs-core) has them.
+const esmWebgpuBackend = (root: string): Plugin => ({
+  name: "tfjs-backend-webgpu-esm",
+  setup(b) {
+    b.onResolve({ filter: /^@tensorflow\/tfjs-backend-webgpu$/ }, () => ({
+      path: join(root, "node_modules", "@tensorflow", "tfjs-backend-webgpu", "dist", "index.js"),
+    }));
+  },
+});
 
 export const ENTRIES = {
   "lib/bench-gpu": "bench/gpu.ts",
@@ -43,6 +56,7 @@ export async function bundleJavaScript(root: string, outdir: string): Promise<vo
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: "none",
+    plugins: [esmWebgpuBackend(root)],
     logLevel: "warning",
   });
 }
