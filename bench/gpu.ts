@@ -8,7 +8,6 @@
 // The GPU bundle (scripts/gpu-bundle) ships this file compiled as bench/gpu.mjs.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -26,6 +25,7 @@ import {
   runChild,
   TARGET_ACCURACY,
 } from "./gpu-child";
+import { machineInfo } from "./machine";
 
 const { values } = parseArgs({
   options: {
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     ...(values.presets ? { presets: values.presets.split(",") } : {}),
     ...(values.batches ? { batches: numbers(values.batches) } : {}),
   };
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", gpus: nvidiaGpus() };
+  const machine = { ...machineInfo(), gpus: nvidiaGpus() };
   const versions = {
     node: process.version,
     tfjs: tfjsPackage.version,
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
       : {}),
     started,
     finished: new Date().toISOString(),
-    machine: { ...machine, loadAverageAtStart: loadavg() },
+    machine: { ...machine, loadavg1mAtEnd: machineInfo().loadavg1m },
     versions,
     options: {
       steps,
