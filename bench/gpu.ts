@@ -184,9 +184,9 @@ async function main(): Promise<void> {
     console.log(`[bench:gpu] ${name}: ${r.present ? (r.status ?? "measured") : `absent (${r.reason})`}`);
   }
 
-  // The 2-thread CPU worker: the same code on wasm with 2 replicas.
+  // The 2-thread CPU worker: the same code on wasm with 2 replicas (its long runs come last).
   const cpuBase: ChildSpec = { ...base, role: "backend", backend: "wasm", threads: 2, steps };
-  const cpu2 = await childResult({ ...cpuBase, speed: true, full: !skipFull && !values["skip-cpu-full"] });
+  const cpu2 = await childResult({ ...cpuBase, speed: true });
   entries["wasm (2 threads)"] = { ...cpu2, ...stamp(cpu2.info as BackendInfo | undefined) };
 
   const noGpu = unmeasured(
@@ -195,40 +195,29 @@ async function main(): Promise<void> {
       .map((b) => `${b}: ${entries[b]?.status ?? (entries[b]?.present ? "present" : entries[b]?.reason)}`)
       .join("; ")})`,
   );
-  let gpuSection: Record<string, unknown> = {
-    backend: null,
-    speed: noGpu,
-    fullRun: noGpu,
-    burst: noGpu,
+  const gpuSection: Record<string, unknown> = {
+    backend: gpu?.name ?? null,
+    speed: gpu ? gpu.entry.speed : noGpu,
     ratioToCpu2: noGpu,
+    fullRun: gpu ? unmeasured(skipFull ? "--skip-full" : "not reached: the run stopped before it") : noGpu,
+    burst: gpu ? {} : noGpu,
   };
-  if (gpu) {
-    const gpuBase: ChildSpec = { ...base, role: "backend", backend: gpu.name, threads: 1, steps };
-    const full = skipFull ? unmeasured("--skip-full") : (await childResult({ ...gpuBase, full: true })).fullRun;
-    const bursts: Record<string, unknown> = {};
-    for (const n of concurrencies) bursts[`concurrency${n}`] = await burst(gpuBase, burstJobs, n);
-    const ratio: Record<string, Record<string, number>> = {};
-    const speedOf = (e: Record<string, unknown>) =>
-      e.speed as Record<string, Record<string, { samplesPerSec: number }>>;
-    for (const preset of base.presets ?? PRESETS) {
-      ratio[preset] = {};
-      for (const [k, v] of Object.entries(speedOf(gpu.entry)[preset]!)) {
-        ratio[preset][k] = v.samplesPerSec / speedOf(cpu2)[preset]![k]!.samplesPerSec;
-      }
-    }
-    gpuSection = { backend: gpu.name, speed: gpu.entry.speed, fullRun: full, burst: bursts, ratioToCpu2: ratio };
-  }
-  const cpuBurst =
-    cpuBurstJobs > 0 ? await burst({ ...cpuBase, role: "burst" }, cpuBurstJobs, 1) : unmeasured("--cpu-burst=0");
-
+  const cpuSection: Record<string, unknown> = {
+    backend: "wasm",
+    threads: 2,
+    speed: cpu2.speed,
+    fullRun: unmeasured(skipFull ? "--skip-full" : values["skip-cpu-full"] ? "--skip-cpu-full" : "not reached"),
+    burst: unmeasured(cpuBurstJobs > 0 ? "not reached" : "--cpu-burst=0"),
+  };
   const result = {
     kind: smoke ? "smoke" : "measurement",
     ...(smoke
       ? { note: "smoke run: a few steps and one-epoch runs on the 2,000/1,000-image fixture subset; not a measurement" }
       : {}),
     started,
-    finished: new Date().toISOString(),
-    machine: { ...machine, loadavg1mAtEnd: machineInfo().loadavg1m },
+    finished: null as string | null,
+    machine,
+    loadavg1mAtEnd: null as number | null,
     versions,
     options: {
       steps,
@@ -243,17 +232,45 @@ async function main(): Promise<void> {
     },
     backends: entries,
     gpu: gpuSection,
-    cpu2Threads: {
-      backend: "wasm",
-      threads: 2,
-      speed: cpu2.speed,
-      fullRun: cpu2.fullRun ?? unmeasured(skipFull ? "--skip-full" : "--skip-cpu-full"),
-      burst: cpuBurst,
-    },
+    cpu2Threads: cpuSection,
   };
+  // Written after every stage: a run cut short (a device's time limit) keeps what it measured,
+  // with `finished: null`.
   const file = values.out ?? join(dirname(process.argv[1]!), "results", smoke ? "gpu.smoke.tmp.json" : "gpu.json");
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const save = () => writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  save();
+
+  if (gpu) {
+    const ratio: Record<string, Record<string, number>> = {};
+    const speedOf = (e: Record<string, unknown>) =>
+      e.speed as Record<string, Record<string, { samplesPerSec: number }>>;
+    for (const preset of base.presets ?? PRESETS) {
+      ratio[preset] = {};
+      for (const [k, v] of Object.entries(speedOf(gpu.entry)[preset]!)) {
+        ratio[preset][k] = v.samplesPerSec / speedOf(cpu2)[preset]![k]!.samplesPerSec;
+      }
+    }
+    gpuSection.ratioToCpu2 = ratio;
+    const gpuBase: ChildSpec = { ...base, role: "backend", backend: gpu.name, threads: 1, steps };
+    if (!skipFull) {
+      gpuSection.fullRun = (await childResult({ ...gpuBase, full: true })).fullRun;
+      save();
+    }
+    const bursts = gpuSection.burst as Record<string, unknown>;
+    for (const n of concurrencies) {
+      bursts[`concurrency${n}`] = await burst(gpuBase, burstJobs, n);
+      save();
+    }
+  }
+  if (!skipFull && !values["skip-cpu-full"]) {
+    cpuSection.fullRun = (await childResult({ ...cpuBase, full: true })).fullRun;
+    save();
+  }
+  if (cpuBurstJobs > 0) cpuSection.burst = await burst({ ...cpuBase, role: "burst" }, cpuBurstJobs, 1);
+  result.finished = new Date().toISOString();
+  result.loadavg1mAtEnd = machineInfo().loadavg1m;
+  save();
   console.log(`wrote ${file}`);
 }
 
