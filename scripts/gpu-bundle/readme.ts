@@ -33,8 +33,9 @@ and neither is set. The folder must be writable (it unpacks into runtime/ and li
 \`bin/node\` is Node 24 with the environment above: \`bin/node -e '…'\` works too. The full
 benchmark and the worker need Fashion-MNIST's four \`*-ubyte.gz\` files: pass \`--data=DIR\` or set
 FASHION_MNIST_DIR (they are not in the bundle: 29 MiB). A software adapter (SwiftShader) is
-correctness-only: add \`--measure-software\` to time it anyway. Flags: --skip-full, --burst=16,
---concurrency=1,2,4,8, --cpu-burst=K, --backends=webgpu,wasm, --steps=N, --out=FILE.
+correctness-only: add \`--measure-software\` to time it anyway. Flags: --skip-full, --skip-cpu-full,
+--burst=16, --concurrency=1,2,4,8, --cpu-burst=K, --backends=webgpu,wasm, --presets=report-mlp,
+--batches=32, --steps=N, --out=FILE. The results file is rewritten after every stage.
 
 ## What is inside
 
