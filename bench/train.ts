@@ -12,15 +12,14 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import {
   DEBIAN_DIR,
-  type FashionMnist,
   getPreset,
   loadFashionMnist,
   parseArchitecture,
-  runTraining,
   selectBackend,
   summarize,
   trainingThreads,
 } from "../trainer";
+import { trainingThroughput } from "./throughput";
 
 const { values } = parseArgs({
   options: {
@@ -48,24 +47,8 @@ const TARGETS: Record<string, number> = {
 
 const backend = await selectBackend();
 const full = await loadFashionMnist();
-const slice = (d: FashionMnist, n: number): FashionMnist => ({
-  ...d,
-  train: { images: d.train.images.slice(0, n * 784), labels: d.train.labels.slice(0, n), count: n },
-  test: { images: d.test.images.slice(0, 1000 * 784), labels: d.test.labels.slice(0, 1000), count: 1000 },
-});
-
-async function tfjsSpeed(id: string, threads: number): Promise<number> {
-  const p = getPreset(id)!;
-  // The real training path (batch assembly, metrics, optimizer) on STEPS batches; epoch 1 warms
-  // the JIT and kernel caches, epoch 2 is measured.
-  const r = await runTraining({
-    architecture: p.architecture,
-    training: { ...p.training, batchSize: BATCH, maxEpochs: 2, validationSplit: 0, earlyStopping: null },
-    data: slice(full, STEPS * BATCH),
-    threads,
-  });
-  return r.history[1].samplesPerSec;
-}
+const tfjsSpeed = (id: string, threads: number) =>
+  trainingThroughput({ preset: id, batchSize: BATCH, steps: STEPS, threads, data: full });
 // What a full-size run of this model uses by default (runTraining's own rule).
 function defaultThreads(id: string): number {
   const r = parseArchitecture(getPreset(id)!.architecture);

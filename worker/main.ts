@@ -9,7 +9,12 @@ import { SERVER_NODE_ARGS } from "@/lib/node-args";
 import { serverEnv } from "@/lib/server/env";
 import { type MachineGpus, planWorkers } from "./gpu-plan";
 
-const PROCESS_ENTRY = fileURLToPath(new URL("./process.ts", import.meta.url));
+// From the sources: worker/process.ts under tsx with the server condition (lib/node-args.ts).
+// Compiled into a bundle (scripts/gpu-bundle), this file is JavaScript beside the compiled
+// process entry, already resolved under that condition: plain Node runs it.
+const COMPILED = !import.meta.url.endsWith(".ts");
+const PROCESS_ENTRY = fileURLToPath(new URL(COMPILED ? "./process.mjs" : "./process.ts", import.meta.url));
+const NODE_ARGS: readonly string[] = COMPILED ? [] : SERVER_NODE_ARGS;
 
 /** The GPUs nvidia-smi lists (with their memory), none when it is absent or fails. */
 function nvidiaGpus(): MachineGpus["nvidia"] {
@@ -43,7 +48,7 @@ const restarts = new Map<number, number>();
 let stopping = false;
 
 function startChild(slot: number): void {
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, PROCESS_ENTRY], {
+  const child = spawn(process.execPath, [...NODE_ARGS, PROCESS_ENTRY], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     env: { ...process.env, ...plan.envFor(slot) },
   });

@@ -196,11 +196,16 @@ function toShared(a: Uint8Array): Uint8Array {
   return s;
 }
 
+// Compiled into a bundle (scripts/gpu-bundle: JavaScript, no tsx, no node_modules), this code runs
+// from a .mjs beside the compiled replica entry; from the sources it is TypeScript.
+const COMPILED = !import.meta.url.endsWith(".ts");
+const REPLICA_ENTRY = COMPILED ? new URL("./replica.mjs", import.meta.url) : new URL("./replica.ts", import.meta.url);
+
 // The replica is TypeScript: start it with tsx's loader unless this process already has it
-// (under `tsx` the worker inherits it; under vitest it doesn't).
+// (under `tsx` the worker inherits it; under vitest it doesn't). Compiled, it needs no loader.
 function workerExecArgv(): string[] {
   const argv = process.execArgv.filter((a) => !a.startsWith("--cpu-prof") && !a.startsWith("--inspect"));
-  if (argv.some((a) => a.includes("tsx"))) return argv;
+  if (COMPILED || argv.some((a) => a.includes("tsx"))) return argv;
   return [...argv, "--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href];
 }
 
@@ -281,7 +286,7 @@ export class DataParallel {
         params,
         simdModule: simd,
       };
-      const w = new Worker(new URL("./replica.ts", import.meta.url), {
+      const w = new Worker(REPLICA_ENTRY, {
         workerData: init,
         execArgv: workerExecArgv(),
         stdout: false,
