@@ -5,10 +5,9 @@
 //
 // Tolerance: both compute in float32 but sum in different orders (tfjs-webgpu tiles its matmuls
 // and convolutions), so results differ by a few ulps of the largest partial sums. Errors are
-// measured relative to the largest magnitude of the reference result (`scale`): 1e-4 for ops,
-// 1e-3 for the losses and weights after training steps, where Adam divides by √v and amplifies
-// float32 noise in small gradients. A wrong kernel (a dropped window, a wrong index) is off by
-// O(1) of the scale.
+// measured relative to the largest magnitude of the reference result (`scale`): 1e-4 for ops and
+// 1e-3 for the losses of training steps. A wrong kernel (a dropped window, a wrong index) is off
+// by O(1) of the scale. Weights after Adam steps: see the preset tests.
 import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -354,7 +353,7 @@ describe("webgpu ops and gradients against cpu", { timeout: 120_000 }, () => {
     const [x, w, b] = [rand([2, 8, 8, 1]), rand([2, 2, 1, 8]), rand([8])].map((p) => tf.tensor(p.values, p.shape));
     const ours = conv2dMaxPool(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, "same", true);
     const plainOps = tf.relu(
-      tf.maxPool(tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"), b), 2, 2, "valid"),
+      tf.maxPool(tf.add<tf.Tensor4D>(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"), b), 2, 2, "valid"),
     );
     expect(relErrors([await plain(plainOps)], [await plain(ours)])[0]).toBeLessThanOrEqual(OP_TOL);
     tf.dispose([x, w, b, ours, plainOps]);
@@ -427,13 +426,31 @@ describe("training steps of every preset, webgpu against cpu from the same weigh
       const ref = await trainSteps("cpu", id, null, steps, batch);
       const got = await trainSteps("webgpu", id, ref.initial, steps, batch);
       const lossErr = Math.max(...ref.losses.map((l, i) => Math.abs(l - got.losses[i]) / Math.abs(l)));
-      const weightErr = Math.max(...relErrors(ref.after, got.after));
       // The steps moved the weights: the comparison is of the updates, not of the initial values.
       expect(Math.max(...relErrors(ref.initial, ref.after))).toBeGreaterThan(1e-4);
+      // Adam moves each weight by about ±lr per step whatever the gradient's size, so a gradient
+      // at float32 noise level (a unit ReLU barely keeps alive) may step the other way on the
+      // other backend: such a weight may differ by up to 2·lr·steps. Only a few may: a wrong
+      // kernel flips most of a layer's.
+      const lr = presets.find((p) => p.id === id)!.training.learningRate;
+      let off = 0;
+      let total = 0;
+      let worstAbs = 0;
+      for (const [i, r] of ref.after.entries()) {
+        const scale = r.values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        for (let j = 0; j < r.values.length; j++) {
+          const d = Math.abs(r.values[j] - got.after[i].values[j]);
+          worstAbs = Math.max(worstAbs, d);
+          if (d > TRAIN_TOL * scale) off++;
+        }
+        total += r.values.length;
+      }
       worst[`${id} loss`] = lossErr;
-      worst[`${id} weights`] = weightErr;
+      worst[`${id} weights: max |Δ|/(lr·steps)`] = worstAbs / (lr * steps);
+      worst[`${id} weights: share off by > ${TRAIN_TOL} of scale`] = off / total;
       expect(lossErr).toBeLessThanOrEqual(TRAIN_TOL);
-      expect(weightErr).toBeLessThanOrEqual(TRAIN_TOL);
+      expect(worstAbs).toBeLessThanOrEqual(2 * lr * steps);
+      expect(off / total).toBeLessThanOrEqual(1e-3);
     });
   }
 
