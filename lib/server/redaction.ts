@@ -1,6 +1,6 @@
 import "server-only";
-import { z } from "zod";
 import { modelFormats } from "@/lib/model-formats";
+import { adapterLabel, gpuAdapterSchema } from "@/trainer/arch";
 import type { ClassMetrics } from "@/trainer/data";
 import { type ClassAccess, submissionCapabilities, visibility } from "./access";
 import { db } from "./db";
@@ -70,21 +70,11 @@ export async function toSubmissionViews(
 
 type StoredResult = NonNullable<SubmissionRow["result"]>;
 
-// What the worker stores in Result.adapter (the trainer's GpuAdapter); anything else reads as unknown.
-const storedAdapter = z.object({
-  vendor: z.string(),
-  architecture: z.string(),
-  description: z.string(),
-  software: z.boolean(),
-});
-
 /** "nvidia hopper (NVIDIA H200)"; null for runs on the CPU backends. */
 function gpuLabel(adapter: unknown): string | null {
   if (adapter === null || adapter === undefined) return null;
-  const a = storedAdapter.safeParse(adapter);
-  if (!a.success) return "unknown GPU";
-  const name = [a.data.vendor, a.data.architecture].filter(Boolean).join(" ") || "GPU";
-  return `${name}${a.data.description ? ` (${a.data.description})` : ""}${a.data.software ? ", software" : ""}`;
+  const a = gpuAdapterSchema.safeParse(adapter);
+  return a.success ? adapterLabel(a.data) : "unknown GPU";
 }
 type ScoredView = Omit<ResultView, "evaluatedAt" | "reevaluating" | "model">;
 

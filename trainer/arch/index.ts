@@ -1,5 +1,7 @@
 // Browser-safe: no node:* and no tfjs imports here (the web UI's layer builder uses this module).
 
+export type { GpuAdapter } from "../export/adapter";
+export { adapterLabel, gpuAdapterSchema } from "../export/adapter";
 export type { ExportFormat } from "../export/errors";
 export { EXPORT_FORMATS, FORMAT_NAMES, UnsupportedLayerError } from "../export/errors";
 export type { LayersModelJson, ModelMetadata, SavedModel, WeightSpec } from "../export/format";

@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { readEnv } from "../env";
 import { TrainerError } from "../errors";
+import { adapterLabel, type GpuAdapter } from "../export/adapter";
 import { BACKEND_NAMES, type BackendName } from "./names";
-import type { GpuAdapter } from "./webgpu";
 
 export type { BackendName, GpuAdapter };
 export interface BackendInfo {
@@ -94,10 +94,7 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<string | 
 
 /** "wasm", or "webgpu · nvidia hopper (NVIDIA H200)": for logs and the Worker row. */
 export function backendLabel(info: BackendInfo): string {
-  if (!info.adapter) return info.name;
-  const a = info.adapter;
-  const name = [a.vendor, a.architecture].filter(Boolean).join(" ") || "unknown adapter";
-  return `${info.name} · ${name}${a.description ? ` (${a.description})` : ""}${a.software ? ", software" : ""}`;
+  return info.adapter ? `${info.name} · ${adapterLabel(info.adapter)}` : info.name;
 }
 
 let current: BackendInfo | null = null;

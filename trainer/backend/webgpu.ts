@@ -9,15 +9,9 @@
 // - a lost device (driver reset, GPU fallen off the bus, or destroy()) is noticed, so the run
 //   stops as the machine's fault and the next selectBackend() starts on a fresh device.
 import * as tf from "@tensorflow/tfjs";
+import type { GpuAdapter } from "../export/adapter";
 
-export interface GpuAdapter {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  /** A CPU implementation of WebGPU (SwiftShader): correct, but no faster than the CPU. */
-  software: boolean;
-}
+export type { GpuAdapter };
 
 export interface WebGpuOptions {
   /** Accept a software adapter (only when webgpu was asked for by name). */
